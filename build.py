@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""zhanqun command line: parses arguments, then calls the engine in ``zhanqun/``.
+
+Exit status: 0 success, 1 content or check errors (all listed), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from zhanqun import pipeline  # noqa: E402
+from zhanqun.errors import Problems, format_json, format_text  # noqa: E402
+from zhanqun.listing import list_sites  # noqa: E402
+from zhanqun.progress import make_progress  # noqa: E402
+
+DEFAULT_ROOT = Path(__file__).resolve().parent
+
+
+class Settings:
+    def __init__(self, root: Path, verbose: int, fmt: str):
+        self.root = root
+        self.verbose = verbose
+        self.format = fmt
+
+
+def _report(settings: Settings, problems: Problems, summary: str | None) -> None:
+    items = problems.sorted()
+    if settings.format == "json":
+        click.echo(format_json(items))
+        if summary:
+            click.echo(summary, err=True)
+        return
+    if items:
+        click.echo(format_text(items), err=True)
+    if summary:
+        click.echo(summary, err=True)
+
+
+def _finish(settings: Settings, report: pipeline.BuildReport, done: str) -> None:
+    errors, warnings = len(report.problems.errors), len(report.problems.warnings)
+    if report.ok:
+        tail = f" ({warnings} warning(s))" if warnings else ""
+        _report(settings, report.problems, done + tail)
+        sys.exit(0)
+    _report(settings, report.problems, f"failed: {errors} error(s), {warnings} warning(s); nothing was written" if "built" in done else f"failed: {errors} error(s), {warnings} warning(s)")
+    sys.exit(1)
+
+
+@click.group()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_ROOT, show_default="the folder of build.py", help="Repository to build.")
+@click.option("-v", "--verbose", count=True, help="Show progress and timings, also outside a terminal.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="How to print errors (json: for CI annotations).")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, verbose: int, fmt: str) -> None:
+    """zhanqun 站群: build the Hinggan League government website cluster."""
+    if not (root / "sites").is_dir():
+        raise click.UsageError(f"{root} has no sites/ folder; is --root a zhanqun repository?")
+    ctx.obj = Settings(root.resolve(), verbose, fmt)
+
+
+def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    try:
+        return fn(*args, **kwargs)
+    except pipeline.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@cli.command()
+@click.option("--site", "sites", multiple=True, help="Site id to build (repeatable; default all).")
+@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write each site to OUT/<id>/ instead of output/<target>/.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Sites rendered at once (default: CPU count).")
+@click.pass_obj
+def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | None, jobs: int | None) -> None:
+    """Build the named sites (default all) for a target."""
+    options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, jobs or 0)
+    with make_progress(settings.verbose) as progress:
+        report = _run(pipeline.build, options, progress)
+    if settings.verbose:
+        timings = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
+        click.echo(f"timings: {timings}", err=True)
+    _finish(settings, report, f"built {len(report.site_ids)} site(s), {report.pages} pages, target {target}: {report.output}")
+
+
+@cli.command()
+@click.option("--site", "sites", multiple=True, help="Site id to check (repeatable; default all).")
+@click.pass_obj
+def check(settings: Settings, sites: tuple[str, ...]) -> None:
+    """Validate site files, content and links without writing the output."""
+    report = _run(pipeline.check, pipeline.BuildOptions(settings.root, sites=list(sites)))
+    _finish(settings, report, f"checked {len(report.site_ids)} site(s): no errors")
+
+
+@cli.command("sites")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="production", show_default=True)
+@click.pass_obj
+def sites_command(settings: Settings, as_json: bool, target: str) -> None:
+    """List the sites: id, name, kind, address, pages."""
+    problems = Problems()
+    rows = _run(list_sites, settings.root, target, problems)
+    if problems.has_errors():
+        _report(settings, problems, f"failed: {len(problems.errors)} error(s)")
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<10} {row['kind']:<10} {row['pages']:>5}  {row['url']:<34} {row['name']}")
+
+
+def main() -> None:
+    cli(prog_name="build.py", auto_envvar_prefix="ZHANQUN")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Stage 3: targets and the address map — where every site and item lives for one target.
+
+Every address a build writes (links, canonical links, feeds, sitemaps, cluster navigation) comes
+from here, so a preview page never points at production and vice versa.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .index import ContentIndex, Item
+from .sites import Cluster, Site
+
+
+@dataclass(frozen=True)
+class Target:
+    """A build target (SPEC §6)."""
+
+    name: str
+    include_internal: bool
+    description: str
+
+    def base_url(self, site: Site) -> str:
+        """The address of a site's home for this target, always ending in ``/``."""
+        if self.name == "preview":
+            return f"/{site.id}/"
+        if self.name == "intranet" and site.intranet_url:
+            return site.intranet_url
+        return site.url
+
+
+TARGETS: dict[str, Target] = {
+    "preview": Target("preview", False, "one host, each site under /<id>/, public content"),
+    "production": Target("production", False, "each site at its own url, public content"),
+    "intranet": Target("intranet", True, "intranet_url where set, public and internal content"),
+}
+
+
+@dataclass(frozen=True)
+class AddressMap:
+    """Addresses of every site and every rendered item for one target."""
+
+    cluster: Cluster
+    index: ContentIndex
+    target: Target
+
+    def site_url(self, site_id: str) -> str:
+        return self.target.base_url(self.cluster[site_id])
+
+    def siteurl_setting(self, site_id: str) -> str:
+        """Pelican's SITEURL: the base without its trailing slash."""
+        return self.site_url(site_id).rstrip("/")
+
+    def item_url(self, item: Item) -> str:
+        return self.site_url(item.site) + item.path
+
+    def syndicated_path(self, item: Item) -> str:
+        """Where a copy of ``item`` lives in a receiving site: prefixed by the origin site id."""
+        return f"{item.column}/{item.site}-{item.slug}.html"
+
+    def renders(self, item: Item) -> bool:
+        """Whether this target renders the item at all."""
+        return item.published_in(self.target.include_internal)
+
+    def items_of(self, site_id: str) -> list[Item]:
+        return [item for item in self.index.of_site(site_id) if self.renders(item)]

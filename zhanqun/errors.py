@@ -1,0 +1,113 @@
+"""The one error type of zhanqun, and the collector that gathers them across stages.
+
+Authors fix mistakes from a list, not one run at a time: every stage records every problem it
+finds in a :class:`Problems` collector instead of raising on the first, and the front end prints
+them all, grouped per file, as ``path:line: code: message``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Iterator, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A mistake located in a file of the repository (or in the output).
+
+    ``path`` is relative to the repository root where possible (``content/ulanhot/zwdt/a.md``),
+    ``line`` is 1-based or ``None`` when the problem concerns the file as a whole, ``code`` is a
+    short stable identifier (``unknown-key``) that CI annotations and tests can rely on.
+    """
+
+    path: str
+    line: int | None
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.code}: {self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class Problems:
+    """Collects problems from every stage; passed around in the build context, never global."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        path: str,
+        line: int | None,
+        code: str,
+        message: str,
+        severity: Severity = "error",
+    ) -> None:
+        self.items.append(Problem(str(path), line, code, message, severity))
+
+    def warn(self, path: str, line: int | None, code: str, message: str) -> None:
+        self.add(path, line, code, message, "warning")
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.items)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def sorted(self) -> list[Problem]:
+        """Problems grouped per file, in line order, each reported once."""
+        unique = dict.fromkeys(self.items)
+        return sorted(unique, key=lambda p: (p.path, p.line or 0, p.code, p.message))
+
+
+class BuildFailed(Exception):
+    """Raised by a stage after which the build cannot go on; carries everything found so far."""
+
+    def __init__(self, problems: Problems):
+        super().__init__(f"{len(problems.errors)} error(s)")
+        self.problems = problems
+
+
+def format_text(problems: Iterable[Problem]) -> str:
+    """Render problems grouped per file, the way a compiler does."""
+    return "\n".join(p.format() for p in problems)
+
+
+def format_json(problems: Iterable[Problem]) -> str:
+    """Render problems as a JSON list for CI annotations (file, line, code, message)."""
+    return json.dumps([p.to_json() for p in problems], ensure_ascii=False, indent=2)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when one of the choices is close to ``word``, else ``''``."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in choices}
+        if word.lower() in lowered:
+            close = [lowered[word.lower()]]
+    return f" (did you mean '{close[0]}'?)" if close else ""

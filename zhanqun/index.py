@@ -1,0 +1,210 @@
+"""Stage 2: the content index — the metadata of every item of every site, read before rendering.
+
+Cross-site links, syndication, unique 索引号 and the leak gate all need to know every item of
+the cluster before any site renders; this module reads every Markdown file once, checks its
+header, and records an :class:`Item` per file. Nothing here depends on the target.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .errors import Problems, did_you_mean
+from .metadata import DOCUMENT_KEYS, KNOWN_KEYS, SYNDICATE_GROUPS, parse_date, split_list
+from .sites import RESERVED_FOLDERS, Cluster, Column, Site
+from .slugs import slug_from_title
+from .source import read_source
+
+
+@dataclass
+class Item:
+    """One content file of one site: its metadata, checked, and its Markdown body."""
+
+    site: str
+    column: str
+    rel: str  # path under content/<site>/, e.g. "zwdt/2025-spring.md"
+    source: str  # repository-relative path, e.g. "content/ulanhot/zwdt/2025-spring.md"
+    meta: dict[str, str]
+    lines: dict[str, int]
+    body: str
+    body_line: int
+    title: str
+    date: datetime
+    slug: str
+    status: str = "published"
+    visibility: str = "public"
+    syndicate: tuple[str, ...] = ()  # resolved receiving site ids
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.visibility == "internal"
+
+    def published_in(self, include_internal: bool) -> bool:
+        """Whether a build that does (not) include internal content renders this item."""
+        return not self.is_draft and (include_internal or not self.is_internal)
+
+    def line_of(self, key: str) -> int | None:
+        return self.lines.get(key)
+
+    @property
+    def path(self) -> str:
+        """Output path of the item inside its site: ``<column>/<slug>.html``."""
+        return f"{self.column}/{self.slug}.html"
+
+
+@dataclass
+class ContentIndex:
+    """Every item of the cluster, addressable by site and source path."""
+
+    items: list[Item] = field(default_factory=list)
+    by_source: dict[tuple[str, str], Item] = field(default_factory=dict)  # (site, rel) → item
+
+    def add(self, item: Item) -> None:
+        self.items.append(item)
+        self.by_source[(item.site, item.rel)] = item
+
+    def get(self, site: str, rel: str) -> Item | None:
+        return self.by_source.get((site, rel))
+
+    def of_site(self, site: str) -> list[Item]:
+        return [item for item in self.items if item.site == site]
+
+    def received_by(self, site: str) -> list[Item]:
+        """Items of other sites syndicated into ``site``."""
+        return [item for item in self.items if site in item.syndicate]
+
+
+def index_content(root: Path, cluster: Cluster, problems: Problems, only: set[str] | None = None) -> ContentIndex:
+    """Read every content file of every site (all of them: links cross sites) into the index."""
+    index = ContentIndex()
+    for site in cluster.sites:
+        folder = root / "content" / site.id
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if not path.is_file() or _ignored(rel):
+                continue
+            top = rel.split("/", 1)[0]
+            if top in RESERVED_FOLDERS:
+                continue
+            source = f"content/{site.id}/{rel}"
+            if path.suffix.lower() not in (".md", ".markdown"):
+                problems.add(source, None, "not-markdown", "content folders hold Markdown (.md) files; put images and attachments under files/")
+                continue
+            if "/" not in rel:
+                problems.add(source, None, "outside-column", f"a Markdown file must be inside a column folder, e.g. content/{site.id}/{site.columns[0].id}/{path.name}")
+                continue
+            column = site.column(top)
+            if column is None:
+                continue  # reported by the site-file stage: a folder without a column
+            item = _read_item(path, site, column, rel, source, problems)
+            if item:
+                index.add(item)
+    _resolve_syndication(index, cluster, problems)
+    _check_unique_paths(index, problems)
+    return index
+
+
+def _ignored(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return any(part.startswith(".") for part in rel.split("/")) or name.endswith("~") or name.startswith("#")
+
+
+def _read_item(path: Path, site: Site, column: Column, rel: str, source: str, problems: Problems) -> Item | None:
+    before = len(problems.errors)
+    parsed = read_source(path.read_bytes(), source, problems)
+    if parsed is None:
+        return None
+    meta, lines = parsed.meta, parsed.lines
+    for key, value in meta.items():
+        check = KNOWN_KEYS[key].check
+        message = check(value) if check else None
+        if message:
+            problems.add(source, lines[key], "bad-value", f"{key}: {message}")
+    for key in ("Title", "Date"):
+        if key not in meta:
+            problems.add(source, 1, "missing-key", f"missing '{key}:' header line (every item needs Title and Date)")
+    if column.type in ("document", "disclosure"):
+        missing = [key for key in DOCUMENT_KEYS if key not in meta]
+        if missing:
+            problems.add(source, 1, "missing-key", f"a {column.type} item needs {', '.join(missing)} ({column.name} 栏目)")
+        if meta.get("Validity") in ("失效", "废止") and "Validity-Date" not in meta:
+            problems.add(source, lines.get("Validity"), "missing-key", f"Validity: {meta['Validity']} needs a Validity-Date")
+    if not parsed.body.strip():
+        problems.add(source, parsed.body_line if meta else 1, "empty-body", "the item has no text after its header")
+    if len(problems.errors) > before:
+        return None
+    title = meta["Title"]
+    date = parse_date(meta["Date"])
+    assert date is not None  # checked above
+    slug = meta.get("Slug") or slug_from_title(title, fallback=path.stem)
+    return Item(
+        site=site.id,
+        column=column.id,
+        rel=rel,
+        source=source,
+        meta=meta,
+        lines=lines,
+        body=parsed.body,
+        body_line=parsed.body_line,
+        title=title,
+        date=date,
+        slug=slug,
+        status=meta.get("Status", "published"),
+        visibility=meta.get("Visibility", "public"),
+        aliases=tuple(split_list(meta.get("Aliases", ""))),
+        tags=tuple(split_list(meta.get("Tags", ""))),
+    )
+
+
+def _resolve_syndication(index: ContentIndex, cluster: Cluster, problems: Problems) -> None:
+    """Turn ``Syndicate:`` values into receiving site ids; unknown ids are located errors."""
+    for item in index.items:
+        value = item.meta.get("Syndicate")
+        if not value:
+            continue
+        receivers: list[str] = []
+        for word in split_list(value):
+            if word == "all":
+                receivers += [s.id for s in cluster.sites]
+            elif word == "counties":
+                receivers += [s.id for s in cluster.of_kind("county")]
+            elif word == "departments":
+                receivers += [s.id for s in cluster.of_kind("department")]
+            elif word in cluster:
+                receivers.append(word)
+            else:
+                choices = list(SYNDICATE_GROUPS) + cluster.ids
+                problems.add(item.source, item.line_of("Syndicate"), "unknown-site", f"Syndicate: no site '{word}'{did_you_mean(word, choices)}")
+        item.syndicate = tuple(dict.fromkeys(r for r in receivers if r != item.site))
+
+
+def _check_unique_paths(index: ContentIndex, problems: Problems) -> None:
+    """Two items writing the same page is one error naming both files."""
+    seen: dict[tuple[str, str], Item] = {}
+    for item in index.items:
+        if item.is_draft:
+            continue
+        key = (item.site, item.path)
+        other = seen.get(key)
+        if other:
+            problems.add(
+                item.source,
+                item.line_of("Slug") or item.line_of("Title"),
+                "duplicate-slug",
+                f"writes {item.site}/{item.path}, as does {other.source}; give one of them another 'Slug:'",
+            )
+        else:
+            seen[key] = item
+
+

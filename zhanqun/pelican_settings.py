@@ -1,0 +1,184 @@
+"""The Pelican settings of one site for one target: plain, picklable data.
+
+Each site renders in its own process from a deep copy of this dict, so nothing a site sets (or a
+plugin it loads) can leak into another site. The ``ZQ_*`` keys carry the site, its columns and the
+cluster navigation into the templates (Pelican exposes every upper-case setting there).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from markdown.extensions.toc import slugify_unicode
+
+from .addresses import AddressMap
+from .sites import Site
+from .stage import StagedSite
+
+KIND_GROUPS = (("portal", "盟本级"), ("county", "旗县市"), ("department", "盟直部门"))
+
+
+
+def article_order(article: Any) -> tuple[float, str]:
+    """Newest first, then by source path: a total order, so output never depends on file order."""
+    return (-article.date.timestamp(), article.source_path)
+
+
+def theme_asset_exists(root: Path, site_id: str, path: str) -> bool:
+    """Whether a ``[theme]`` asset path exists in the site's override or the shared theme."""
+    return (root / "themes" / site_id / "static" / path).is_file() or (root / "themes" / "gov" / "static" / path).is_file()
+
+
+def site_context(site: Site, addresses: AddressMap) -> dict[str, Any]:
+    base = addresses.site_url(site.id)
+    columns = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "type": c.type,
+            "url": c.url if c.type == "link" else f"{base}{c.id}/",
+            "description": c.description,
+            "per_page": c.per_page,
+        }
+        for c in site.columns
+    ]
+    theme = site.theme
+    return {
+        "id": site.id,
+        "name": site.name,
+        "label": site.label,
+        "kind": site.kind,
+        "url": base,
+        "sitecode": site.sitecode,
+        "footer": vars(site.footer).copy(),
+        "columns": columns,
+        "columns_by_id": {c["id"]: c for c in columns},
+        "home_columns": list(theme.home_columns),
+        "theme": {
+            "primary": theme.primary,
+            "accent": theme.accent,
+            "logo_url": f"{base}theme/{theme.logo}" if theme.logo else None,
+            "banner_url": f"{base}theme/{theme.banner}" if theme.banner else None,
+        },
+        "mailbox": vars(site.mailbox).copy(),
+        "disclosure": vars(site.disclosure).copy(),
+    }
+
+
+def cluster_navigation(site: Site, addresses: AddressMap) -> list[dict[str, Any]]:
+    """站群导航: every site of the cluster, grouped by kind, addressed for the target."""
+    groups = []
+    for kind, label in KIND_GROUPS:
+        members = [
+            {"id": s.id, "label": s.label, "name": s.name, "url": addresses.site_url(s.id), "current": s.id == site.id}
+            for s in addresses.cluster.of_kind(kind)
+        ]
+        if members:
+            groups.append({"kind": kind, "label": label, "sites": members})
+    return groups
+
+
+def pelican_settings(
+    root: Path,
+    site: Site,
+    addresses: AddressMap,
+    staged: StagedSite,
+    output: Path,
+) -> dict[str, Any]:
+    """Everything Pelican needs for one site, as a plain dict (see module docstring)."""
+    siteurl = addresses.siteurl_setting(site.id)
+    theme_static = [str(root / "themes" / "gov" / "static")]
+    site_static = root / "themes" / site.id / "static"
+    if site_static.is_dir():
+        theme_static.append(str(site_static))  # later paths overwrite earlier ones
+    overrides = root / "themes" / site.id / "templates"
+    portal = next(iter(addresses.cluster.of_kind("portal")), None)
+    settings: dict[str, Any] = {
+        "PATH": str(staged.folder),
+        "OUTPUT_PATH": str(output),
+        "SITEURL": siteurl,
+        "SITENAME": site.name,
+        "THEME": str(root / "themes" / "gov"),
+        "THEME_TEMPLATES_OVERRIDES": [str(overrides)] if overrides.is_dir() else [],
+        "THEME_STATIC_PATHS": theme_static,
+        "THEME_STATIC_DIR": "theme",
+        "ARTICLE_PATHS": sorted(staged.article_paths),
+        "PAGE_PATHS": [],
+        "STATIC_PATHS": staged.static_paths,
+        "STATIC_EXCLUDE_SOURCES": True,
+        "PLUGINS": ["zhanqun.pelican_plugin", *site.pelican.plugins],
+        "PLUGIN_PATHS": [str(root / "plugins")] if (root / "plugins").is_dir() else [],
+        "USE_FOLDER_AS_CATEGORY": True,
+        "DEFAULT_CATEGORY": site.columns[0].id,
+        "ARTICLE_URL": "{category}/{slug}.html",
+        "ARTICLE_SAVE_AS": "{category}/{slug}.html",
+        "ARTICLE_LANG_URL": "{category}/{slug}-{lang}.html",
+        "ARTICLE_LANG_SAVE_AS": "{category}/{slug}-{lang}.html",
+        "CATEGORY_URL": "{slug}/",
+        "CATEGORY_SAVE_AS": "{slug}/index.html",
+        "PAGINATED_TEMPLATES": {"category": None},
+        "DEFAULT_PAGINATION": 20,
+        "DEFAULT_ORPHANS": 0,
+        "PAGINATION_PATTERNS": [
+            (1, "{url}", "{save_as}"),
+            (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+        ],
+        "DIRECT_TEMPLATES": ["index", "404", "sitemap"],
+        "SITEMAP_SAVE_AS": "sitemap.xml",
+        "404_SAVE_AS": "404.html",
+        "TAG_SAVE_AS": "",
+        "TAGS_SAVE_AS": "",
+        "AUTHOR_SAVE_AS": "",
+        "AUTHORS_SAVE_AS": "",
+        "CATEGORIES_SAVE_AS": "",
+        "ARCHIVES_SAVE_AS": "",
+        "DRAFT_SAVE_AS": "",
+        "DRAFT_PAGE_SAVE_AS": "",
+        "DRAFT_URL": "",
+        "DRAFT_LANG_SAVE_AS": "",
+        "PAGE_SAVE_AS": "",
+        "PAGE_LANG_SAVE_AS": "",
+        "FEED_DOMAIN": siteurl,
+        "FEED_ALL_ATOM": "feeds/all.atom.xml",
+        "FEED_ALL_RSS": None,
+        "CATEGORY_FEED_ATOM": None,
+        "AUTHOR_FEED_ATOM": None,
+        "AUTHOR_FEED_RSS": None,
+        "TRANSLATION_FEED_ATOM": None,
+        "FEED_MAX_ITEMS": 50,
+        "RSS_FEED_SUMMARY_ONLY": True,
+        "DEFAULT_LANG": "zh-cn",
+        "TIMEZONE": "Asia/Shanghai",
+        "DEFAULT_DATE_FORMAT": "%Y-%m-%d",
+        "DEFAULT_DATE": None,
+        "ARTICLE_ORDER_BY": article_order,
+        "NEWEST_FIRST_ARCHIVES": True,
+        "RELATIVE_URLS": False,
+        "DELETE_OUTPUT_DIRECTORY": False,
+        "OUTPUT_SOURCES": False,
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        "WITH_FUTURE_DATES": True,
+        "SUMMARY_MAX_LENGTH": 60,
+        "TYPOGRIFY": False,
+        "SLUGIFY_SOURCE": "basename",
+        "IGNORE_FILES": [".*", "*~", "#*"],
+        "MARKDOWN": {
+            "extension_configs": {
+                "markdown.extensions.extra": {},
+                "markdown.extensions.meta": {},
+                "markdown.extensions.sane_lists": {},
+                "markdown.extensions.toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
+            },
+            "output_format": "html5",
+        },
+        "ZQ_TARGET": addresses.target.name,
+        "ZQ_SITE": site_context(site, addresses),
+        "ZQ_CLUSTER_NAV": cluster_navigation(site, addresses),
+        "ZQ_PORTAL": {"name": portal.name, "url": addresses.site_url(portal.id)} if portal else None,
+        "ZQ_SOURCES": dict(staged.sources),
+    }
+    settings.update(site.pelican.settings)  # checked against OWNED_SETTINGS in sites.py
+    return settings
+

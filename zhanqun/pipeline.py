@@ -1,0 +1,244 @@
+"""The build, stage by stage: site files → content index → address map and links → staged sources
+→ per-site Pelican runs → output checks → output swap.
+
+Each stage reads the :class:`BuildContext` and adds to it; problems are collected across stages
+and the build stops before the output swap if any stage found an error. ``check`` runs the same
+stages up to (not including) rendering, for every target.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from .addresses import TARGETS, AddressMap, Target
+from .errors import BuildFailed, Problems, did_you_mean
+from .index import ContentIndex, index_content
+from .links import LinkResolver
+from .output import OutputSwap
+from .pelican_settings import pelican_settings, theme_asset_exists
+from .render import RenderJob, RenderResult, render_all
+from .sites import Cluster, load_cluster
+from .stage import StagedSite, check_syndication_columns, stage_site
+
+
+@dataclass
+class BuildOptions:
+    root: Path
+    target: str = "preview"
+    sites: list[str] = field(default_factory=list)  # empty: all
+    out: Path | None = None
+    jobs: int = 0  # 0: one per CPU
+    today: date | None = None  # letters' overdue check; from SOURCE_DATE_EPOCH when unset
+
+    @property
+    def output(self) -> Path:
+        return self.out if self.out else self.root / "output" / self.target
+
+    def resolved_today(self) -> date:
+        if self.today:
+            return self.today
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.isdigit():
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        return date.today()
+
+
+@dataclass
+class BuildContext:
+    """Everything a stage may read; stages add their results here (no module-global state)."""
+
+    options: BuildOptions
+    problems: Problems
+    target: Target
+    cluster: Cluster = Cluster(())
+    index: ContentIndex = field(default_factory=ContentIndex)
+    addresses: AddressMap | None = None
+    resolver: LinkResolver | None = None
+    site_ids: list[str] = field(default_factory=list)
+    staged: dict[str, StagedSite] = field(default_factory=dict)
+    results: list[RenderResult] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    output_dir: Path | None = None  # where the rendered sites are, before the swap
+
+    @property
+    def root(self) -> Path:
+        return self.options.root
+
+
+Stage = Callable[[BuildContext], None]
+Progress = Callable[[str, int, int], None]  # (message, done, total)
+
+
+@dataclass
+class BuildReport:
+    problems: Problems
+    target: str
+    site_ids: list[str]
+    pages: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    output: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.has_errors()
+
+
+class UsageError(Exception):
+    """A command-line mistake (unknown site, unknown target): exit status 2."""
+
+
+def _timed(context: BuildContext, name: str, stage: Stage) -> None:
+    started = time.perf_counter()
+    stage(context)
+    context.timings[name] = context.timings.get(name, 0.0) + time.perf_counter() - started
+
+
+def _stop_on_errors(context: BuildContext) -> None:
+    if context.problems.has_errors():
+        raise BuildFailed(context.problems)
+
+
+# --- stages ---------------------------------------------------------------------------------
+
+
+def read_sites(context: BuildContext) -> None:
+    context.cluster = load_cluster(context.root, context.problems)
+    for site in context.cluster.sites:
+        for label, path in (("logo", site.theme.logo), ("banner", site.theme.banner)):
+            if path and not theme_asset_exists(context.root, site.id, path):
+                context.problems.add(site.source, None, "missing-file", f"theme.{label}: no file {path} in themes/{site.id}/static/ or themes/gov/static/")
+    _stop_on_errors(context)
+    wanted = context.options.sites
+    unknown = [s for s in wanted if s not in context.cluster]
+    if unknown:
+        raise UsageError(
+            "; ".join(f"no site '{s}'{did_you_mean(s, context.cluster.ids)}" for s in unknown)
+            + f" (sites: {', '.join(context.cluster.ids)})"
+        )
+    context.site_ids = [s for s in context.cluster.ids if not wanted or s in wanted]
+
+
+def read_content(context: BuildContext) -> None:
+    context.index = index_content(context.root, context.cluster, context.problems)
+
+
+def map_addresses(context: BuildContext) -> None:
+    context.addresses = AddressMap(context.cluster, context.index, context.target)
+    context.resolver = LinkResolver(context.root, context.addresses)
+    check_syndication_columns(context.addresses, context.problems)
+
+
+def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None:
+    assert context.addresses and context.resolver
+    for site_id in context.site_ids:
+        context.staged[site_id] = stage_site(
+            context.root, site_id, context.addresses, context.resolver, workdir(site_id), context.problems
+        )
+
+
+def render_sites(context: BuildContext, site_folder: Callable[[str], Path], progress: Progress | None) -> None:
+    assert context.addresses
+    jobs = []
+    for site_id in context.site_ids:
+        site = context.cluster[site_id]
+        staged = context.staged[site_id]
+        settings = pelican_settings(context.root, site, context.addresses, staged, site_folder(site_id))
+        jobs.append(RenderJob(site_id, settings, staged.sources, str(staged.folder)))
+    total = len(jobs)
+    done = 0
+
+    def on_done(result: RenderResult) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(f"rendered {result.site} ({result.pages} pages, {result.seconds:.1f}s)", done, total)
+
+    workers = context.options.jobs or os.cpu_count() or 1
+    context.results = render_all(jobs, workers, on_done)
+    for result in context.results:
+        context.problems.extend(result.problems)
+
+
+#: Checks of the rendered output, run in order before the swap (link check, leak gate, …).
+OUTPUT_CHECKS: list[tuple[str, Stage]] = []
+
+
+def run_output_checks(context: BuildContext) -> None:
+    for name, check in OUTPUT_CHECKS:
+        _timed(context, f"check:{name}", check)
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def prepare(options: BuildOptions, problems: Problems) -> BuildContext:
+    """Stages 1–3, shared by ``build``, ``check`` and ``sites``."""
+    if options.target not in TARGETS:
+        raise UsageError(f"unknown target '{options.target}'{did_you_mean(options.target, TARGETS)}; targets are {', '.join(TARGETS)}")
+    context = BuildContext(options, problems, TARGETS[options.target])
+    _timed(context, "sites", read_sites)
+    _timed(context, "content", read_content)
+    _timed(context, "addresses", map_addresses)
+    return context
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the selected sites for one target; the output changes only if everything passed."""
+    problems = Problems()
+    context: BuildContext | None = None
+    swap: OutputSwap | None = None
+    try:
+        context = prepare(options, problems)
+        _stop_on_errors(context)
+        swap = OutputSwap(options.output)
+        context.output_dir = swap.scratch / "sites"
+        _timed(context, "stage", lambda c: stage_sources(c, swap.work_folder))
+        _stop_on_errors(context)
+        _timed(context, "render", lambda c: render_sites(c, swap.site_folder, progress))
+        _stop_on_errors(context)
+        run_output_checks(context)
+        _stop_on_errors(context)
+        _timed(context, "swap", lambda c: swap.commit(c.site_ids))
+        swap = None
+    except BuildFailed:
+        pass
+    finally:
+        if swap is not None:
+            swap.discard()
+    return BuildReport(
+        problems=problems,
+        target=options.target,
+        site_ids=context.site_ids if context else [],
+        pages=sum(r.pages for r in context.results) if context else 0,
+        timings=context.timings if context else {},
+        output=options.output,
+    )
+
+
+def check(options: BuildOptions, targets: list[str] | None = None) -> BuildReport:
+    """Validate site files, content and links for every target, writing nothing."""
+    problems = Problems()
+    site_ids: list[str] = []
+    for name in targets or list(TARGETS):
+        per_target = Problems()
+        try:
+            context = prepare(BuildOptions(options.root, name, options.sites, today=options.today), per_target)
+            site_ids = context.site_ids
+            _stop_on_errors(context)
+            assert context.addresses and context.resolver
+            from .links import rewrite_body
+
+            for item in context.index.items:
+                if item.site in site_ids and context.addresses.renders(item):
+                    rewrite_body(item, context.resolver, per_target, rewrite_local=False)
+        except BuildFailed:
+            pass
+        problems.extend(p for p in per_target if p not in problems.items)
+        if any(p.code in ("toml-syntax", "unknown-key", "missing-key") and p.path.startswith("sites/") for p in per_target):
+            break  # site files are the same for every target
+    return BuildReport(problems=problems, target=",".join(targets or TARGETS), site_ids=site_ids)

@@ -1,0 +1,31 @@
+"""Progress display: a live line on a terminal, silence in CI unless asked (``-v``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+Progress = Callable[[str, int, int], None]
+
+
+@contextmanager
+def make_progress(verbose: int) -> Iterator[Progress | None]:
+    """Yield a progress callback, or ``None`` when nothing should be shown."""
+    interactive = sys.stderr.isatty() and not os.environ.get("CI")
+    if not interactive and not verbose:
+        yield None
+        return
+    if not interactive:
+        yield lambda message, done, total: print(f"[{done}/{total}] {message}", file=sys.stderr)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
+
+    with Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
+        task = bar.add_task("rendering", total=None)
+
+        def update(message: str, done: int, total: int) -> None:
+            bar.update(task, description=message, completed=done, total=total)
+
+        yield update

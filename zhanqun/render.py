@@ -1,0 +1,123 @@
+"""Stage 5: one Pelican run per site, each in its own spawned process.
+
+Pelican keeps module-global state — blinker signals that plugins connect and never disconnect,
+a class-level log filter that hides site B's warnings once site A logged them, memoised caches,
+``locale`` — so two sites in one process leak into each other. A fresh process per site (spawn,
+one task per child) gives each site a clean Pelican. Everything Pelican logs at WARNING or above
+becomes a located :class:`Problem`: Pelican logs "Skipping …" and carries on where we must fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import multiprocessing
+import os
+import re
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from .errors import Problem
+
+
+@dataclass
+class RenderJob:
+    site: str
+    settings: dict[str, Any]
+    sources: dict[str, str]  # staged relative path → repository source path
+    staged_folder: str
+
+
+@dataclass
+class RenderResult:
+    site: str
+    problems: list[Problem] = field(default_factory=list)
+    pages: int = 0
+    seconds: float = 0.0
+
+
+class _Capture(logging.Handler):
+    """Collects Pelican's warnings and errors as records, to be located afterwards."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _locate(message: str, job: RenderJob) -> tuple[str, str]:
+    """Map a Pelican message that names a staged file back to the author's source file."""
+    message = message.replace(job.staged_folder.rstrip("/") + "/", "")
+    for staged in sorted(job.sources, key=len, reverse=True):
+        if staged in message:
+            return job.sources[staged], message.replace(staged, job.sources[staged])
+    return f"site:{job.site}", message
+
+
+def render_site(job: RenderJob) -> RenderResult:
+    """Run Pelican for one site (in a child process); never raises."""
+    started = time.perf_counter()
+    result = RenderResult(job.site)
+    capture = _Capture()
+    root_logger = logging.getLogger()
+    root_logger.addHandler(capture)
+    root_logger.setLevel(logging.WARNING)
+    try:
+        from pelican import Pelican
+        from pelican.settings import read_settings
+
+        settings = read_settings(path=None, override=copy.deepcopy(job.settings))
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+            Pelican(settings).run()  # its summary line would break the CLI's quiet output
+    except Exception as exc:  # a crash inside Pelican or a plugin: report it, located if we can
+        path, message = _locate(f"{type(exc).__name__}: {exc}", job)
+        detail = traceback.format_exc(limit=-3) if os.environ.get("ZHANQUN_DEBUG") else ""
+        result.problems.append(Problem(path, None, "render-failed", message + (("\n" + detail) if detail else "")))
+    finally:
+        root_logger.removeHandler(capture)
+    for record in capture.records:
+        try:
+            text = record.getMessage()
+        except Exception:  # a malformed log call in a plugin
+            text = str(record.msg)
+        path, message = _locate(text, job)
+        result.problems.append(Problem(path, None, f"pelican-{record.levelname.lower()}", _tidy(message)))
+    output = job.settings["OUTPUT_PATH"]
+    result.pages = sum(1 for _, _, files in os.walk(output) for f in files if f.endswith(".html"))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _tidy(message: str) -> str:
+    return re.sub(r"\s+", " ", message).strip()
+
+
+def render_all(
+    jobs: Iterable[RenderJob],
+    workers: int,
+    on_done: Callable[[RenderResult], None] = lambda r: None,
+) -> list[RenderResult]:
+    """Render every job, ``workers`` at a time, each in a fresh spawned process."""
+    jobs = list(jobs)
+    if not jobs:
+        return []
+    # Children start as new interpreters: a fixed hash seed makes any set iteration inside
+    # Pelican or a plugin the same on every run, so the same input gives the same bytes.
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    context = multiprocessing.get_context("spawn")
+    results: list[RenderResult] = []
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=context, max_tasks_per_child=1) as pool:
+        pending: set[Future[RenderResult]] = {pool.submit(render_site, job) for job in jobs}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                result = future.result()
+                results.append(result)
+                on_done(result)
+    return sorted(results, key=lambda r: r.site)

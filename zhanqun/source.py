@@ -1,0 +1,139 @@
+"""Reading one content file: bytes → text → header lines and body, with located problems.
+
+Python-Markdown's metadata parser silently ends the header at the first line that is not
+``Key: value`` with an ASCII key, so ``Status：draft`` (full-width colon) becomes body text and a
+draft is published. This module parses the header itself, strictly, before Pelican sees the
+file; what it accepts is written back out in canonical form for Pelican (see ``stage.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import Problems, did_you_mean
+from .metadata import CHINESE_KEYS, KNOWN_KEYS, canonical_key
+
+MAX_BYTES = 5 * 1024 * 1024
+
+_KEY_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?P<value>.*)$")
+_WIDE_COLON_LINE = re.compile(r"^(?P<key>[^\s:：]{1,20})[ \t]*：(?P<value>.*)$")
+_CJK_KEY_LINE = re.compile(r"^(?P<key>[^\sA-Za-z:：][^\s:：]{0,11})[ \t]*[:：](?P<value>.*)$")
+
+
+@dataclass
+class SourceFile:
+    """The text of a content file split into header fields and body."""
+
+    path: str  # repository-relative, for messages
+    meta: dict[str, str] = field(default_factory=dict)  # canonical key → value
+    lines: dict[str, int] = field(default_factory=dict)  # canonical key → 1-based line
+    body: str = ""
+    body_line: int = 1  # line number of the first body line
+    encoding: str = "utf-8"
+
+
+def decode(raw: bytes, path: str, problems: Problems) -> tuple[str, str] | None:
+    """Decode a content file; UTF-8 (with or without BOM) silently, GB18030 with a warning.
+
+    Returns ``(text, encoding)`` with line ends normalised to LF, or ``None`` after reporting
+    a file that cannot be read as text.
+    """
+    if len(raw) > MAX_BYTES:
+        problems.add(path, None, "file-too-large", f"{len(raw) // 1024} KiB is over the 5 MB limit for a content file; put large material in files/ and link it")
+        return None
+    if b"\x00" in raw[:8192]:
+        problems.add(path, None, "binary-file", "this is a binary file, not Markdown text; put it under files/ and link it with {static}")
+        return None
+    encoding = "utf-8"
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            line = raw[: exc.start].count(b"\n") + 1
+            problems.add(path, line, "bad-encoding", "the file is neither UTF-8 nor GBK/GB18030; save it as UTF-8")
+            return None
+        encoding = "gb18030"
+        problems.warn(path, None, "encoding", "read as GBK/GB18030; please save the file as UTF-8")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, encoding
+
+
+def parse_header(text: str, path: str, problems: Problems, encoding: str = "utf-8") -> SourceFile:
+    """Split ``Key: value`` header lines from the body; every bad header line is a located error."""
+    source = SourceFile(path=path, encoding=encoding)
+    lines = text.split("\n")
+    if lines and not _looks_like_header(lines[0]):
+        source.body = text
+        return source
+    n = 0
+    last_key: str | None = None
+    while n < len(lines):
+        line = lines[n]
+        number = n + 1
+        if not line.strip():
+            break
+        if line[:1] in (" ", "\t") and last_key:
+            source.meta[last_key] = (source.meta[last_key] + " " + line.strip()).strip()
+            n += 1
+            continue
+        last_key = None
+        match = _KEY_LINE.match(line)
+        if match and "：" not in match.group("key"):
+            key = canonical_key(match.group("key"))
+            if key is None:
+                raw_key = match.group("key")
+                problems.add(path, number, "unknown-key", f"unknown metadata key '{raw_key}'{did_you_mean(raw_key, KNOWN_KEYS)}")
+            elif key in source.meta:
+                problems.add(path, number, "duplicate-key", f"'{key}' is already set on line {source.lines[key]}")
+            else:
+                source.meta[key] = match.group("value").strip()
+                source.lines[key] = number
+                last_key = key
+        else:
+            _report_bad_header_line(line, number, path, problems)
+        n += 1
+    source.body = "\n".join(lines[n + 1 :]) if n < len(lines) else ""
+    source.body_line = n + 2
+    return source
+
+
+def _looks_like_header(line: str) -> bool:
+    """A first line that is a ``Key: value`` pair, possibly mistyped, starts a header."""
+    return bool(_KEY_LINE.match(line) or _WIDE_COLON_LINE.match(line) or _CJK_KEY_LINE.match(line))
+
+
+def _report_bad_header_line(line: str, number: int, path: str, problems: Problems) -> None:
+    wide = _WIDE_COLON_LINE.match(line)
+    if wide:
+        raw_key = wide.group("key").strip()
+        key = canonical_key(raw_key)
+        if key:
+            problems.add(path, number, "wide-colon", f"full-width colon '：' after '{raw_key}'; use an ASCII colon: '{key}: {wide.group('value').strip()}'")
+            return
+    cjk = _CJK_KEY_LINE.match(line)
+    if cjk:
+        raw_key = cjk.group("key").strip()
+        english = CHINESE_KEYS.get(raw_key)
+        if english:
+            problems.add(path, number, "chinese-key", f"use '{english}' for {raw_key}: '{english}: {cjk.group('value').strip()}'")
+            return
+        problems.add(path, number, "unknown-key", f"unknown metadata key '{raw_key}'; keys are English words such as Title, Date, Source")
+        return
+    if wide:
+        problems.add(path, number, "wide-colon", f"full-width colon '：' in header line; use an ASCII colon and a known key{did_you_mean(wide.group('key'), KNOWN_KEYS)}")
+        return
+    problems.add(path, number, "bad-header-line", f"not a 'Key: value' line: {line.strip()[:40]!r}; end the header with an empty line before the text")
+
+
+def read_source(raw: bytes, path: str, problems: Problems) -> SourceFile | None:
+    """Decode and split one content file; ``None`` when it cannot be read at all."""
+    decoded = decode(raw, path, problems)
+    if decoded is None:
+        return None
+    text, encoding = decoded
+    return parse_header(text, path, problems, encoding)
