@@ -87,10 +87,9 @@ class Repo:
         return self.out(*parts, target=target).read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Repo:
+def new_repo(folder: Path) -> Repo:
     """An empty repository with the shared theme and nothing else."""
-    root = tmp_path / "repo"
+    root = folder / "repo"
     shutil.copytree(REPO / "themes" / "gov", root / "themes" / "gov")
     (root / "sites").mkdir()
     (root / "content").mkdir()
@@ -98,7 +97,16 @@ def repo(tmp_path: Path) -> Repo:
 
 
 @pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return new_repo(tmp_path)
+
+
+@pytest.fixture
 def small_cluster(repo: Repo) -> Repo:
+    return fill_small_cluster(repo)
+
+
+def fill_small_cluster(repo: Repo) -> Repo:
     """A portal, two counties and a department, a few items each."""
     repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", extra='short_name = "兴安盟"')
     repo.site("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/", extra='short_name = "乌兰浩特市"\nintranet_url = "http://wlht.zw.xam/"')

@@ -1,0 +1,137 @@
+"""Site files (SPEC §2): every mistake is reported with the file, the key path and the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Repo, site_toml
+
+from zhanqun.errors import Problems
+from zhanqun.sites import load_cluster
+
+
+def load(repo: Repo) -> tuple[list[str], list[str]]:
+    problems = Problems()
+    cluster = load_cluster(repo.root, problems)
+    return cluster.ids, [p.format() for p in problems]
+
+
+def test_valid_cluster_loads_in_navigation_order(small_cluster: Repo) -> None:
+    ids, problems = load(small_cluster)
+    assert problems == []
+    assert ids == ["portal", "arxan", "ulanhot", "tjj"]
+
+
+def test_order_key_sorts_sites_of_a_kind(small_cluster: Repo) -> None:
+    small_cluster.site("ulanhot", "乌兰浩特市人民政府", extra="order = 1")
+    small_cluster.site("arxan", "阿尔山市人民政府", extra="order = 2")
+    ids, _ = load(small_cluster)
+    assert ids == ["portal", "ulanhot", "arxan", "tjj"]
+
+
+def test_unknown_column_type_names_the_key_path_and_choices(small_cluster: Repo) -> None:
+    small_cluster.site("arxan", "阿尔山市人民政府", columns=(("zwdt", "政务动态", "news"), ("tzgg", "通知公告", "news"), ("x", "X", "newz")))
+    _, problems = load(small_cluster)
+    assert len(problems) == 1
+    assert problems[0].startswith("sites/arxan.toml:")
+    assert "columns[2].type: 'newz' is not one of news, document" in problems[0]
+    line = int(problems[0].split(":")[1])
+    assert (small_cluster.root / "sites/arxan.toml").read_text().splitlines()[line - 1].startswith("type")
+
+
+def test_unknown_key_suggests_the_right_one(small_cluster: Repo) -> None:
+    small_cluster.write("sites/arxan.toml", site_toml("arxan", "阿尔山市人民政府").replace("sitecode", "sitecod"))
+    _, problems = load(small_cluster)
+    assert any("sitecod: unknown key (did you mean 'sitecode'?)" in p for p in problems)
+    assert any("sitecode: required key is missing" in p for p in problems)
+
+
+def test_missing_footer_keys_are_all_reported(small_cluster: Repo) -> None:
+    text = site_toml("arxan", "阿尔山市人民政府")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith(("icp", "police")))
+    small_cluster.write("sites/arxan.toml", text)
+    _, problems = load(small_cluster)
+    assert sorted(p.split(": ", 2)[-1] for p in problems) == [
+        "footer.icp: required key is missing",
+        "footer.police: required key is missing",
+    ]
+
+
+def test_id_must_equal_file_name(small_cluster: Repo) -> None:
+    small_cluster.write("sites/arxan.toml", site_toml("arxn", "阿尔山市人民政府"))
+    _, problems = load(small_cluster)
+    assert any("sites/arxan.toml:1: bad-value: id: 'arxn' must equal the file name 'arxan'" == p for p in problems)
+
+
+def test_parent_must_exist(small_cluster: Repo) -> None:
+    small_cluster.write("sites/arxan.toml", site_toml("arxan", "阿尔山市人民政府").replace('parent = "portal"', 'parent = "portl"'))
+    _, problems = load(small_cluster)
+    assert problems == ["sites/arxan.toml: unknown-site: parent: no site 'portl' (did you mean 'portal'?)"]
+
+
+def test_county_without_parent_is_an_error(small_cluster: Repo) -> None:
+    small_cluster.write("sites/arxan.toml", site_toml("arxan", "阿尔山市人民政府").replace('parent = "portal"\n', ""))
+    _, problems = load(small_cluster)
+    assert any("parent: a county site must name its parent" in p for p in problems)
+
+
+def test_column_folder_without_column_is_an_error(small_cluster: Repo) -> None:
+    small_cluster.write("content/arxan/zwdtt/x.md", "Title: x\nDate: 2026-01-01\n\ntext\n")
+    _, problems = load(small_cluster)
+    assert len(problems) == 1
+    assert problems[0].startswith("sites/arxan.toml: unknown-column: content/arxan/zwdtt/ has no column")
+    assert "(did you mean 'zwdt'?)" in problems[0]
+
+
+def test_content_folder_without_site_file_is_an_error(small_cluster: Repo) -> None:
+    small_cluster.write("content/kyqq/zwdt/x.md", "Title: x\nDate: 2026-01-01\n\ntext\n")
+    _, problems = load(small_cluster)
+    assert problems == ["content/kyqq: unknown-site: no site file sites/kyqq.toml for this folder"]
+
+
+def test_duplicate_column_id_is_an_error(small_cluster: Repo) -> None:
+    small_cluster.site("arxan", "阿尔山市人民政府", columns=(("zwdt", "政务动态", "news"), ("zwdt", "又一个", "news")))
+    _, problems = load(small_cluster)
+    assert any("columns[1].id: 'zwdt' is already columns[0]" in p for p in problems)
+
+
+def test_reserved_column_ids_are_refused(small_cluster: Repo) -> None:
+    small_cluster.site("arxan", "阿尔山市人民政府", columns=(("files", "附件", "news"),))
+    _, problems = load(small_cluster)
+    assert any("columns[0].id: 'files' is reserved" in p for p in problems)
+
+
+def test_toml_syntax_error_is_located(small_cluster: Repo) -> None:
+    small_cluster.write("sites/arxan.toml", 'id = "arxan"\nname = \n')
+    _, problems = load(small_cluster)
+    assert problems[0].startswith("sites/arxan.toml:2: toml-syntax:")
+
+
+def test_bad_sitecode_and_url(small_cluster: Repo) -> None:
+    text = site_toml("arxan", "阿尔山市人民政府").replace('"1522000001"', '"15220"').replace("https://arxan.example.gov.cn/", "www.arxan.gov.cn")
+    small_cluster.write("sites/arxan.toml", text)
+    _, problems = load(small_cluster)
+    assert any("sitecode: '15220' must be 10 characters" in p for p in problems)
+    assert any("url: 'www.arxan.gov.cn' is not an address" in p for p in problems)
+
+
+def test_every_broken_site_file_is_reported_at_once(small_cluster: Repo) -> None:
+    small_cluster.write("sites/arxan.toml", site_toml("arxan", "阿尔山市人民政府").replace('kind = "county"', 'kind = "country"'))
+    small_cluster.write("sites/ulanhot.toml", site_toml("ulanhot", "乌兰浩特市人民政府").replace('name = "乌兰浩特市人民政府"\n', ""))
+    _, problems = load(small_cluster)
+    assert {p.split(":")[0] for p in problems} == {"sites/arxan.toml", "sites/ulanhot.toml"}
+
+
+def test_owned_pelican_settings_are_refused(small_cluster: Repo) -> None:
+    small_cluster.site("arxan", "阿尔山市人民政府", extra='[pelican.settings]\nSITEURL = "x"\n')
+    _, problems = load(small_cluster)
+    assert any("pelican.settings.SITEURL: zhanqun sets this itself" in p for p in problems)
+
+
+def test_real_repository_site_files_are_valid() -> None:
+    problems = Problems()
+    cluster = load_cluster(Path(__file__).resolve().parent.parent, problems)
+    assert [p.format() for p in problems] == []
+    assert len(cluster.of_kind("portal")) == 1
+    assert len(cluster.of_kind("county")) == 6
+    assert len(cluster.of_kind("department")) >= 5
