@@ -24,7 +24,8 @@ HOMES["intranet"] = {**HOMES["production"], "ulanhot": "http://wlht.zw.xam/"}
 
 
 def pages(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*.html"))
+    """The HTML pages of the sites under ``folder`` (not the preview host's own front page)."""
+    return sorted(p for p in folder.rglob("*.html") if p.parent != folder or folder.name in SITES)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -80,6 +81,12 @@ def test_production_feed_and_sitemap_use_production_addresses(built: Repo) -> No
     sitemap = built.html("ulanhot", "sitemap.xml", target="production")
     assert "<loc>https://www.wlht.gov.cn/zwdt/river.html</loc>" in sitemap
     assert "/ulanhot/" not in sitemap
+
+
+def test_preview_host_front_page_lists_every_site(built: Repo) -> None:
+    tree = HTMLParser(built.html("index.html"))
+    assert [a.attributes["href"] for a in tree.css("a")] == [f"/{s}/" for s in SITES]
+    assert not built.out("index.html", target="production").exists()
 
 
 def test_preview_never_points_at_production(built: Repo) -> None:

@@ -20,6 +20,7 @@ from .errors import BuildFailed, Problems, did_you_mean
 from .index import ContentIndex, index_content
 from .links import LinkResolver
 from .output import OutputSwap
+from .preview_index import write_preview_index
 from .pelican_settings import pelican_settings, theme_asset_exists
 from .render import RenderJob, RenderResult, render_all
 from .sites import Cluster, load_cluster
@@ -205,6 +206,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         _stop_on_errors(context)
         _timed(context, "swap", lambda c: swap.commit(c.site_ids))
         swap = None
+        if context.target.name == "preview":
+            write_preview_index(options.output, context.cluster)
     except BuildFailed:
         pass
     finally:
