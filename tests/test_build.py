@@ -355,3 +355,11 @@ class CliRunnerSplit:
         from click.testing import CliRunner
 
         return CliRunner().invoke(build_cli.cli, ["--root", str(repo.root), *args], catch_exceptions=False)
+
+
+def test_pelican_warnings_become_errors_located_in_the_source_file(small_cluster: Repo) -> None:
+    small_cluster.write("content/arxan/files/a.png", b"\x89PNG\r\n\x1a\n")
+    small_cluster.write("content/arxan/zwdt/img.md", article("图片新闻", "2026-02-01", body='<img src="{static}/files/a.png" alt="">', Slug="img"))
+    result = small_cluster.run("build")
+    assert result.exit_code == 1
+    assert "content/arxan/zwdt/img.md: pelican-warning: Empty alt attribute for image a.png in content/arxan/zwdt/img.md" in result.output

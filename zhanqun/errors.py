@@ -43,6 +43,13 @@ class Problems:
     """Collects problems from every stage; passed around in the build context, never global."""
 
     items: list[Problem] = field(default_factory=list)
+    _seen: set[Problem] = field(default_factory=set, repr=False)
+
+    def _append(self, problem: Problem) -> None:
+        """Record a problem once: a stage run per target may find the same one again."""
+        if problem not in self._seen:
+            self._seen.add(problem)
+            self.items.append(problem)
 
     def add(
         self,
@@ -52,13 +59,14 @@ class Problems:
         message: str,
         severity: Severity = "error",
     ) -> None:
-        self.items.append(Problem(str(path), line, code, message, severity))
+        self._append(Problem(str(path), line, code, message, severity))
 
     def warn(self, path: str, line: int | None, code: str, message: str) -> None:
         self.add(path, line, code, message, "warning")
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        self.items.extend(problems)
+        for problem in problems:
+            self._append(problem)
 
     @property
     def errors(self) -> list[Problem]:
@@ -79,8 +87,7 @@ class Problems:
 
     def sorted(self) -> list[Problem]:
         """Problems grouped per file, in line order, each reported once."""
-        unique = dict.fromkeys(self.items)
-        return sorted(unique, key=lambda p: (p.path, p.line or 0, p.code, p.message))
+        return sorted(self.items, key=lambda p: (p.path, p.line or 0, p.code, p.message))
 
 
 class BuildFailed(Exception):

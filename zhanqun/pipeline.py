@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -18,7 +18,7 @@ from typing import Callable
 from .addresses import TARGETS, AddressMap, Target
 from .errors import BuildFailed, Problems, did_you_mean
 from .index import ContentIndex, index_content
-from .links import LinkResolver
+from .links import LinkResolver, rewrite_body
 from .output import OutputSwap
 from .preview_index import write_preview_index
 from .pelican_settings import pelican_settings, theme_asset_exists
@@ -223,25 +223,34 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     )
 
 
-def check(options: BuildOptions, targets: list[str] | None = None) -> BuildReport:
-    """Validate site files, content and links for every target, writing nothing."""
-    problems = Problems()
-    site_ids: list[str] = []
-    for name in targets or list(TARGETS):
-        per_target = Problems()
-        try:
-            context = prepare(BuildOptions(options.root, name, options.sites, today=options.today), per_target)
-            site_ids = context.site_ids
-            _stop_on_errors(context)
-            assert context.addresses and context.resolver
-            from .links import rewrite_body
+def check_links(context: BuildContext) -> None:
+    """Resolve every link of every rendered item of the selected sites, writing nothing."""
+    assert context.addresses and context.resolver
+    for item in context.index.items:
+        if item.site in context.site_ids and context.addresses.renders(item):
+            rewrite_body(item, context.resolver, context.problems, rewrite_local=False)
 
-            for item in context.index.items:
-                if item.site in site_ids and context.addresses.renders(item):
-                    rewrite_body(item, context.resolver, per_target, rewrite_local=False)
-        except BuildFailed:
-            pass
-        problems.extend(p for p in per_target if p not in problems.items)
-        if any(p.code in ("toml-syntax", "unknown-key", "missing-key") and p.path.startswith("sites/") for p in per_target):
-            break  # site files are the same for every target
-    return BuildReport(problems=problems, target=",".join(targets or TARGETS), site_ids=site_ids)
+
+def check(options: BuildOptions, targets: list[str] | None = None) -> BuildReport:
+    """Validate site files, content and links for every target, writing nothing.
+
+    Site files and content are read once; addresses and links are checked per target.
+    """
+    problems = Problems()
+    names = targets or list(TARGETS)
+    context: BuildContext | None = None
+    try:
+        context = prepare(replace(options, target=names[0]), problems)
+        _stop_on_errors(context)
+        for name in names:
+            context.target = TARGETS[name]
+            map_addresses(context)
+            _timed(context, f"links:{name}", check_links)
+    except BuildFailed:
+        pass
+    return BuildReport(
+        problems=problems,
+        target=",".join(names),
+        site_ids=context.site_ids if context else [],
+        timings=context.timings if context else {},
+    )
