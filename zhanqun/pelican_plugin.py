@@ -10,6 +10,8 @@ from typing import Any
 from pelican import signals
 from pelican.urlwrappers import Category
 
+from .pelican_pages import ExtraPagesGenerator
+
 
 def add_empty_columns(generator: Any) -> None:
     """Every column gets its list page, even with no items yet: navigation never links nothing."""
@@ -24,5 +26,23 @@ def add_empty_columns(generator: Any) -> None:
     generator.context["categories"] = generator.categories
 
 
+def insert_letter_text(content: Any) -> None:
+    """A letter's body is the escaped HTML built by ``letters.py``, never Markdown output.
+
+    The staged Markdown of a letter holds only a placeholder; the text written by the public
+    is put in here, already escaped, so no reader, extension or plugin ever interprets it.
+    """
+    letters = content.settings.get("ZQ_LETTERS") or {}
+    source = content.metadata.get("zq_source")
+    if source in letters:
+        content._content = letters[source]
+
+
+def extra_pages(pelican: Any) -> type[ExtraPagesGenerator]:
+    return ExtraPagesGenerator
+
+
 def register() -> None:
     signals.article_generator_finalized.connect(add_empty_columns)
+    signals.content_object_init.connect(insert_letter_text)
+    signals.get_generators.connect(extra_pages)

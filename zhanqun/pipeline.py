@@ -17,6 +17,7 @@ from typing import Callable
 
 from .addresses import TARGETS, AddressMap, Target
 from .errors import BuildFailed, Problems, did_you_mean
+from .features import Features, analyse
 from .index import ContentIndex, index_content
 from .links import LinkResolver
 from .output import OutputSwap
@@ -59,6 +60,7 @@ class BuildContext:
     index: ContentIndex = field(default_factory=ContentIndex)
     addresses: AddressMap | None = None
     resolver: LinkResolver | None = None
+    features: Features | None = None  # column types' checks and cross-site data (features.py)
     site_ids: list[str] = field(default_factory=list)
     staged: dict[str, StagedSite] = field(default_factory=dict)
     results: list[RenderResult] = field(default_factory=list)
@@ -133,6 +135,13 @@ def map_addresses(context: BuildContext) -> None:
     check_syndication_columns(context.addresses, context.problems)
 
 
+def analyse_features(context: BuildContext) -> None:
+    assert context.addresses and context.resolver
+    context.features = analyse(
+        context.root, context.addresses, context.resolver, context.options.resolved_today(), context.problems
+    )
+
+
 def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None:
     assert context.addresses and context.resolver
     for site_id in context.site_ids:
@@ -148,6 +157,8 @@ def render_sites(context: BuildContext, site_folder: Callable[[str], Path], prog
         site = context.cluster[site_id]
         staged = context.staged[site_id]
         settings = pelican_settings(context.root, site, context.addresses, staged, site_folder(site_id))
+        if context.features:
+            settings.update(context.features.settings_for(site_id))
         jobs.append(RenderJob(site_id, settings, staged.sources, str(staged.folder)))
     total = len(jobs)
     done = 0
@@ -184,6 +195,8 @@ def prepare(options: BuildOptions, problems: Problems) -> BuildContext:
     _timed(context, "sites", read_sites)
     _timed(context, "content", read_content)
     _timed(context, "addresses", map_addresses)
+    if not context.problems.has_errors():
+        _timed(context, "features", analyse_features)
     return context
 
 
@@ -231,10 +244,11 @@ def check(options: BuildOptions, targets: list[str] | None = None) -> BuildRepor
             site_ids = context.site_ids
             _stop_on_errors(context)
             assert context.addresses and context.resolver
+            from .letters import is_letter_item
             from .links import rewrite_body
 
             for item in context.index.items:
-                if item.site in site_ids and context.addresses.renders(item):
+                if item.site in site_ids and context.addresses.renders(item) and not is_letter_item(item, context.addresses):
                     rewrite_body(item, context.resolver, per_target, rewrite_local=False)
         except BuildFailed:
             pass
