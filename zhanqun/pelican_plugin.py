@@ -5,6 +5,7 @@ Runs inside the per-site render process only (``PLUGINS`` in ``pelican_settings.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from pelican import signals
@@ -36,6 +37,12 @@ def insert_letter_text(content: Any) -> None:
     source = content.metadata.get("zq_source")
     if source in letters:
         content._content = letters[source]
+        if "summary" not in content.metadata:
+            # never a summary cut from the public's text: templates unescape summaries (striptags)
+            replied = content.metadata.get("replied")
+            status = f"已答复，答复部门：{content.metadata.get('replier', '')}" if replied else "正在办理"
+            summary = html.escape(f"受理日期：{content.metadata.get('received', '')}；{status}")
+            content.metadata["summary"] = content._summary = summary
 
 
 def extra_pages(pelican: Any) -> type[ExtraPagesGenerator]:
