@@ -57,7 +57,7 @@ def test_repealed_document_shows_a_banner_and_stays_online(built: Repo) -> None:
 
 
 def test_expired_document_shows_an_expired_banner(built: Repo) -> None:
-    banner = page(built, "portal", "zfwj", "livelihood-2025.html").css_first(".validity-banner.validity-expired")
+    banner = page(built, "portal", "zfwj", "livelihood-2025.html").css_first(".validity-banner.validity-banner-expired")
     assert banner is not None and "失效" in banner.text()
 
 
@@ -308,3 +308,9 @@ def test_components_stylesheet_is_linked_after_gov_css(built: Repo) -> None:
     links = [n.attributes["href"] for n in page(built, "portal", "index.html").css("head link[rel=stylesheet]")]
     assert links[:2] == ["/portal/theme/css/gov.css", "/portal/theme/css/components.css"]
     assert Path(built.out("portal", "theme", "css", "components.css")).is_file()
+
+
+def test_home_page_shows_the_disclosure_entries(built: Repo) -> None:
+    strip = page(built, "tjj", "index.html").css_first(".disclosure-strip")
+    assert strip is not None
+    assert [a.attributes["href"] for a in strip.css("a")] == ["/tjj/zfxxgk/guide.html", "/tjj/zfxxgk/fdzdgknr/", "/tjj/zfxxgk/ndbg/"]
