@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -17,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from zhanqun import pipeline  # noqa: E402
 from zhanqun.errors import Problems, format_json, format_text  # noqa: E402
 from zhanqun.listing import list_sites  # noqa: E402
+from zhanqun.new_item import NewItemError, create_item  # noqa: E402
 from zhanqun.progress import make_progress  # noqa: E402
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
@@ -64,6 +66,18 @@ def cli(ctx: click.Context, root: Path, verbose: int, fmt: str) -> None:
     ctx.obj = Settings(root.resolve(), verbose, fmt)
 
 
+TODAY_OPTION = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date letters' reply deadlines are counted to (default: SOURCE_DATE_EPOCH, else today).",
+)
+
+
+def _today(value: object) -> date | None:
+    return value.date() if value is not None else None  # type: ignore[attr-defined]
+
+
 def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     try:
         return fn(*args, **kwargs)
@@ -76,10 +90,11 @@ def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 @click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write each site to OUT/<id>/ instead of output/<target>/.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Sites rendered at once (default: CPU count).")
+@TODAY_OPTION
 @click.pass_obj
-def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | None, jobs: int | None) -> None:
+def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | None, jobs: int | None, today: object) -> None:
     """Build the named sites (default all) for a target."""
-    options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, jobs or 0)
+    options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, jobs or 0, _today(today))
     with make_progress(settings.verbose) as progress:
         report = _run(pipeline.build, options, progress)
     if settings.verbose:
@@ -90,10 +105,11 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
 
 @cli.command()
 @click.option("--site", "sites", multiple=True, help="Site id to check (repeatable; default all).")
+@TODAY_OPTION
 @click.pass_obj
-def check(settings: Settings, sites: tuple[str, ...]) -> None:
+def check(settings: Settings, sites: tuple[str, ...], today: object) -> None:
     """Validate site files, content and links without writing the output."""
-    report = _run(pipeline.check, pipeline.BuildOptions(settings.root, sites=list(sites)))
+    report = _run(pipeline.check, pipeline.BuildOptions(settings.root, sites=list(sites), today=_today(today)))
     _finish(settings, report, f"checked {len(report.site_ids)} site(s): no errors")
 
 
@@ -113,6 +129,28 @@ def sites_command(settings: Settings, as_json: bool, target: str) -> None:
         return
     for row in rows:
         click.echo(f"{row['id']:<10} {row['kind']:<10} {row['pages']:>5}  {row['url']:<34} {row['name']}")
+
+
+@cli.command("new")
+@click.argument("site")
+@click.argument("column")
+@click.argument("title")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date of the item (default: SOURCE_DATE_EPOCH, else today).")
+@click.pass_obj
+def new_command(settings: Settings, site: str, column: str, title: str, day: object) -> None:
+    """Write a new Markdown file with the metadata COLUMN needs; print its path."""
+    problems = Problems()
+    today = _today(day) or pipeline.BuildOptions(settings.root).resolved_today()
+    try:
+        item = create_item(settings.root, site, column, title, today, problems)
+    except NewItemError as exc:
+        raise click.UsageError(str(exc)) from None
+    if item is None:
+        _report(settings, problems, f"failed: {len(problems.errors)} error(s)")
+        sys.exit(1)
+    click.echo(item.rel)
+    for note in item.notes:
+        click.echo(f"  {note}", err=True)
 
 
 def main() -> None:

@@ -5,10 +5,13 @@ Runs inside the per-site render process only (``PLUGINS`` in ``pelican_settings.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from pelican import signals
 from pelican.urlwrappers import Category
+
+from .pelican_pages import ExtraPagesGenerator
 
 
 def add_empty_columns(generator: Any) -> None:
@@ -24,5 +27,29 @@ def add_empty_columns(generator: Any) -> None:
     generator.context["categories"] = generator.categories
 
 
+def insert_letter_text(content: Any) -> None:
+    """A letter's body is the escaped HTML built by ``letters.py``, never Markdown output.
+
+    The staged Markdown of a letter holds only a placeholder; the text written by the public
+    is put in here, already escaped, so no reader, extension or plugin ever interprets it.
+    """
+    letters = content.settings.get("ZQ_LETTERS") or {}
+    source = content.metadata.get("zq_source")
+    if source in letters:
+        content._content = letters[source]
+        if "summary" not in content.metadata:
+            # never a summary cut from the public's text: templates unescape summaries (striptags)
+            replied = content.metadata.get("replied")
+            status = f"已答复，答复部门：{content.metadata.get('replier', '')}" if replied else "正在办理"
+            summary = html.escape(f"受理日期：{content.metadata.get('received', '')}；{status}")
+            content.metadata["summary"] = content._summary = summary
+
+
+def extra_pages(pelican: Any) -> type[ExtraPagesGenerator]:
+    return ExtraPagesGenerator
+
+
 def register() -> None:
     signals.article_generator_finalized.connect(add_empty_columns)
+    signals.content_object_init.connect(insert_letter_text)
+    signals.get_generators.connect(extra_pages)

@@ -17,7 +17,9 @@ from typing import Callable
 
 from .addresses import TARGETS, AddressMap, Target
 from .errors import BuildFailed, Problems, did_you_mean
+from .features import Features, analyse
 from .index import ContentIndex, index_content
+from .letters import is_letter_item
 from .links import LinkResolver, rewrite_body
 from .output import OutputSwap
 from .preview_index import write_preview_index
@@ -60,6 +62,7 @@ class BuildContext:
     index: ContentIndex = field(default_factory=ContentIndex)
     addresses: AddressMap | None = None
     resolver: LinkResolver | None = None
+    features: Features | None = None  # column types' checks and cross-site data (features.py)
     site_ids: list[str] = field(default_factory=list)
     staged: dict[str, StagedSite] = field(default_factory=dict)
     results: list[RenderResult] = field(default_factory=list)
@@ -134,6 +137,13 @@ def map_addresses(context: BuildContext) -> None:
     check_syndication_columns(context.addresses, context.problems)
 
 
+def analyse_features(context: BuildContext) -> None:
+    assert context.addresses and context.resolver
+    context.features = analyse(
+        context.root, context.addresses, context.resolver, context.options.resolved_today(), context.problems
+    )
+
+
 def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None:
     assert context.addresses and context.resolver
     for site_id in context.site_ids:
@@ -149,6 +159,8 @@ def render_sites(context: BuildContext, site_folder: Callable[[str], Path], prog
         site = context.cluster[site_id]
         staged = context.staged[site_id]
         settings = pelican_settings(context.root, site, context.addresses, staged, site_folder(site_id))
+        if context.features:
+            settings.update(context.features.settings_for(site_id))
         jobs.append(RenderJob(site_id, settings, staged.sources, str(staged.folder)))
     total = len(jobs)
     done = 0
@@ -185,6 +197,8 @@ def prepare(options: BuildOptions, problems: Problems) -> BuildContext:
     _timed(context, "sites", read_sites)
     _timed(context, "content", read_content)
     _timed(context, "addresses", map_addresses)
+    if not context.problems.has_errors():
+        _timed(context, "features", analyse_features)
     return context
 
 
@@ -227,7 +241,7 @@ def check_links(context: BuildContext) -> None:
     """Resolve every link of every rendered item of the selected sites, writing nothing."""
     assert context.addresses and context.resolver
     for item in context.index.items:
-        if item.site in context.site_ids and context.addresses.renders(item):
+        if item.site in context.site_ids and context.addresses.renders(item) and not is_letter_item(item, context.addresses):
             rewrite_body(item, context.resolver, context.problems, rewrite_local=False)
 
 
@@ -242,9 +256,11 @@ def check(options: BuildOptions, targets: list[str] | None = None) -> BuildRepor
     try:
         context = prepare(replace(options, target=names[0]), problems)
         _stop_on_errors(context)
-        for name in names:
-            context.target = TARGETS[name]
-            map_addresses(context)
+        for n, name in enumerate(names):
+            if n:
+                context.target = TARGETS[name]
+                map_addresses(context)
+                _timed(context, "features", analyse_features)
             _timed(context, f"links:{name}", check_links)
     except BuildFailed:
         pass

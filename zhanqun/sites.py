@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import Problems, did_you_mean
+from .index_numbers import pattern_problem
 
 SITE_KINDS = ("portal", "county", "department")
 COLUMN_TYPES = (
@@ -202,12 +203,12 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
     ),
     "disclosure": (
         Key("credit_code", str, doc="统一社会信用代码"),
-        Key("index_pattern", str, doc="pattern of 索引号"),
+        Key("index_pattern", str, check=pattern_problem, doc="pattern of 索引号, e.g. {credit_code}/{year}-{serial:05d}"),
     ),
     "mailbox": (
-        Key("endpoint", str, check=_matches(re.compile(r"^https?://"), "an http(s) address")),
-        Key("address", str),
-        Key("phone", str),
+        Key("endpoint", str, check=_matches(re.compile(r"^https?://"), "an http(s) address"), doc="where the write-a-letter form posts"),
+        Key("address", str, doc="where letters go when no endpoint is set"),
+        Key("phone", str, doc="the letter office's phone when no endpoint is set"),
     ),
     "publishing": (
         Key("require_review", bool),

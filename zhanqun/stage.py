@@ -16,6 +16,7 @@ from pathlib import Path
 from .addresses import AddressMap
 from .errors import Problems
 from .index import Item
+from .letters import PLACEHOLDER_BODY, is_letter_item
 from .links import LinkResolver, rewrite_body
 
 #: Header keys never handed to Pelican: they must not appear in any output.
@@ -61,7 +62,8 @@ def stage_site(
     staged = StagedSite(site_id, folder)
     folder.mkdir(parents=True, exist_ok=True)
     for item in addresses.items_of(site_id):
-        body = rewrite_body(item, resolver, problems, rewrite_local=False)
+        # a letter's text is the public's: it never reaches Markdown (letters.py, pelican_plugin.py)
+        body = PLACEHOLDER_BODY if is_letter_item(item, addresses) else rewrite_body(item, resolver, problems, rewrite_local=False)
         extra = {
             "slug": item.slug,
             "status": "hidden" if item.status == "hidden" else "published",
@@ -77,7 +79,7 @@ def stage_site(
         site = addresses.cluster[site_id]
         if site.column(item.column) is None:
             continue  # reported once by the syndication check
-        body = rewrite_body(item, resolver, Problems(), rewrite_local=True)  # origin reports
+        body = PLACEHOLDER_BODY if is_letter_item(item, addresses) else rewrite_body(item, resolver, Problems(), rewrite_local=True)  # origin reports
         rel = f"{item.column}/_from-{item.site}-{os.path.basename(item.rel)}"
         extra = {
             "slug": f"{item.site}-{item.slug}",
