@@ -111,3 +111,19 @@ def small_cluster(repo: Repo) -> Repo:
     repo.write("content/arxan/zwdt/snow.md", article("阿尔山冰雪节开幕", "2026-01-10", Slug="snow"))
     repo.write("content/tjj/gzdt/data.md", article("2025年兴安盟经济运行情况", "2026-01-20", Slug="economy-2025"))
     return repo
+
+
+def new_repo(root: Path) -> Repo:
+    """An empty repository (shared theme only) at ``root``; for module-scoped fixtures."""
+    shutil.copytree(REPO / "themes" / "gov", root / "themes" / "gov")
+    (root / "sites").mkdir()
+    (root / "content").mkdir()
+    return Repo(root)
+
+
+def problem_lines(result: Result, code: str | None = None) -> list[str]:
+    """The ``path:line: code: message`` lines a command printed (on stderr), optionally of one code."""
+    lines = [line for line in result.stderr.splitlines() if ": " in line and not line.startswith(("failed:", "built ", "checked "))]
+    if code:
+        lines = [line for line in lines if f": {code}: " in line or f": warning: {code}: " in line]
+    return lines

@@ -150,8 +150,8 @@ def _looks_like_header(line: str) -> bool:
 
 
 def _meant_key(raw_key: str) -> str | None:
-    """The known key a mistyped one stands for: any case, full-width letters, or a Chinese word."""
-    return canonical_key(raw_key) or canonical_key(unicodedata.normalize("NFKC", raw_key)) or CHINESE_KEYS.get(raw_key)
+    """The known key a mistyped ASCII one stands for: any case, or full-width letters."""
+    return canonical_key(raw_key) or canonical_key(unicodedata.normalize("NFKC", raw_key))
 
 
 def _report_bad_header_line(line: str, number: int, path: str, problems: Problems) -> str | None:
