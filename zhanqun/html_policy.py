@@ -29,7 +29,7 @@ _FENCE_OPEN_RE = re.compile(r"^(`{3,}|~{3,})")
 _CODE_SPAN_RE = re.compile(r"(?<![`\\])(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
 #: Markdown link destinations: ``[text](url)``, ``[ref]: url`` and ``<url>`` autolinks.
 _MD_LINK_RE = re.compile(
-    r"\]\(\s*<?(?P<a>[^\s)>]+)|^\s{0,3}\[[^\]]+\]:\s*<?(?P<b>[^\s>]+)|<(?P<c>[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>",
+    r"\]\([ \t]*<?(?P<a>(?:[^\s()<>]|\([^\s()]*\))+)|^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(?P<b>[^\s>]+)|<(?P<c>[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>",
     re.MULTILINE,
 )
 _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]+")
