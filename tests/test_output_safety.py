@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Repo, article, problem_lines
+from conftest import REPO, Repo, article, new_repo, problem_lines
 from zhanqun.output import SCRATCH_PREFIX, Interrupted, InterruptGuard, OutputSwap
 
 #: A Pelican plugin for the fixture repositories: stalls or fails rendering when a test asks.
@@ -37,9 +37,13 @@ def register():
 '''
 
 
-@pytest.fixture
-def built(repo: Repo) -> Repo:
-    """Two sites with the test plugin, built once: the 'previous output' every test protects."""
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    """Two sites with the test plugin, built once: the 'previous output' every test protects.
+
+    Shared by the tests of this module: each of them asserts that it left this output as it was.
+    """
+    repo = new_repo(tmp_path_factory.mktemp("safety") / "repo")
     plugin = '[pelican]\nplugins = ["zq_test_plugin"]'
     repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", extra=plugin)
     repo.site("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/", extra=plugin)
