@@ -189,27 +189,41 @@ def test_common_words_and_public_titles_are_not_leaks(repo: Repo) -> None:
 # --- the scanner ----------------------------------------------------------------------------
 
 
-def scanner(*values: tuple[str, str, bool]) -> LeakScanner:
+MODES = pytest.mark.parametrize("mode", ["find", "grams"])
+
+
+def scanner(*values: tuple[str, str, bool], mode: str = "auto") -> LeakScanner:
     from zhanqun.leak_gate import _spellings
 
-    return LeakScanner(Trace(s, "content/x/zwdt/a.md", what, value, bounded) for value, what, bounded in values for s in _spellings(value))
+    return LeakScanner((Trace(s, "content/x/zwdt/a.md", what, value, bounded) for value, what, bounded in values for s in _spellings(value)), mode=mode)
 
 
-def test_scanner_finds_html_escaped_and_json_escaped_titles() -> None:
-    scan = scanner(("关于A&B\"两项\"工作的方案", "title", False))
+@MODES
+def test_scanner_finds_html_escaped_and_json_escaped_titles(mode: str) -> None:
+    scan = scanner(("关于A&B\"两项\"工作的方案", "title", False), mode=mode)
     assert [line for line, _ in scan.scan("<p>\n关于A&amp;B&quot;两项&quot;工作的方案</p>")] == [2]
     assert len(scan.scan('{"t": "\\u5173\\u4e8eA&B\\"\\u4e24\\u9879\\"\\u5de5\\u4f5c\\u7684\\u65b9\\u6848"}')) == 1
 
 
-def test_scanner_matches_slugs_only_as_whole_words() -> None:
-    scan = scanner(("budget-plan", "slug", True))
+@MODES
+def test_scanner_matches_slugs_only_as_whole_words(mode: str) -> None:
+    scan = scanner(("budget-plan", "slug", True), mode=mode)
     assert scan.scan("/zwdt/budget-plans.html and /zwdt/mybudget-plan.html") == []
     assert [line for line, _ in scan.scan("x\n/zwdt/budget-plan.html")] == [2]
 
 
-def test_scanner_reports_each_item_once_per_page_at_its_first_line() -> None:
-    scan = scanner(("兴安盟内部预算方案", "title", False))
-    assert [line for line, _ in scan.scan("a\n兴安盟内部预算方案\n兴安盟内部预算方案")] == [2]
+@MODES
+def test_scanner_reports_each_item_once_per_page_at_its_first_line(mode: str) -> None:
+    scan = scanner(("兴安盟内部预算方案", "title", False), ("内部预算方案附表", "text", False), mode=mode)
+    text = "a\n兴安盟内部预算方案\n兴安盟内部预算方案\n" + "x" * (LeakScanner.CHUNK + 3) + "内部预算方案附表"
+    assert [line for line, _ in scan.scan(text)] == [2, 4]
+
+
+def test_scanner_chooses_direct_search_for_few_traces_and_substring_sets_for_many() -> None:
+    few = scanner(*((f"兴安盟内部文件{n:04d}号", "title", False) for n in range(10)))
+    many = scanner(*((f"兴安盟内部文件{n:04d}号", "title", False) for n in range(600)))
+    assert few.direct and not many.direct
+    assert [trace.shown for _, trace in many.scan("…兴安盟内部文件0599号…")] == ["兴安盟内部文件0599号"]
 
 
 def test_passage_is_a_plain_run_of_the_body() -> None:
