@@ -347,3 +347,28 @@ def test_file_in_an_unknown_encoding_asks_for_utf8(cluster: Repo) -> None:
     result = lint(cluster, "content/portal/zwdt/a.md", b"Title: x\nDate: 2026-03-01\n\n" + b"\x80\xff\xfe\x81\x30" * 3)
     assert result.exit_code == 1
     assert only(result, "bad-encoding") == "content/portal/zwdt/a.md:4: bad-encoding: the file is neither UTF-8 nor GBK/GB18030; save it as UTF-8"
+
+
+def test_unreadable_file_is_located_not_a_traceback(cluster: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.md":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    cluster.write("content/portal/zwdt/locked.md", article("春耕"))
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert only(result, "unreadable") == "content/portal/zwdt/locked.md: unreadable: cannot read the file: Permission denied"
+
+
+def test_nested_folder_inside_a_column_builds_into_the_column(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/2025/old.md", article("二〇二五年的旧闻", Slug="old-news"))
+    result = cluster.run("build")
+    assert result.exit_code == 0, result.stderr
+    assert "二〇二五年的旧闻" in cluster.html("portal", "zwdt", "old-news.html")
+    assert "old-news.html" in cluster.html("portal", "zwdt", "index.html")

@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from .errors import Problems, did_you_mean
+from .html_policy import check_item_html
 from .metadata import DOCUMENT_KEYS, KNOWN_KEYS, SYNDICATE_GROUPS, parse_date, split_list
 from .sites import RESERVED_FOLDERS, Cluster, Column, Site
-from .html_policy import check_item_html
 from .slugs import slug_from_title
 from .source import MAX_BYTES, read_source
 
