@@ -39,14 +39,22 @@ def site_toml(
     columns: tuple[tuple[str, str, str], ...] = (COLUMNS["news"], COLUMNS["notice"]),
     extra: str = "",
     sitecode: str = "1522000001",
+    credit_code: str | None = "11152200MB0000000X",
 ) -> str:
-    """A valid site file; ``extra`` is appended verbatim (more sections, overrides)."""
+    """A valid site file; ``extra`` is appended verbatim (more sections, overrides).
+
+    Sites with document columns get a ``[disclosure] credit_code`` unless ``extra`` has its own
+    ``[disclosure]`` or ``credit_code`` is None.
+    """
     lines = [f'id = "{site_id}"', f'name = "{name}"', f'kind = "{kind}"']
     if kind != "portal":
         lines.append('parent = "portal"')
     lines.append(f'url = "{url or f"https://{site_id}.example.gov.cn/"}"')
     lines.append(f'sitecode = "{sitecode}"')
     text = "\n".join(lines) + "\n" + extra + "\n" + FOOTER.format(name=name)
+    publishes_documents = any(kind in ("document", "disclosure") for _, _, kind in columns)
+    if publishes_documents and credit_code and "[disclosure]" not in extra:
+        text += f'\n[disclosure]\ncredit_code = "{credit_code}"\n'
     for column_id, column_name, column_type in columns:
         text += f'\n[[columns]]\nid = "{column_id}"\nname = "{column_name}"\ntype = "{column_type}"\n'
     return text
@@ -87,18 +95,10 @@ class Repo:
         return self.out(*parts, target=target).read_text(encoding="utf-8")
 
 
-def new_repo(folder: Path) -> Repo:
-    """An empty repository with the shared theme and nothing else."""
-    root = folder / "repo"
-    shutil.copytree(REPO / "themes" / "gov", root / "themes" / "gov")
-    (root / "sites").mkdir()
-    (root / "content").mkdir()
-    return Repo(root)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
-    return new_repo(tmp_path)
+    """An empty repository with the shared theme and nothing else, in tmp_path/repo."""
+    return new_repo(tmp_path / "repo")
 
 
 @pytest.fixture
@@ -119,3 +119,19 @@ def fill_small_cluster(repo: Repo) -> Repo:
     repo.write("content/arxan/zwdt/snow.md", article("阿尔山冰雪节开幕", "2026-01-10", Slug="snow"))
     repo.write("content/tjj/gzdt/data.md", article("2025年兴安盟经济运行情况", "2026-01-20", Slug="economy-2025"))
     return repo
+
+
+def new_repo(root: Path) -> Repo:
+    """An empty repository (shared theme only) at ``root``; for module-scoped fixtures."""
+    shutil.copytree(REPO / "themes" / "gov", root / "themes" / "gov")
+    (root / "sites").mkdir()
+    (root / "content").mkdir()
+    return Repo(root)
+
+
+def problem_lines(result: Result, code: str | None = None) -> list[str]:
+    """The ``path:line: code: message`` lines a command printed (on stderr), optionally of one code."""
+    lines = [line for line in result.stderr.splitlines() if ": " in line and not line.startswith(("failed:", "built ", "checked "))]
+    if code:
+        lines = [line for line in lines if f": {code}: " in line or f": warning: {code}: " in line]
+    return lines

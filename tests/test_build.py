@@ -343,7 +343,7 @@ def test_json_format_lists_problems_for_ci(small_cluster: Repo) -> None:
     result = CliRunnerSplit.invoke(small_cluster, "--format", "json", "check")
     assert result.exit_code == 1
     problems = json.loads(result.stdout)
-    assert problems == [{"path": "content/arxan/zwdt/bad.md", "line": 3, "code": "wide-colon", "message": "full-width colon '：' after 'Source'; use an ASCII colon: 'Source: 新华社'", "severity": "error"}]
+    assert problems == [{"file": "content/arxan/zwdt/bad.md", "path": "content/arxan/zwdt/bad.md", "line": 3, "code": "wide-colon", "message": "full-width colon '：' after 'Source'; use an ASCII colon: 'Source: 新华社'", "severity": "error"}]
 
 
 class CliRunnerSplit:

@@ -88,7 +88,7 @@ def test_bad_index_pattern_in_site_file_is_located(repo: Repo) -> None:
 
 
 def test_document_column_without_credit_code_is_an_error(repo: Repo) -> None:
-    repo.site("portal", "兴安盟行政公署", kind="portal", columns=(("zfwj", "政府文件", "document"),))
+    repo.site("portal", "兴安盟行政公署", kind="portal", columns=(("zfwj", "政府文件", "document"),), credit_code=None)
     code, output = check(repo)
     assert code == 1
     assert "sites/portal.toml: missing-key: disclosure.credit_code: columns zfwj publish documents" in output

@@ -35,7 +35,8 @@ class Problem:
         return f"{where}: {prefix}{self.code}: {self.message}"
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        """``file``, ``line``, ``code``, ``message`` (what CI annotations take), plus ``path``, ``severity``."""
+        return {"file": self.path, **asdict(self)}
 
 
 @dataclass

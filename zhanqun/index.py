@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import Problems, did_you_mean
+from .html_policy import check_item_html
 from .metadata import DOCUMENT_KEYS, KNOWN_KEYS, SYNDICATE_GROUPS, parse_date, split_list
 from .sites import RESERVED_FOLDERS, Cluster, Column, Site
 from .slugs import slug_from_title
-from .source import read_source
+from .source import MAX_BYTES, read_source
 
 
 @dataclass
@@ -107,7 +108,10 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, only: set[st
             column = site.column(top)
             if column is None:
                 continue  # reported by the site-file stage: a folder without a column
-            item = _read_item(path, site, column, rel, source, problems)
+            raw = _read_bytes(path, source, problems)
+            if raw is None:
+                continue
+            item = read_item(raw, site, column, rel, source, problems)
             if item:
                 index.add(item)
     _resolve_syndication(index, cluster, problems)
@@ -115,14 +119,31 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, only: set[st
     return index
 
 
+def _read_bytes(path: Path, source: str, problems: Problems) -> bytes | None:
+    """The file's bytes; an unreadable file is a located error, not a traceback."""
+    try:
+        if path.stat().st_size > MAX_BYTES:  # do not read a 2 GB video into memory to say so
+            problems.add(source, None, "file-too-large", f"{path.stat().st_size // 1024} KiB is over the 5 MB limit for a content file; put large material in files/ and link it")
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        problems.add(source, None, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+        return None
+
+
 def _ignored(rel: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
     return any(part.startswith(".") for part in rel.split("/")) or name.endswith("~") or name.startswith("#")
 
 
-def _read_item(path: Path, site: Site, column: Column, rel: str, source: str, problems: Problems) -> Item | None:
+def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, problems: Problems) -> Item | None:
+    """Lint one content file and turn it into an :class:`Item`; ``None`` if it has any error.
+
+    Every check of a single file lives here (header, values, required keys, body, raw HTML), so
+    one call reports everything wrong with the file at once.
+    """
     before = len(problems.errors)
-    parsed = read_source(path.read_bytes(), source, problems)
+    parsed = read_source(raw, source, problems)
     if parsed is None:
         return None
     meta, lines = parsed.meta, parsed.lines
@@ -132,22 +153,27 @@ def _read_item(path: Path, site: Site, column: Column, rel: str, source: str, pr
         if message:
             problems.add(source, lines[key], "bad-value", f"{key}: {message}")
     for key in ("Title", "Date"):
-        if key not in meta:
+        if key not in meta and key not in parsed.mistyped:
             problems.add(source, 1, "missing-key", f"missing '{key}:' header line (every item needs Title and Date)")
     if column.type in ("document", "disclosure"):
-        missing = [key for key in DOCUMENT_KEYS if key not in meta]
+        missing = [key for key in DOCUMENT_KEYS if key not in meta and key not in parsed.mistyped]
         if missing:
             problems.add(source, 1, "missing-key", f"a {column.type} item needs {', '.join(missing)} ({column.name} 栏目)")
         if meta.get("Validity") in ("失效", "废止") and "Validity-Date" not in meta:
             problems.add(source, lines.get("Validity"), "missing-key", f"Validity: {meta['Validity']} needs a Validity-Date")
     if not parsed.body.strip():
-        problems.add(source, parsed.body_line if meta else 1, "empty-body", "the item has no text after its header")
+        line = min(parsed.body_line, parsed.last_line) if meta else 1
+        problems.add(source, line, "empty-body", "the item has no text after its header (an empty line, then the text)")
+    # A letter's body is the public's own text, shown escaped and never as HTML: nothing in it
+    # can run, and it must be published as written, so only its header is held to the policy.
+    policed_body = "" if column.type == "letter" else parsed.body
+    check_item_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, problems)
     if len(problems.errors) > before:
         return None
     title = meta["Title"]
     date = parse_date(meta["Date"])
     assert date is not None  # checked above
-    slug = meta.get("Slug") or slug_from_title(title, fallback=path.stem)
+    slug = meta.get("Slug") or slug_from_title(title, fallback=PurePosixPath(rel).stem)
     return Item(
         site=site.id,
         column=column.id,
@@ -190,21 +216,26 @@ def _resolve_syndication(index: ContentIndex, cluster: Cluster, problems: Proble
 
 
 def _check_unique_paths(index: ContentIndex, problems: Problems) -> None:
-    """Two items writing the same page is one error naming both files."""
+    """Two items writing the same page (syndicated copies included) is one error naming both files."""
     seen: dict[tuple[str, str], Item] = {}
-    for item in index.items:
-        if item.is_draft:
-            continue
-        key = (item.site, item.path)
+    writes = [(item.site, item.path, item) for item in index.items if not item.is_draft]
+    writes += [
+        (receiver, f"{item.column}/{item.site}-{item.slug}.html", item)
+        for item in index.items
+        if not item.is_draft
+        for receiver in item.syndicate
+    ]
+    for site_id, path, item in writes:
+        key = (site_id, path)
         other = seen.get(key)
+        if other is item:
+            continue
         if other:
             problems.add(
                 item.source,
                 item.line_of("Slug") or item.line_of("Title"),
                 "duplicate-slug",
-                f"writes {item.site}/{item.path}, as does {other.source}; give one of them another 'Slug:'",
+                f"writes {site_id}/{path}, as does {other.source}; give one of them another 'Slug:'",
             )
         else:
             seen[key] = item
-
-

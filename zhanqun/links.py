@@ -87,7 +87,7 @@ class LinkResolver:
         rel = self._relative(path, item)
         if rel is None:
             return Resolution(None, error=f"{{static}}{path}: leaves content/{item.site}/", code="link-outside")
-        if not (self.root / "content" / item.site / rel).is_file():
+        if not _is_file(self.root / "content" / item.site / rel):
             return Resolution(None, error=f"{{static}}{path}: no such file content/{item.site}/{rel}")
         return Resolution(self.addresses.site_url(item.site) + rel + fragment)
 
@@ -99,6 +99,14 @@ class LinkResolver:
         if joined.startswith("..") or joined.startswith("/") or joined == ".":
             return None
         return joined
+
+
+def _is_file(path: Path) -> bool:
+    """``Path.is_file`` that answers False for names the OS refuses (too long, NUL bytes)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _split_fragment(ref: str) -> tuple[str, str]:

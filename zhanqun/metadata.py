@@ -7,6 +7,7 @@ command and the README; a feature that adds a key adds it here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
@@ -48,7 +49,11 @@ Check = Callable[[str], str | None]
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CN_DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_LOOSE_DATE_RE = re.compile(
+    r"^(?P<y>\d{4})\s*[-年/.]\s*(?P<m>\d{1,2})\s*[-月/.]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*(?:[T\s]|日)\s*(?P<h>\d{1,2})\s*[:时点]\s*(?P<min>\d{2})(?:\s*分)?(?::\d{2})?)?\s*$"
+)
+MAX_TAG_LENGTH = 20
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
@@ -64,13 +69,31 @@ def parse_date(value: str) -> datetime | None:
 
 
 def check_date(value: str) -> str | None:
+    """None for a valid date; otherwise a message that shows the ISO form to write instead.
+
+    ``2026年11月5日``, ``2026/11/5``, ``2026.11.05``, full-width digits and ``9:30`` are all
+    refused — one spelling keeps sorting, feeds and the 发布日期 of every page consistent — but
+    the message spells out the ``2026-11-05`` to write.
+    """
     if parse_date(value):
         return None
-    cn = _CN_DATE_RE.match(value)
-    if cn:
-        y, m, d = (int(g) for g in cn.groups())
-        return f"write dates as YYYY-MM-DD: '{y:04d}-{m:02d}-{d:02d}' instead of '{value}'"
+    suggestion = _iso_suggestion(value)
+    if suggestion:
+        return f"write dates as YYYY-MM-DD: '{suggestion}' instead of '{value}'"
     return f"'{value}' is not a date; write YYYY-MM-DD or YYYY-MM-DD HH:MM"
+
+
+def _iso_suggestion(value: str) -> str | None:
+    """The ISO spelling of a date written another common way, if it is a real date."""
+    normal = unicodedata.normalize("NFKC", value).strip()
+    match = _LOOSE_DATE_RE.match(normal)
+    if not match:
+        return None
+    y, m, d = (int(match.group(g)) for g in ("y", "m", "d"))
+    iso = f"{y:04d}-{m:02d}-{d:02d}"
+    if match.group("h") is not None:
+        iso += f" {int(match.group('h')):02d}:{int(match.group('min')):02d}"
+    return iso if parse_date(iso) and iso != value else None
 
 
 def check_day(value: str) -> str | None:
@@ -80,19 +103,50 @@ def check_day(value: str) -> str | None:
     return message
 
 
+#: Chinese words authors write as values, and the value they mean.
+CHINESE_VALUES: dict[str, str] = {
+    "发布": "published",
+    "已发布": "published",
+    "公开发布": "published",
+    "草稿": "draft",
+    "隐藏": "hidden",
+    "公开": "public",
+    "内部": "internal",
+    "内网": "internal",
+    "不公开": "internal",
+}
+
+
 def _choice(choices: tuple[str, ...]) -> Check:
     def check(value: str) -> str | None:
         if value in choices:
             return None
         from .errors import did_you_mean
 
-        return f"'{value}' is not one of {', '.join(choices)}{did_you_mean(value, choices)}"
+        meant = CHINESE_VALUES.get(value.strip())
+        hint = f" (write '{meant}' for {value})" if meant in choices else did_you_mean(value, choices)
+        return f"'{value}' is not one of {', '.join(choices)}{hint}"
 
     return check
 
 
 def _slug(value: str) -> str | None:
-    return None if SLUG_RE.match(value) else f"'{value}' is not a slug: use lowercase ASCII letters, digits and hyphens"
+    if value == "index":
+        return "'index' is the column's own list page; choose another slug"
+    if SLUG_RE.match(value):
+        return None
+    fixed = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    hint = f" (did you mean '{fixed}'?)" if fixed and SLUG_RE.match(fixed) else ""
+    return f"'{value}' is not a slug: use lowercase ASCII letters, digits and hyphens{hint}"
+
+
+def _tags(value: str) -> str | None:
+    if re.search(r"[;；]", value):
+        return "separate tags with commas, not semicolons"
+    for tag in split_list(value):
+        if len(tag) > MAX_TAG_LENGTH:
+            return f"tag '{tag[:12]}…' is longer than {MAX_TAG_LENGTH} characters; separate tags with commas"
+    return None
 
 
 def _aliases(value: str) -> str | None:
@@ -123,7 +177,7 @@ KNOWN_KEYS: dict[str, KeySpec] = _keys(
     KeySpec("Modified", "更新日期", check_date),
     KeySpec("Slug", "ASCII name in the address; pinyin of the title when absent", _slug),
     KeySpec("Summary", "摘要"),
-    KeySpec("Tags", "标签, comma separated"),
+    KeySpec("Tags", "标签, comma separated", _tags),
     KeySpec("Source", "来源"),
     KeySpec("Author", "作者"),
     KeySpec("Status", "published | draft | hidden", _choice(STATUSES)),

@@ -3,13 +3,25 @@
 Sites are rendered into a scratch folder beside the output folder (same file system, so the
 final step is a rename). Only when every stage passed is each site's folder swapped in;
 otherwise the scratch folder is removed and the output folder is never touched.
+
+The swap itself is all or nothing: if a rename fails (a full disk, a permission) every site
+already swapped is put back; SIGINT and SIGTERM wait until the swap is over
+(:class:`InterruptGuard`); and a build killed outright (SIGKILL, power loss) mid-swap is
+repaired by the next build, which puts the previous output back from the dead build's scratch
+folder before removing it.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import Iterator
 
 SCRATCH_PREFIX = ".zhanqun-"
 
@@ -32,6 +44,11 @@ class OutputSwap:
             pid = old.name.rsplit("-", 1)[-1]
             if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
                 continue
+            previous = old / "previous"
+            if previous.is_dir():  # killed mid-swap: put back what it had moved aside
+                for site in previous.iterdir():
+                    if not (self.final / site.name).exists():
+                        os.replace(site, self.final / site.name)
             shutil.rmtree(old, ignore_errors=True)
 
     def site_folder(self, site_id: str) -> Path:
@@ -44,17 +61,34 @@ class OutputSwap:
         return path
 
     def commit(self, site_ids: list[str]) -> None:
-        """Swap each built site into ``final/<id>``; other sites already there stay."""
+        """Swap each built site into ``final/<id>``, all or none; other sites already there stay."""
         self.final.mkdir(parents=True, exist_ok=True)
         trash = self.scratch / "previous"
         trash.mkdir(exist_ok=True)
-        for site_id in site_ids:
-            built = self.site_folder(site_id)
-            target = self.final / site_id
-            if target.exists():
-                os.replace(target, trash / site_id)
-            os.replace(built, target)
+        swapped: list[str] = []
+        try:
+            for site_id in site_ids:
+                built = self.site_folder(site_id)
+                target = self.final / site_id
+                if target.exists():
+                    os.replace(target, trash / site_id)
+                swapped.append(site_id)
+                os.replace(built, target)
+        except BaseException:
+            self._roll_back(swapped, trash)
+            raise
         self.discard()
+
+    def _roll_back(self, swapped: list[str], trash: Path) -> None:
+        """Undo a partial swap: each new site back to the scratch folder, each previous one back."""
+        for site_id in reversed(swapped):
+            target = self.final / site_id
+            previous = trash / site_id
+            built = self.site_folder(site_id)
+            if target.exists() and not built.exists():
+                os.replace(target, built)
+            if previous.exists():
+                os.replace(previous, target)
 
     def discard(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)
@@ -68,3 +102,76 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def describe_os_error(exc: OSError, root: Path | None = None) -> str:
+    """A sentence for a failed write: what could not be written and why, a full disk named as such."""
+    name = exc.filename or ""
+    if root and name:
+        try:
+            name = Path(name).resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what = f" {name}" if name else ""
+        return f"the disk is full: could not write{what} (free some space and build again)"
+    return f"{exc.strerror or exc}: {name}" if name else f"{exc.strerror or exc}"
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived during a build; raised in the main thread, once."""
+
+    def __init__(self, signal_name: str):
+        super().__init__(signal_name)
+        self.signal_name = signal_name
+
+
+class InterruptGuard:
+    """Turns SIGINT and SIGTERM into :class:`Interrupted`, and holds them off during the swap.
+
+    Only the first signal raises: a second Ctrl-C while the build cleans up is ignored, so the
+    cleanup (removing the scratch folder) always finishes.
+    """
+
+    def __init__(self) -> None:
+        self.deferring = False
+        self.pending: str | None = None
+        self.raised = False
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        name = signal.Signals(signum).name
+        if self.raised:
+            return
+        if self.deferring:
+            self.pending = self.pending or name
+            return
+        self.raised = True
+        raise Interrupted(name)
+
+    @contextmanager
+    def critical(self) -> Iterator[None]:
+        """Signals that arrive inside are acted on when it ends (if it ends without an error)."""
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
+        if self.pending and not self.raised:
+            self.raised = True
+            raise Interrupted(self.pending)
+
+
+@contextmanager
+def interrupt_guard() -> Iterator[InterruptGuard]:
+    """Install the guard's handlers for the duration (main thread only; elsewhere a no-op guard)."""
+    guard = InterruptGuard()
+    if threading.current_thread() is not threading.main_thread():
+        yield guard
+        return
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, guard.handle) for sig in signals}
+    try:
+        yield guard
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -19,12 +19,14 @@ from .addresses import TARGETS, AddressMap, Target
 from .errors import BuildFailed, Problems, did_you_mean
 from .features import Features, analyse
 from .index import ContentIndex, index_content
+from .leak_gate import check_leaks
 from .letters import is_letter_item
 from .links import LinkResolver, rewrite_body
-from .output import OutputSwap
+from .output import Interrupted, OutputSwap, describe_os_error, interrupt_guard
 from .preview_index import write_preview_index
 from .pelican_settings import pelican_settings, theme_asset_exists
 from .render import RenderJob, RenderResult, render_all
+from .review import check_review
 from .sites import Cluster, load_cluster
 from .stage import StagedSite, check_syndication_columns, stage_site
 
@@ -129,6 +131,7 @@ def read_sites(context: BuildContext) -> None:
 
 def read_content(context: BuildContext) -> None:
     context.index = index_content(context.root, context.cluster, context.problems)
+    check_review(context.index, context.cluster, context.problems)
 
 
 def map_addresses(context: BuildContext) -> None:
@@ -178,7 +181,7 @@ def render_sites(context: BuildContext, site_folder: Callable[[str], Path], prog
 
 
 #: Checks of the rendered output, run in order before the swap (link check, leak gate, …).
-OUTPUT_CHECKS: list[tuple[str, Stage]] = []
+OUTPUT_CHECKS: list[tuple[str, Stage]] = [("leaks", check_leaks)]
 
 
 def run_output_checks(context: BuildContext) -> None:
@@ -203,30 +206,44 @@ def prepare(options: BuildOptions, problems: Problems) -> BuildContext:
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Build the selected sites for one target; the output changes only if everything passed."""
+    """Build the selected sites for one target; the output changes only if everything passed.
+
+    Nothing is lost: an error in any stage, a write that fails (a full disk) or SIGINT/SIGTERM
+    ends the build with a located problem, the scratch folder removed and the previous output
+    as it was (see ``output.py``).
+    """
     problems = Problems()
     context: BuildContext | None = None
     swap: OutputSwap | None = None
-    try:
-        context = prepare(options, problems)
-        _stop_on_errors(context)
-        swap = OutputSwap(options.output)
-        context.output_dir = swap.scratch / "sites"
-        _timed(context, "stage", lambda c: stage_sources(c, swap.work_folder))
-        _stop_on_errors(context)
-        _timed(context, "render", lambda c: render_sites(c, swap.site_folder, progress))
-        _stop_on_errors(context)
-        run_output_checks(context)
-        _stop_on_errors(context)
-        _timed(context, "swap", lambda c: swap.commit(c.site_ids))
-        swap = None
-        if context.target.name == "preview":
-            write_preview_index(options.output, context.cluster)
-    except BuildFailed:
-        pass
-    finally:
-        if swap is not None:
-            swap.discard()
+    swapped = False
+    with interrupt_guard() as guard:
+        try:
+            context = prepare(options, problems)
+            _stop_on_errors(context)
+            swap = OutputSwap(options.output)
+            context.output_dir = swap.scratch / "sites"
+            _timed(context, "stage", lambda c: stage_sources(c, swap.work_folder))
+            _stop_on_errors(context)
+            _timed(context, "render", lambda c: render_sites(c, swap.site_folder, progress))
+            _stop_on_errors(context)
+            run_output_checks(context)
+            _stop_on_errors(context)
+            with guard.critical():
+                _timed(context, "swap", lambda c: swap.commit(c.site_ids))
+                swapped = True
+            swap = None
+            if context.target.name == "preview":
+                write_preview_index(options.output, context.cluster)
+        except BuildFailed:
+            pass
+        except Interrupted as exc:
+            kept = "the new output had already been swapped in" if swapped else "the previous output was left as it was"
+            problems.add(_shown(options.output, options.root), None, "interrupted", f"build interrupted by {exc.signal_name}; {kept}")
+        except OSError as exc:
+            problems.add(_shown(options.output, options.root), None, "write-failed", f"{describe_os_error(exc, options.root)}; the previous output was left as it was")
+        finally:
+            if swap is not None:
+                swap.discard()
     return BuildReport(
         problems=problems,
         target=options.target,
@@ -243,6 +260,14 @@ def check_links(context: BuildContext) -> None:
     for item in context.index.items:
         if item.site in context.site_ids and context.addresses.renders(item) and not is_letter_item(item, context.addresses):
             rewrite_body(item, context.resolver, context.problems, rewrite_local=False)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path for messages: relative to the repository when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def check(options: BuildOptions, targets: list[str] | None = None) -> BuildReport:

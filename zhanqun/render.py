@@ -15,13 +15,16 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .errors import Problem
+from .output import describe_os_error
 
 
 @dataclass
@@ -75,6 +78,8 @@ def render_site(job: RenderJob) -> RenderResult:
         settings = read_settings(path=None, override=copy.deepcopy(job.settings))
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             Pelican(settings).run()  # its summary line would break the CLI's quiet output
+    except OSError as exc:  # a full disk, a permission: say what could not be written
+        result.problems.append(Problem(f"site:{job.site}", None, "write-failed", describe_os_error(exc)))
     except Exception as exc:  # a crash inside Pelican or a plugin: report it, located if we can
         path, message = _locate(f"{type(exc).__name__}: {exc}", job)
         detail = traceback.format_exc(limit=-3) if os.environ.get("ZHANQUN_DEBUG") else ""
@@ -112,12 +117,48 @@ def render_all(
     os.environ.setdefault("PYTHONHASHSEED", "0")
     context = multiprocessing.get_context("spawn")
     results: list[RenderResult] = []
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=context, max_tasks_per_child=1) as pool:
-        pending: set[Future[RenderResult]] = {pool.submit(render_site, job) for job in jobs}
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, min(workers, len(jobs))),
+        mp_context=context,
+        max_tasks_per_child=1,
+        initializer=_leave_signals_to_parent,
+    )
+    try:
+        pending: dict[Future[RenderResult], RenderJob] = {pool.submit(render_site, job): job for job in jobs}
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                result = future.result()
+                job = pending.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:  # the child was killed (out of memory, a signal)
+                    result = RenderResult(job.site, [Problem(f"site:{job.site}", None, "render-failed", "the rendering process stopped unexpectedly (killed, or out of memory)")])
                 results.append(result)
                 on_done(result)
+    except BaseException:  # SIGINT/SIGTERM in the parent: stop every child now, not after its site
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
     return sorted(results, key=lambda r: r.site)
+
+
+def _leave_signals_to_parent() -> None:
+    """In each child: Ctrl-C and SIGTERM go to the whole process group; the parent decides.
+
+    The parent cleans up and stops its children itself; a child that died of the signal on its
+    own would only add a traceback and a broken pool to the report.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's children (they ignore SIGTERM) and drop the jobs not yet started."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)

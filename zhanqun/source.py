@@ -9,6 +9,7 @@ file; what it accepts is written back out in canonical form for Pelican (see ``s
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import Problems, did_you_mean
@@ -31,17 +32,29 @@ class SourceFile:
     body: str = ""
     body_line: int = 1  # line number of the first body line
     encoding: str = "utf-8"
+    header_end: int = 0  # number of header lines
+    last_line: int = 1  # the last line of the file, for problems about what is missing at its end
+    mistyped: set[str] = field(default_factory=set)  # known keys written wrongly (already reported)
 
 
 def decode(raw: bytes, path: str, problems: Problems) -> tuple[str, str] | None:
-    """Decode a content file; UTF-8 (with or without BOM) silently, GB18030 with a warning.
+    """Decode a content file; UTF-8 (with or without BOM) silently, GB18030 or UTF-16 with a warning.
 
     Returns ``(text, encoding)`` with line ends normalised to LF, or ``None`` after reporting
-    a file that cannot be read as text.
+    a file that cannot be read as text. A file is never mis-read: a UTF-8 file with a damaged
+    byte is an error at that line, not a GBK file full of mojibake.
     """
     if len(raw) > MAX_BYTES:
         problems.add(path, None, "file-too-large", f"{len(raw) // 1024} KiB is over the 5 MB limit for a content file; put large material in files/ and link it")
         return None
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(bom):  # Word's "Unicode text": unambiguous, so read it
+            try:
+                text = raw[len(bom) :].decode(codec)
+            except UnicodeDecodeError:
+                break
+            problems.warn(path, None, "encoding", "read as UTF-16 (\"Unicode text\"); please save the file as UTF-8")
+            return _text_or_binary(text, "utf-16", path, problems)
     if b"\x00" in raw[:8192]:
         problems.add(path, None, "binary-file", "this is a binary file, not Markdown text; put it under files/ and link it with {static}")
         return None
@@ -51,14 +64,39 @@ def decode(raw: bytes, path: str, problems: Problems) -> tuple[str, str] | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        if _mostly_utf8(raw):
+            problems.add(path, line, "bad-encoding", "invalid UTF-8 byte on this line (a damaged or mixed-encoding file); save it again as UTF-8")
+            return None
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            line = raw[: exc.start].count(b"\n") + 1
             problems.add(path, line, "bad-encoding", "the file is neither UTF-8 nor GBK/GB18030; save it as UTF-8")
             return None
         encoding = "gb18030"
         problems.warn(path, None, "encoding", "read as GBK/GB18030; please save the file as UTF-8")
+    return _text_or_binary(text, encoding, path, problems)
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Whether undecodable bytes are rare damage in a UTF-8 text rather than another encoding.
+
+    GBK text almost never forms valid three-byte UTF-8 sequences, so a file with more decoded
+    CJK characters than bad bytes is UTF-8 with a few damaged bytes.
+    """
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\uffef")
+    return good > bad
+
+
+def _text_or_binary(text: str, encoding: str, path: str, problems: Problems) -> tuple[str, str] | None:
+    """Normalise line ends; refuse text that is mostly control characters (a binary file)."""
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if sample and (controls > 8 and controls * 20 > len(sample)):
+        problems.add(path, None, "binary-file", "this is a binary file, not Markdown text; put it under files/ and link it with {static}")
+        return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, encoding
 
@@ -67,6 +105,7 @@ def parse_header(text: str, path: str, problems: Problems, encoding: str = "utf-
     """Split ``Key: value`` header lines from the body; every bad header line is a located error."""
     source = SourceFile(path=path, encoding=encoding)
     lines = text.split("\n")
+    source.last_line = max(1, len(lines) - (1 if text.endswith("\n") else 0))
     if lines and not _looks_like_header(lines[0]):
         source.body = text
         return source
@@ -83,7 +122,7 @@ def parse_header(text: str, path: str, problems: Problems, encoding: str = "utf-
             continue
         last_key = None
         match = _KEY_LINE.match(line)
-        if match and "：" not in match.group("key"):
+        if match:
             key = canonical_key(match.group("key"))
             if key is None:
                 raw_key = match.group("key")
@@ -95,8 +134,11 @@ def parse_header(text: str, path: str, problems: Problems, encoding: str = "utf-
                 source.lines[key] = number
                 last_key = key
         else:
-            _report_bad_header_line(line, number, path, problems)
+            meant = _report_bad_header_line(line, number, path, problems)
+            if meant:
+                source.mistyped.add(meant)
         n += 1
+    source.header_end = n
     source.body = "\n".join(lines[n + 1 :]) if n < len(lines) else ""
     source.body_line = n + 2
     return source
@@ -107,27 +149,38 @@ def _looks_like_header(line: str) -> bool:
     return bool(_KEY_LINE.match(line) or _WIDE_COLON_LINE.match(line) or _CJK_KEY_LINE.match(line))
 
 
-def _report_bad_header_line(line: str, number: int, path: str, problems: Problems) -> None:
+def _meant_key(raw_key: str) -> str | None:
+    """The known key a mistyped ASCII one stands for: any case, or full-width letters."""
+    return canonical_key(raw_key) or canonical_key(unicodedata.normalize("NFKC", raw_key))
+
+
+def _report_bad_header_line(line: str, number: int, path: str, problems: Problems) -> str | None:
+    """Report a header line that is not ``Key: value``; return the key it meant, if known."""
     wide = _WIDE_COLON_LINE.match(line)
     if wide:
         raw_key = wide.group("key").strip()
-        key = canonical_key(raw_key)
+        key = _meant_key(raw_key)
         if key:
             problems.add(path, number, "wide-colon", f"full-width colon '：' after '{raw_key}'; use an ASCII colon: '{key}: {wide.group('value').strip()}'")
-            return
+            return key
     cjk = _CJK_KEY_LINE.match(line)
     if cjk:
         raw_key = cjk.group("key").strip()
         english = CHINESE_KEYS.get(raw_key)
         if english:
             problems.add(path, number, "chinese-key", f"use '{english}' for {raw_key}: '{english}: {cjk.group('value').strip()}'")
-            return
+            return english
+        ascii_key = canonical_key(unicodedata.normalize("NFKC", raw_key))
+        if ascii_key:
+            problems.add(path, number, "unknown-key", f"'{raw_key}' is typed in full-width letters; write '{ascii_key}: {cjk.group('value').strip()}'")
+            return ascii_key
         problems.add(path, number, "unknown-key", f"unknown metadata key '{raw_key}'; keys are English words such as Title, Date, Source")
-        return
+        return None
     if wide:
         problems.add(path, number, "wide-colon", f"full-width colon '：' in header line; use an ASCII colon and a known key{did_you_mean(wide.group('key'), KNOWN_KEYS)}")
-        return
+        return None
     problems.add(path, number, "bad-header-line", f"not a 'Key: value' line: {line.strip()[:40]!r}; end the header with an empty line before the text")
+    return None
 
 
 def read_source(raw: bytes, path: str, problems: Problems) -> SourceFile | None:

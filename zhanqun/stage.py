@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .addresses import AddressMap
+from .attachments import attachment_use
 from .errors import Problems
 from .index import Item
 from .letters import PLACEHOLDER_BODY, is_letter_item
@@ -31,7 +32,8 @@ class StagedSite:
     folder: Path
     sources: dict[str, str] = field(default_factory=dict)  # "zwdt/a.md" → "content/x/zwdt/a.md"
     article_paths: list[str] = field(default_factory=list)
-    static_paths: list[str] = field(default_factory=list)
+    static_paths: list[str] = field(default_factory=list)  # attachments to publish, one file each
+    withheld_files: list[str] = field(default_factory=list)  # attachments only unpublished items use
 
 
 def pelican_key(key: str) -> str:
@@ -66,6 +68,7 @@ def stage_site(
         body = PLACEHOLDER_BODY if is_letter_item(item, addresses) else rewrite_body(item, resolver, problems, rewrite_local=False)
         extra = {
             "slug": item.slug,
+            "category": item.column,
             "status": "hidden" if item.status == "hidden" else "published",
             "zq_source": item.source,
             "zq_visibility": item.visibility,
@@ -83,6 +86,7 @@ def stage_site(
         rel = f"{item.column}/_from-{item.site}-{os.path.basename(item.rel)}"
         extra = {
             "slug": f"{item.site}-{item.slug}",
+            "category": item.column,
             "status": "hidden" if item.status == "hidden" else "published",
             "zq_source": item.source,
             "zq_visibility": item.visibility,
@@ -92,13 +96,26 @@ def stage_site(
         _write(folder / rel, _header(item.meta, extra) + "\n\n" + body + "\n")
         staged.sources[rel] = item.source
         staged.article_paths.append(rel)
-    files = root / "content" / site_id / "files"
-    if files.is_dir():
-        link = folder / "files"
-        if not link.exists():
-            link.symlink_to(files.resolve(), target_is_directory=True)
-        staged.static_paths.append("files")
+    _stage_attachments(root, site_id, addresses, folder, staged)
     return staged
+
+
+def _stage_attachments(root: Path, site_id: str, addresses: AddressMap, folder: Path, staged: StagedSite) -> None:
+    """Link each publishable attachment into the staged folder and list it for Pelican.
+
+    Files linked only by items this target does not render are left out — not linked, not
+    listed — so neither ``STATIC_PATHS`` nor Pelican's copying of ``{static}`` targets can
+    publish them (see ``attachments.py``).
+    """
+    use = attachment_use(root, site_id, addresses.index, addresses.target.include_internal)
+    source = root / "content" / site_id
+    for rel in use.publishable:
+        link = folder / rel
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if not link.exists():
+            link.symlink_to((source / rel).resolve())
+        staged.static_paths.append(rel)
+    staged.withheld_files = sorted(use.withheld)
 
 
 def check_syndication_columns(addresses: AddressMap, problems: Problems) -> None:

@@ -1,0 +1,232 @@
+"""Nothing leaked: internal and draft items, and attachments only they use, stay out of public output."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo, article, new_repo, problem_lines
+from zhanqun.leak_gate import LeakScanner, Trace, passage
+
+# Distinctive tokens planted in unpublished items: titles, slugs, bodies, attachments.
+INTERNAL_TITLE = "兴安盟二〇二六年内部预算调整方案"
+INTERNAL_SLUG = "secret-budget-adjustment"
+INTERNAL_BODY = "内部核对口令丁丑甲寅乙卯庚辰辛巳壬午癸未甲申乙酉"
+INTERNAL_FILE = "internal-budget-2026.xlsx"
+SYNDICATED_TITLE = "内部通报盟直部门考核结果"
+SYNDICATED_SLUG = "internal-assessment"
+COUNTY_TITLE = "乌兰浩特市内部维稳工作安排"
+COUNTY_SLUG = "county-internal-plan"
+DRAFT_TITLE = "未定稿人事任免草案甲号"
+DRAFT_BODY = "草稿核对口令子鼠丑牛寅虎卯兔辰龙巳蛇午马未羊"
+DRAFT_FILE = "draft-appointments.docx"
+
+INTERNAL_TOKENS = [INTERNAL_TITLE, INTERNAL_SLUG, INTERNAL_BODY, INTERNAL_FILE, SYNDICATED_TITLE, SYNDICATED_SLUG, COUNTY_TITLE, COUNTY_SLUG]
+DRAFT_TOKENS = [DRAFT_TITLE, DRAFT_BODY, DRAFT_FILE]
+
+
+def plant(repo: Repo) -> Repo:
+    """A cluster whose unpublished items carry the tokens above."""
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
+    repo.site("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/", extra='intranet_url = "http://wlht.zw.xam/"')
+    repo.write("content/portal/files/public-map.png", b"\x89PNG public map")
+    repo.write("content/portal/files/shared-chart.png", b"\x89PNG shared chart")
+    repo.write("content/portal/files/unlinked-leaflet.pdf", b"%PDF leaflet")
+    repo.write(f"content/portal/files/2026/{INTERNAL_FILE}", b"PK internal budget")
+    repo.write(f"content/portal/files/{DRAFT_FILE}", b"PK draft appointments")
+    repo.write(
+        "content/portal/zwdt/spring.md",
+        article("兴安盟部署春季农业生产", Slug="spring-farming", body="见![地图]({static}/files/public-map.png)和![图表]({static}../files/shared-chart.png)。"),
+    )
+    repo.write(
+        "content/portal/zwdt/budget.md",
+        article(
+            INTERNAL_TITLE,
+            Slug=INTERNAL_SLUG,
+            Visibility="internal",
+            Summary="预算调整",
+            body=f"{INTERNAL_BODY}。\n\n附件：[预算表]({{static}}/files/2026/{INTERNAL_FILE})，![图表]({{static}}/files/shared-chart.png)",
+        ),
+    )
+    repo.write("content/portal/zwdt/assessment.md", article(SYNDICATED_TITLE, Slug=SYNDICATED_SLUG, Visibility="internal", Syndicate="ulanhot", body="考核结果见内部通知。"))
+    repo.write("content/portal/tzgg/appointments.md", article(DRAFT_TITLE, Status="draft", body=f"{DRAFT_BODY}。\n\n[任免表](../files/{DRAFT_FILE})"))
+    repo.write("content/ulanhot/zwdt/river.md", article("乌兰浩特市推进洮儿河治理", Slug="river"))
+    repo.write("content/ulanhot/tzgg/plan.md", article(COUNTY_TITLE, Slug=COUNTY_SLUG, Visibility="internal"))
+    return repo
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    repo = plant(new_repo(tmp_path_factory.mktemp("leak") / "repo"))
+    for target in ("preview", "production", "intranet"):
+        result = repo.run("build", "--target", target)
+        assert result.exit_code == 0, result.stderr
+    return repo
+
+
+def everything(repo: Repo, target: str) -> str:
+    """Every output file's path and text (binary files decoded leniently), as one string."""
+    parts = []
+    for path in sorted(repo.out(target=target).rglob("*")):
+        if path.is_file():
+            parts.append(path.relative_to(repo.out(target=target)).as_posix())
+            parts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("target", ["preview", "production"])
+def test_public_targets_show_no_internal_or_draft_token(planted: Repo, target: str) -> None:
+    output = everything(planted, target)
+    assert "兴安盟部署春季农业生产" in output  # the scan reads real output
+    for token in INTERNAL_TOKENS + DRAFT_TOKENS:
+        assert token not in output, f"{token} leaked into {target}"
+
+
+def test_intranet_shows_internal_items_and_their_attachments(planted: Repo) -> None:
+    output = everything(planted, "intranet")
+    for token in INTERNAL_TOKENS:
+        assert token in output, f"{token} missing from intranet"
+    assert planted.out("portal", "files", "2026", INTERNAL_FILE, target="intranet").is_file()
+    assert planted.out("ulanhot", "zwdt", f"portal-{SYNDICATED_SLUG}.html", target="intranet").is_file()
+
+
+def test_intranet_shows_no_draft(planted: Repo) -> None:
+    output = everything(planted, "intranet")
+    for token in DRAFT_TOKENS:
+        assert token not in output
+
+
+@pytest.mark.parametrize("target", ["preview", "production"])
+def test_attachments_of_public_items_and_unlinked_files_are_published(planted: Repo, target: str) -> None:
+    files = planted.out("portal", "files", target=target)
+    assert sorted(p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file()) == ["public-map.png", "shared-chart.png", "unlinked-leaflet.pdf"]
+
+
+# --- the gate fails builds that show a trace ------------------------------------------------
+
+
+@pytest.fixture
+def leaky(repo: Repo) -> Repo:
+    return plant(repo)
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+def test_public_page_naming_an_internal_title_fails_the_build_at_that_line(leaky: Repo) -> None:
+    leaky.write("content/portal/zwdt/mention.md", article("关于预算工作的说明", Slug="mention", body=f"参见《{INTERNAL_TITLE}》。"))
+    assert leaky.run("build", "--target", "intranet").exit_code == 0  # the intranet may show it
+    line = line_of(leaky.out("portal", "zwdt", "mention.html", target="intranet"), INTERNAL_TITLE)
+    result = leaky.run("build", "--target", "preview")
+    assert result.exit_code == 1
+    leaks = problem_lines(result, "leak")
+    assert f"output/preview/portal/zwdt/mention.html:{line}: leak: shows the title '{INTERNAL_TITLE}' of content/portal/zwdt/budget.md, which the preview target must not publish (internal or draft)" in leaks
+    # the page's summary carries it into the home page and the feed too: every page is named
+    assert sorted(entry.split(":")[0] for entry in leaks) == ["output/preview/portal/feeds/all.atom.xml", "output/preview/portal/index.html", "output/preview/portal/zwdt/mention.html"]
+    assert not leaky.out("portal").exists()  # nothing was written
+
+
+def test_public_page_naming_an_internal_attachment_fails_the_build(leaky: Repo) -> None:
+    leaky.write("content/portal/zwdt/mention.md", article("关于预算工作的说明", Slug="mention", Summary="预算说明", body=f"预算表文件名为 {INTERNAL_FILE}。"))
+    result = leaky.run("build", "--target", "production")
+    assert result.exit_code == 1
+    lines = problem_lines(result, "leak")
+    assert [line.split(":")[0] for line in lines] == ["output/production/portal/feeds/all.atom.xml", "output/production/portal/zwdt/mention.html"]
+    assert re.fullmatch(
+        rf"output/production/portal/zwdt/mention\.html:\d+: leak: shows the attachment '{re.escape(INTERNAL_FILE)}' of content/portal/files/2026/{re.escape(INTERNAL_FILE)}, which the production target must not publish \(internal or draft\)",
+        lines[1],
+    )
+
+
+def publish_every_file(root: Path, site_id: str, index: object, include_internal: bool) -> object:
+    """A faulty attachment filter: withholds nothing."""
+    from zhanqun.attachments import AttachmentUse, site_files
+
+    return AttachmentUse(site_id, site_files(root, site_id))
+
+
+def test_withheld_attachment_copied_by_a_faulty_stage_fails_the_build(leaky: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zhanqun.stage
+
+    monkeypatch.setattr(zhanqun.stage, "attachment_use", publish_every_file)
+    result = leaky.run("build")
+    assert result.exit_code == 1
+    assert problem_lines(result, "leak") == [
+        f"output/preview/portal/files/2026/{INTERNAL_FILE}: leak: attachment content/portal/files/2026/{INTERNAL_FILE} is used only by unpublished items but was copied into public output",
+        f"output/preview/portal/files/{DRAFT_FILE}: leak: attachment content/portal/files/{DRAFT_FILE} is used only by unpublished items but was copied into public output",
+    ]
+
+
+def test_unpublished_items_staged_by_a_faulty_stage_fail_the_build(leaky: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zhanqun.stage
+    from zhanqun.addresses import AddressMap
+
+    monkeypatch.setattr(AddressMap, "items_of", lambda self, site_id: self.index.of_site(site_id))  # drafts and internal items too
+    monkeypatch.setattr(zhanqun.stage, "attachment_use", publish_every_file)
+    result = leaky.run("build")
+    assert result.exit_code == 1
+    leaks = problem_lines(result, "leak")
+    for what, value in [("title", DRAFT_TITLE), ("title", INTERNAL_TITLE), ("slug", INTERNAL_SLUG), ("title", COUNTY_TITLE), ("slug", COUNTY_SLUG)]:
+        assert any(f"shows the {what} '{value}'" in line for line in leaks), (what, value)
+    assert any(line.startswith("output/preview/portal/tzgg/") and "shows the text '" in line and "content/portal/tzgg/appointments.md" in line for line in leaks)
+    assert f"output/preview/portal/files/{DRAFT_FILE}: leak: attachment content/portal/files/{DRAFT_FILE} is used only by unpublished items but was copied into public output" in leaks
+
+
+def test_common_words_and_public_titles_are_not_leaks(repo: Repo) -> None:
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
+    repo.write("content/portal/zwdt/a.md", article("关于清明节放假的通知", Slug="qingming-holiday"))
+    repo.write("content/portal/zwdt/b.md", article("关于清明节放假的通知", Slug="qingming-holiday-intranet", Visibility="internal"))  # same title as a public item
+    repo.write("content/portal/zwdt/c.md", article("通知", Slug="notice", Visibility="internal"))  # too short to be distinctive
+    repo.write("content/portal/zwdt/d.md", article("政务动态", Slug="zwdt-internal", Visibility="internal"))  # a column name
+    repo.write("content/portal/zwdt/e.md", article("清明节", Slug="qingming", Status="draft"))  # part of a public title and slug
+    result = repo.run("build")
+    assert result.exit_code == 0, result.stderr
+
+
+# --- the scanner ----------------------------------------------------------------------------
+
+
+MODES = pytest.mark.parametrize("mode", ["find", "grams"])
+
+
+def scanner(*values: tuple[str, str, bool], mode: str = "auto") -> LeakScanner:
+    from zhanqun.leak_gate import _spellings
+
+    return LeakScanner((Trace(s, "content/x/zwdt/a.md", what, value, bounded) for value, what, bounded in values for s in _spellings(value)), mode=mode)
+
+
+@MODES
+def test_scanner_finds_html_escaped_and_json_escaped_titles(mode: str) -> None:
+    scan = scanner(("关于A&B\"两项\"工作的方案", "title", False), mode=mode)
+    assert [line for line, _ in scan.scan("<p>\n关于A&amp;B&quot;两项&quot;工作的方案</p>")] == [2]
+    assert len(scan.scan('{"t": "\\u5173\\u4e8eA&B\\"\\u4e24\\u9879\\"\\u5de5\\u4f5c\\u7684\\u65b9\\u6848"}')) == 1
+
+
+@MODES
+def test_scanner_matches_slugs_only_as_whole_words(mode: str) -> None:
+    scan = scanner(("budget-plan", "slug", True), mode=mode)
+    assert scan.scan("/zwdt/budget-plans.html and /zwdt/mybudget-plan.html") == []
+    assert [line for line, _ in scan.scan("x\n/zwdt/budget-plan.html")] == [2]
+
+
+@MODES
+def test_scanner_reports_each_item_once_per_page_at_its_first_line(mode: str) -> None:
+    scan = scanner(("兴安盟内部预算方案", "title", False), ("内部预算方案附表", "text", False), mode=mode)
+    text = "a\n兴安盟内部预算方案\n兴安盟内部预算方案\n" + "x" * (LeakScanner.CHUNK + 3) + "内部预算方案附表"
+    assert [line for line, _ in scan.scan(text)] == [2, 4]
+
+
+def test_scanner_chooses_direct_search_for_few_traces_and_substring_sets_for_many() -> None:
+    few = scanner(*((f"兴安盟内部文件{n:04d}号", "title", False) for n in range(10)))
+    many = scanner(*((f"兴安盟内部文件{n:04d}号", "title", False) for n in range(600)))
+    assert few.direct and not many.direct
+    assert [trace.shown for _, trace in many.scan("…兴安盟内部文件0599号…")] == ["兴安盟内部文件0599号"]
+
+
+def test_passage_is_a_plain_run_of_the_body() -> None:
+    assert passage("短。") is None
+    text = passage("# 标题\n\n**重要**：" + "甲乙丙丁戊己庚辛壬癸" * 4)
+    assert text is not None and len(text) == 24 and "*" not in text

@@ -1,0 +1,227 @@
+"""Nothing lost: a failed, interrupted or disk-full build leaves the previous output as it was."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Repo, article, new_repo, problem_lines
+from zhanqun.output import SCRATCH_PREFIX, Interrupted, InterruptGuard, OutputSwap
+
+#: A Pelican plugin for the fixture repositories: stalls or fails rendering when a test asks.
+PLUGIN = '''
+import errno, os, time
+from pathlib import Path
+from pelican import signals
+
+def _stall(pelican):
+    marker = os.environ.get("ZQ_TEST_STALL")
+    if marker:
+        Path(marker, str(os.getpid())).write_text("rendering")
+        time.sleep(120)
+
+def _fill_disk(generator, writer=None):
+    if os.environ.get("ZQ_TEST_DISK_FULL"):
+        raise OSError(errno.ENOSPC, "No space left on device", os.path.join(generator.output_path, "zwdt", "x.html"))
+
+def register():
+    signals.initialized.connect(_stall)
+    signals.article_writer_finalized.connect(_fill_disk)
+'''
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    """Two sites with the test plugin, built once: the 'previous output' every test protects.
+
+    Shared by the tests of this module: each of them asserts that it left this output as it was.
+    """
+    repo = new_repo(tmp_path_factory.mktemp("safety") / "repo")
+    plugin = '[pelican]\nplugins = ["zq_test_plugin"]'
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", extra=plugin)
+    repo.site("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/", extra=plugin)
+    repo.write("plugins/zq_test_plugin.py", PLUGIN)
+    repo.write("content/portal/zwdt/a.md", article("兴安盟部署春季农业生产", Slug="spring"))
+    repo.write("content/ulanhot/zwdt/b.md", article("乌兰浩特市推进洮儿河治理", Slug="river"))
+    result = repo.run("build")
+    assert result.exit_code == 0, result.stderr
+    # the next build would change both sites
+    repo.write("content/portal/zwdt/a.md", article("兴安盟部署春季农业生产（更新）", Slug="spring"))
+    repo.write("content/ulanhot/zwdt/c.md", article("乌兰浩特市新闻", Slug="news"))
+    return repo
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(repo: Repo) -> list[str]:
+    return [p.name for p in (repo.root / "output").iterdir() if p.name.startswith(SCRATCH_PREFIX)]
+
+
+# --- a full disk ----------------------------------------------------------------------------
+
+
+def test_disk_full_during_the_swap_puts_every_site_back(built: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zhanqun.output
+
+    before = snapshot(built.out())
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def replace(src: object, dst: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 4:  # the second site's new folder: after the first site was swapped in
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zhanqun.output.os, "replace", replace)
+    result = built.run("build")
+    assert result.exit_code == 1
+    assert problem_lines(result) == [f"output/preview: write-failed: the disk is full: could not write output/preview/ulanhot (free some space and build again); the previous output was left as it was"]
+    assert "Traceback" not in result.output
+    assert snapshot(built.out()) == before
+    assert leftovers(built) == []
+
+
+def test_disk_full_while_rendering_leaves_the_previous_output(built: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot(built.out())
+    monkeypatch.setenv("ZQ_TEST_DISK_FULL", "1")
+    result = built.run("build")
+    assert result.exit_code == 1
+    lines = problem_lines(result, "write-failed")
+    assert lines and all(line.startswith(("site:portal: write-failed: the disk is full", "site:ulanhot: write-failed: the disk is full")) for line in lines)
+    assert "Traceback" not in result.output
+    assert snapshot(built.out()) == before
+    assert leftovers(built) == []
+
+
+def test_disk_full_while_staging_leaves_the_previous_output(built: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zhanqun.stage
+
+    def write(path: Path, text: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    before = snapshot(built.out())
+    monkeypatch.setattr(zhanqun.stage, "_write", write)
+    result = built.run("build")
+    assert result.exit_code == 1
+    [line] = problem_lines(result)
+    assert line.startswith("output/preview: write-failed: the disk is full: could not write output/.zhanqun-preview-")
+    assert line.endswith("(free some space and build again); the previous output was left as it was")
+    assert snapshot(built.out()) == before
+    assert leftovers(built) == []
+
+
+def test_failed_build_json_report_names_the_disk(built: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZQ_TEST_DISK_FULL", "1")
+    result = built.run("--format", "json", "build", "--site", "portal")
+    assert result.exit_code == 1
+    assert '"code": "write-failed"' in result.stdout
+
+
+# --- signals --------------------------------------------------------------------------------
+
+
+def start_stalled_build(repo: Repo, tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
+    """Start ``build.py build`` in its own process group and wait until both sites are rendering."""
+    marker = tmp_path / "rendering"
+    marker.mkdir()
+    env = {**os.environ, "ZQ_TEST_STALL": str(marker), "PYTHONPATH": str(REPO)}
+    env.pop("CI", None)
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "--root", str(repo.root), "build", "--jobs", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(list(marker.iterdir())) < 2:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "rendering never started"
+        time.sleep(0.05)
+    return process, marker
+
+
+def gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except (FileNotFoundError, IndexError):
+        return True
+    return state in "ZX"
+
+
+def assert_clean_interrupt(repo: Repo, process: subprocess.Popen[str], marker: Path, before: dict[str, bytes], signal_name: str) -> None:
+    try:
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    assert f"output/preview: interrupted: build interrupted by {signal_name}; the previous output was left as it was" in stderr
+    assert snapshot(repo.out()) == before
+    assert leftovers(repo) == []
+    children = [int(p.name) for p in marker.iterdir()]
+    deadline = time.monotonic() + 10
+    while not all(gone(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(gone(pid) for pid in children), "a rendering process outlived the build"
+
+
+def test_sigterm_while_rendering_leaves_the_previous_output(built: Repo, tmp_path: Path) -> None:
+    before = snapshot(built.out())
+    process, marker = start_stalled_build(built, tmp_path)
+    process.send_signal(signal.SIGTERM)
+    assert_clean_interrupt(built, process, marker, before, "SIGTERM")
+
+
+def test_ctrl_c_to_the_process_group_while_rendering_leaves_the_previous_output(built: Repo, tmp_path: Path) -> None:
+    before = snapshot(built.out())
+    process, marker = start_stalled_build(built, tmp_path)
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: every process of the group
+    assert_clean_interrupt(built, process, marker, before, "SIGINT")
+
+
+# --- the swap, piece by piece ---------------------------------------------------------------
+
+
+def test_signal_during_the_swap_waits_until_it_is_done() -> None:
+    guard = InterruptGuard()
+    done = []
+    with pytest.raises(Interrupted):
+        with guard.critical():
+            guard.handle(signal.SIGTERM, None)  # arrives mid-swap: held
+            done.append("swapped")
+    assert done == ["swapped"]
+
+
+def test_second_signal_while_cleaning_up_is_ignored() -> None:
+    guard = InterruptGuard()
+    with pytest.raises(Interrupted):
+        guard.handle(signal.SIGINT, None)
+    guard.handle(signal.SIGINT, None)  # no second exception: the cleanup finishes
+
+
+def test_build_killed_mid_swap_is_repaired_by_the_next_one(tmp_path: Path) -> None:
+    final = tmp_path / "output" / "preview"
+    (final / "portal").mkdir(parents=True)
+    (final / "portal" / "index.html").write_text("portal")
+    dead = tmp_path / "output" / f"{SCRATCH_PREFIX}preview-999999999"  # no such process
+    (dead / "previous" / "ulanhot").mkdir(parents=True)
+    (dead / "previous" / "ulanhot" / "index.html").write_text("previous ulanhot")
+    swap = OutputSwap(final)
+    try:
+        assert (final / "ulanhot" / "index.html").read_text() == "previous ulanhot"
+        assert not dead.exists()
+    finally:
+        swap.discard()
