@@ -85,6 +85,8 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
     if settings.verbose:
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
         click.echo(f"timings: {timings}", err=True)
+    for note in report.notes:  # the link report: pages, links checked, broken
+        click.echo(note, err=True)
     _finish(settings, report, f"built {len(report.site_ids)} site(s), {report.pages} pages, target {target}: {report.output}")
 
 

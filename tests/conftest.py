@@ -111,3 +111,33 @@ def small_cluster(repo: Repo) -> Repo:
     repo.write("content/arxan/zwdt/snow.md", article("阿尔山冰雪节开幕", "2026-01-10", Slug="snow"))
     repo.write("content/tjj/gzdt/data.md", article("2025年兴安盟经济运行情况", "2026-01-20", Slug="economy-2025"))
     return repo
+
+
+# --- helpers for module-scoped fixtures and output comparisons (added with issue 5) ------------
+
+
+def make_repo(root: Path) -> Repo:
+    """An empty repository at ``root`` with the shared theme: for module-scoped fixtures, which
+    cannot use the function-scoped ``repo`` fixture."""
+    shutil.copytree(REPO / "themes" / "gov", root / "themes" / "gov")
+    (root / "sites").mkdir(parents=True)
+    (root / "content").mkdir()
+    return Repo(root)
+
+
+def copy_repo(repo: Repo, root: Path) -> Repo:
+    """A copy of ``repo`` (with its output, symlinks kept) at ``root``: one slow build, many cheap
+    variations of it."""
+    shutil.copytree(repo.root, root, symlinks=True)
+    return Repo(root)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` and a hash of its bytes: "the output is unchanged" in one assert."""
+    import hashlib
+
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }

@@ -18,9 +18,11 @@ from typing import Callable
 from .addresses import TARGETS, AddressMap, Target
 from .errors import BuildFailed, Problems, did_you_mean
 from .index import ContentIndex, index_content
+from .link_check import LinkReport, check_output
 from .links import LinkResolver
 from .output import OutputSwap
 from .pelican_settings import pelican_settings, theme_asset_exists
+from .redirects import Redirect, plan_redirects, write_redirects
 from .render import RenderJob, RenderResult, render_all
 from .sites import Cluster, load_cluster
 from .stage import StagedSite, check_syndication_columns, stage_site
@@ -64,6 +66,8 @@ class BuildContext:
     results: list[RenderResult] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     output_dir: Path | None = None  # where the rendered sites are, before the swap
+    redirects: dict[str, list[Redirect]] = field(default_factory=dict)  # site id → its alias pages
+    link_report: LinkReport | None = None
 
     @property
     def root(self) -> Path:
@@ -82,6 +86,7 @@ class BuildReport:
     pages: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     output: Path | None = None
+    notes: list[str] = field(default_factory=list)  # one-line reports (links) for the summary
 
     @property
     def ok(self) -> bool:
@@ -131,6 +136,7 @@ def map_addresses(context: BuildContext) -> None:
     context.addresses = AddressMap(context.cluster, context.index, context.target)
     context.resolver = LinkResolver(context.root, context.addresses)
     check_syndication_columns(context.addresses, context.problems)
+    context.redirects = plan_redirects(context.addresses, context.problems)
 
 
 def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None:
@@ -164,8 +170,32 @@ def render_sites(context: BuildContext, site_folder: Callable[[str], Path], prog
         context.problems.extend(result.problems)
 
 
+def write_redirect_pages(context: BuildContext) -> None:
+    """Alias pages go into the rendered sites before the output checks, which then cover them."""
+    assert context.output_dir
+    for site_id in context.site_ids:
+        redirects = context.redirects.get(site_id, [])
+        if redirects:
+            write_redirects(redirects, context.output_dir / site_id, context.cluster[site_id].name, context.problems)
+
+
+def check_links(context: BuildContext) -> None:
+    """Every link of every page built in this run leads to a file (``link_check.py``)."""
+    assert context.addresses and context.output_dir
+    sources: dict[tuple[str, str], str] = {}
+    for site_id in context.site_ids:
+        for path, item in context.addresses.pages_of(site_id).items():
+            sources[(site_id, path)] = item.source
+        for redirect in context.redirects.get(site_id, []):
+            sources[(site_id, redirect.path)] = redirect.item.source
+    built = {site_id: context.output_dir / site_id for site_id in context.site_ids}
+    context.link_report = check_output(
+        context.addresses, built, context.options.output, sources, context.root, context.options.output, context.problems
+    )
+
+
 #: Checks of the rendered output, run in order before the swap (link check, leak gate, …).
-OUTPUT_CHECKS: list[tuple[str, Stage]] = []
+OUTPUT_CHECKS: list[tuple[str, Stage]] = [("links", check_links)]
 
 
 def run_output_checks(context: BuildContext) -> None:
@@ -201,6 +231,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         _stop_on_errors(context)
         _timed(context, "render", lambda c: render_sites(c, swap.site_folder, progress))
         _stop_on_errors(context)
+        _timed(context, "redirects", write_redirect_pages)
         run_output_checks(context)
         _stop_on_errors(context)
         _timed(context, "swap", lambda c: swap.commit(c.site_ids))
@@ -217,6 +248,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         pages=sum(r.pages for r in context.results) if context else 0,
         timings=context.timings if context else {},
         output=options.output,
+        notes=[context.link_report.line()] if context and context.link_report else [],
     )
 
 
@@ -231,11 +263,9 @@ def check(options: BuildOptions, targets: list[str] | None = None) -> BuildRepor
             site_ids = context.site_ids
             _stop_on_errors(context)
             assert context.addresses and context.resolver
-            from .links import rewrite_body
-
             for item in context.index.items:
                 if item.site in site_ids and context.addresses.renders(item):
-                    rewrite_body(item, context.resolver, per_target, rewrite_local=False)
+                    context.resolver.rewritten(item, per_target)
         except BuildFailed:
             pass
         problems.extend(p for p in per_target if p not in problems.items)

@@ -2,21 +2,20 @@
 
 Pelican is given exactly what the target publishes: no drafts, no internal items outside the
 intranet target, syndicated copies from other sites, headers already checked and rewritten in
-canonical form, ``site:`` links already resolved. Review names (Reviewed-By, Approved-By) are
-dropped here, so they cannot reach any output. The scratch folder mirrors ``content/<site>/`` so
-Pelican's own ``{filename}``/``{static}`` links keep working.
+canonical form, every link already resolved for the target (``links.py``). Review names
+(Reviewed-By, Approved-By) are dropped here, so they cannot reach any output. The scratch folder mirrors ``content/<site>/`` so
+Pelican's messages name the same relative paths authors use.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .addresses import AddressMap
 from .errors import Problems
 from .index import Item
-from .links import LinkResolver, rewrite_body
+from .links import LinkResolver
 
 #: Header keys never handed to Pelican: they must not appear in any output.
 PRIVATE_KEYS = ("Reviewed-By", "Approved-By", "Status", "Visibility", "Syndicate", "Slug")
@@ -61,14 +60,15 @@ def stage_site(
     staged = StagedSite(site_id, folder)
     folder.mkdir(parents=True, exist_ok=True)
     for item in addresses.items_of(site_id):
-        body = rewrite_body(item, resolver, problems, rewrite_local=False)
+        body, meta = resolver.rewritten(item, problems)
         extra = {
+            "category": item.column,  # the column is the top folder, also for items in sub-folders
             "slug": item.slug,
             "status": "hidden" if item.status == "hidden" else "published",
             "zq_source": item.source,
             "zq_visibility": item.visibility,
         }
-        _write(folder / item.rel, _header(item.meta, extra) + "\n\n" + body + "\n")
+        _write(folder / item.rel, _header(meta, extra) + "\n\n" + body + "\n")
         staged.sources[item.rel] = item.source
         staged.article_paths.append(item.rel)
     for item in addresses.index.received_by(site_id):
@@ -77,9 +77,10 @@ def stage_site(
         site = addresses.cluster[site_id]
         if site.column(item.column) is None:
             continue  # reported once by the syndication check
-        body = rewrite_body(item, resolver, Problems(), rewrite_local=True)  # origin reports
-        rel = f"{item.column}/_from-{item.site}-{os.path.basename(item.rel)}"
+        body, meta = resolver.rewritten(item, problems)  # the same text as the original's
+        rel = f"{item.column}/_from-{item.site}-{item.rel.replace('/', '-')}"
         extra = {
+            "category": item.column,
             "slug": f"{item.site}-{item.slug}",
             "status": "hidden" if item.status == "hidden" else "published",
             "zq_source": item.source,
@@ -87,7 +88,7 @@ def stage_site(
             "zq_origin_site": item.site,
             "zq_canonical": addresses.item_url(item),
         }
-        _write(folder / rel, _header(item.meta, extra) + "\n\n" + body + "\n")
+        _write(folder / rel, _header(meta, extra) + "\n\n" + body + "\n")
         staged.sources[rel] = item.source
         staged.article_paths.append(rel)
     files = root / "content" / site_id / "files"
@@ -100,7 +101,9 @@ def stage_site(
 
 
 def check_syndication_columns(addresses: AddressMap, problems: Problems) -> None:
-    """A receiver without the column an item is syndicated into is a located error."""
+    """A receiver without the column an item is syndicated into is a located error; so is a copy
+    whose address (``<column>/<origin>-<slug>.html``) is already a page of the receiver."""
+    own = {(item.site, item.path): item for item in addresses.index.items if addresses.renders(item)}
     for item in addresses.index.items:
         for receiver in item.syndicate:
             site = addresses.cluster[receiver]
@@ -110,4 +113,14 @@ def check_syndication_columns(addresses: AddressMap, problems: Problems) -> None
                     item.line_of("Syndicate"),
                     "syndicate-no-column",
                     f"Syndicate: site '{receiver}' has no column '{item.column}' to receive this item; add it to {site.source} or leave the site out",
+                )
+                continue
+            other = own.get((receiver, addresses.syndicated_path(item)))
+            if other is not None and addresses.renders(item):
+                problems.add(
+                    item.source,
+                    item.line_of("Syndicate"),
+                    "duplicate-slug",
+                    f"Syndicate: the copy in '{receiver}' would be {receiver}/{addresses.syndicated_path(item)}, "
+                    f"which is already {other.source}; give one of them another 'Slug:'",
                 )
