@@ -44,11 +44,13 @@ def _report(settings: Settings, problems: Problems, summary: str | None) -> None
 
 def _finish(settings: Settings, report: pipeline.BuildReport, done: str) -> None:
     errors, warnings = len(report.problems.errors), len(report.problems.warnings)
+    notes = "".join(note + "\n" for note in report.notes)  # the link report: pages, links checked, broken
     if report.ok:
         tail = f" ({warnings} warning(s))" if warnings else ""
-        _report(settings, report.problems, done + tail)
+        _report(settings, report.problems, notes + done + tail)
         sys.exit(0)
-    _report(settings, report.problems, f"failed: {errors} error(s), {warnings} warning(s); nothing was written" if "built" in done else f"failed: {errors} error(s), {warnings} warning(s)")
+    failed = f"failed: {errors} error(s), {warnings} warning(s)" + ("; nothing was written" if "built" in done else "")
+    _report(settings, report.problems, notes + failed)
     sys.exit(1)
 
 
@@ -85,8 +87,6 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
     if settings.verbose:
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
         click.echo(f"timings: {timings}", err=True)
-    for note in report.notes:  # the link report: pages, links checked, broken
-        click.echo(note, err=True)
     _finish(settings, report, f"built {len(report.site_ids)} site(s), {report.pages} pages, target {target}: {report.output}")
 
 

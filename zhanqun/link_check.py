@@ -27,7 +27,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -90,6 +90,26 @@ class SiteFiles:
             found.files.update(prefix + name for name in filenames)
         return found
 
+    @classmethod
+    def planned(cls, addresses: AddressMap, site_id: str, root: Path, extra: Iterable[str] = ()) -> SiteFiles:
+        """The files a site will have, predicted from the content index and the themes: for a site
+        with no output yet (``build --site`` in a fresh clone). List pages beyond the first are not
+        predicted."""
+        found = cls(set(extra))
+        found.files.update(("index.html", "404.html", "sitemap.xml", "feeds/all.atom.xml"))
+        found.files.update(addresses.pages_of(site_id))
+        site = addresses.cluster[site_id]
+        found.files.update(f"{c.id}/index.html" for c in site.columns if c.type != "link")
+        sources = [(root / "content" / site_id / "files", "files/")]
+        sources += [(root / "themes" / t / "static", "theme/") for t in ("gov", site_id)]
+        for folder, prefix in sources:
+            if folder.is_dir():
+                found.files.update(prefix + p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        for path in list(found.files):
+            parts = path.split("/")[:-1]
+            found.folders.update("/".join(parts[: n + 1]) for n in range(len(parts)))
+        return found
+
     def html_pages(self) -> list[str]:
         return sorted(f for f in self.files if f.endswith(".html") and f.split("/", 1)[0] not in NOT_PAGES)
 
@@ -97,9 +117,15 @@ class SiteFiles:
 class LinkChecker:
     """Resolves the links of generated pages against the output folders of the cluster's sites."""
 
-    def __init__(self, addresses: AddressMap, folders: dict[str, Path]):
+    def __init__(
+        self,
+        addresses: AddressMap,
+        folders: dict[str, Path],
+        fallback: Callable[[str], SiteFiles | None] = lambda site_id: None,
+    ):
         self.addresses = addresses
         self.folders = folders  # site id → its output folder for this check
+        self.fallback = fallback  # the files of a site whose folder does not exist
         self.preview = addresses.target.name == "preview"
         bases = []
         for site in addresses.cluster.sites:
@@ -113,7 +139,8 @@ class LinkChecker:
     def files_of(self, site_id: str) -> SiteFiles | None:
         if site_id not in self._files:
             folder = self.folders.get(site_id)
-            self._files[site_id] = SiteFiles.read(folder) if folder else None
+            found = SiteFiles.read(folder) if folder else None
+            self._files[site_id] = found if found is not None else self.fallback(site_id)
         return self._files[site_id]
 
     def page_url(self, site_id: str, rel: str) -> str:
@@ -171,8 +198,7 @@ class LinkChecker:
             rel = "" if rel == "." else rel
         files = self.files_of(site_id)
         if files is None:
-            where = self.folders.get(site_id)
-            return f"site '{site_id}' has no output{f' in {where}' if where else ''}; build it too"
+            return f"site '{site_id}' has no output; build it too"
         if folder or rel == "":
             target = f"{rel}/index.html" if rel else "index.html"
         else:
@@ -212,14 +238,17 @@ def check_output(
     root: Path,
     final: Path,
     problems: Problems,
+    redirects: dict[str, list[str]] | None = None,
 ) -> LinkReport:
     """Check every page of the ``built`` sites (site id → rendered folder); other sites' pages are
-    looked up in ``existing/<id>``. ``sources`` maps (site, output path) to the author's file;
-    problems are reported at ``final/<id>/<path>``, where the page will be once swapped in."""
+    looked up in ``existing/<id>``, or predicted when that folder does not exist (``redirects``:
+    their alias pages). ``sources`` maps (site, output path) to the author's file; problems are
+    reported at ``final/<id>/<path>``, where the page will be once swapped in."""
     started = time.perf_counter()
     folders = {site.id: existing / site.id for site in addresses.cluster.sites}
     folders.update(built)
-    checker = LinkChecker(addresses, folders)
+    aliases = redirects or {}
+    checker = LinkChecker(addresses, folders, lambda s: SiteFiles.planned(addresses, s, root, aliases.get(s, ())))
     report = LinkReport()
     groups: dict[tuple[str, str, str], list[Broken]] = {}
     for site_id in sorted(built):

@@ -189,8 +189,9 @@ def check_links(context: BuildContext) -> None:
         for redirect in context.redirects.get(site_id, []):
             sources[(site_id, redirect.path)] = redirect.item.source
     built = {site_id: context.output_dir / site_id for site_id in context.site_ids}
+    aliases = {site_id: [r.path for r in redirects] for site_id, redirects in context.redirects.items()}
     context.link_report = check_output(
-        context.addresses, built, context.options.output, sources, context.root, context.options.output, context.problems
+        context.addresses, built, context.options.output, sources, context.root, context.options.output, context.problems, aliases
     )
 
 
