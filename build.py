@@ -92,10 +92,14 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
 
 @cli.command()
 @click.option("--site", "sites", multiple=True, help="Site id to check (repeatable; default all).")
+@click.option("--external", is_flag=True, help="Also try the links that leave the cluster, in the pages of the last build (network; short timeouts).")
+@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True, help="Whose last build --external reads.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="The output folder --external reads instead of output/<target>/.")
 @click.pass_obj
-def check(settings: Settings, sites: tuple[str, ...]) -> None:
+def check(settings: Settings, sites: tuple[str, ...], external: bool, target: str, out: Path | None) -> None:
     """Validate site files, content and links without writing the output."""
-    report = _run(pipeline.check, pipeline.BuildOptions(settings.root, sites=list(sites)))
+    options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None)
+    report = _run(pipeline.check, options, None, external)
     _finish(settings, report, f"checked {len(report.site_ids)} site(s): no errors")
 
 

@@ -161,7 +161,7 @@ class LinkChecker:
                     continue
                 if attribute in SYNTAX_ATTRIBUTES:
                     continue
-                for url in _srcset_urls(value) if attribute == "srcset" else (value,):
+                for url in srcset_urls(value) if attribute == "srcset" else (value,):
                     verdict = self._verdicts.get((directory, url), False)
                     if verdict is False:
                         verdict = self.verdict(urljoin(base, url.strip()))
@@ -210,7 +210,7 @@ class LinkChecker:
         return "no such page" if target.endswith(".html") else "no such file"
 
 
-def _srcset_urls(value: str) -> Iterator[str]:
+def srcset_urls(value: str) -> Iterator[str]:
     if value.lstrip().startswith("data:"):
         return
     for candidate in value.split(","):

@@ -253,10 +253,15 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     )
 
 
-def check(options: BuildOptions, targets: list[str] | None = None) -> BuildReport:
-    """Validate site files, content and links for every target, writing nothing."""
+def check(options: BuildOptions, targets: list[str] | None = None, external: bool = False) -> BuildReport:
+    """Validate site files, content and links for every target, writing nothing.
+
+    ``external``: also try every link that leaves the cluster in the pages of the last build of
+    ``options.target`` (``external.py``), with short timeouts.
+    """
     problems = Problems()
     site_ids: list[str] = []
+    notes: list[str] = []
     for name in targets or list(TARGETS):
         per_target = Problems()
         try:
@@ -272,4 +277,18 @@ def check(options: BuildOptions, targets: list[str] | None = None) -> BuildRepor
         problems.extend(p for p in per_target if p not in problems.items)
         if any(p.code in ("toml-syntax", "unknown-key", "missing-key") and p.path.startswith("sites/") for p in per_target):
             break  # site files are the same for every target
-    return BuildReport(problems=problems, target=",".join(targets or TARGETS), site_ids=site_ids)
+    if external and not problems.has_errors():
+        notes.append(_check_external(options, problems))
+    return BuildReport(problems=problems, target=",".join(targets or TARGETS), site_ids=site_ids, notes=notes)
+
+
+def _check_external(options: BuildOptions, problems: Problems) -> str:
+    from .external import check_external
+
+    context = prepare(options, Problems())
+    assert context.addresses
+    folders = {s: options.output / s for s in context.site_ids if (options.output / s).is_dir()}
+    if not folders:
+        raise UsageError(f"check --external reads the pages of the last build, and {options.output} has none; run build first")
+    tried, failed = check_external(context.addresses, folders, options.root, problems)
+    return f"external links: {tried} addresses tried, {failed} failed"
