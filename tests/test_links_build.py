@@ -188,6 +188,22 @@ def test_syndicated_copy_appears_in_lists_home_page_and_feed(built: dict[str, tu
     assert copy in repo.html(receiver, "feeds", "all.atom.xml")
 
 
+def test_sitemap_leaves_copies_to_their_original_site(built: dict[str, tuple[Repo, str]]) -> None:
+    repo, _ = built["preview"]
+    assert "portal-qingming" not in repo.html("ulanhot", "sitemap.xml")
+    assert "/ulanhot/tzgg/water.html" in repo.html("ulanhot", "sitemap.xml")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_cluster_navigation_links_every_site_for_the_target(built: dict[str, tuple[Repo, str]], target: str) -> None:
+    repo, _ = built[target]
+    nav = LexborHTMLParser(repo.html("arxan", "zwdt", "snow.html", target=target)).css_first("#cluster-nav")
+    homes = {"preview": ["/portal/", "/arxan/", "/ulanhot/", "/tjj/"],
+             "production": ["https://www.xam.gov.cn/", "https://www.arxan.gov.cn/", "https://www.wlht.gov.cn/", "https://tjj.xam.gov.cn/"],
+             "intranet": ["http://www.zw.xam/", "https://www.arxan.gov.cn/", "http://wlht.zw.xam/", "https://tjj.xam.gov.cn/"]}
+    assert [a.attributes["href"] for a in nav.css("a")] == homes[target]
+
+
 def test_syndicated_document_keeps_validity_and_dates(built: dict[str, tuple[Repo, str]]) -> None:
     repo, _ = built["preview"]
     listing = repo.html("ulanhot", "zfwj", "index.html")
