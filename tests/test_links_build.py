@@ -95,7 +95,9 @@ def write_linked_cluster(repo: Repo) -> None:
     repo.write("content/ulanhot/zwdt/plan-internal.md", article(
         "乌兰浩特市内部工作安排", "2026-04-03", "[河道治理]({filename}river.md)", Slug="internal-plan", Visibility="internal"))
     repo.write("content/ulanhot/tzgg/notice.md", article("乌兰浩特市停水通知", "2026-04-02", Slug="water"))
-    repo.write("content/arxan/zwdt/snow.md", article("阿尔山冰雪节开幕", "2026-01-10", "[盟行署](site:portal)", Slug="snow"))
+    repo.write("content/ulanhot/zwdt/2025/flood.md", article("乌兰浩特市防汛演练", "2025-07-01", Slug="flood"))
+    repo.write("content/arxan/zwdt/snow.md", article(
+        "阿尔山冰雪节开幕", "2026-01-10", "[盟行署](site:portal)，[防汛](site:ulanhot/zwdt/2025/flood.md)", Slug="snow"))
     repo.write("content/tjj/gzdt/data.md", article("2025年兴安盟经济运行情况", "2026-01-20", Slug="economy-2025"))
 
 
@@ -156,6 +158,13 @@ def test_internal_page_links_resolve_only_in_intranet(built: dict[str, tuple[Rep
     repo, _ = built["intranet"]
     assert 'href="http://wlht.zw.xam/zwdt/river.html"' in repo.html("ulanhot", "zwdt", "internal-plan.html", target="intranet")
     assert not repo.out("ulanhot", "zwdt", "internal-plan.html", target="production").exists()
+
+
+def test_item_in_a_sub_folder_belongs_to_its_column(built: dict[str, tuple[Repo, str]]) -> None:
+    repo, _ = built["preview"]
+    assert repo.out("ulanhot", "zwdt", "flood.html").is_file()
+    assert "/ulanhot/zwdt/flood.html" in links(repo.html("arxan", "zwdt", "snow.html"))
+    assert "/ulanhot/zwdt/flood.html" in links(repo.html("ulanhot", "zwdt", "index.html"))
 
 
 # --- syndication ------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 Pelican is given exactly what the target publishes: no drafts, no internal items outside the
 intranet target, syndicated copies from other sites, headers already checked and rewritten in
 canonical form, every link already resolved for the target (``links.py``). Review names
-(Reviewed-By, Approved-By) are dropped here, so they cannot reach any output. The scratch folder mirrors ``content/<site>/`` so
-Pelican's messages name the same relative paths authors use.
+(Reviewed-By, Approved-By) are dropped here, so they cannot reach any output. The scratch folder
+mirrors ``content/<site>/`` so Pelican's messages name the same relative paths authors use.
 """
 
 from __future__ import annotations
@@ -71,12 +71,7 @@ def stage_site(
         _write(folder / item.rel, _header(meta, extra) + "\n\n" + body + "\n")
         staged.sources[item.rel] = item.source
         staged.article_paths.append(item.rel)
-    for item in addresses.index.received_by(site_id):
-        if not addresses.renders(item):
-            continue
-        site = addresses.cluster[site_id]
-        if site.column(item.column) is None:
-            continue  # reported once by the syndication check
+    for item in addresses.received_by(site_id):  # a receiver lacking the column: check_syndication_columns
         body, meta = resolver.rewritten(item, problems)  # the same text as the original's
         rel = f"{item.column}/_from-{item.site}-{item.rel.replace('/', '-')}"
         extra = {
