@@ -45,6 +45,7 @@ LEFTOVER_RE = re.compile(r"^\s*site:|[{|](?:filename|static|attach|category|tag|
 NOT_PAGES = ("theme", "files", "pagefind")
 #: Pages reported per broken link; the rest are counted.
 MAX_PAGES_PER_LINK = 5
+_ABSOLUTE = ("http://", "https://")
 
 
 @dataclass
@@ -156,16 +157,20 @@ class LinkChecker:
             for attribute, value in node.attributes.items():
                 if value is None or attribute not in LINK_ATTRIBUTES and attribute not in SYNTAX_ATTRIBUTES:
                     continue
-                if LEFTOVER_RE.search(value):
+                if ("{" in value or "|" in value or "site:" in value) and LEFTOVER_RE.search(value):
                     broken.append(Broken(site_id, rel, attribute, value, "unresolved link syntax left in the page", "unresolved-link"))
                     continue
                 if attribute in SYNTAX_ATTRIBUTES:
                     continue
-                for url in srcset_urls(value) if attribute == "srcset" else (value,):
-                    verdict = self._verdicts.get((directory, url), False)
+                for url in srcset_urls(value) if attribute == "srcset" else (value.strip(),):
+                    # Absolute addresses (and root-relative ones on the one preview host) mean the
+                    # same on every page: most links (navigation, footer) are resolved once per build.
+                    page_independent = url.startswith(_ABSOLUTE) or (self.preview and url.startswith("/") and not url.startswith("//"))
+                    key = ("", url) if page_independent else (directory, url)
+                    verdict = self._verdicts.get(key, False)
                     if verdict is False:
-                        verdict = self.verdict(urljoin(base, url.strip()))
-                        self._verdicts[(directory, url)] = verdict
+                        verdict = self.verdict(url if page_independent else urljoin(base, url))
+                        self._verdicts[key] = verdict
                     if verdict is None:
                         continue  # outside the cluster, or not a web address
                     checked += 1
@@ -182,6 +187,8 @@ class LinkChecker:
         if netloc not in self.hosts:
             return None
         path = parts.path or "/"
+        if "/." in path:  # dot segments, resolved as a browser does before it asks the server
+            path = posixpath.normpath(path) + ("/" if path.endswith("/") and path.strip("/.") else "")
         for host, prefix, site_id in self.bases:
             if host == netloc and (path.startswith(prefix) or path + "/" == prefix):
                 return self._find(site_id, path[len(prefix) :])
