@@ -148,6 +148,14 @@ def test_bad_link_in_a_header_value_is_located_at_its_line(base: Repo, tmp_path:
     assert f"{BAD}:4: broken-link: Poster: {{static}}/files/poster.jpg: no such file" in result.output
 
 
+def test_bad_link_in_the_summary_is_located_at_its_line(base: Repo, tmp_path: Path) -> None:
+    repo = copy_repo(base, tmp_path / "repo")
+    repo.write(BAD, article("摘要有链接", "2026-04-06", "正文。", Slug="x", Summary="详见[阿尔山](site:arxn)"))
+    result = repo.run("check")
+    assert result.exit_code == 1
+    assert f"{BAD}:4: unknown-site: site:arxn: no such site" in result.output
+
+
 def test_internal_page_may_link_an_internal_page(base: Repo, tmp_path: Path) -> None:
     repo = copy_repo(base, tmp_path / "repo")
     repo.write(BAD, article("内部安排", "2026-04-06", "[内部](site:ulanhot/tzgg/secret.md)", Slug="x", Visibility="internal"))

@@ -9,7 +9,8 @@ error (``file:line``), never Pelican's "Unable to find … skipping" warning fol
 
 References are found in Markdown links and images, reference definitions, the ``href``, ``src``,
 ``poster``, ``data``, ``cite`` and ``srcset`` attributes of raw HTML, and in header values that
-are a single reference (``Poster: {static}/files/p.jpg``, ``Interprets: site:portal/zfwj/a.md``).
+are a single reference (``Poster: {static}/files/p.jpg``, ``Interprets: site:portal/zfwj/a.md``),
+and in the ``Summary`` header, which is Markdown too.
 Code spans and fenced code blocks are left alone: they show link syntax, they do not link.
 """
 
@@ -285,13 +286,25 @@ def rewrite_body(item: Item, resolver: LinkResolver, problems: Problems, *, rewr
     check would report it again if it ever reached a page). ``rewrite_local=False`` resolves only
     ``site:`` links and leaves ``{filename}``/``{static}`` for Pelican (after checking them).
     """
-    body = item.body
+    return rewrite_text(item.body, item.body_line, item, resolver, problems, rewrite_local=rewrite_local)
+
+
+def rewrite_text(
+    body: str,
+    first_line: int,
+    item: Item,
+    resolver: LinkResolver,
+    problems: Problems,
+    *,
+    rewrite_local: bool = True,
+) -> str:
+    """Markdown ``body`` written in ``item`` (starting at ``first_line``) with its references resolved."""
     if "site:" not in body and "{" not in body and "|" not in body and ".md" not in body:
         return body
     code = code_ranges(body)
 
     def line_of(offset: int) -> int:
-        return item.body_line + body.count("\n", 0, offset)
+        return first_line + body.count("\n", 0, offset)
 
     def resolve(ref: str, offset: int) -> str | None:
         resolution = resolver.resolve(ref, item)
@@ -343,6 +356,8 @@ def rewrite_body(item: Item, resolver: LinkResolver, problems: Problems, *, rewr
 def rewrite_meta(item: Item, resolver: LinkResolver, problems: Problems) -> dict[str, str]:
     """The item's header with values that are one reference (``Poster: {static}/files/p.jpg``) resolved."""
     meta = dict(item.meta)
+    if "Summary" in meta:  # Markdown, like the body
+        meta["Summary"] = rewrite_text(meta["Summary"], item.line_of("Summary") or 1, item, resolver, problems)
     for key, value in item.meta.items():
         if key in TEXT_KEYS or not re.match(REF_START, value):
             continue
