@@ -46,11 +46,13 @@ def _report(settings: Settings, problems: Problems, summary: str | None) -> None
 
 def _finish(settings: Settings, report: pipeline.BuildReport, done: str) -> None:
     errors, warnings = len(report.problems.errors), len(report.problems.warnings)
+    notes = "".join(note + "\n" for note in report.notes)  # the link report: pages, links checked, broken
     if report.ok:
         tail = f" ({warnings} warning(s))" if warnings else ""
-        _report(settings, report.problems, done + tail)
+        _report(settings, report.problems, notes + done + tail)
         sys.exit(0)
-    _report(settings, report.problems, f"failed: {errors} error(s), {warnings} warning(s); nothing was written" if "built" in done else f"failed: {errors} error(s), {warnings} warning(s)")
+    failed = f"failed: {errors} error(s), {warnings} warning(s)" + ("; nothing was written" if "built" in done else "")
+    _report(settings, report.problems, notes + failed)
     sys.exit(1)
 
 
@@ -105,11 +107,15 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
 
 @cli.command()
 @click.option("--site", "sites", multiple=True, help="Site id to check (repeatable; default all).")
+@click.option("--external", is_flag=True, help="Also try the links that leave the cluster, in the pages of the last build (network; short timeouts).")
+@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True, help="Whose last build --external reads.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="The output folder --external reads instead of output/<target>/.")
 @TODAY_OPTION
 @click.pass_obj
-def check(settings: Settings, sites: tuple[str, ...], today: object) -> None:
+def check(settings: Settings, sites: tuple[str, ...], external: bool, target: str, out: Path | None, today: object) -> None:
     """Validate site files, content and links without writing the output."""
-    report = _run(pipeline.check, pipeline.BuildOptions(settings.root, sites=list(sites), today=_today(today)))
+    options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, today=_today(today))
+    report = _run(pipeline.check, options, None, external)
     _finish(settings, report, f"checked {len(report.site_ids)} site(s): no errors")
 
 

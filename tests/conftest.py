@@ -122,16 +122,38 @@ def fill_small_cluster(repo: Repo) -> Repo:
 
 
 def new_repo(root: Path) -> Repo:
-    """An empty repository (shared theme only) at ``root``; for module-scoped fixtures."""
+    """An empty repository at ``root`` with the shared theme only: for module-scoped fixtures,
+    which cannot use the function-scoped ``repo`` fixture."""
     shutil.copytree(REPO / "themes" / "gov", root / "themes" / "gov")
-    (root / "sites").mkdir()
-    (root / "content").mkdir()
+    (root / "sites").mkdir(parents=True, exist_ok=True)
+    (root / "content").mkdir(exist_ok=True)
     return Repo(root)
+
+
+make_repo = new_repo  # the name the link tests use
 
 
 def problem_lines(result: Result, code: str | None = None) -> list[str]:
     """The ``path:line: code: message`` lines a command printed (on stderr), optionally of one code."""
-    lines = [line for line in result.stderr.splitlines() if ": " in line and not line.startswith(("failed:", "built ", "checked "))]
+    lines = [line for line in result.stderr.splitlines() if ": " in line and not line.startswith(("failed:", "built ", "checked ", "links: "))]
     if code:
         lines = [line for line in lines if f": {code}: " in line or f": warning: {code}: " in line]
     return lines
+
+
+def copy_repo(repo: Repo, root: Path) -> Repo:
+    """A copy of ``repo`` (with its output, symlinks kept) at ``root``: one slow build, many cheap
+    variations of it."""
+    shutil.copytree(repo.root, root, symlinks=True)
+    return Repo(root)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` and a hash of its bytes: "the output is unchanged" in one assert."""
+    import hashlib
+
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }

@@ -101,7 +101,7 @@ def test_interpretation_of_a_missing_document_is_located_on_its_header_line(clus
     cluster.write("content/portal/zcjd/lost.md", article("解读", "2026-03-01", Slug="lost", Interprets="site:portal/zfwj/nothing.md"))
     code, output = check(cluster)
     assert code == 1
-    assert "content/portal/zcjd/lost.md:4: broken-link: Interprets: site:portal/zfwj/nothing.md: no such page in content/portal/" in output
+    assert "content/portal/zcjd/lost.md:4: broken-link: Interprets: site:portal/zfwj/nothing.md: no such page content/portal/zfwj/nothing.md" in output
 
 
 def test_interpretation_of_a_missing_relative_document_is_located(cluster: Repo) -> None:

@@ -277,7 +277,8 @@ def test_syndicated_copy_writing_a_local_page_is_one_error(cluster: Repo) -> Non
     result = lint(cluster, "content/portal/zwdt/s.md", article("全盟春耕", Slug="spring", Syndicate="ulanhot"))
     assert result.exit_code == 1
     assert only(result, "duplicate-slug") == (
-        "content/portal/zwdt/s.md:3: duplicate-slug: writes ulanhot/zwdt/portal-spring.html, as does content/ulanhot/zwdt/local.md; give one of them another 'Slug:'"
+        "content/portal/zwdt/s.md:4: duplicate-slug: Syndicate: the copy in 'ulanhot' would be ulanhot/zwdt/portal-spring.html, "
+        "which is already content/ulanhot/zwdt/local.md; give one of them another 'Slug:'"
     )
 
 

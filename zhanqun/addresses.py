@@ -64,3 +64,16 @@ class AddressMap:
 
     def items_of(self, site_id: str) -> list[Item]:
         return [item for item in self.index.of_site(site_id) if self.renders(item)]
+
+    def received_by(self, site_id: str) -> list[Item]:
+        """Items of other sites this target renders as copies in ``site_id`` (it has the column)."""
+        site = self.cluster[site_id]
+        return [i for i in self.index.received_by(site_id) if self.renders(i) and site.column(i.column) is not None]
+
+    def pages_of(self, site_id: str) -> dict[str, Item]:
+        """Every item page ``site_id`` publishes for the target, by output path: its own items and
+        the copies it receives. Output checks use it to point from a page back to its source file."""
+        pages = {item.path: item for item in self.items_of(site_id)}
+        for item in self.received_by(site_id):
+            pages.setdefault(self.syndicated_path(item), item)
+        return pages

@@ -216,15 +216,13 @@ def _resolve_syndication(index: ContentIndex, cluster: Cluster, problems: Proble
 
 
 def _check_unique_paths(index: ContentIndex, problems: Problems) -> None:
-    """Two items writing the same page (syndicated copies included) is one error naming both files."""
+    """Two items of a site writing the same page is one error naming both files.
+
+    A syndicated copy landing on a receiver's own page is checked with the address map
+    (``stage.check_syndication_columns``), where the receivers are known.
+    """
     seen: dict[tuple[str, str], Item] = {}
     writes = [(item.site, item.path, item) for item in index.items if not item.is_draft]
-    writes += [
-        (receiver, f"{item.column}/{item.site}-{item.slug}.html", item)
-        for item in index.items
-        if not item.is_draft
-        for receiver in item.syndicate
-    ]
     for site_id, path, item in writes:
         key = (site_id, path)
         other = seen.get(key)

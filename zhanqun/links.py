@@ -1,104 +1,261 @@
-"""Stage 3b: links in author Markdown, resolved for the target being built (SPEC §4).
+"""Stage 3b: links written by authors, resolved for the target being built (SPEC §4).
 
-``site:<id>`` and ``site:<id>/<column>/<file>.md`` are rewritten here to the address of the other
-site or page for the target; ``{filename}`` and ``{static}`` links are checked here (so a broken
-one is a located error, not Pelican's warning) and left for Pelican to resolve, except in
-syndicated copies, where they are rewritten to the origin site's addresses.
+Every reference an author writes — ``site:<id>``, ``site:<id>/<column>/<file>.md``,
+``{filename}``, ``{static}``, ``{category}``, ``{index}`` — is resolved here, before any site
+renders, into the address it has in the target being built; what cannot be resolved is a located
+error (``file:line``), never Pelican's "Unable to find … skipping" warning followed by a literal
+``{filename}`` in the page. Pelican therefore never sees a reference (it does not resolve
+``srcset`` anyway), and an item and its syndicated copies carry the same resolved links.
+
+References are found in Markdown links and images, reference definitions, the ``href``, ``src``,
+``poster``, ``data``, ``cite`` and ``srcset`` attributes of raw HTML, and in header values that
+are a single reference (``Poster: {static}/files/p.jpg``, ``Interprets: site:portal/zfwj/a.md``),
+and in the ``Summary`` header, which is Markdown too.
+Code spans and fenced code blocks are left alone: they show link syntax, they do not link.
 """
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from .addresses import AddressMap
-from .errors import Problems, did_you_mean
+from .errors import Problem, Problems, did_you_mean
 from .index import Item
+from .sites import RESERVED_FOLDERS
 
-#: A link reference inside Markdown or raw HTML: after ``](``, ``]:`` or an URL attribute.
+#: The start of a reference: ``site:`` or a Pelican indicator, ``{filename}`` or ``|filename|``.
+REF_START = r"(?:site:|[{|][a-z]+[|}])"
+
+#: A reference after ``](``, at the start of a reference definition, or in an URL attribute.
 LINK_RE = re.compile(
-    r"(?P<pre>\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?|\b(?:href|src|poster|srcset|data)\s*=\s*[\"']?)"
-    r"(?P<ref>(?:site:|\{filename\}|\{static\}|\{attach\})[^\s)\"'<>]*)",
+    r"(?P<pre>\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|\b(?i:href|src|poster|data|cite)\s*=\s*[\"']?)"
+    rf"(?P<ref>{REF_START}[^\s)\"'<>]*)",
     re.MULTILINE,
 )
+
+#: ``srcset="a.png 1x, {static}/files/b.png 2x"``: each candidate may be a reference.
+SRCSET_RE = re.compile(r"\b(?i:srcset)\s*=\s*(?P<q>[\"'])(?P<value>[^\"']*)(?P=q)")
+
+#: A Markdown link straight to a ``.md`` file: it would be published as a dead ``.md`` address.
+MD_LINK_RE = re.compile(
+    r"(?P<pre>\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)"
+    r"(?P<ref>(?![a-zA-Z][a-zA-Z0-9+.-]*:|[{|#])[^\s)\"'<>]+?\.md)(?=[\s)>#?]|$)",
+    re.MULTILINE,
+)
+
+_INDICATOR_RE = re.compile(r"^[{|](?P<what>[a-z]+)[|}]")
+_FENCE_RE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}(?P=fence)[ \t]*$|\Z)", re.M | re.S)
+_CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.S)
+
+#: Header keys that hold text, never a reference.
+TEXT_KEYS = ("Title", "Summary", "Tags", "Source", "Author")
+
+#: Pelican indicators zhanqun resolves, and what each means.
+KINDS = ("filename", "static", "attach", "category", "index")
 
 
 @dataclass(frozen=True)
 class Resolution:
+    """Where a reference points for the target: an address, or an error message and code."""
+
     url: str | None
     target: Item | None = None
     error: str | None = None
     code: str = "broken-link"
 
 
+@dataclass
+class _Rewritten:
+    body: str
+    meta: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+
+
 class LinkResolver:
-    """Resolves references for one target, knowing every site and item of the cluster."""
+    """Resolves references for one target, knowing every site and item of the cluster.
+
+    One resolver lives in one build context; it remembers each item's rewritten text, so an item
+    syndicated to six sites is resolved (and its mistakes reported) once.
+    """
 
     def __init__(self, root: Path, addresses: AddressMap):
         self.root = root
         self.addresses = addresses
         self.cluster = addresses.cluster
         self.index = addresses.index
+        self._files: dict[str, list[str]] = {}
+        self._rewritten: dict[str, _Rewritten] = {}
+
+    # --- one reference ------------------------------------------------------------------------
 
     def resolve(self, ref: str, item: Item) -> Resolution:
         """The address ``ref`` (written in ``item``) points to for this target."""
-        ref, fragment = _split_fragment(ref)
+        ref, suffix = _split_suffix(ref)
         if ref.startswith("site:"):
-            return self._site(ref[5:], item, fragment)
-        if ref.startswith("{filename}"):
-            return self._filename(ref[len("{filename}") :], item, fragment)
-        if ref.startswith("{static}") or ref.startswith("{attach}"):
-            return self._static(ref[ref.index("}") + 1 :], item, fragment)
-        return Resolution(ref + fragment)
-
-    def _site(self, spec: str, item: Item, fragment: str) -> Resolution:
-        site_id, _, rel = spec.partition("/")
-        if site_id not in self.cluster:
+            return self._site(ref[5:], item, suffix)
+        match = _INDICATOR_RE.match(ref)
+        if not match:
+            return Resolution(ref + suffix)
+        what, path = match.group("what"), ref[match.end() :]
+        written = ref
+        if what == "filename":
+            return self._filename(path, item, suffix, written)
+        if what in ("static", "attach"):
+            rel = self._relative(path, item)
+            if rel is None:
+                return self._outside(written, item)
+            return self._file(item.site, rel, suffix, written)
+        if what == "category":
+            return self._column(item.site, path.strip("/"), suffix, written)
+        if what == "index":
+            return Resolution(self.addresses.site_url(item.site) + suffix)
+        if what in ("tag", "author", "tags", "authors", "categories", "archives"):
             return Resolution(
                 None,
-                error=f"site:{site_id}: no such site{did_you_mean(site_id, self.cluster.ids)}; sites are {', '.join(self.cluster.ids)}",
+                error=f"{written}: zhanqun writes no tag, author or archive pages; link a column with "
+                f"{{category}}<column id>, a page with {{filename}}<file>.md or another site with site:<id>",
+                code="no-such-page-kind",
             )
-        if not rel:
-            return Resolution(self.addresses.site_url(site_id) + fragment)
-        return self._page(site_id, rel, item, fragment, f"site:{spec}")
+        return Resolution(
+            None,
+            error=f"{written}: unknown link kind {{{what}}}{did_you_mean(what, KINDS)}; "
+            "write {filename}, {static}, {category}, {index} or site:",
+            code="broken-link",
+        )
 
-    def _page(self, site_id: str, rel: str, item: Item, fragment: str, written: str) -> Resolution:
+    def _site(self, spec: str, item: Item, suffix: str) -> Resolution:
+        written = f"site:{spec}"
+        site_id, _, rel = spec.partition("/")
+        if site_id not in self.cluster:
+            hint = did_you_mean(site_id, self.cluster.ids).strip()[1:-1]  # "did you mean 'x'?"
+            return Resolution(
+                None,
+                error=f"{written}: no such site ({hint + ' ' if hint else ''}sites are {', '.join(self.cluster.ids)})",
+                code="unknown-site",
+            )
+        rel = unquote(rel)
+        if not rel:
+            return Resolution(self.addresses.site_url(site_id) + suffix)
+        normal = posixpath.normpath(rel)
+        if normal.startswith("..") or normal.startswith("/"):
+            return Resolution(None, error=f"{written}: leaves content/{site_id}/", code="link-outside")
+        if normal.split("/", 1)[0] in RESERVED_FOLDERS:
+            return self._file(site_id, normal, suffix, written)
+        if rel.endswith("/") or "/" not in normal:
+            return self._column(site_id, normal, suffix, written)
+        return self._page(site_id, normal, item, suffix, written)
+
+    def _filename(self, path: str, item: Item, suffix: str, written: str) -> Resolution:
+        rel = self._relative(path, item)
+        if rel is None:
+            return self._outside(written, item)
+        if rel.split("/", 1)[0] in RESERVED_FOLDERS:
+            return self._file(item.site, rel, suffix, written)  # Pelican allows {filename} for files too
+        site = self.cluster[item.site]
+        if site.column(rel) is not None:
+            return Resolution(None, error=f"{written}: is a column, not a page; link it with {{category}}{rel}")
+        return self._page(item.site, rel, item, suffix, written)
+
+    def _page(self, site_id: str, rel: str, item: Item, suffix: str, written: str) -> Resolution:
         target = self.index.get(site_id, rel)
         if target is None:
             candidates = [i.rel for i in self.index.of_site(site_id)]
-            return Resolution(None, error=f"{written}: no such page in content/{site_id}/{did_you_mean(rel, candidates)}")
+            return Resolution(None, error=f"{written}: no such page content/{site_id}/{rel}{did_you_mean(rel, candidates)}")
         if target.is_draft:
-            return Resolution(None, target, f"{written}: links a draft, which is never published", "link-to-draft")
+            return Resolution(
+                None, target, f"{written}: links a draft ({target.source}, Status: draft), which is never published", "link-to-draft"
+            )
         if target.is_internal and not item.is_internal:
-            return Resolution(None, target, f"{written}: a public page links an internal page", "link-to-internal")
+            return Resolution(
+                None,
+                target,
+                f"{written}: a public page links an internal page ({target.source}, Visibility: internal)",
+                "link-to-internal",
+            )
         if not self.addresses.renders(target):
             return Resolution(None, target, f"{written}: not published in the {self.addresses.target.name} target")
-        return Resolution(self.addresses.item_url(target) + fragment, target)
+        return Resolution(self.addresses.item_url(target) + suffix, target)
 
-    def _filename(self, path: str, item: Item, fragment: str) -> Resolution:
-        rel = self._relative(path, item)
-        if rel is None:
-            return Resolution(None, error=f"{{filename}}{path}: leaves content/{item.site}/", code="link-outside")
-        return self._page(item.site, rel, item, fragment, f"{{filename}}{path}")
+    def _column(self, site_id: str, column_id: str, suffix: str, written: str) -> Resolution:
+        site = self.cluster[site_id]
+        column = site.column(column_id)
+        if column is None:
+            ids = [c.id for c in site.columns]
+            return Resolution(
+                None,
+                error=f"{written}: site '{site_id}' has no column '{column_id}'{did_you_mean(column_id, ids)}; columns are {', '.join(ids)}",
+            )
+        if column.type == "link":
+            return Resolution((column.url or "") + suffix)  # a link column's navigation address
+        return Resolution(f"{self.addresses.site_url(site_id)}{column.id}/{suffix}")
 
-    def _static(self, path: str, item: Item, fragment: str) -> Resolution:
-        rel = self._relative(path, item)
-        if rel is None:
-            return Resolution(None, error=f"{{static}}{path}: leaves content/{item.site}/", code="link-outside")
-        if not _is_file(self.root / "content" / item.site / rel):
-            return Resolution(None, error=f"{{static}}{path}: no such file content/{item.site}/{rel}")
-        return Resolution(self.addresses.site_url(item.site) + rel + fragment)
+    def _file(self, site_id: str, rel: str, suffix: str, written: str) -> Resolution:
+        content = self.root / "content" / site_id
+        if rel.split("/", 1)[0] != "files":
+            return Resolution(
+                None,
+                error=f"{written}: only files under content/{site_id}/files/ are published; put the file there",
+            )
+        path = content / rel
+        if not _is_file(path):
+            return Resolution(None, error=f"{written}: no such file content/{site_id}/{rel}{did_you_mean(rel, self._files_of(site_id))}")
+        try:
+            path.resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return Resolution(None, error=f"{written}: content/{site_id}/{rel} leads outside the repository", code="link-outside")
+        return Resolution(self.addresses.site_url(site_id) + rel + suffix)
+
+    def _outside(self, written: str, item: Item) -> Resolution:
+        return Resolution(
+            None,
+            error=f"{written}: leaves content/{item.site}/; a link stays inside its site's content folder "
+            "(another site's page: site:<id>/<column>/<file>.md)",
+            code="link-outside",
+        )
+
+    def _files_of(self, site_id: str) -> list[str]:
+        if site_id not in self._files:
+            folder = self.root / "content" / site_id / "files"
+            self._files[site_id] = (
+                sorted(p.relative_to(folder.parent).as_posix() for p in folder.rglob("*") if p.is_file())
+                if folder.is_dir()
+                else []
+            )
+        return self._files[site_id]
 
     @staticmethod
     def _relative(path: str, item: Item) -> str | None:
         """``path`` as written in ``item``, relative to the site's content root; None if it leaves it."""
+        path = unquote(path)
         base = "" if path.startswith("/") else posixpath.dirname(item.rel)
         joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
         if joined.startswith("..") or joined.startswith("/") or joined == ".":
             return None
         return joined
+
+    # --- one item -----------------------------------------------------------------------------
+
+    def rewritten(self, item: Item, problems: Problems) -> tuple[str, dict[str, str]]:
+        """The item's body and header with every reference resolved, for this target.
+
+        Problems are added the first time an item is rewritten only: its syndicated copies reuse
+        the result, so a mistake is reported once, at the author's file.
+        """
+        done = self._rewritten.get(item.source)
+        if done is None:
+            found = Problems()
+            done = _Rewritten(rewrite_body(item, self, found), rewrite_meta(item, self, found), found.items)
+            self._rewritten[item.source] = done
+            problems.extend(done.problems)
+        return done.body, done.meta
+
+
+# --- text -------------------------------------------------------------------------------------
 
 
 def _is_file(path: Path) -> bool:
@@ -109,36 +266,112 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _split_fragment(ref: str) -> tuple[str, str]:
-    for mark in ("#", "?"):
-        if mark in ref:
-            head, _, tail = ref.partition(mark)
-            return head, mark + tail
-    return ref, ""
+def _split_suffix(ref: str) -> tuple[str, str]:
+    """``site:x/a.md#part`` → (``site:x/a.md``, ``#part``): query and fragment are kept as written."""
+    cut = min((i for i in (ref.find("#"), ref.find("?")) if i >= 0), default=-1)
+    return (ref, "") if cut < 0 else (ref[:cut], ref[cut:])
 
 
-def rewrite_body(
+def code_ranges(text: str) -> list[tuple[int, int]]:
+    """Start/end offsets of fenced code blocks and code spans, sorted: no links are read there."""
+    ranges = [(m.start(), m.end()) for m in _FENCE_RE.finditer(text)]
+    masked = list(text)
+    for start, end in ranges:
+        masked[start:end] = " " * (end - start)
+    ranges += [(m.start(), m.end()) for m in _CODE_SPAN_RE.finditer("".join(masked))]
+    return sorted(ranges)
+
+
+def _in_ranges(ranges: list[tuple[int, int]], position: int) -> bool:
+    n = bisect.bisect_right(ranges, (position, float("inf"))) - 1
+    return n >= 0 and ranges[n][0] <= position < ranges[n][1]
+
+
+def rewrite_body(item: Item, resolver: LinkResolver, problems: Problems, *, rewrite_local: bool = True) -> str:
+    """The item's body with every reference replaced by its address for the target.
+
+    Every unresolvable reference is reported with its line and left as written (the output link
+    check would report it again if it ever reached a page). ``rewrite_local=False`` resolves only
+    ``site:`` links and leaves ``{filename}``/``{static}`` for Pelican (after checking them).
+    """
+    return rewrite_text(item.body, item.body_line, item, resolver, problems, rewrite_local=rewrite_local)
+
+
+def rewrite_text(
+    body: str,
+    first_line: int,
     item: Item,
     resolver: LinkResolver,
     problems: Problems,
     *,
-    rewrite_local: bool,
+    rewrite_local: bool = True,
 ) -> str:
-    """The item's body with ``site:`` links (and, in a copy, local links) replaced by addresses.
+    """Markdown ``body`` written in ``item`` (starting at ``first_line``) with its references resolved."""
+    if "site:" not in body and "{" not in body and "|" not in body and ".md" not in body:
+        return body
+    code = code_ranges(body)
 
-    Every unresolvable reference is reported with its line; the reference is left as written so
-    the output link check can point at it too.
-    """
+    def line_of(offset: int) -> int:
+        return first_line + body.count("\n", 0, offset)
 
-    def replace(match: re.Match[str]) -> str:
-        ref = match.group("ref")
+    def resolve(ref: str, offset: int) -> str | None:
         resolution = resolver.resolve(ref, item)
         if resolution.error:
-            line = item.body_line + item.body.count("\n", 0, match.start("ref"))
-            problems.add(item.source, line, resolution.code, resolution.error)
-            return match.group(0)
+            problems.add(item.source, line_of(offset), resolution.code, resolution.error)
+            return None
         if ref.startswith("site:") or rewrite_local:
-            return match.group("pre") + (resolution.url or ref)
-        return match.group(0)
+            return resolution.url
+        return ref
 
-    return LINK_RE.sub(replace, item.body)
+    def replace(match: re.Match[str]) -> str:
+        if _in_ranges(code, match.start()):
+            return match.group(0)
+        url = resolve(match.group("ref"), match.start("ref"))
+        return match.group(0) if url is None else match.group("pre") + url
+
+    def replace_srcset(match: re.Match[str]) -> str:
+        if _in_ranges(code, match.start()):
+            return match.group(0)
+        candidates = []
+        offset = match.start("value")
+        for candidate in match.group("value").split(","):
+            words = candidate.split()
+            if words and re.match(REF_START, words[0]):
+                url = resolve(words[0], offset + candidate.find(words[0]))
+                if url is not None:
+                    candidate = candidate.replace(words[0], url, 1)
+            candidates.append(candidate)
+            offset += len(candidate) + 1
+        q = match.group("q")
+        return match.group(0)[: match.start("value") - match.start()] + ",".join(candidates) + q
+
+    for match in MD_LINK_RE.finditer(body):
+        if not _in_ranges(code, match.start()):
+            ref = match.group("ref")
+            problems.add(
+                item.source,
+                line_of(match.start("ref")),
+                "md-link",
+                f"{ref}: links a Markdown file as an address; write {{filename}}{ref} (this site) or site:<id>/<column>/<file>.md",
+            )
+    body = LINK_RE.sub(replace, body)
+    if "srcset" in body.lower():
+        code = code_ranges(body)
+        body = SRCSET_RE.sub(replace_srcset, body)
+    return body
+
+
+def rewrite_meta(item: Item, resolver: LinkResolver, problems: Problems) -> dict[str, str]:
+    """The item's header with values that are one reference (``Poster: {static}/files/p.jpg``) resolved."""
+    meta = dict(item.meta)
+    if "Summary" in meta:  # Markdown, like the body
+        meta["Summary"] = rewrite_text(meta["Summary"], item.line_of("Summary") or 1, item, resolver, problems)
+    for key, value in item.meta.items():
+        if key in TEXT_KEYS or not re.match(REF_START, value):
+            continue
+        resolution = resolver.resolve(value, item)
+        if resolution.error:
+            problems.add(item.source, item.line_of(key), resolution.code, f"{key}: {resolution.error}")
+        else:
+            meta[key] = resolution.url or value
+    return meta

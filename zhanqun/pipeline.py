@@ -21,10 +21,12 @@ from .features import Features, analyse
 from .index import ContentIndex, index_content
 from .leak_gate import check_leaks
 from .letters import is_letter_item
-from .links import LinkResolver, rewrite_body
+from .link_check import LinkReport, check_output
+from .links import LinkResolver, rewrite_meta
 from .output import Interrupted, OutputSwap, describe_os_error, interrupt_guard
 from .preview_index import write_preview_index
 from .pelican_settings import pelican_settings, theme_asset_exists
+from .redirects import Redirect, plan_redirects, write_redirects
 from .render import RenderJob, RenderResult, render_all
 from .review import check_review
 from .sites import Cluster, load_cluster
@@ -70,6 +72,8 @@ class BuildContext:
     results: list[RenderResult] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     output_dir: Path | None = None  # where the rendered sites are, before the swap
+    redirects: dict[str, list[Redirect]] = field(default_factory=dict)  # site id → its alias pages
+    link_report: LinkReport | None = None
 
     @property
     def root(self) -> Path:
@@ -88,6 +92,7 @@ class BuildReport:
     pages: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     output: Path | None = None
+    notes: list[str] = field(default_factory=list)  # one-line reports (links) for the summary
 
     @property
     def ok(self) -> bool:
@@ -138,6 +143,7 @@ def map_addresses(context: BuildContext) -> None:
     context.addresses = AddressMap(context.cluster, context.index, context.target)
     context.resolver = LinkResolver(context.root, context.addresses)
     check_syndication_columns(context.addresses, context.problems)
+    context.redirects = plan_redirects(context.addresses, context.problems)
 
 
 def analyse_features(context: BuildContext) -> None:
@@ -180,8 +186,33 @@ def render_sites(context: BuildContext, site_folder: Callable[[str], Path], prog
         context.problems.extend(result.problems)
 
 
+def write_redirect_pages(context: BuildContext) -> None:
+    """Alias pages go into the rendered sites before the output checks, which then cover them."""
+    assert context.output_dir
+    for site_id in context.site_ids:
+        redirects = context.redirects.get(site_id, [])
+        if redirects:
+            write_redirects(redirects, context.output_dir / site_id, context.cluster[site_id].name, context.problems)
+
+
+def check_links(context: BuildContext) -> None:
+    """Every link of every page built in this run leads to a file (``link_check.py``)."""
+    assert context.addresses and context.output_dir
+    sources: dict[tuple[str, str], str] = {}
+    for site_id in context.site_ids:
+        for path, item in context.addresses.pages_of(site_id).items():
+            sources[(site_id, path)] = item.source
+        for redirect in context.redirects.get(site_id, []):
+            sources[(site_id, redirect.path)] = redirect.item.source
+    built = {site_id: context.output_dir / site_id for site_id in context.site_ids}
+    aliases = {site_id: [r.path for r in redirects] for site_id, redirects in context.redirects.items()}
+    context.link_report = check_output(
+        context.addresses, built, context.options.output, sources, context.root, context.options.output, context.problems, aliases
+    )
+
+
 #: Checks of the rendered output, run in order before the swap (link check, leak gate, …).
-OUTPUT_CHECKS: list[tuple[str, Stage]] = [("leaks", check_leaks)]
+OUTPUT_CHECKS: list[tuple[str, Stage]] = [("links", check_links), ("leaks", check_leaks)]
 
 
 def run_output_checks(context: BuildContext) -> None:
@@ -226,6 +257,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             _stop_on_errors(context)
             _timed(context, "render", lambda c: render_sites(c, swap.site_folder, progress))
             _stop_on_errors(context)
+            _timed(context, "redirects", write_redirect_pages)
             run_output_checks(context)
             _stop_on_errors(context)
             with guard.critical():
@@ -251,15 +283,22 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         pages=sum(r.pages for r in context.results) if context else 0,
         timings=context.timings if context else {},
         output=options.output,
+        notes=[context.link_report.line()] if context and context.link_report else [],
     )
 
 
-def check_links(context: BuildContext) -> None:
-    """Resolve every link of every rendered item of the selected sites, writing nothing."""
+def resolve_all_links(context: BuildContext) -> None:
+    """Resolve every link of every rendered item of the selected sites, writing nothing.
+
+    A letter's text is the public's and is never read for links, only its header.
+    """
     assert context.addresses and context.resolver
     for item in context.index.items:
-        if item.site in context.site_ids and context.addresses.renders(item) and not is_letter_item(item, context.addresses):
-            rewrite_body(item, context.resolver, context.problems, rewrite_local=False)
+        if item.site in context.site_ids and context.addresses.renders(item):
+            if is_letter_item(item, context.addresses):
+                rewrite_meta(item, context.resolver, context.problems)
+            else:
+                context.resolver.rewritten(item, context.problems)
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -270,10 +309,12 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def check(options: BuildOptions, targets: list[str] | None = None) -> BuildReport:
+def check(options: BuildOptions, targets: list[str] | None = None, external: bool = False) -> BuildReport:
     """Validate site files, content and links for every target, writing nothing.
 
     Site files and content are read once; addresses and links are checked per target.
+    ``external``: also try every link that leaves the cluster in the pages of the last build of
+    ``options.target`` (``external.py``), with short timeouts.
     """
     problems = Problems()
     names = targets or list(TARGETS)
@@ -286,12 +327,28 @@ def check(options: BuildOptions, targets: list[str] | None = None) -> BuildRepor
                 context.target = TARGETS[name]
                 map_addresses(context)
                 _timed(context, "features", analyse_features)
-            _timed(context, f"links:{name}", check_links)
+            _timed(context, f"links:{name}", resolve_all_links)
     except BuildFailed:
         pass
+    notes: list[str] = []
+    if external and not problems.has_errors():
+        notes.append(_check_external(options, problems))
     return BuildReport(
         problems=problems,
         target=",".join(names),
         site_ids=context.site_ids if context else [],
         timings=context.timings if context else {},
+        notes=notes,
     )
+
+
+def _check_external(options: BuildOptions, problems: Problems) -> str:
+    from .external import check_external
+
+    context = prepare(options, Problems())
+    assert context.addresses
+    folders = {s: options.output / s for s in context.site_ids if (options.output / s).is_dir()}
+    if not folders:
+        raise UsageError(f"check --external reads the pages of the last build, and {options.output} has none; run build first")
+    tried, failed = check_external(context.addresses, folders, options.root, problems)
+    return f"external links: {tried} addresses tried, {failed} failed"

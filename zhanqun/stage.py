@@ -2,14 +2,13 @@
 
 Pelican is given exactly what the target publishes: no drafts, no internal items outside the
 intranet target, syndicated copies from other sites, headers already checked and rewritten in
-canonical form, ``site:`` links already resolved. Review names (Reviewed-By, Approved-By) are
-dropped here, so they cannot reach any output. The scratch folder mirrors ``content/<site>/`` so
-Pelican's own ``{filename}``/``{static}`` links keep working.
+canonical form, every link already resolved for the target (``links.py``). Review names
+(Reviewed-By, Approved-By) are dropped here, so they cannot reach any output. The scratch folder
+mirrors ``content/<site>/`` so Pelican's messages name the same relative paths authors use.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from .attachments import attachment_use
 from .errors import Problems
 from .index import Item
 from .letters import PLACEHOLDER_BODY, is_letter_item
-from .links import LinkResolver, rewrite_body
+from .links import LinkResolver, rewrite_meta
 
 #: Header keys never handed to Pelican: they must not appear in any output.
 PRIVATE_KEYS = ("Reviewed-By", "Approved-By", "Status", "Visibility", "Syndicate", "Slug")
@@ -64,40 +63,42 @@ def stage_site(
     staged = StagedSite(site_id, folder)
     folder.mkdir(parents=True, exist_ok=True)
     for item in addresses.items_of(site_id):
-        # a letter's text is the public's: it never reaches Markdown (letters.py, pelican_plugin.py)
-        body = PLACEHOLDER_BODY if is_letter_item(item, addresses) else rewrite_body(item, resolver, problems, rewrite_local=False)
+        body, meta = _resolved(item, addresses, resolver, problems)
         extra = {
+            "category": item.column,  # the column is the top folder, also for items in sub-folders
             "slug": item.slug,
-            "category": item.column,
             "status": "hidden" if item.status == "hidden" else "published",
             "zq_source": item.source,
             "zq_visibility": item.visibility,
         }
-        _write(folder / item.rel, _header(item.meta, extra) + "\n\n" + body + "\n")
+        _write(folder / item.rel, _header(meta, extra) + "\n\n" + body + "\n")
         staged.sources[item.rel] = item.source
         staged.article_paths.append(item.rel)
-    for item in addresses.index.received_by(site_id):
-        if not addresses.renders(item):
-            continue
-        site = addresses.cluster[site_id]
-        if site.column(item.column) is None:
-            continue  # reported once by the syndication check
-        body = PLACEHOLDER_BODY if is_letter_item(item, addresses) else rewrite_body(item, resolver, Problems(), rewrite_local=True)  # origin reports
-        rel = f"{item.column}/_from-{item.site}-{os.path.basename(item.rel)}"
+    for item in addresses.received_by(site_id):  # a receiver lacking the column: check_syndication_columns
+        body, meta = _resolved(item, addresses, resolver, problems)  # the same text as the original's
+        rel = f"{item.column}/_from-{item.site}-{item.rel.replace('/', '-')}"
         extra = {
-            "slug": f"{item.site}-{item.slug}",
             "category": item.column,
+            "slug": f"{item.site}-{item.slug}",
             "status": "hidden" if item.status == "hidden" else "published",
             "zq_source": item.source,
             "zq_visibility": item.visibility,
             "zq_origin_site": item.site,
             "zq_canonical": addresses.item_url(item),
         }
-        _write(folder / rel, _header(item.meta, extra) + "\n\n" + body + "\n")
+        _write(folder / rel, _header(meta, extra) + "\n\n" + body + "\n")
         staged.sources[rel] = item.source
         staged.article_paths.append(rel)
     _stage_attachments(root, site_id, addresses, folder, staged)
     return staged
+
+
+def _resolved(item: Item, addresses: AddressMap, resolver: LinkResolver, problems: Problems) -> tuple[str, dict[str, str]]:
+    """Body and header with links resolved; a letter's text is the public's and never reaches
+    Markdown or the link resolver (letters.py renders it escaped, pelican_plugin.py puts it in)."""
+    if is_letter_item(item, addresses):
+        return PLACEHOLDER_BODY, rewrite_meta(item, resolver, problems)
+    return resolver.rewritten(item, problems)
 
 
 def _stage_attachments(root: Path, site_id: str, addresses: AddressMap, folder: Path, staged: StagedSite) -> None:
@@ -119,7 +120,9 @@ def _stage_attachments(root: Path, site_id: str, addresses: AddressMap, folder: 
 
 
 def check_syndication_columns(addresses: AddressMap, problems: Problems) -> None:
-    """A receiver without the column an item is syndicated into is a located error."""
+    """A receiver without the column an item is syndicated into is a located error; so is a copy
+    whose address (``<column>/<origin>-<slug>.html``) is already a page of the receiver."""
+    own = {(item.site, item.path): item for item in addresses.index.items if addresses.renders(item)}
     for item in addresses.index.items:
         for receiver in item.syndicate:
             site = addresses.cluster[receiver]
@@ -129,4 +132,14 @@ def check_syndication_columns(addresses: AddressMap, problems: Problems) -> None
                     item.line_of("Syndicate"),
                     "syndicate-no-column",
                     f"Syndicate: site '{receiver}' has no column '{item.column}' to receive this item; add it to {site.source} or leave the site out",
+                )
+                continue
+            other = own.get((receiver, addresses.syndicated_path(item)))
+            if other is not None and addresses.renders(item):
+                problems.add(
+                    item.source,
+                    item.line_of("Syndicate"),
+                    "duplicate-slug",
+                    f"Syndicate: the copy in '{receiver}' would be {receiver}/{addresses.syndicated_path(item)}, "
+                    f"which is already {other.source}; give one of them another 'Slug:'",
                 )

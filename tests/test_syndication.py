@@ -1,0 +1,33 @@
+"""Syndicate: which sites receive an item (the copies themselves: test_links_build.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Repo, article
+from zhanqun.errors import Problems
+from zhanqun.pipeline import BuildOptions, prepare
+
+
+@pytest.mark.parametrize(
+    ("value", "receivers"),
+    [
+        ("counties", ("arxan", "ulanhot")),
+        ("departments", ("tjj",)),
+        ("all", ("arxan", "ulanhot", "tjj")),
+        ("ulanhot, tjj", ("ulanhot", "tjj")),
+        ("portal", ()),
+    ],
+)
+def test_syndicate_names_receiving_sites(small_cluster: Repo, value: str, receivers: tuple[str, ...]) -> None:
+    small_cluster.write("content/portal/zwdt/spring.md", article("兴安盟部署春季农业生产", Slug="spring", Syndicate=value))
+    context = prepare(BuildOptions(small_cluster.root), Problems())
+    assert context.index.get("portal", "zwdt/spring.md").syndicate == receivers
+
+
+def test_copies_are_pages_of_the_receivers_only_where_the_column_exists(small_cluster: Repo) -> None:
+    small_cluster.write("content/portal/zwdt/spring.md", article("兴安盟部署春季农业生产", Slug="spring", Syndicate="counties"))
+    context = prepare(BuildOptions(small_cluster.root), Problems())
+    assert context.addresses
+    assert context.addresses.pages_of("ulanhot")["zwdt/portal-spring.html"].source == "content/portal/zwdt/spring.md"
+    assert "zwdt/portal-spring.html" not in context.addresses.pages_of("tjj")

@@ -1,0 +1,144 @@
+"""Redirect pages for ``Aliases:`` — old addresses keep working after a page moved.
+
+Government pages are cited by address in documents, letters and other sites for years; when an
+item moves (new column, new slug, a migrated CMS), its ``Aliases:`` list the old addresses, and
+each becomes a small static page in the item's own site: a meta refresh, a canonical link and a
+visible link to the new address, ``noindex``. Aliases are paths on the item's site
+(``/old/page.html``; ``/older/`` and ``/older`` become ``older/index.html``).
+
+Planning happens with the address map (so ``check`` reports collisions too): an alias that is the
+address of a real page, a column or a file the build writes, or another alias, is a located error
+naming both. Writing happens after the render, into the scratch output; an alias that would
+replace a file Pelican wrote (a later list page, say) is an error there.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from .addresses import AddressMap
+from .errors import Problems
+from .index import Item
+
+#: Extensions a static host serves as HTML; another (``.jsp``, ``.php``) needs a server redirect.
+PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+#: Folders of a site's output that belong to the build, never to an alias.
+RESERVED_PREFIXES = ("theme/", "files/", "feeds/", "pagefind/")
+FIXED_PAGES = ("index.html", "404.html", "sitemap.xml")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """One alias of one item: the file it becomes in the item's site and where it points."""
+
+    site: str
+    path: str  # output path in the site: "old/path.html", "older/index.html"
+    alias: str  # as written: "/older/"
+    item: Item
+    url: str  # the item's address for the target
+
+
+def alias_path(alias: str) -> str | None:
+    """The output file of an alias (``/older/`` → ``older/index.html``); None if no HTML file can serve it."""
+    path = unquote(alias).lstrip("/")
+    if path == "" or path.endswith("/"):
+        return path + "index.html"
+    path = posixpath.normpath(path)
+    last = path.rsplit("/", 1)[-1]
+    if "." not in last:
+        return path + "/index.html"  # servers redirect /older to /older/
+    if last.lower().endswith(PAGE_SUFFIXES):
+        return path
+    return None
+
+
+def plan_redirects(addresses: AddressMap, problems: Problems) -> dict[str, list[Redirect]]:
+    """The redirect pages of every site for the target, each alias checked against the site's pages."""
+    planned: dict[str, list[Redirect]] = {}
+    for site in addresses.cluster.sites:
+        pages = addresses.pages_of(site.id)
+        columns = {c.id for c in site.columns if c.type != "link"}
+        taken: dict[str, Redirect] = {}
+        for item in addresses.items_of(site.id):
+            line = item.line_of("Aliases")
+            for alias in item.aliases:
+                path = alias_path(alias)
+                where = f"Aliases: {alias}"
+                if "?" in alias or "#" in alias:
+                    problems.add(item.source, line, "bad-alias", f"{where}: a static site cannot redirect a query or fragment; ask the webmaster for a server redirect")
+                    continue
+                if path is None:
+                    problems.add(
+                        item.source,
+                        line,
+                        "bad-alias",
+                        f"{where}: a static host does not serve this file type as a page; aliases end in "
+                        f"{', '.join(PAGE_SUFFIXES)} or '/' (others need a server redirect)",
+                    )
+                    continue
+                clash = _clash(path, pages, columns)
+                if clash:
+                    problems.add(item.source, line, "alias-collision", f"{where}: is {site.id}/{path}, {clash}; an alias cannot replace it")
+                    continue
+                other = taken.get(path)
+                if other:
+                    at = f"{other.item.source}:{other.item.line_of('Aliases')}"
+                    problems.add(item.source, line, "alias-collision", f"{where}: {site.id}/{path} is already an alias ({other.alias}) of {at}")
+                    continue
+                taken[path] = Redirect(site.id, path, alias, item, addresses.item_url(item))
+        if taken:
+            planned[site.id] = sorted(taken.values(), key=lambda r: r.path)
+    return planned
+
+
+def _clash(path: str, pages: dict[str, Item], columns: set[str]) -> str | None:
+    """What the build already writes at ``path`` in a site, described for a message."""
+    if path in pages:
+        return f"the address of {pages[path].source}"
+    if path in FIXED_PAGES:
+        return "a page every site has"
+    if path.startswith(RESERVED_PREFIXES):
+        return "inside a folder the build writes"
+    head = path.split("/", 1)[0]
+    if head in columns and (path == f"{head}/index.html" or path.startswith(f"{head}/page/")):
+        return f"a list page of the column '{head}'"
+    return None
+
+
+def redirect_page(url: str, title: str, site_name: str) -> str:
+    """A redirect page: works without JavaScript, tells search engines where the page is now."""
+    u, t = html.escape(url, quote=True), html.escape(title)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{t} - {html.escape(site_name)}</title>\n"
+        '<meta name="robots" content="noindex">\n'
+        f'<link rel="canonical" href="{u}">\n'
+        f'<meta http-equiv="refresh" content="0; url={u}">\n'
+        "</head>\n<body>\n"
+        f'<p>本页面已迁移至：<a href="{u}">{t}</a></p>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def write_redirects(redirects: list[Redirect], folder: Path, site_name: str, problems: Problems) -> int:
+    """Write one site's redirect pages into its rendered ``folder``; returns how many were written."""
+    written = 0
+    for redirect in redirects:
+        path = folder / redirect.path
+        if path.exists():
+            problems.add(
+                redirect.item.source,
+                redirect.item.line_of("Aliases"),
+                "alias-collision",
+                f"Aliases: {redirect.alias}: is {redirect.site}/{redirect.path}, a page the build writes; an alias cannot replace it",
+            )
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(redirect_page(redirect.url, redirect.item.title, site_name), encoding="utf-8")
+        written += 1
+    return written
