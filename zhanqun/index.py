@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .alt_text import check_alt_text
 from .errors import Problems, did_you_mean
 from .metadata import DOCUMENT_KEYS, KNOWN_KEYS, SYNDICATE_GROUPS, parse_date, split_list
 from .sites import RESERVED_FOLDERS, Cluster, Column, Site
@@ -144,6 +145,7 @@ def _read_item(path: Path, site: Site, column: Column, rel: str, source: str, pr
         problems.add(source, parsed.body_line if meta else 1, "empty-body", "the item has no text after its header")
     if len(problems.errors) > before:
         return None
+    check_alt_text(source, parsed.body, parsed.body_line, problems)  # the item is still indexed
     title = meta["Title"]
     date = parse_date(meta["Date"])
     assert date is not None  # checked above
