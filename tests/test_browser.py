@@ -148,13 +148,14 @@ def test_high_contrast_and_elder_mode_pages_have_no_violations(open_page: Any) -
         assert violations == [], violations
 
 
-def test_pages_do_not_scroll_sideways_from_360_to_1920_px(cluster: Repo, open_page: Any) -> None:
+def test_pages_do_not_scroll_sideways_from_360_to_1920_px(cluster: Repo, browser: Any, origin: str) -> None:
     for width in (360, 1920):
+        page = browser.new_page(viewport={"width": width, "height": 900})
         for path in pages_of(cluster, "portal").values():
-            page = open_page(path, width=width)
+            page.goto(f"{origin}{path}", wait_until="load")
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{path} at {width}px scrolls sideways by {overflow}px"
-            page.context.close()
+        page.close()
 
 
 # --- 无障碍浏览 / 长者模式 ------------------------------------------------------------------------
