@@ -159,6 +159,23 @@ def new_command(settings: Settings, site: str, column: str, title: str, day: obj
         click.echo(f"  {note}", err=True)
 
 
+@cli.command()
+@click.option("--site", "sites", multiple=True, help="Site id to shoot (repeatable; default all).")
+@click.option("--target", type=click.Choice(["preview"]), default="preview", show_default=True, help="Screenshots are of the preview build.")
+@click.option("--no-build", is_flag=True, help="Use the existing output instead of building first.")
+@click.pass_obj
+def shots(settings: Settings, sites: tuple[str, ...], target: str, no_build: bool) -> None:
+    """Screenshot each page type of each site at 1280 and 390 px into output/shots/."""
+    from zhanqun.shots import shoot
+
+    echo = (lambda path: click.echo(path.relative_to(settings.root), err=True)) if settings.verbose else (lambda path: None)
+    report = _run(shoot, pipeline.BuildOptions(settings.root, target, list(sites)), not no_build, echo)
+    if report.problems.has_errors():
+        _report(settings, report.problems, f"failed: {len(report.problems.errors)} error(s); no screenshots written")
+        sys.exit(1)
+    _report(settings, report.problems, f"wrote {len(report.written)} screenshot(s) to {report.shots}")
+
+
 def main() -> None:
     cli(prog_name="build.py", auto_envvar_prefix="ZHANQUN")
 

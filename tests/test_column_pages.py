@@ -313,4 +313,5 @@ def test_components_stylesheet_is_linked_after_gov_css(built: Repo) -> None:
 def test_home_page_shows_the_disclosure_entries(built: Repo) -> None:
     strip = page(built, "tjj", "index.html").css_first(".disclosure-strip")
     assert strip is not None
-    assert [a.attributes["href"] for a in strip.css("a")] == ["/tjj/zfxxgk/guide.html", "/tjj/zfxxgk/fdzdgknr/", "/tjj/zfxxgk/ndbg/"]
+    assert [a.attributes["href"] for a in strip.css("a")] == ["/tjj/zfxxgk/", "/tjj/zfxxgk/guide.html", "/tjj/zfxxgk/fdzdgknr/", "/tjj/zfxxgk/ndbg/"]
+    assert "政府信息公开制度" in strip.css_first(".disclosure-missing").text()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from .alt_text import check_alt_text
 from .errors import Problems, did_you_mean
 from .html_policy import check_item_html
 from .metadata import DOCUMENT_KEYS, KNOWN_KEYS, SYNDICATE_GROUPS, parse_date, split_list
@@ -170,6 +171,7 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
     check_item_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, problems)
     if len(problems.errors) > before:
         return None
+    check_alt_text(source, policed_body, parsed.body_line, problems)  # the item is still indexed
     title = meta["Title"]
     date = parse_date(meta["Date"])
     assert date is not None  # checked above

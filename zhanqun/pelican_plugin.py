@@ -6,6 +6,7 @@ Runs inside the per-site render process only (``PLUGINS`` in ``pelican_settings.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from pelican import signals
@@ -49,7 +50,32 @@ def extra_pages(pelican: Any) -> type[ExtraPagesGenerator]:
     return ExtraPagesGenerator
 
 
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def first_image(html: str | None) -> dict[str, str] | None:
+    """The first ``<img>`` of rendered HTML as ``{"src", "alt"}``: the picture of a 要闻 on the home page.
+
+    A Jinja filter (``zq_first_image``) rather than an attribute set at generation time: an
+    item's ``content`` must not be read before every ``{static}`` link can be resolved.
+    """
+    match = _IMG.search(html or "")
+    if not match:
+        return None
+    attrs = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(match.group(0))}
+    return {"src": attrs["src"], "alt": attrs.get("alt", "")} if attrs.get("src") else None
+
+
+def add_filters(generator: Any) -> None:
+    """Template filters of the shared theme, in every generator's Jinja environment."""
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.filters.setdefault("zq_first_image", first_image)
+
+
 def register() -> None:
     signals.article_generator_finalized.connect(add_empty_columns)
     signals.content_object_init.connect(insert_letter_text)
     signals.get_generators.connect(extra_pages)
+    signals.generator_init.connect(add_filters)

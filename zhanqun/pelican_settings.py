@@ -13,6 +13,7 @@ from typing import Any
 from markdown.extensions.toc import slugify_unicode
 
 from .addresses import AddressMap
+from .colours import derived
 from .sites import Site
 from .stage import StagedSite
 
@@ -56,8 +57,7 @@ def site_context(site: Site, addresses: AddressMap) -> dict[str, Any]:
         "columns_by_id": {c["id"]: c for c in columns},
         "home_columns": list(theme.home_columns),
         "theme": {
-            "primary": theme.primary,
-            "accent": theme.accent,
+            **derived(theme.primary, theme.accent),  # primary_dark, primary_soft, accent_soft
             "logo_url": f"{base}theme/{theme.logo}" if theme.logo else None,
             "banner_url": f"{base}theme/{theme.banner}" if theme.banner else None,
         },

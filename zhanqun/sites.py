@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .colours import check_theme_colours
 from .errors import Problems, did_you_mean
 from .index_numbers import pattern_problem
 
@@ -353,6 +354,8 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
             _check_table(
                 table, keys, name, source, lambda k, n=name: loc.find(n, k), problems
             )
+    if isinstance(data.get("theme"), dict):  # white text on primary, dark text on accent
+        check_theme_colours(data["theme"], source, lambda k: loc.find("theme", k), problems)
     columns: list[Column] = []
     seen: dict[str, int] = {}
     raw_columns = data.get("columns")
