@@ -379,3 +379,14 @@ def test_pelican_warnings_become_errors_located_in_the_source_file(small_cluster
     result = small_cluster.run("build")
     assert result.exit_code == 1
     assert "content/arxan/zwdt/snow.md: pelican-warning: questionable markup in content/arxan/zwdt/snow.md" in result.output
+
+
+def test_titles_are_escaped_wherever_they_are_printed(small_cluster: Repo) -> None:
+    small_cluster.write("content/arxan/zwdt/quote.md", article('关于"一卡通"与R&D<试点>的说明', "2026-02-03", Slug="quote", Summary='摘要里的"引号"'))
+    assert small_cluster.run("build").exit_code == 0
+    page = small_cluster.html("arxan", "zwdt", "quote.html")
+    tree = HTMLParser(page)
+    assert tree.css_first('meta[name="ArticleTitle"]').attributes["content"] == '关于"一卡通"与R&D<试点>的说明'
+    assert tree.css_first("h1").text() == '关于"一卡通"与R&D<试点>的说明'
+    assert "R&amp;D&lt;试点&gt;" in page
+    assert tree.css_first('meta[name="description"]').attributes["content"] == '摘要里的"引号"'

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from markupsafe import Markup
+
 from .addresses import AddressMap
 from .errors import Problems
 from .index import Item
@@ -62,14 +64,17 @@ class Letter:
         )
 
 
-def plain_text_html(text: str) -> str:
-    """Text as HTML paragraphs: blank lines separate paragraphs, line breaks are kept, all escaped."""
+def plain_text_html(text: str) -> Markup:
+    """Text as HTML paragraphs: blank lines separate paragraphs, line breaks are kept, all escaped.
+
+    Returned as ``Markup``: the templates autoescape every value, and this one is already safe.
+    """
     paragraphs = [p for p in re.split(r"\n[ \t]*\n", text.strip("\n")) if p.strip()]
     out = []
     for paragraph in paragraphs:
         lines = [html.escape(line.strip(" \t"), quote=True) for line in paragraph.split("\n")]
         out.append("<p>" + "<br>\n".join(lines) + "</p>")
-    return "\n".join(out)
+    return Markup("\n".join(out))
 
 
 def split_sections(item: Item, problems: Problems) -> tuple[str, str] | None:

@@ -162,6 +162,9 @@ def pelican_settings(
         "WITH_FUTURE_DATES": True,
         "SUMMARY_MAX_LENGTH": 60,
         "TYPOGRIFY": False,
+        # Titles and every other value are escaped where they are printed; only rendered
+        # Markdown (``article.content``, marked ``| safe`` in the templates) is printed as HTML.
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True},
         "SLUGIFY_SOURCE": "basename",
         "IGNORE_FILES": [".*", "*~", "#*"],
         "MARKDOWN": {
