@@ -85,7 +85,7 @@ def test_disk_full_during_the_swap_puts_every_site_back(built: Repo, monkeypatch
     monkeypatch.setattr(zhanqun.output.os, "replace", replace)
     result = built.run("build")
     assert result.exit_code == 1
-    assert problem_lines(result) == [f"output/preview: write-failed: the disk is full: could not write output/preview/ulanhot (free some space and build again); the previous output was left as it was"]
+    assert problem_lines(result) == ["output/preview: write-failed: the disk is full: could not write output/preview/ulanhot (free some space and build again); the previous output was left as it was"]
     assert "Traceback" not in result.output
     assert snapshot(built.out()) == before
     assert leftovers(built) == []

@@ -7,7 +7,6 @@ header, and records an :class:`Item` per file. Nothing here depends on the targe
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath

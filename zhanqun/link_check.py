@@ -83,7 +83,7 @@ class SiteFiles:
         if not folder.is_dir():
             return None
         found = cls()
-        for dirpath, dirnames, filenames in os.walk(folder):
+        for dirpath, _dirnames, filenames in os.walk(folder):
             rel = os.path.relpath(dirpath, folder).replace(os.sep, "/")
             prefix = "" if rel == "." else rel + "/"
             if prefix:
