@@ -148,6 +148,17 @@ def test_bad_link_in_a_header_value_is_located_at_its_line(base: Repo, tmp_path:
     assert f"{BAD}:4: missing-file: Poster: {{static}}/files/poster.jpg: no such file" in result.output
 
 
+def test_check_lists_a_broken_link_beside_a_media_mistake_and_the_media_mistake_once(base: Repo, tmp_path: Path) -> None:
+    repo = copy_repo(base, tmp_path / "repo")
+    body = PREFIX + "[河](site:ulanhot/zwdt/nowhere.md)"
+    repo.write(BAD, article("视频新闻", "2026-04-06", body, Slug="x", Video="{static}/files/gone.mp4"))
+    result = repo.run("check")
+    assert result.exit_code == 1
+    assert [line.split(": ")[:2] for line in result.output.splitlines() if line.startswith(BAD)] == [
+        [f"{BAD}:4", "missing-file"], [f"{BAD}:8", "broken-link"]
+    ]
+
+
 def test_bad_link_in_the_summary_is_located_at_its_line(base: Repo, tmp_path: Path) -> None:
     repo = copy_repo(base, tmp_path / "repo")
     repo.write(BAD, article("摘要有链接", "2026-04-06", "正文。", Slug="x", Summary="详见[阿尔山](site:arxn)"))

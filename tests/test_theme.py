@@ -75,6 +75,13 @@ def test_home_headline_shows_the_picture_of_the_latest_news_with_its_alt_text(cl
     assert figure.attributes == {"src": "/portal/files/images/spring.svg", "alt": "春耕前的田野与洮儿河示意图"}
 
 
+def test_home_headline_picture_is_text_that_the_autoescaping_template_escapes_once() -> None:
+    from zhanqun.pelican_plugin import first_image
+
+    picture = first_image('<p>x</p><img alt="稻田 &amp; 洮儿河 &quot;示意&quot;" src="/p/a.svg?w=1&amp;h=2">')
+    assert picture == {"src": "/p/a.svg?w=1&h=2", "alt": '稻田 & 洮儿河 "示意"'}
+
+
 def test_home_blocks_follow_the_site_files_home_columns(cluster: Repo) -> None:
     blocks = [h.text() for h in tree(cluster, "tuquan", "index.html").css(".home-block h2")]
     assert blocks == ["通知公告", "政府文件", "政务动态"]

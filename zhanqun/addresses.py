@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import Problems
 from .index import ContentIndex, Item
 from .sites import Cluster, Site
 
@@ -77,3 +78,29 @@ class AddressMap:
         for item in self.received_by(site_id):
             pages.setdefault(self.syndicated_path(item), item)
         return pages
+
+
+def check_syndication(addresses: AddressMap, problems: Problems) -> None:
+    """A receiver without the column an item is syndicated into is a located error; so is a copy
+    whose address (``<column>/<origin>-<slug>.html``) is already a page of the receiver."""
+    own = {(item.site, item.path): item for item in addresses.index.items if addresses.renders(item)}
+    for item in addresses.index.items:
+        for receiver in item.syndicate:
+            site = addresses.cluster[receiver]
+            if site.column(item.column) is None:
+                problems.add(
+                    item.source,
+                    item.line_of("Syndicate"),
+                    "syndicate-no-column",
+                    f"Syndicate: site '{receiver}' has no column '{item.column}' to receive this item; add it to {site.source} or leave the site out",
+                )
+                continue
+            other = own.get((receiver, addresses.syndicated_path(item)))
+            if other is not None and addresses.renders(item):
+                problems.add(
+                    item.source,
+                    item.line_of("Syndicate"),
+                    "duplicate-slug",
+                    f"Syndicate: the copy in '{receiver}' would be {receiver}/{addresses.syndicated_path(item)}, "
+                    f"which is already {other.source}; give one of them another 'Slug:'",
+                )

@@ -142,7 +142,7 @@ def site_data(features: Features, site_id: str) -> dict[str, Any]:
     addresses = features.addresses
     site = addresses.cluster[site_id]
     own = addresses.items_of(site_id)
-    here = own + [i for i in addresses.index.received_by(site_id) if addresses.renders(i)]
+    here = own + addresses.received_by(site_id)
     sources = {item.source for item in here}
     interpretations = features.interpretations
     data: dict[str, Any] = {

@@ -84,7 +84,7 @@ class ContentIndex:
         return [item for item in self.items if site in item.syndicate]
 
 
-def index_content(root: Path, cluster: Cluster, problems: Problems, only: set[str] | None = None) -> ContentIndex:
+def index_content(root: Path, cluster: Cluster, problems: Problems) -> ContentIndex:
     """Read every content file of every site (all of them: links cross sites) into the index."""
     index = ContentIndex()
     for site in cluster.sites:
@@ -220,7 +220,7 @@ def _check_unique_paths(index: ContentIndex, problems: Problems) -> None:
     """Two items of a site writing the same page is one error naming both files.
 
     A syndicated copy landing on a receiver's own page is checked with the address map
-    (``stage.check_syndication_columns``), where the receivers are known.
+    (``addresses.check_syndication``), where the receivers are known.
     """
     seen: dict[tuple[str, str], Item] = {}
     writes = [(item.site, item.path, item) for item in index.items if not item.is_draft]

@@ -55,6 +55,11 @@ _CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", 
 #: Header keys that hold text, never a reference.
 TEXT_KEYS = ("Title", "Summary", "Tags", "Source", "Author")
 
+#: Header keys whose reference the column types check and report, with their own codes
+#: (``interprets.py``: bad-interprets; ``media.py``: missing-file, bad-media): resolved here
+#: too, so the staged header holds an address, but never reported a second time.
+CHECKED_BY_FEATURES = ("Interprets", "Video", "Poster", "Captions", "Photo")
+
 #: Pelican indicators zhanqun resolves, and what each means.
 KINDS = ("filename", "static", "attach", "category", "index")
 
@@ -362,7 +367,11 @@ def rewrite_text(
 
 
 def rewrite_meta(item: Item, resolver: LinkResolver, problems: Problems) -> dict[str, str]:
-    """The item's header with values that are one reference (``Poster: {static}/files/p.jpg``) resolved."""
+    """The item's header with values that are one reference (``Poster: {static}/files/p.jpg``) resolved.
+
+    A value that cannot be resolved is left as written and reported at its line, except for the
+    keys in :data:`CHECKED_BY_FEATURES`, whose mistakes ``features.py`` reports.
+    """
     meta = dict(item.meta)
     if "Summary" in meta:  # Markdown, like the body
         meta["Summary"] = rewrite_text(meta["Summary"], item.line_of("Summary") or 1, item, resolver, problems)
@@ -371,7 +380,8 @@ def rewrite_meta(item: Item, resolver: LinkResolver, problems: Problems) -> dict
             continue
         resolution = resolver.resolve(value, item)
         if resolution.error:
-            problems.add(item.source, item.line_of(key), resolution.code, f"{key}: {resolution.error}")
+            if key not in CHECKED_BY_FEATURES:
+                problems.add(item.source, item.line_of(key), resolution.code, f"{key}: {resolution.error}")
         else:
             meta[key] = resolution.url or value
     return meta

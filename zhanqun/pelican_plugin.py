@@ -54,16 +54,21 @@ _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
-def first_image(html: str | None) -> dict[str, str] | None:
+def first_image(rendered: str | None) -> dict[str, str] | None:
     """The first ``<img>`` of rendered HTML as ``{"src", "alt"}``: the picture of a 要闻 on the home page.
 
+    The values are returned as text (entities decoded): the templates autoescape what they print,
+    so ``alt="A &amp; B"`` must come back as ``A & B``, not be escaped a second time.
     A Jinja filter (``zq_first_image``) rather than an attribute set at generation time: an
     item's ``content`` must not be read before every ``{static}`` link can be resolved.
     """
-    match = _IMG.search(html or "")
+    match = _IMG.search(rendered or "")
     if not match:
         return None
-    attrs = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(match.group(0))}
+    attrs = {
+        m.group(1).lower(): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
+        for m in _ATTR.finditer(match.group(0))
+    }
     return {"src": attrs["src"], "alt": attrs.get("alt", "")} if attrs.get("src") else None
 
 

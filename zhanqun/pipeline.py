@@ -15,7 +15,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from .addresses import TARGETS, AddressMap, Target
+from .addresses import TARGETS, AddressMap, Target, check_syndication
 from .errors import BuildFailed, Problems, did_you_mean
 from .features import Features, analyse
 from .index import ContentIndex, index_content
@@ -30,7 +30,7 @@ from .redirects import Redirect, plan_redirects, write_redirects
 from .render import RenderJob, RenderResult, render_all
 from .review import check_review
 from .sites import Cluster, load_cluster
-from .stage import StagedSite, check_syndication_columns, stage_site
+from .stage import StagedSite, stage_site
 
 
 @dataclass
@@ -142,7 +142,7 @@ def read_content(context: BuildContext) -> None:
 def map_addresses(context: BuildContext) -> None:
     context.addresses = AddressMap(context.cluster, context.index, context.target)
     context.resolver = LinkResolver(context.root, context.addresses)
-    check_syndication_columns(context.addresses, context.problems)
+    check_syndication(context.addresses, context.problems)
     context.redirects = plan_redirects(context.addresses, context.problems)
 
 
@@ -223,13 +223,19 @@ def run_output_checks(context: BuildContext) -> None:
 # --- commands -------------------------------------------------------------------------------
 
 
-def prepare(options: BuildOptions, problems: Problems) -> BuildContext:
-    """Stages 1–3, shared by ``build``, ``check`` and ``sites``."""
+def read(options: BuildOptions, problems: Problems) -> BuildContext:
+    """Stages 1–2, which do not depend on the target: site files and the content index."""
     if options.target not in TARGETS:
         raise UsageError(f"unknown target '{options.target}'{did_you_mean(options.target, TARGETS)}; targets are {', '.join(TARGETS)}")
     context = BuildContext(options, problems, TARGETS[options.target])
     _timed(context, "sites", read_sites)
     _timed(context, "content", read_content)
+    return context
+
+
+def prepare(options: BuildOptions, problems: Problems) -> BuildContext:
+    """Stages 1–3 for ``options.target``, shared by ``build``, ``sites`` and ``check --external``."""
+    context = read(options, problems)
     _timed(context, "addresses", map_addresses)
     if not context.problems.has_errors():
         _timed(context, "features", analyse_features)
@@ -312,7 +318,11 @@ def _shown(path: Path, root: Path) -> str:
 def check(options: BuildOptions, targets: list[str] | None = None, external: bool = False) -> BuildReport:
     """Validate site files, content and links for every target, writing nothing.
 
-    Site files and content are read once; addresses and links are checked per target.
+    Site files and content are read once, and checking stops there if they have errors (an item
+    with a broken header is not in the index, so links to it would be reported as broken too).
+    Then every target gets the same stages — addresses, column types, links — and every problem
+    of each is listed: a mistake found by the column types does not hide a broken link. A problem
+    found for several targets is listed once (``Problems``).
     ``external``: also try every link that leaves the cluster in the pages of the last build of
     ``options.target`` (``external.py``), with short timeouts.
     """
@@ -320,13 +330,12 @@ def check(options: BuildOptions, targets: list[str] | None = None, external: boo
     names = targets or list(TARGETS)
     context: BuildContext | None = None
     try:
-        context = prepare(replace(options, target=names[0]), problems)
+        context = read(replace(options, target=names[0]), problems)
         _stop_on_errors(context)
-        for n, name in enumerate(names):
-            if n:
-                context.target = TARGETS[name]
-                map_addresses(context)
-                _timed(context, "features", analyse_features)
+        for name in names:
+            context.target = TARGETS[name]
+            _timed(context, "addresses", map_addresses)
+            _timed(context, "features", analyse_features)
             _timed(context, f"links:{name}", resolve_all_links)
     except BuildFailed:
         pass

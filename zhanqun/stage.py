@@ -74,7 +74,7 @@ def stage_site(
         _write(folder / item.rel, _header(meta, extra) + "\n\n" + body + "\n")
         staged.sources[item.rel] = item.source
         staged.article_paths.append(item.rel)
-    for item in addresses.received_by(site_id):  # a receiver lacking the column: check_syndication_columns
+    for item in addresses.received_by(site_id):  # a receiver lacking the column: addresses.check_syndication
         body, meta = _resolved(item, addresses, resolver, problems)  # the same text as the original's
         rel = f"{item.column}/_from-{item.site}-{item.rel.replace('/', '-')}"
         extra = {
@@ -117,29 +117,3 @@ def _stage_attachments(root: Path, site_id: str, addresses: AddressMap, folder: 
             link.symlink_to((source / rel).resolve())
         staged.static_paths.append(rel)
     staged.withheld_files = sorted(use.withheld)
-
-
-def check_syndication_columns(addresses: AddressMap, problems: Problems) -> None:
-    """A receiver without the column an item is syndicated into is a located error; so is a copy
-    whose address (``<column>/<origin>-<slug>.html``) is already a page of the receiver."""
-    own = {(item.site, item.path): item for item in addresses.index.items if addresses.renders(item)}
-    for item in addresses.index.items:
-        for receiver in item.syndicate:
-            site = addresses.cluster[receiver]
-            if site.column(item.column) is None:
-                problems.add(
-                    item.source,
-                    item.line_of("Syndicate"),
-                    "syndicate-no-column",
-                    f"Syndicate: site '{receiver}' has no column '{item.column}' to receive this item; add it to {site.source} or leave the site out",
-                )
-                continue
-            other = own.get((receiver, addresses.syndicated_path(item)))
-            if other is not None and addresses.renders(item):
-                problems.add(
-                    item.source,
-                    item.line_of("Syndicate"),
-                    "duplicate-slug",
-                    f"Syndicate: the copy in '{receiver}' would be {receiver}/{addresses.syndicated_path(item)}, "
-                    f"which is already {other.source}; give one of them another 'Slug:'",
-                )
