@@ -82,8 +82,10 @@ class AddressMap:
 
 def check_syndication(addresses: AddressMap, problems: Problems) -> None:
     """A receiver without the column an item is syndicated into is a located error; so is a copy
-    whose address (``<column>/<origin>-<slug>.html``) is already a page of the receiver."""
+    whose address (``<column>/<origin>-<slug>.html``) is already a page of the receiver, or the
+    address of another copy (origin ``a`` with slug ``b-x`` and origin ``a-b`` with slug ``x``)."""
     own = {(item.site, item.path): item for item in addresses.index.items if addresses.renders(item)}
+    copies: dict[tuple[str, str], Item] = {}
     for item in addresses.index.items:
         for receiver in item.syndicate:
             site = addresses.cluster[receiver]
@@ -95,8 +97,11 @@ def check_syndication(addresses: AddressMap, problems: Problems) -> None:
                     f"Syndicate: site '{receiver}' has no column '{item.column}' to receive this item; add it to {site.source} or leave the site out",
                 )
                 continue
-            other = own.get((receiver, addresses.syndicated_path(item)))
-            if other is not None and addresses.renders(item):
+            key = (receiver, addresses.syndicated_path(item))
+            other = own.get(key) or copies.get(key)
+            if addresses.renders(item):
+                copies.setdefault(key, item)
+            if other is not None and other is not item and addresses.renders(item):
                 problems.add(
                     item.source,
                     item.line_of("Syndicate"),
