@@ -228,7 +228,7 @@ def test_template_error_is_reported_per_site_and_keeps_previous_output(small_clu
     small_cluster.write("themes/arxan/templates/base.html", '{% extends "!theme/base.html" %}{% block header %}{{ undefined_macro() }}{% endblock %}')
     result = small_cluster.run("build")
     assert result.exit_code == 1
-    assert "render-failed" in result.output and "undefined" in result.output
+    assert "themes/arxan/templates/base.html:1: template-error: " in result.output and "undefined" in result.output
     assert "Traceback" not in result.output
     assert tree_digest(small_cluster.out()) == before
 

@@ -7,6 +7,7 @@ header, and records an :class:`Item` per file. Nothing here depends on the targe
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -93,7 +94,7 @@ def index_content(root: Path, cluster: Cluster, problems: Problems) -> ContentIn
             continue
         for path in sorted(folder.rglob("*")):
             rel = path.relative_to(folder).as_posix()
-            if not path.is_file() or _ignored(rel):
+            if _ignored(rel) or not _symlink_ok(path, root, f"content/{site.id}/{rel}", problems) or not path.is_file():
                 continue
             top = rel.split("/", 1)[0]
             if top in RESERVED_FOLDERS:
@@ -117,6 +118,27 @@ def index_content(root: Path, cluster: Cluster, problems: Problems) -> ContentIn
     _resolve_syndication(index, cluster, problems)
     _check_unique_paths(index, problems)
     return index
+
+
+def _symlink_ok(path: Path, root: Path, source: str, problems: Problems) -> bool:
+    """A symbolic link must lead to something inside the repository.
+
+    A dangling link would make its page vanish without a word, and one that leaves the
+    repository would publish a file nobody reviewed (``files/x.pdf -> /home/…``); both are
+    located errors. Links inside the repository are read like the files they point to.
+    """
+    if not path.is_symlink():
+        return True
+    target = os.readlink(path)
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target or a loop
+        problems.add(source, None, "broken-symlink", f"a symbolic link to {target}, which does not exist; remove it or copy the file itself here")
+        return False
+    if root.resolve() not in resolved.parents:
+        problems.add(source, None, "link-outside", f"a symbolic link to {target}, outside the repository; copy the file into the repository instead, so it is reviewed and versioned with the site")
+        return False
+    return True
 
 
 def _read_bytes(path: Path, source: str, problems: Problems) -> bytes | None:

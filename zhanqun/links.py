@@ -29,7 +29,7 @@ from .index import Item
 from .sites import RESERVED_FOLDERS
 
 #: The start of a reference: ``site:`` or a Pelican indicator, ``{filename}`` or ``|filename|``.
-REF_START = r"(?:site:|[{|][a-z]+[|}])"
+REF_START = r"(?:site:|[{|][A-Za-z]+[|}])"
 
 #: A reference after ``](``, at the start of a reference definition, or in an URL attribute.
 LINK_RE = re.compile(
@@ -48,7 +48,7 @@ MD_LINK_RE = re.compile(
     re.MULTILINE,
 )
 
-_INDICATOR_RE = re.compile(r"^[{|](?P<what>[a-z]+)[|}]")
+_INDICATOR_RE = re.compile(r"^[{|](?P<what>[A-Za-z]+)[|}]")
 _FENCE_RE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}(?P=fence)[ \t]*$|\Z)", re.M | re.S)
 _CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.S)
 

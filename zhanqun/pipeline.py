@@ -249,6 +249,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     ends the build with a located problem, the scratch folder removed and the previous output
     as it was (see ``output.py``).
     """
+    _refuse_output_in_sources(options)
     problems = Problems()
     context: BuildContext | None = None
     swap: OutputSwap | None = None
@@ -291,6 +292,26 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         output=options.output,
         notes=[context.link_report.line()] if context and context.link_report else [],
     )
+
+
+#: Folders of the repository that hold what a build reads; ``--out`` may not write into them.
+SOURCE_FOLDERS = ("content", "sites", "themes")
+
+
+def _refuse_output_in_sources(options: BuildOptions) -> None:
+    """``--out content`` would swap every ``content/<id>/`` for its rendered site: refuse it.
+
+    The swap replaces ``<out>/<id>/`` wholesale, so an output folder that is the repository or
+    one of its source folders (or lies inside one) would delete the authors' files.
+    """
+    out = options.output.resolve()
+    root = options.root.resolve()
+    sources = [root / name for name in SOURCE_FOLDERS]
+    if out == root or any(out == folder or folder in out.parents for folder in sources):
+        raise UsageError(
+            f"--out {options.output}: the output would replace the repository's sources "
+            f"({', '.join(name + '/' for name in SOURCE_FOLDERS)}); write it outside them, e.g. --out output/{options.target}"
+        )
 
 
 def resolve_all_links(context: BuildContext) -> None:

@@ -21,7 +21,10 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable
+
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .errors import Problem
 from .output import describe_os_error
@@ -78,14 +81,24 @@ def render_site(job: RenderJob) -> RenderResult:
         settings = read_settings(path=None, override=copy.deepcopy(job.settings))
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             Pelican(settings).run()  # its summary line would break the CLI's quiet output
+    except (TemplateError, RecursionError) as exc:  # a webmaster's template: name its file and line
+        result.problems.append(_template_problem(exc, job))
     except OSError as exc:  # a full disk, a permission: say what could not be written
         result.problems.append(Problem(f"site:{job.site}", None, "write-failed", describe_os_error(exc)))
     except Exception as exc:  # a crash inside Pelican or a plugin: report it, located if we can
-        path, message = _locate(f"{type(exc).__name__}: {exc}", job)
-        detail = traceback.format_exc(limit=-3) if os.environ.get("ZHANQUN_DEBUG") else ""
-        result.problems.append(Problem(path, None, "render-failed", message + (("\n" + detail) if detail else "")))
+        if _template_frame(exc, job):  # {{ 1 / 0 }} in a theme template: the template's line
+            result.problems.append(_template_problem(exc, job))
+        else:
+            path, message = _locate(f"{type(exc).__name__}: {exc}", job)
+            detail = traceback.format_exc(limit=-3) if os.environ.get("ZHANQUN_DEBUG") else ""
+            result.problems.append(Problem(path, None, "render-failed", message + (("\n" + detail) if detail else "")))
     finally:
         root_logger.removeHandler(capture)
+    return _finish(result, capture, job, started)
+
+
+def _finish(result: RenderResult, capture: _Capture, job: RenderJob, started: float) -> RenderResult:
+    """Add Pelican's logged warnings and errors, count the pages written."""
     for record in capture.records:
         try:
             text = record.getMessage()
@@ -97,6 +110,47 @@ def render_site(job: RenderJob) -> RenderResult:
     result.pages = sum(1 for _, _, files in os.walk(output) for f in files if f.endswith(".html"))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _template_problem(exc: BaseException, job: RenderJob) -> Problem:
+    """A template mistake, at the template's own file and line (``themes/<id>/templates/x.html:3``).
+
+    Jinja rewrites tracebacks so that a template's frames carry its file and line; a syntax
+    error carries them itself. An override that extends its own name (``{% extends "base.html" %}``
+    in ``themes/<id>/templates/base.html``) recurses until Python gives up: say what to write.
+    (``TemplateNotFound`` is also an ``OSError``, hence this handler comes first.)
+    """
+    root = Path(job.settings["THEME"]).parent.parent
+    where = (exc.filename, exc.lineno) if isinstance(exc, TemplateSyntaxError) and exc.filename else _template_frame(exc, job)
+    if isinstance(exc, RecursionError):
+        overrides = job.settings.get("THEME_TEMPLATES_OVERRIDES") or []
+        shown = f"themes/{job.site}/templates/" if not overrides else Path(overrides[0]).relative_to(root).as_posix() + "/"
+        return Problem(
+            _relative(where[0], root) if where else shown,
+            None,
+            "template-error",
+            'a template extends itself; an override extends the shared template as {% extends "!theme/base.html" %} (with "!theme/")',
+        )
+    message = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, TemplateNotFound):
+        message = f"no template {exc.name!r} in themes/{job.site}/templates/ or themes/gov/templates/"
+    if where is None:
+        return Problem(f"site:{job.site}", None, "template-error", message)
+    return Problem(_relative(where[0], root), where[1], "template-error", message)
+
+
+def _template_frame(exc: BaseException, job: RenderJob) -> tuple[str, int | None] | None:
+    """The innermost traceback frame that is a line of a theme template, if any."""
+    themes = str(Path(job.settings["THEME"]).parent) + os.sep
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(themes)]
+    return (frames[-1].filename, frames[-1].lineno) if frames else None
+
+
+def _relative(filename: str, root: Path) -> str:
+    try:
+        return Path(filename).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return filename
 
 
 def _tidy(message: str) -> str:

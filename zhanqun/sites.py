@@ -525,10 +525,13 @@ def _check_content_folders(root: Path, sites: list[Site], problems: Problems) ->
             if sub.name in RESERVED_FOLDERS or sub.name.startswith("."):
                 continue
             if sub.name not in column_ids:
-                problems.add(
-                    site.source,
-                    None,
-                    "unknown-column",
-                    f"content/{site.id}/{sub.name}/ has no column in this site file"
-                    f"{did_you_mean(sub.name, column_ids)}; add a [[columns]] entry with id = {sub.name!r}",
-                )
+                named = [c.id for c in site.columns if c.name == sub.name]
+                if named or not COLUMN_ID_RE.match(sub.name):  # 政务动态/: the column's name, not its id
+                    hint = f"rename the folder to content/{site.id}/{named[0]}/" if named else "rename the folder to the id of its column"
+                    message = f"content/{site.id}/{sub.name}/: folders are named by column id (ASCII); {hint} (columns: {', '.join(f'{c.id} {c.name}' for c in site.columns)})"
+                else:
+                    message = (
+                        f"content/{site.id}/{sub.name}/ has no column in this site file"
+                        f"{did_you_mean(sub.name, column_ids)}; add a [[columns]] entry with id = {sub.name!r}"
+                    )
+                problems.add(site.source, None, "unknown-column", message)
