@@ -134,3 +134,23 @@ def test_iframe_srcdoc_is_refused() -> None:
     problems = Problems()
     check_html('<iframe srcdoc="<p>x</p>"></iframe>', 10, "x.md", (), problems)
     assert [(p.line, p.code) for p in problems] == [(10, "html-iframe")]
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<meta http-equiv="refresh" content="0;url=https://example.com/">',
+        '<base href="https://example.com/">',
+        '<form action="https://example.com/collect"><input name="id"></form>',
+        '<embed src="https://example.com/x.swf">',
+        '<object data="https://example.com/x.swf"></object>',
+        '<link rel="stylesheet" href="https://example.com/x.css">',
+    ],
+)
+def test_tags_that_redirect_post_or_embed_are_refused(cluster: Repo, tag: str) -> None:
+    result = lint_body(cluster, f"第一段。\n\n{tag}")
+    assert result.exit_code == 1
+    lines = problem_lines(result, "html-tag")
+    assert len(lines) == 1
+    assert lines[0].startswith("content/portal/zwdt/a.md:6: html-tag: <")
+    assert lines[0].endswith("it is not allowed in content")

@@ -22,6 +22,19 @@ from .errors import Problems
 
 #: Tags that embed another page; their ``src`` host must be listed in ``[publishing] iframe_hosts``.
 FRAME_TAGS = ("iframe", "frame")
+#: Tags that change what the whole page is or where it sends its visitors: a refresh or <base>
+#: redirects an official page elsewhere, a form posts visitors' input to another server, and
+#: plug-in objects run foreign code. The theme provides what a page legitimately needs of these.
+PAGE_TAGS = {
+    "base": "<base> changes where every link of the page leads",
+    "meta": "<meta> in content can redirect or re-label the page",
+    "link": "<link> in content loads resources into the page",
+    "form": "<form> sends what visitors type to another server; the mailbox form comes from the site file",
+    "embed": "<embed> runs a plug-in",
+    "object": "<object> runs a plug-in",
+    "applet": "<applet> runs a plug-in",
+    "frameset": "<frameset> replaces the page with frames",
+}
 #: URL schemes that run code when followed.
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
 
@@ -95,6 +108,8 @@ class _PolicyParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "script":
             self._report("html-script", "<script> is not allowed in content; scripts belong in the theme")
+        elif tag in PAGE_TAGS:
+            self._report("html-tag", f"{PAGE_TAGS[tag]}; it is not allowed in content")
         for name, value in attrs:
             if name.startswith("on"):
                 self._report("html-event-handler", f"<{tag} {name}=…>: event-handler attributes run scripts and are not allowed")
