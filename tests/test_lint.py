@@ -373,3 +373,29 @@ def test_nested_folder_inside_a_column_builds_into_the_column(cluster: Repo) -> 
     assert result.exit_code == 0, result.stderr
     assert "二〇二五年的旧闻" in cluster.html("portal", "zwdt", "old-news.html")
     assert "old-news.html" in cluster.html("portal", "zwdt", "index.html")
+
+
+def _document(**meta: str) -> str:
+    fields = {"Index_No": "11152200MB0000000X/2026-00001", "Issuer": "兴安盟行政公署", "Doc_No": "兴署发〔2026〕1号", "Written": "2026-03-01", "Topic": "综合政务", "Validity": "有效"}
+    fields.update(meta)
+    return article("关于春耕生产的通知", "2026-03-02", "各旗县市人民政府：现将有关事项通知如下。", **fields)
+
+
+def test_document_written_after_its_publication_is_located(cluster: Repo) -> None:
+    result = lint(cluster, "content/portal/zfwj/a.md", _document(Written="2026-03-09"))
+    assert result.exit_code == 1
+    assert only(result, "bad-date-order") == (
+        "content/portal/zfwj/a.md:6: bad-date-order: Written: 成文日期 2026-03-09 is after the 发布日期 (Date: 2026-03-02); "
+        "a document is written before it is published"
+    )
+
+
+def test_document_ending_before_it_was_written_is_located(cluster: Repo) -> None:
+    result = lint(cluster, "content/portal/zfwj/a.md", _document(Validity="失效", Validity_Date="2026-02-01"))
+    assert result.exit_code == 1
+    assert only(result, "bad-date-order") == "content/portal/zfwj/a.md:9: bad-date-order: Validity-Date: 2026-02-01 is before the 成文日期 (Written: 2026-03-01)"
+
+
+def test_document_dates_in_order_pass(cluster: Repo) -> None:
+    result = lint(cluster, "content/portal/zfwj/a.md", _document(Written="2026-03-02", Validity="废止", Validity_Date="2026-12-31"))
+    assert result.exit_code == 0, result.stderr

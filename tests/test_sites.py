@@ -135,3 +135,11 @@ def test_real_repository_site_files_are_valid() -> None:
     assert len(cluster.of_kind("portal")) == 1
     assert len(cluster.of_kind("county")) == 6
     assert len(cluster.of_kind("department")) >= 5
+
+
+def test_short_hex_colours_are_read_like_css(small_cluster: Repo) -> None:
+    small_cluster.site("arxan", "阿尔山市人民政府", extra='[theme]\nprimary = "#036"\naccent = "#fc6"')
+    problems = Problems()
+    cluster = load_cluster(small_cluster.root, problems)
+    assert [p.format() for p in problems] == []
+    assert (cluster["arxan"].theme.primary, cluster["arxan"].theme.accent) == ("#003366", "#ffcc66")

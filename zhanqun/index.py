@@ -183,6 +183,7 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
             problems.add(source, 1, "missing-key", f"a {column.type} item needs {', '.join(missing)} ({column.name} 栏目)")
         if meta.get("Validity") in ("失效", "废止") and "Validity-Date" not in meta:
             problems.add(source, lines.get("Validity"), "missing-key", f"Validity: {meta['Validity']} needs a Validity-Date")
+        _check_document_dates(meta, lines, source, problems)
     if not parsed.body.strip():
         line = min(parsed.body_line, parsed.last_line) if meta else 1
         problems.add(source, line, "empty-body", "the item has no text after its header (an empty line, then the text)")
@@ -214,6 +215,21 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
         aliases=tuple(split_list(meta.get("Aliases", ""))),
         tags=tuple(split_list(meta.get("Tags", ""))),
     )
+
+
+def _check_document_dates(meta: dict[str, str], lines: dict[str, int], source: str, problems: Problems) -> None:
+    """A document is written (成文) before it is published, and stops being valid after that."""
+    written, published, ended = (parse_date(meta.get(key, "")) for key in ("Written", "Date", "Validity-Date"))
+    if written and published and written.date() > published.date():
+        problems.add(
+            source, lines.get("Written"), "bad-date-order",
+            f"Written: 成文日期 {written.date()} is after the 发布日期 (Date: {published.date()}); a document is written before it is published",
+        )
+    if written and ended and ended.date() < written.date():
+        problems.add(
+            source, lines.get("Validity-Date"), "bad-date-order",
+            f"Validity-Date: {ended.date()} is before the 成文日期 (Written: {written.date()})",
+        )
 
 
 def _resolve_syndication(index: ContentIndex, cluster: Cluster, problems: Problems) -> None:

@@ -339,6 +339,7 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
         problems.add(source, int(match.group(1)) if match else None, "toml-syntax", str(exc))
         return None
     loc = _Locator(text)
+    _expand_short_colours(data)
     before = len(problems.errors)
     _check_table(data, TOP_LEVEL, "", source, lambda k: loc.find(None, k) if k else 1, problems)
     if isinstance(data.get("id"), str) and data["id"] != path.stem:
@@ -455,6 +456,21 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
             settings=dict(section("pelican").get("settings", {})),
         ),
     )
+
+
+_SHORT_COLOUR_RE = re.compile(r"^#([0-9a-fA-F])([0-9a-fA-F])([0-9a-fA-F])$")
+
+
+def _expand_short_colours(data: dict[str, Any]) -> None:
+    """``#fff`` is a colour in CSS too: read it as ``#ffffff`` so every later check sees one form."""
+    theme = data.get("theme")
+    if not isinstance(theme, dict):
+        return
+    for key in ("primary", "accent"):
+        value = theme.get(key)
+        match = _SHORT_COLOUR_RE.match(value) if isinstance(value, str) else None
+        if match:
+            theme[key] = "#" + "".join(channel * 2 for channel in match.groups())
 
 
 _KIND_ORDER = {kind: n for n, kind in enumerate(SITE_KINDS)}
