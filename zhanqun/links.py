@@ -292,14 +292,14 @@ def _in_ranges(ranges: list[tuple[int, int]], position: int) -> bool:
     return n >= 0 and ranges[n][0] <= position < ranges[n][1]
 
 
-def rewrite_body(item: Item, resolver: LinkResolver, problems: Problems, *, rewrite_local: bool = True) -> str:
+def rewrite_body(item: Item, resolver: LinkResolver, problems: Problems) -> str:
     """The item's body with every reference replaced by its address for the target.
 
     Every unresolvable reference is reported with its line and left as written (the output link
-    check would report it again if it ever reached a page). ``rewrite_local=False`` resolves only
-    ``site:`` links and leaves ``{filename}``/``{static}`` for Pelican (after checking them).
+    check would report it again if it ever reached a page). Pelican never sees a ``{filename}``,
+    ``{static}`` or ``site:`` reference: the same resolved text serves the item and its copies.
     """
-    return rewrite_text(item.body, item.body_line, item, resolver, problems, rewrite_local=rewrite_local)
+    return rewrite_text(item.body, item.body_line, item, resolver, problems)
 
 
 def rewrite_text(
@@ -308,8 +308,6 @@ def rewrite_text(
     item: Item,
     resolver: LinkResolver,
     problems: Problems,
-    *,
-    rewrite_local: bool = True,
 ) -> str:
     """Markdown ``body`` written in ``item`` (starting at ``first_line``) with its references resolved."""
     if "site:" not in body and "{" not in body and "|" not in body and ".md" not in body:
@@ -324,9 +322,7 @@ def rewrite_text(
         if resolution.error:
             problems.add(item.source, line_of(offset), resolution.code, resolution.error)
             return None
-        if ref.startswith("site:") or rewrite_local:
-            return resolution.url
-        return ref
+        return resolution.url
 
     def replace(match: re.Match[str]) -> str:
         if _in_ranges(code, match.start()):
