@@ -191,8 +191,9 @@ def test_broken_links_leave_the_previous_output_unchanged(broken_build: tuple[Re
     assert tree_digest(repo.out()) == before
 
 
-def test_pelican_unable_to_find_warning_is_an_error(base: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """If a reference ever slipped past links.py, Pelican's warning must still fail the build."""
+def test_reference_that_slipped_past_the_resolver_is_an_error(base: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If a reference ever slipped past links.py, the output check must still fail the build
+    (Pelican's own link handling is off: it never resolves, and never copies, anything)."""
     from zhanqun.links import LinkResolver
 
     repo = copy_repo(base, tmp_path / "repo")
@@ -201,7 +202,7 @@ def test_pelican_unable_to_find_warning_is_an_error(base: Repo, tmp_path: Path, 
     repo.write("content/ulanhot/tzgg/bad.md", article("坏链接", "2026-04-05", "[旧文]({filename}gone.md)", Slug="bad"))
     result = repo.run("build")
     assert result.exit_code == 1
-    assert "pelican-warning: Unable to find 'gone.md', skipping url replacement." in result.output
+    assert 'output/preview/ulanhot/tzgg/bad.html: unresolved-link: href "{filename}gone.md": unresolved link syntax left in the page' in result.output
     assert tree_digest(repo.out()) == before
 
 

@@ -73,16 +73,16 @@ def test_disk_full_during_the_swap_puts_every_site_back(built: Repo, monkeypatch
     import zhanqun.output
 
     before = snapshot(built.out())
-    real_replace = os.replace
+    real_move = zhanqun.output.move
     calls = {"n": 0}
 
-    def replace(src: object, dst: object) -> None:
+    def move(base: Path, rel: str, to_base: Path, to_rel: str) -> None:
         calls["n"] += 1
         if calls["n"] == 4:  # the second site's new folder: after the first site was swapped in
-            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
-        real_replace(src, dst)  # type: ignore[arg-type]
+            raise OSError(errno.ENOSPC, "No space left on device", str(to_base / to_rel))
+        real_move(base, rel, to_base, to_rel)
 
-    monkeypatch.setattr(zhanqun.output.os, "replace", replace)
+    monkeypatch.setattr(zhanqun.output, "move", move)
     result = built.run("build")
     assert result.exit_code == 1
     assert problem_lines(result) == ["output/preview: write-failed: the disk is full: could not write output/preview/ulanhot (free some space and build again); the previous output was left as it was"]
@@ -106,11 +106,11 @@ def test_disk_full_while_rendering_leaves_the_previous_output(built: Repo, monke
 def test_disk_full_while_staging_leaves_the_previous_output(built: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     import zhanqun.stage
 
-    def write(path: Path, text: str) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    def write(base: Path, rel: str, text: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(base / rel))
 
     before = snapshot(built.out())
-    monkeypatch.setattr(zhanqun.stage, "_write", write)
+    monkeypatch.setattr(zhanqun.stage, "write_text", write)
     result = built.run("build")
     assert result.exit_code == 1
     [line] = problem_lines(result)

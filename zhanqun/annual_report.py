@@ -12,6 +12,7 @@ read the file, check it and hand the template ready-made rows.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -319,6 +320,10 @@ def read_reports(root: Path, site_ids: list[str], problems: Problems) -> dict[st
                 problems.add(f"content/{site_id}/_data/{path.name}", None, "annual-report", "name annual reports annual-report-<year>.toml (or .yaml), e.g. annual-report-2025.toml")
                 continue
             if FILE_RE.match(path.name):
+                real = Path(os.path.realpath(path))
+                if real.parent != Path(os.path.realpath(root)) / "content" / site_id / "_data":
+                    problems.add(f"content/{site_id}/_data/{path.name}", None, "link-outside", f"a symbolic link to {real}; keep the report's data in this folder, reviewed with the site")
+                    continue
                 report = read_report(path, f"content/{site_id}/_data/{path.name}", site_id, problems)
                 if report:
                     found.append(report)

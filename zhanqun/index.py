@@ -14,7 +14,8 @@ from pathlib import Path, PurePosixPath
 
 from .alt_text import check_alt_text
 from .errors import Problems, did_you_mean
-from .html_policy import check_item_html
+from .html_policy import check_item_html, check_rendered_html
+from .markdown_render import MarkdownRenderer
 from .metadata import DOCUMENT_KEYS, KNOWN_KEYS, SYNDICATE_GROUPS, parse_date, split_list
 from .sites import RESERVED_FOLDERS, Cluster, Column, Site
 from .slugs import slug_from_title
@@ -85,19 +86,27 @@ class ContentIndex:
         return [item for item in self.items if site in item.syndicate]
 
 
-def index_content(root: Path, cluster: Cluster, problems: Problems) -> ContentIndex:
+def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: MarkdownRenderer | None = None) -> ContentIndex:
     """Read every content file of every site (all of them: links cross sites) into the index."""
     index = ContentIndex()
+    renderer = renderer or MarkdownRenderer()
+    real_content = Path(os.path.realpath(root)) / "content"
     for site in cluster.sites:
         folder = root / "content" / site.id
         if not folder.is_dir():
             continue
+        if Path(os.path.realpath(folder)) != real_content / site.id:
+            problems.add(
+                f"content/{site.id}", None, "link-outside",
+                f"content/{site.id} is a symbolic link to {os.path.realpath(folder)}; a site's content must be a real folder of the repository, reviewed and versioned with it",
+            )
+            continue
         for path in sorted(folder.rglob("*")):
             rel = path.relative_to(folder).as_posix()
-            if _ignored(rel) or not _symlink_ok(path, root, f"content/{site.id}/{rel}", problems) or not path.is_file():
-                continue
             top = rel.split("/", 1)[0]
             if top in RESERVED_FOLDERS:
+                continue  # attachments and data: attachments.py, annual_report.py
+            if _ignored(rel) or not _symlink_ok(path, root, f"content/{site.id}/{rel}", problems) or not path.is_file():
                 continue
             source = f"content/{site.id}/{rel}"
             if path.suffix.lower() not in (".md", ".markdown"):
@@ -112,7 +121,7 @@ def index_content(root: Path, cluster: Cluster, problems: Problems) -> ContentIn
             raw = _read_bytes(path, source, problems)
             if raw is None:
                 continue
-            item = read_item(raw, site, column, rel, source, problems)
+            item = read_item(raw, site, column, rel, source, problems, renderer)
             if item:
                 index.add(item)
     _resolve_syndication(index, cluster, problems)
@@ -135,8 +144,13 @@ def _symlink_ok(path: Path, root: Path, source: str, problems: Problems) -> bool
     except (OSError, RuntimeError):  # missing target or a loop
         problems.add(source, None, "broken-symlink", f"a symbolic link to {target}, which does not exist; remove it or copy the file itself here")
         return False
-    if root.resolve() not in resolved.parents:
-        problems.add(source, None, "link-outside", f"a symbolic link to {target}, outside the repository; copy the file into the repository instead, so it is reviewed and versioned with the site")
+    content = root.resolve() / "content"
+    if content not in resolved.parents:
+        where = "outside the repository" if root.resolve() not in resolved.parents else f"to {resolved.relative_to(root.resolve()).as_posix()}, outside content/"
+        problems.add(source, None, "link-outside", f"a symbolic link to {target}, {where}; copy the file into the repository's content instead, so it is reviewed and versioned with the site")
+        return False
+    if resolved.is_dir():
+        problems.add(source, None, "link-outside", f"a symbolic link to the folder {target}; put the items themselves in the column folder")
         return False
     return True
 
@@ -158,7 +172,7 @@ def _ignored(rel: str) -> bool:
     return any(part.startswith(".") for part in rel.split("/")) or name.endswith("~") or name.startswith("#")
 
 
-def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, problems: Problems) -> Item | None:
+def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, problems: Problems, renderer: MarkdownRenderer | None = None) -> Item | None:
     """Lint one content file and turn it into an :class:`Item`; ``None`` if it has any error.
 
     Every check of a single file lives here (header, values, required keys, body, raw HTML), so
@@ -191,6 +205,8 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
     # can run, and it must be published as written, so only its header is held to the policy.
     policed_body = "" if column.type == "letter" else parsed.body
     check_item_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, problems)
+    if len(problems.errors) == before:  # what the sanitiser would still take out, as rendered
+        check_rendered_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, renderer or MarkdownRenderer(), problems)
     if len(problems.errors) > before:
         return None
     check_alt_text(source, policed_body, parsed.body_line, problems)  # the item is still indexed

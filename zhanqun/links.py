@@ -19,14 +19,15 @@ from __future__ import annotations
 import bisect
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
 from .addresses import AddressMap
+from .attachments import Attachments, FileId, read_attachments
 from .errors import Problem, Problems, did_you_mean
 from .index import Item
-from .sites import RESERVED_FOLDERS
+from .sites import RESERVED_FOLDERS, Column, Site
 
 #: The start of a reference: ``site:`` or a Pelican indicator, ``{filename}`` or ``|filename|``.
 REF_START = r"(?:site:|[{|][A-Za-z]+[|}])"
@@ -45,6 +46,13 @@ SRCSET_RE = re.compile(r"\b(?i:srcset)\s*=\s*(?P<q>[\"'])(?P<value>[^\"']*)(?P=q
 MD_LINK_RE = re.compile(
     r"(?P<pre>\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)"
     r"(?P<ref>(?![a-zA-Z][a-zA-Z0-9+.-]*:|[{|#])[^\s)\"'<>]+?\.md)(?=[\s)>#?]|$)",
+    re.MULTILINE,
+)
+
+#: An address written as a plain path (no scheme, no link syntax): checked for attachments.
+PLAIN_LINK_RE = re.compile(
+    r"(?P<pre>\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|\b(?i:href|src|poster|data|cite)\s*=\s*[\"']?)"
+    r"(?P<ref>(?![a-zA-Z][a-zA-Z0-9+.-]*:|[{|#]|//)[^\s)\"'<>]+)",
     re.MULTILINE,
 )
 
@@ -72,6 +80,7 @@ class Resolution:
     target: Item | None = None
     error: str | None = None
     code: str = "broken-link"
+    file: FileId | None = None  # the attachment name it links, if it links one
 
 
 @dataclass
@@ -85,21 +94,35 @@ class LinkResolver:
     """Resolves references for one target, knowing every site and item of the cluster.
 
     One resolver lives in one build context; it remembers each item's rewritten text, so an item
-    syndicated to six sites is resolved (and its mistakes reported) once.
+    syndicated to six sites is resolved once, and which attachments each item links
+    (``attachments.py`` publishes exactly those).
     """
 
-    def __init__(self, root: Path, addresses: AddressMap):
+    def __init__(self, root: Path, addresses: AddressMap, attachments: Attachments | None = None):
         self.root = root
         self.addresses = addresses
+        # read from the repository when not handed over (a build reads them once, in stage 2)
+        self.attachments = attachments if attachments is not None else read_attachments(root, addresses.cluster, Problems())
         self.cluster = addresses.cluster
         self.index = addresses.index
-        self._files: dict[str, list[str]] = {}
         self._rewritten: dict[str, _Rewritten] = {}
+        self._linked_files: dict[str, set[FileId]] = {}
+        self._link_columns: dict[tuple[str, str], Resolution] = {}
 
     # --- one reference ------------------------------------------------------------------------
 
     def resolve(self, ref: str, item: Item) -> Resolution:
         """The address ``ref`` (written in ``item``) points to for this target."""
+        resolution = self._resolve(ref, item)
+        if resolution.file is not None:
+            self._linked_files.setdefault(item.source, set()).add(resolution.file)
+        return resolution
+
+    def linked_files(self, item: Item) -> set[FileId]:
+        """The attachment names ``item`` linked in what was resolved of it so far."""
+        return set(self._linked_files.get(item.source, ()))
+
+    def _resolve(self, ref: str, item: Item) -> Resolution:
         ref, suffix = _split_suffix(ref)
         if ref.startswith("site:"):
             return self._site(ref[5:], item, suffix)
@@ -133,7 +156,7 @@ class LinkResolver:
             code="broken-link",
         )
 
-    def _site(self, spec: str, item: Item, suffix: str) -> Resolution:
+    def _site(self, spec: str, item: Item | None, suffix: str) -> Resolution:
         written = f"site:{spec}"
         site_id, _, rel = spec.partition("/")
         if site_id not in self.cluster:
@@ -166,7 +189,7 @@ class LinkResolver:
             return Resolution(None, error=f"{written}: is a column, not a page; link it with {{category}}{rel}")
         return self._page(item.site, rel, item, suffix, written)
 
-    def _page(self, site_id: str, rel: str, item: Item, suffix: str, written: str) -> Resolution:
+    def _page(self, site_id: str, rel: str, item: Item | None, suffix: str, written: str) -> Resolution:
         target = self.index.get(site_id, rel)
         if target is None:
             candidates = [i.rel for i in self.index.of_site(site_id)]
@@ -175,7 +198,7 @@ class LinkResolver:
             return Resolution(
                 None, target, f"{written}: links a draft ({target.source}, Status: draft), which is never published", "link-to-draft"
             )
-        if target.is_internal and not item.is_internal:
+        if target.is_internal and not (item is not None and item.is_internal):
             return Resolution(
                 None,
                 target,
@@ -196,24 +219,53 @@ class LinkResolver:
                 error=f"{written}: site '{site_id}' has no column '{column_id}'{did_you_mean(column_id, ids)}; columns are {', '.join(ids)}",
             )
         if column.type == "link":
-            return Resolution((column.url or "") + suffix)  # a link column's navigation address
+            resolution = self.link_column(site, column)  # a link column's navigation address
+            return replace(resolution, url=resolution.url + suffix) if resolution.url is not None else resolution
         return Resolution(f"{self.addresses.site_url(site_id)}{column.id}/{suffix}")
 
+    def link_column(self, site: Site, column: Column) -> Resolution:
+        """Where a ``link`` column leads for this target: its ``url`` from the site file, resolved.
+
+        ``site:`` links resolve like an author's (as a public page: a site file is public); a path
+        (``/bsfw/``) is on the column's own site; http(s) addresses stay as written. The site-file
+        check allows nothing else (``sites._link_column_url``).
+        """
+        key = (site.id, column.id)
+        if key not in self._link_columns:
+            value = column.url or ""
+            if value.startswith("site:"):
+                ref, suffix = _split_suffix(value)
+                resolution = self._site(ref[5:], None, suffix)
+                if resolution.url is not None and resolution.url.startswith("site:"):
+                    resolution = Resolution(None, error=f"{value}: leads to another link column; link the address itself")
+            elif value.startswith("/"):
+                resolution = Resolution(self.addresses.site_url(site.id) + value.lstrip("/"))
+            else:
+                resolution = Resolution(value)
+            self._link_columns[key] = resolution
+        return self._link_columns[key]
+
+    def link_column_url(self, site: Site, column: Column) -> str:
+        """:meth:`link_column`'s address, or ``''`` when it has an error (reported by :func:`check_link_columns`)."""
+        return self.link_column(site, column).url or ""
+
+    def site_file_links(self) -> set[FileId]:
+        """Attachments linked from site files (link columns), published like items' links."""
+        return {r.file for r in self._link_columns.values() if r.file is not None}
+
     def _file(self, site_id: str, rel: str, suffix: str, written: str) -> Resolution:
-        content = self.root / "content" / site_id
         if rel.split("/", 1)[0] != "files":
             return Resolution(
                 None,
                 error=f"{written}: only files under content/{site_id}/files/ are published; put the file there",
             )
-        path = content / rel
-        if not _is_file(path):
-            return Resolution(None, error=f"{written}: no such file content/{site_id}/{rel}{did_you_mean(rel, self._files_of(site_id))}")
-        try:
-            path.resolve().relative_to(self.root.resolve())
-        except ValueError:
-            return Resolution(None, error=f"{written}: content/{site_id}/{rel} leads outside the repository", code="link-outside")
-        return Resolution(self.addresses.site_url(site_id) + rel + suffix)
+        name = FileId(site_id, rel)
+        if self.attachments.identify(site_id, rel) is None:
+            refused = self.attachments.refused.get(name)
+            if refused:
+                return Resolution(None, error=f"{written}: content/{site_id}/{rel} is not published: {refused}", code="broken-link")
+            return Resolution(None, error=f"{written}: no such file content/{site_id}/{rel}{did_you_mean(rel, self.attachments.paths_of(site_id))}")
+        return Resolution(self.addresses.site_url(site_id) + rel + suffix, file=name)
 
     def _outside(self, written: str, item: Item) -> Resolution:
         return Resolution(
@@ -222,16 +274,6 @@ class LinkResolver:
             "(another site's page: site:<id>/<column>/<file>.md)",
             code="link-outside",
         )
-
-    def _files_of(self, site_id: str) -> list[str]:
-        if site_id not in self._files:
-            folder = self.root / "content" / site_id / "files"
-            self._files[site_id] = (
-                sorted(p.relative_to(folder.parent).as_posix() for p in folder.rglob("*") if p.is_file())
-                if folder.is_dir()
-                else []
-            )
-        return self._files[site_id]
 
     @staticmethod
     def _relative(path: str, item: Item) -> str | None:
@@ -248,27 +290,25 @@ class LinkResolver:
     def rewritten(self, item: Item, problems: Problems) -> tuple[str, dict[str, str]]:
         """The item's body and header with every reference resolved, for this target.
 
-        Problems are added the first time an item is rewritten only: its syndicated copies reuse
-        the result, so a mistake is reported once, at the author's file.
+        The work is done once per item (its syndicated copies reuse it); its problems are added
+        to ``problems`` on every call, where the collector keeps each one once, at the author's
+        file. A letter's text is the public's and is never read for links: only its header is.
         """
         done = self._rewritten.get(item.source)
         if done is None:
             found = Problems()
-            done = _Rewritten(rewrite_body(item, self, found), rewrite_meta(item, self, found), found.items)
+            body = item.body if self._is_letter(item) else rewrite_body(item, self, found)
+            done = _Rewritten(body, rewrite_meta(item, self, found), found.items)
             self._rewritten[item.source] = done
-            problems.extend(done.problems)
+        problems.extend(done.problems)
         return done.body, done.meta
+
+    def _is_letter(self, item: Item) -> bool:
+        column = self.cluster[item.site].column(item.column)
+        return column is not None and column.type == "letter"
 
 
 # --- text -------------------------------------------------------------------------------------
-
-
-def _is_file(path: Path) -> bool:
-    """``Path.is_file`` that answers False for names the OS refuses (too long, NUL bytes)."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
 
 
 def _split_suffix(ref: str) -> tuple[str, str]:
@@ -355,11 +395,29 @@ def rewrite_text(
                 "md-link",
                 f"{ref}: links a Markdown file as an address; write {{filename}}{ref} (this site) or site:<id>/<column>/<file>.md",
             )
+    if "files/" in body:
+        for match in PLAIN_LINK_RE.finditer(body):
+            ref = match.group("ref")
+            if not _in_ranges(code, match.start()) and _is_attachment_path(ref, item):
+                problems.add(
+                    item.source,
+                    line_of(match.start("ref")),
+                    "plain-file-link",
+                    f"{ref}: an attachment linked by its bare path is not published, and the path would work on this page only; write {{static}}{ref}",
+                )
     body = LINK_RE.sub(replace, body)
     if "srcset" in body.lower():
         code = code_ranges(body)
         body = SRCSET_RE.sub(replace_srcset, body)
     return body
+
+
+def _is_attachment_path(ref: str, item: Item) -> bool:
+    """Whether a plain address, read from the item's folder (or the site's root), names ``files/…``."""
+    path = unquote(_split_suffix(ref)[0])
+    base = "" if path.startswith("/") else posixpath.dirname(item.rel)
+    joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+    return joined.split("/", 1)[0] in RESERVED_FOLDERS and "/" in joined
 
 
 def rewrite_meta(item: Item, resolver: LinkResolver, problems: Problems) -> dict[str, str]:
@@ -381,3 +439,14 @@ def rewrite_meta(item: Item, resolver: LinkResolver, problems: Problems) -> dict
         else:
             meta[key] = resolution.url or value
     return meta
+
+
+def check_link_columns(resolver: LinkResolver, problems: Problems) -> None:
+    """Every ``link`` column's address resolves for the target; a mistake is located in the site file."""
+    for site in resolver.cluster.sites:
+        for n, column in enumerate(site.columns):
+            if column.type != "link":
+                continue
+            resolution = resolver.link_column(site, column)
+            if resolution.error:
+                problems.add(site.source, None, resolution.code, f"columns[{n}].url: {resolution.error}")

@@ -146,13 +146,19 @@ def _tags(value: str) -> str | None:
     for tag in split_list(value):
         if len(tag) > MAX_TAG_LENGTH:
             return f"tag '{tag[:12]}…' is longer than {MAX_TAG_LENGTH} characters; separate tags with commas"
+        if not any(unicodedata.category(ch)[0] in "LN" for ch in tag):
+            return f"tag '{tag}' has no letter or digit; a tag is a word such as 春耕"
     return None
 
 
 def _aliases(value: str) -> str | None:
+    from .paths import url_segments
+
     for alias in split_list(value):
-        if not alias.startswith("/") or "//" in alias or ".." in alias.split("/"):
+        if not alias.startswith("/") or "//" in alias or ".." in alias.split("/") or "\\" in alias:
             return f"alias '{alias}' must be a path on this site starting with '/', such as /old/page.html"
+        if url_segments(alias) is None:
+            return f"alias '{alias}' leaves the site once its %-escapes are decoded; write the old path on this site, such as /old/page.html"
     return None
 
 

@@ -8,16 +8,30 @@ cluster navigation into the templates (Pelican exposes every upper-case setting 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from markdown.extensions.toc import slugify_unicode
+from typing import Any, Callable
 
 from .addresses import AddressMap
 from .colours import derived
-from .sites import Site
+from .errors import Problems
+from .sites import Column, Site
 from .stage import StagedSite
 
 KIND_GROUPS = (("portal", "盟本级"), ("county", "旗县市"), ("department", "盟直部门"))
+
+#: Pelican settings a site file may change through ``[pelican] settings``: how dates, lists and
+#: feeds look. Every other setting Pelican knows decides what is read, where it is written or how
+#: it is escaped, and belongs to the build; settings Pelican does not know are plugins' own.
+SITE_SETTINGS = frozenset(
+    {
+        "DEFAULT_DATE_FORMAT", "DATE_FORMATS", "DEFAULT_PAGINATION", "DEFAULT_ORPHANS", "SUMMARY_MAX_LENGTH",
+        "SUMMARY_END_SUFFIX", "FEED_MAX_ITEMS", "REVERSE_CATEGORY_ORDER", "NEWEST_FIRST_ARCHIVES",
+    }
+)
+#: A pattern that matches nothing: Pelican's own ``{filename}``/``{static}`` handling stays off, so
+#: it never rewrites a link or copies a file the stage did not list (``stage.py`` resolved them).
+NO_INTRASITE_LINKS = r"(?!)"
+#: Pelican's readers, switched off: only staged items (``.zq``) are read.
+PELICAN_READERS = ("md", "markdown", "mkd", "mdown", "html", "htm", "rst")
 
 
 
@@ -31,14 +45,31 @@ def theme_asset_exists(root: Path, site_id: str, path: str) -> bool:
     return (root / "themes" / site_id / "static" / path).is_file() or (root / "themes" / "gov" / "static" / path).is_file()
 
 
-def site_context(site: Site, addresses: AddressMap) -> dict[str, Any]:
+def check_site_settings(site: Site, problems: Problems) -> None:
+    """``[pelican] settings`` may hold plugins' settings and :data:`SITE_SETTINGS`, nothing else."""
+    if not site.pelican.settings:
+        return
+    from pelican.settings import DEFAULT_CONFIG
+
+    for key in site.pelican.settings:
+        if key in DEFAULT_CONFIG and key not in SITE_SETTINGS or key in BUILD_SETTINGS:
+            problems.add(
+                site.source,
+                None,
+                "bad-value",
+                f"pelican.settings.{key}: zhanqun sets this itself (it decides what is read, written or how it is escaped); "
+                f"a site may set {', '.join(sorted(SITE_SETTINGS))} and its plugins' own settings",
+            )
+
+
+def site_context(site: Site, addresses: AddressMap, link_url: Callable[[Site, Column], str]) -> dict[str, Any]:
     base = addresses.site_url(site.id)
     columns = [
         {
             "id": c.id,
             "name": c.name,
             "type": c.type,
-            "url": c.url if c.type == "link" else f"{base}{c.id}/",
+            "url": link_url(site, c) if c.type == "link" else f"{base}{c.id}/",
             "description": c.description,
             "per_page": c.per_page,
         }
@@ -85,8 +116,12 @@ def pelican_settings(
     addresses: AddressMap,
     staged: StagedSite,
     output: Path,
+    link_url: Callable[[Site, Column], str],
 ) -> dict[str, Any]:
-    """Everything Pelican needs for one site, as a plain dict (see module docstring)."""
+    """Everything Pelican needs for one site, as a plain dict (see module docstring).
+
+    ``link_url`` gives a ``link`` column's address for the target (``links.LinkResolver``).
+    """
     siteurl = addresses.siteurl_setting(site.id)
     theme_static = [str(root / "themes" / "gov" / "static")]
     site_static = root / "themes" / site.id / "static"
@@ -167,21 +202,19 @@ def pelican_settings(
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True},
         "SLUGIFY_SOURCE": "basename",
         "IGNORE_FILES": [".*", "*~", "#*"],
-        "MARKDOWN": {
-            "extension_configs": {
-                "markdown.extensions.extra": {},
-                "markdown.extensions.meta": {},
-                "markdown.extensions.sane_lists": {},
-                "markdown.extensions.toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
-            },
-            "output_format": "html5",
-        },
+        "READERS": {extension: None for extension in PELICAN_READERS},
+        "INTRASITE_LINK_REGEX": NO_INTRASITE_LINKS,
+        "FORMATTED_FIELDS": [],
         "ZQ_TARGET": addresses.target.name,
-        "ZQ_SITE": site_context(site, addresses),
+        "ZQ_SITE": site_context(site, addresses, link_url),
         "ZQ_CLUSTER_NAV": cluster_navigation(site, addresses),
         "ZQ_PORTAL": {"name": portal.name, "url": addresses.site_url(portal.id)} if portal else None,
         "ZQ_SOURCES": dict(staged.sources),
     }
-    settings.update(site.pelican.settings)  # checked against OWNED_SETTINGS in sites.py
+    settings.update(site.pelican.settings)  # checked by check_site_settings
     return settings
+
+
+#: Settings zhanqun owns even where Pelican does not define them.
+BUILD_SETTINGS = frozenset({"FEED_DOMAIN", "THEME_TEMPLATES_OVERRIDES", "THEME_STATIC_PATHS", "THEME_STATIC_DIR"})
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from .paths import write_bytes
+
 if TYPE_CHECKING:
     from .errors import Problems
     from .pipeline import BuildOptions
@@ -175,9 +177,7 @@ def take_screenshots(
                         for name, address in representative_pages(output / site_id).items():
                             page.goto(f"{origin}/{site_id}/{address}", wait_until="load")
                             page.evaluate("document.fonts.ready.then(() => true)")
-                            target = shots / site_id / f"{name}-{width}.png"
-                            target.parent.mkdir(parents=True, exist_ok=True)
-                            page.screenshot(path=str(target), full_page=True)
+                            target = write_bytes(shots, f"{site_id}/{name}-{width}.png", page.screenshot(full_page=True))
                             written.append(target)
                             on_shot(target)
                     page.close()

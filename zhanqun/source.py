@@ -4,6 +4,13 @@ Python-Markdown's metadata parser silently ends the header at the first line tha
 ``Key: value`` with an ASCII key, so ``Status：draft`` (full-width colon) becomes body text and a
 draft is published. This module parses the header itself, strictly, before Pelican sees the
 file; what it accepts is written back out in canonical form for Pelican (see ``stage.py``).
+
+A header must not be able to lie: a ``Visibility: internal`` that a blank line pushed into the
+text, or an indented line that older parsers glue onto the previous value, would publish what
+its author meant to keep in. So an indented header line is an error, and so is any line of the
+text that reads as a header line — ``Status: draft``, in any case, with a full-width colon or
+letters, behind spaces or invisible characters — outside code blocks. Control characters (a
+vertical tab pasted from Word, a NUL) are located errors too: web pages and feeds cannot carry them.
 """
 
 from __future__ import annotations
@@ -90,14 +97,38 @@ def _mostly_utf8(raw: bytes) -> bool:
     return good > bad
 
 
+#: Characters no page or feed can carry (XML 1.0 forbids them), and line separators that editors
+#: and Python-Markdown disagree about: each is a located error.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ufffe\uffff]")
+_CONTROL_NAMES = {
+    "\x00": "a NUL byte",
+    "\x0b": "a vertical tab (a line break pasted from Word)",
+    "\x0c": "a form feed (a page break pasted from Word)",
+    "\x85": "a NEL line break",
+    "\u2028": "a Unicode line separator",
+    "\u2029": "a Unicode paragraph separator",
+}
+#: Control characters reported per file before the rest are counted.
+MAX_CONTROL_REPORTS = 5
+
+
 def _text_or_binary(text: str, encoding: str, path: str, problems: Problems) -> tuple[str, str] | None:
-    """Normalise line ends; refuse text that is mostly control characters (a binary file)."""
+    """Normalise line ends; refuse a binary file, and locate every stray control character."""
     sample = text[:8192]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
     if sample and (controls > 8 and controls * 20 > len(sample)):
         problems.add(path, None, "binary-file", "this is a binary file, not Markdown text; put it under files/ and link it with {static}")
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = list(_CONTROL_RE.finditer(text))
+    for n, match in enumerate(found[:MAX_CONTROL_REPORTS], 1):
+        char = match.group(0)
+        line = text.count("\n", 0, match.start()) + 1
+        name = _CONTROL_NAMES.get(char, "a control character")
+        more = f" ({len(found) - n} more in this file)" if n == MAX_CONTROL_REPORTS < len(found) else ""
+        problems.add(path, line, "control-character", f"U+{ord(char):04X}, {name}, that web pages and feeds cannot carry; delete it (use a normal line break){more}")
+    if found:
+        return None
     return text, encoding
 
 
@@ -108,6 +139,7 @@ def parse_header(text: str, path: str, problems: Problems, encoding: str = "utf-
     source.last_line = max(1, len(lines) - (1 if text.endswith("\n") else 0))
     if lines and not _looks_like_header(lines[0]):
         source.body = text
+        _report_header_lines_in_body(source, 0, problems)
         return source
     n = 0
     last_key: str | None = None
@@ -116,8 +148,12 @@ def parse_header(text: str, path: str, problems: Problems, encoding: str = "utf-
         number = n + 1
         if not line.strip():
             break
-        if line[:1] in (" ", "\t") and last_key:
-            source.meta[last_key] = (source.meta[last_key] + " " + line.strip()).strip()
+        if line[:1].isspace() or not line[:1].isprintable():
+            problems.add(
+                path, number, "bad-header-line",
+                f"indented header line {line.strip()[:40]!r}: header lines start at the beginning of the line, "
+                "and a value stays on its own line; remove the space, or leave an empty line before the text",
+            )
             n += 1
             continue
         last_key = None
@@ -141,7 +177,47 @@ def parse_header(text: str, path: str, problems: Problems, encoding: str = "utf-
     source.header_end = n
     source.body = "\n".join(lines[n + 1 :]) if n < len(lines) else ""
     source.body_line = n + 2
+    if n < len(lines):
+        _report_header_lines_in_body(source, n + 1, problems)
     return source
+
+
+#: Chinese keys that, written in the text, look like an attempt to keep an item in.
+_CHINESE_GATE_KEYS = {key: english for key, english in CHINESE_KEYS.items() if english in ("Status", "Visibility")}
+_BODY_KEY_RE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*|" + "|".join(map(re.escape, _CHINESE_GATE_KEYS)) + r")\s*:\s*(?P<value>\S.*)$")
+
+
+def _plain(line: str) -> str:
+    """A line as a reader sees it: no invisible characters, full-width forms as ASCII, no indent."""
+    visible = "".join(ch for ch in line if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFKC", visible).strip()
+
+
+def _report_header_lines_in_body(source: SourceFile, end: int, problems: Problems) -> None:
+    """Every line of the text that reads as a header line is an error (see the module docstring).
+
+    Fenced code blocks are skipped: there a header line is an example, shown as code.
+    """
+    from .html_policy import strip_code
+
+    for offset, line in enumerate(strip_code(source.body).split("\n")):
+        if ":" not in line and "：" not in line:
+            continue
+        match = _BODY_KEY_RE.match(_plain(line))
+        if not match:
+            continue
+        raw_key = match.group("key")
+        key = canonical_key(raw_key) or _CHINESE_GATE_KEYS.get(raw_key)
+        if key is None:
+            continue
+        where = f"the header ends at the empty line {end}" if end else "this file has no header before it"
+        problems.add(
+            source.path,
+            source.body_line + offset,
+            "header-in-text",
+            f"'{line.strip()[:50]}' reads as a header line, but {where}, so it would be published as text "
+            f"and not set {key}; move it up into the header (no empty line inside the header), or show it in a code block",
+        )
 
 
 def _looks_like_header(line: str) -> bool:
