@@ -192,6 +192,32 @@ def test_ctrl_c_to_the_process_group_while_rendering_leaves_the_previous_output(
     assert_clean_interrupt(built, process, marker, before, "SIGINT")
 
 
+def blocked_signals(pid: int) -> set[int]:
+    """The signals a process has blocked (``SigBlk`` of /proc/<pid>/status)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigBlk:"):
+            mask = int(line.split()[1], 16)
+            return {n for n in range(1, 65) if mask & (1 << (n - 1))}
+    return set()
+
+
+def test_rendering_processes_are_born_with_ctrl_c_blocked(built: Repo, tmp_path: Path) -> None:
+    """Ctrl-C that reaches a worker while its interpreter starts would print a traceback there.
+
+    No code of zhanqun's blocks signals in a worker: a blocked mask seen there was inherited from
+    the parent when the process started, so it held from the first instruction on.
+    """
+    before = snapshot(built.out())
+    process, marker = start_stalled_build(built, tmp_path)
+    try:
+        for pid in (int(p.name) for p in marker.iterdir()):
+            assert {signal.SIGINT, signal.SIGTERM} <= blocked_signals(pid)
+        assert not {signal.SIGINT, signal.SIGTERM} & blocked_signals(process.pid)  # the parent still hears them
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+    assert_clean_interrupt(built, process, marker, before, "SIGINT")
+
+
 # --- the swap, piece by piece ---------------------------------------------------------------
 
 
