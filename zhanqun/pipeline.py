@@ -33,6 +33,7 @@ from .render import RenderJob, RenderResult, render_all
 from .review import check_review
 from .sites import Cluster, load_cluster
 from .stage import StagedSite, Stager, stage_site
+from .templates import check_themes
 
 
 @dataclass
@@ -125,6 +126,7 @@ def _stop_on_errors(context: BuildContext) -> None:
 
 def read_sites(context: BuildContext) -> None:
     context.cluster = load_cluster(context.root, context.problems)
+    check_themes(context.root, context.cluster, context.problems)
     for site in context.cluster.sites:
         for label, path in (("logo", site.theme.logo), ("banner", site.theme.banner)):
             if path and not theme_asset_exists(context.root, site.id, path):
