@@ -172,8 +172,8 @@ def check_html(text: str, first_line: int, path: str, iframe_hosts: tuple[str, .
     For Markdown, a finding counts only if it survives rendering (code is escaped); findings
     of the rendered page that the source scan could not place are reported at ``first_line``.
     """
-    if "<" not in text and ":" not in text:
-        return
+    if not any(mark in text for mark in "<:&{"):
+        return  # no tag, no scheme, no entity, no attribute list
     found = _findings(strip_code(text) if markdown else text, iframe_hosts)
     if markdown and found or markdown and ("<" in text and "`" in text):
         real = _findings(_rendered(text), iframe_hosts)

@@ -350,7 +350,7 @@ def rewrite_text(
     problems: Problems,
 ) -> str:
     """Markdown ``body`` written in ``item`` (starting at ``first_line``) with its references resolved."""
-    if "site:" not in body and "{" not in body and "|" not in body and ".md" not in body:
+    if "site:" not in body and "{" not in body and "|" not in body and ".md" not in body and "files/" not in body:
         return body
     code = code_ranges(body)
 

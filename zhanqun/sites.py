@@ -569,6 +569,8 @@ def _check_unique_addresses(root: Path, sites: list[Site], problems: Problems) -
             if other is None:
                 seen[address] = site
                 continue
+            if target == "intranet" and not (site.intranet_url or other.intranet_url):
+                continue  # the same two production addresses, reported once
             shown = key if (key == "url" or site.intranet_url) else "url"
             text = (root / site.source).read_bytes().decode("utf-8-sig", errors="replace")
             problems.add(

@@ -1,0 +1,489 @@
+"""Safe by construction: the hostile probe's reproductions, one section per class of hole.
+
+Each class has its reproduction from the probe and variants of it; the properties in
+test_security_properties.py try the classes again with random input.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Repo, article, problem_lines, tree_digest
+
+TARGETS = ("preview", "production", "intranet")
+
+
+@pytest.fixture
+def cluster(repo: Repo) -> Repo:
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", extra='[publishing]\niframe_hosts = ["player.xam.gov.cn"]')
+    repo.site("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/")
+    repo.write("content/portal/zwdt/spring.md", article("兴安盟部署春季农业生产", Slug="spring"))
+    repo.write("content/ulanhot/zwdt/river.md", article("乌兰浩特市推进洮儿河治理", Slug="river"))
+    return repo
+
+
+def output_text(repo: Repo, target: str = "preview") -> str:
+    """Every output file's bytes, decoded leniently, with its path: "does X appear anywhere"."""
+    parts = []
+    for path in sorted(repo.out(target=target).rglob("*")):
+        if path.is_file():
+            parts += [path.relative_to(repo.out(target=target)).as_posix(), path.read_bytes().decode("utf-8", errors="replace")]
+    return "\n".join(parts)
+
+
+# --- 1. a header that lies --------------------------------------------------------------------
+
+
+def test_visibility_after_a_blank_line_in_the_header_is_an_error_not_a_published_item(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/t.md", "Title: 内部测试\nDate: 2026-11-25 09:00\nSlug: t\n\nVisibility: internal\n\n正文\n")
+    for command in (["check"], ["build"]):
+        result = cluster.run(*command)
+        assert result.exit_code == 1
+        assert problem_lines(result, "header-in-text") == [
+            "content/portal/zwdt/t.md:5: header-in-text: 'Visibility: internal' reads as a header line, but the header ends at the empty line 4, "
+            "so it would be published as text and not set Visibility; move it up into the header (no empty line inside the header), or show it in a code block"
+        ]
+    assert not cluster.out("portal").exists()
+
+
+def test_indented_header_line_is_an_error_not_glued_onto_the_title(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/t.md", "Title: 内部测试\nDate: 2026-11-25 09:00\nSlug: t\n Visibility: internal\n\n正文\n")
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    [line] = problem_lines(result)
+    assert line.startswith("content/portal/zwdt/t.md:4: bad-header-line: indented header line 'Visibility: internal'")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Status: draft",
+        "status: DRAFT",
+        "Ｓｔａｔｕｓ：draft",  # full-width letters and colon
+        "  Visibility : internal",  # indented, space before the colon
+        "\u200bVisibility: internal",  # an invisible character in front
+        "Visibility：internal",
+        "可见性：内部",
+        "状态: 草稿",
+    ],
+)
+def test_any_line_of_the_text_that_reads_as_a_header_line_is_an_error(cluster: Repo, written: str) -> None:
+    cluster.write("content/portal/zwdt/t.md", f"Title: 测试\nDate: 2026-11-25\n\n第一段。\n\n{written}\n")
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert [line.split(": ")[0:2] for line in problem_lines(result)] == [["content/portal/zwdt/t.md:6", "header-in-text"]]
+
+
+def test_header_lines_shown_in_a_code_block_are_examples_not_errors(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/t.md", "Title: 如何写稿件头\nDate: 2026-11-25\n\n示例：\n\n```\nStatus: draft\nVisibility: internal\n```\n")
+    assert cluster.run("check").exit_code == 0
+
+
+def test_chinese_key_words_in_running_text_are_not_header_lines(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/t.md", "Title: 测试\nDate: 2026-11-25\n\n正文。\n\n来源：兴安日报\n\n作者：王某某\n")
+    assert cluster.run("check").exit_code == 0
+
+
+# --- 2. attachments withheld by one identity ---------------------------------------------------
+
+
+def test_internal_attachment_linked_with_a_double_slash_is_withheld(cluster: Repo) -> None:
+    cluster.write("content/portal/files/secret-budget.pdf", b"%PDF secret")
+    cluster.write("content/portal/zwdt/budget.md", article("内部预算调整方案", Slug="budget", Visibility="internal", body="附件：[预算]({static}/files//secret-budget.pdf)"))
+    for target in TARGETS:
+        assert cluster.run("build", "--target", target).exit_code == 0
+    assert not cluster.out("portal", "files", "secret-budget.pdf").exists()
+    assert not cluster.out("portal", "files", "secret-budget.pdf", target="production").exists()
+    assert cluster.out("portal", "files", "secret-budget.pdf", target="intranet").is_file()
+
+
+def test_attachment_of_another_site_linked_only_by_an_internal_item_is_withheld_there(cluster: Repo) -> None:
+    cluster.write("content/ulanhot/files/plan.pdf", b"%PDF plan")
+    cluster.write("content/portal/zwdt/plan.md", article("内部工作计划草案", Slug="plan", Visibility="internal", body="见[计划](site:ulanhot/files/plan.pdf)"))
+    assert cluster.run("build").exit_code == 0
+    assert not cluster.out("ulanhot", "files", "plan.pdf").exists()
+    assert cluster.run("build", "--target", "intranet").exit_code == 0
+    assert cluster.out("ulanhot", "files", "plan.pdf", target="intranet").is_file()
+
+
+def test_attachment_linked_by_a_public_item_of_another_site_is_published_there(cluster: Repo) -> None:
+    cluster.write("content/ulanhot/files/map.png", b"\x89PNG map")
+    cluster.write("content/portal/zwdt/map.md", article("洮儿河示意图", Slug="map", body="![洮儿河示意图](site:ulanhot/files/map.png)"))
+    assert cluster.run("build").exit_code == 0
+    assert cluster.out("ulanhot", "files", "map.png").read_bytes() == b"\x89PNG map"
+
+
+def test_symlink_in_files_to_an_items_markdown_is_an_error_and_publishes_nothing(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/secret.md", article("内部通知全文", Slug="secret", Visibility="internal", body="内部核对口令甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥"))
+    (cluster.root / "content/portal/files").mkdir(parents=True)
+    os.symlink("../zwdt/secret.md", cluster.root / "content/portal/files/notice.doc")
+    cluster.write("content/portal/zwdt/notice.md", article("通知", Slug="notice", body="[下载]({static}/files/notice.doc)"))
+    result = cluster.run("build")
+    assert result.exit_code == 1
+    assert "content/portal/files/notice.doc: link-outside: leads to content/portal/zwdt/secret.md, which is not an attachment" in result.stderr
+    assert not cluster.out("portal").exists()
+
+
+def test_symlink_in_files_to_another_attachment_is_that_file(cluster: Repo) -> None:
+    cluster.write("content/ulanhot/files/map.png", b"\x89PNG map")
+    (cluster.root / "content/portal/files").mkdir(parents=True)
+    os.symlink("../../ulanhot/files/map.png", cluster.root / "content/portal/files/river-map.png")
+    cluster.write("content/portal/zwdt/map.md", article("示意图", Slug="map", body="![示意图]({static}/files/river-map.png)"))
+    assert cluster.run("build").exit_code == 0
+    assert cluster.out("portal", "files", "river-map.png").read_bytes() == b"\x89PNG map"
+
+
+def test_site_content_folder_that_is_a_symlink_out_of_the_repository_is_an_error(cluster: Repo, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    (outside / "zwdt").mkdir(parents=True)
+    (outside / "zwdt" / "x.md").write_text(article("外部文件", Slug="x"), encoding="utf-8")
+    import shutil
+
+    shutil.rmtree(cluster.root / "content/ulanhot")
+    os.symlink(outside, cluster.root / "content/ulanhot")
+    for command in (["check"], ["build"]):
+        result = cluster.run(*command)
+        assert result.exit_code == 1
+        assert f"content/ulanhot: link-outside: content/ulanhot is a symbolic link to {outside}" in result.stderr
+    assert not cluster.out("ulanhot").exists()
+
+
+def test_an_attachment_linked_by_its_bare_path_is_an_error_with_the_link_to_write(cluster: Repo) -> None:
+    cluster.write("content/portal/files/map.png", b"\x89PNG")
+    cluster.write("content/portal/zwdt/map.md", article("示意图", Slug="map", body="![示意图](../files/map.png)"))
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert problem_lines(result, "plain-file-link") == [
+        "content/portal/zwdt/map.md:5: plain-file-link: ../files/map.png: an attachment linked by its bare path is not published, and the path would work on this page only; write {static}../files/map.png"
+    ]
+
+
+# --- 3. HTML that runs (the browser suite is test_xss.py) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("[x](&#106;avascript:alert(1))", "html-javascript-url"),
+        ("[x](javascript&colon;alert(1))", "html-javascript-url"),
+        ('[a](https://www.xam.gov.cn/){: onclick="alert(1)" }', "html-event-handler"),
+        ("一段文字。\n{: onmouseover=alert(1) }", "html-event-handler"),
+        ('```{ .py onmouseover="alert(1)" }\nprint(1)\n```', "html-event-handler"),
+        ("<!--><img src=x onerror=alert(1) alt=x>-->", "unsafe-html"),
+        ("<![CDATA[><img src=x onerror=alert(1) alt=x>]]>", "unsafe-html"),
+        ('<noscript><p title="</noscript><img src=x onerror=alert(1) alt=x>"></noscript>', "unsafe-html"),
+        ('<textarea><img title="</textarea><img src=x onerror=alert(1) alt=x>"></textarea>', "unsafe-html"),
+        ('<xmp><img title="</xmp><img src=x onerror=alert(1) alt=x>"></xmp>', "unsafe-html"),
+    ],
+)
+def test_the_probes_script_bypasses_are_located_errors(cluster: Repo, body: str, code: str) -> None:
+    cluster.write("content/portal/zwdt/x.md", article("测试", Slug="x", body=body))
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert any(f": {code}: " in line and line.startswith("content/portal/zwdt/x.md:") for line in problem_lines(result)), result.stderr
+
+
+def test_unsupported_tags_are_dropped_with_one_warning(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/x.md", article("测试", Slug="x", body="<font color=red>红字</font><o:p></o:p>正文。"))
+    result = cluster.run("build")
+    assert result.exit_code == 0
+    assert problem_lines(result, "html-removed") == ["content/portal/zwdt/x.md:5: warning: html-removed: not kept on the page (only plain document HTML is): <font>, <o:p>"]
+    page = cluster.html("portal", "zwdt", "x.html")
+    assert "红字" in page and "<font" not in page
+
+
+def test_the_feed_carries_the_sanitised_html_too(cluster: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zhanqun.index
+
+    monkeypatch.setattr(zhanqun.index, "check_rendered_html", lambda *args, **kwargs: None)  # as if a check missed it
+    cluster.write("content/portal/zwdt/x.md", article("测试", Slug="x", body='一段文字。\n{: onmouseover="alert(1)" }\n\n<details open ontoggle=alert(2)>x</details>'))
+    monkeypatch.setattr(zhanqun.index, "check_item_html", lambda *args, **kwargs: None)
+    assert cluster.run("build").exit_code == 0
+    for path in (("zwdt", "x.html"), ("feeds", "all.atom.xml")):
+        text = cluster.html("portal", *path)
+        assert "一段文字" in text and "onmouseover" not in text and "ontoggle" not in text
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "//evil.example/", "bsfw/", "vbscript:x"])
+def test_link_column_url_takes_web_site_and_path_addresses_only(cluster: Repo, url: str) -> None:
+    cluster.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/",
+                 columns=(("zwdt", "政务动态", "news"), ("bsfw", "办事服务", "link")), extra="")
+    text = (cluster.root / "sites/portal.toml").read_text(encoding="utf-8").replace('type = "link"', f'type = "link"\nurl = "{url}"')
+    cluster.write("sites/portal.toml", text)
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert "sites/portal.toml:" in result.stderr and "columns[1].url:" in result.stderr and "a link column leads to an http(s) address" in result.stderr
+
+
+@pytest.mark.parametrize("url, expected", [("site:ulanhot", "/ulanhot/"), ("site:ulanhot/zwdt/", "/ulanhot/zwdt/"), ("/zwdt/", "/portal/zwdt/"), ("https://zwfw.nmg.gov.cn/", "https://zwfw.nmg.gov.cn/")])
+def test_link_column_url_is_resolved_for_the_target(cluster: Repo, url: str, expected: str) -> None:
+    cluster.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", columns=(("zwdt", "政务动态", "news"), ("bsfw", "办事服务", "link")))
+    text = (cluster.root / "sites/portal.toml").read_text(encoding="utf-8").replace('type = "link"', f'type = "link"\nurl = "{url}"')
+    cluster.write("sites/portal.toml", text)
+    result = cluster.run("build")
+    assert result.exit_code == 0, result.stderr
+    assert f'href="{expected}"' in cluster.html("portal", "index.html")
+
+
+# --- 4. active attachments ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, data, why",
+    [
+        ("map.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1" height="1"/></svg>', "<svg onload=…> runs a script"),
+        ("map.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script> can run code"),
+        ("map.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject></svg>', "<foreignObject> can run code"),
+        ("map.svg", b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>', "document type declaration"),
+        ("notice.html", b"<p>notice</p>", "a web page under files/"),
+        ("notice.HTM", b"<p>notice</p>", "a web page under files/"),
+        ("data.xml", b"<x/>", "an XML document"),
+        ("tool.js", b"alert(1)", "a script under files/"),
+        ("report.pdf", b"<html><script>alert(1)</script></html>", "holds web page markup"),
+    ],
+)
+def test_attachment_that_would_run_in_the_sites_origin_is_refused(cluster: Repo, name: str, data: bytes, why: str) -> None:
+    cluster.write(f"content/portal/files/{name}", data)
+    cluster.write("content/portal/zwdt/x.md", article("附件", Slug="x", body=f"[下载]({{static}}/files/{name})"))
+    for command in (["check"], ["build"]):
+        result = cluster.run(*command)
+        assert result.exit_code == 1
+        [line] = problem_lines(result, "active-content")
+        assert line.startswith(f"content/portal/files/{name}") and why in line
+    assert not cluster.out("portal").exists()
+
+
+def test_a_drawing_svg_and_ordinary_documents_are_published(cluster: Repo) -> None:
+    from conftest import PICTURE_SVG
+
+    cluster.write("content/portal/files/map.svg", PICTURE_SVG)
+    cluster.write("content/portal/files/notice.txt", "<p>纯文本里的尖括号</p>")
+    cluster.write("content/portal/files/plan.pdf", b"%PDF-1.7 plan")
+    cluster.write("content/portal/zwdt/x.md", article("附件", Slug="x", body="![示意图]({static}/files/map.svg)\n\n[文本]({static}/files/notice.txt) [计划]({static}/files/plan.pdf)"))
+    assert cluster.run("build").exit_code == 0
+    assert sorted(p.name for p in cluster.out("portal", "files").iterdir()) == ["map.svg", "notice.txt", "plan.pdf"]
+
+
+# --- 5. writing outside the output ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "alias",
+    [
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/x.html",
+        "/%2E%2E/%2e./.%2e/x.html",
+        "/old/..%2f..%2f..%2fx.html",
+        "/old/%2e%2e/%2e%2e/%2e%2e/x.html",
+        "/a/%5c..%5c..%5c/x.html",
+    ],
+)
+def test_alias_that_decodes_to_a_way_out_is_an_error_and_writes_nothing(cluster: Repo, alias: str) -> None:
+    before = tree_digest(cluster.root)
+    cluster.write("content/portal/zwdt/a.md", article("别名测试", Slug="alias-t", Aliases=alias))
+    for command in (["check"], ["build"]):
+        result = cluster.run(*command)
+        assert result.exit_code == 1
+        assert any(": bad-value: Aliases: " in line or ": bad-alias: " in line for line in problem_lines(result)), result.stderr
+    after = tree_digest(cluster.root)
+    assert {k for k in after if k not in before} == {"content/portal/zwdt/a.md"}
+    assert not (cluster.root / "x.html").exists() and not (cluster.root.parent / "x.html").exists()
+
+
+def test_a_redirect_never_writes_through_a_path_that_leaves_its_site(tmp_path: Path) -> None:
+    """The last lock: even a redirect planned wrongly is confined when it is written."""
+    from zhanqun.errors import Problems
+    from zhanqun.index import Item
+    from zhanqun.redirects import Redirect, write_redirects
+    from datetime import datetime
+
+    site = tmp_path / "out" / "portal"
+    site.mkdir(parents=True)
+    item = Item("portal", "zwdt", "zwdt/a.md", "content/portal/zwdt/a.md", {}, {"Aliases": 3}, "", 5, "标题", datetime(2026, 3, 1), "a")
+    problems = Problems()
+    write_redirects([Redirect("portal", "../../../escape.html", "/x", item, "/portal/zwdt/a.html")], site, "兴安盟", problems)
+    assert [p.code for p in problems] == ["bad-alias"]
+    assert not any(tmp_path.rglob("escape.html"))
+
+
+@pytest.mark.parametrize("out", ["..", ".", ".git", "content/x", "zhanqun", "tests/out"])
+def test_out_that_is_above_inside_or_protected_in_the_repository_is_refused(cluster: Repo, out: str) -> None:
+    (cluster.root / ".git").mkdir(exist_ok=True)
+    (cluster.root / "zhanqun").mkdir(exist_ok=True)
+    (cluster.root / "tests").mkdir(exist_ok=True)
+    before = tree_digest(cluster.root)
+    result = cluster.run("build", "--out", str(cluster.root / out))
+    assert result.exit_code == 2
+    assert "--out" in result.stderr
+    assert tree_digest(cluster.root) == before
+
+
+def test_out_dot_dot_from_a_checkout_named_like_a_site_leaves_the_checkout_alone(tmp_path: Path) -> None:
+    from conftest import new_repo
+
+    repo = new_repo(tmp_path / "portal")  # the checkout's folder is named like a site
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
+    repo.write("content/portal/zwdt/a.md", article("测试", Slug="a"))
+    before = tree_digest(repo.root)
+    result = repo.run("build", "--site", "portal", "--out", str(repo.root / ".."))
+    assert result.exit_code == 2 and "contains the repository" in result.stderr
+    assert tree_digest(repo.root) == before
+
+
+def test_out_that_is_a_folder_zhanqun_did_not_make_is_refused_and_kept(cluster: Repo, tmp_path: Path) -> None:
+    mine = tmp_path / "documents"
+    (mine / "portal").mkdir(parents=True)
+    (mine / "portal" / "thesis.docx").write_bytes(b"mine")
+    result = cluster.run("build", "--out", str(mine))
+    assert result.exit_code == 2 and "not made by zhanqun" in result.stderr
+    assert (mine / "portal" / "thesis.docx").read_bytes() == b"mine"
+
+
+def test_out_made_by_an_earlier_build_is_replaced(cluster: Repo, tmp_path: Path) -> None:
+    out = tmp_path / "site-out"
+    assert cluster.run("build", "--out", str(out)).exit_code == 0
+    assert (out / ".zhanqun-output").is_file()
+    assert cluster.run("build", "--out", str(out)).exit_code == 0
+
+
+def test_pelican_writer_is_confined_to_the_sites_output(tmp_path: Path) -> None:
+    from zhanqun.paths import UnsafePath
+    from zhanqun.pelican_plugin import ConfinedWriter
+
+    output = tmp_path / "out"
+    output.mkdir()
+    os.symlink(tmp_path, output / "link")
+    writer = ConfinedWriter(str(output), settings={"RELATIVE_URLS": False, "SITEURL": ""})
+    with pytest.raises(UnsafePath):
+        writer._open_w(str(output / ".." / "escape.html"), "utf-8")
+    with pytest.raises(UnsafePath):
+        writer._open_w(str(output / "link" / "escape.html"), "utf-8")
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_only_paths_py_creates_replaces_or_removes_files_in_the_engine() -> None:
+    """One function decides every path that is written: the engine's source keeps it that way."""
+    import ast
+
+    writers = {"write_text", "write_bytes", "mkdir", "makedirs", "symlink_to", "replace", "rename", "unlink", "rmtree", "remove", "copy", "copy2", "copyfile", "copytree", "move", "symlink", "link"}
+    found = []
+    for path in sorted((REPO / "zhanqun").glob("*.py")):
+        if path.name == "paths.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in writers:
+                owner = node.func.value
+                name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
+                if name in ("os", "shutil", "Path") or node.func.attr in ("write_text", "write_bytes", "mkdir", "symlink_to", "unlink", "rmtree"):
+                    found.append(f"{path.name}:{node.lineno}: {ast.unparse(node.func)}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open" and "devnull" not in ast.unparse(node.args[0]):
+                modes = [a.value for a in node.args[1:2] if isinstance(a, ast.Constant)] + [k.value.value for k in node.keywords if k.arg == "mode" and isinstance(k.value, ast.Constant)]
+                if any(set(str(m)) & set("wax+") for m in modes):
+                    found.append(f"{path.name}:{node.lineno}: open(..., {modes[0]!r})")
+    assert found == []
+
+
+# --- 6. the leak gate reads what a reader reads (more in test_leak_gate.py) ----------------------
+
+
+def test_leak_scan_reads_every_output_file_whatever_its_suffix(tmp_path: Path) -> None:
+    from zhanqun.attachments import AttachmentUse
+    from zhanqun.errors import Problems
+    from zhanqun.leak_gate import LeakScanner, Trace, check_output_leaks
+
+    site = tmp_path / "portal"
+    (site / "files").mkdir(parents=True)
+    (site / "theme").mkdir()
+    (site / "files" / "notice.doc").write_text("内部预算调整方案", encoding="utf-8")
+    (site / "theme" / "x.bin").write_bytes(b"\x00\x01" + "内部预算调整方案".encode("gb18030"))
+    (site / "page.weird").write_text("<b>内部</b>预算&#35843;整方案", encoding="utf-8")
+    scanner = LeakScanner([Trace("内部预算调整方案", "content/portal/zwdt/b.md", "title", "内部预算调整方案")])
+    problems = Problems()
+    use = AttachmentUse(published={__import__("zhanqun.attachments").attachments.FileId("portal", "files/notice.doc")})
+    check_output_leaks({"portal": site}, tmp_path, tmp_path, scanner, use, "preview", problems)
+    assert sorted(p.path for p in problems) == ["portal/files/notice.doc", "portal/page.weird", "portal/theme/x.bin"]
+
+
+# --- 7. check finds what build finds, located --------------------------------------------------
+
+
+def test_vertical_tab_pasted_from_word_is_a_located_error(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/x.md", "Title: 测试\nDate: 2026-11-25\n\n第一行\x0b第二行\n")
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert problem_lines(result) == ["content/portal/zwdt/x.md:4: control-character: U+000B, a vertical tab (a line break pasted from Word), that web pages and feeds cannot carry; delete it (use a normal line break)"]
+
+
+def test_nul_past_the_first_8_kb_is_a_located_error(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/x.md", "Title: 测试\nDate: 2026-11-25\n\n" + "正文。\n" * 3000 + "尾\x00巴\n")
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert problem_lines(result, "control-character") == ["content/portal/zwdt/x.md:3004: control-character: U+0000, a NUL byte, that web pages and feeds cannot carry; delete it (use a normal line break)"]
+
+
+def test_punctuation_only_tag_is_a_located_error(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/x.md", article("测试", Slug="x", Tags="春耕, ？"))
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert problem_lines(result) == ["content/portal/zwdt/x.md:4: bad-value: Tags: tag '？' has no letter or digit; a tag is a word such as 春耕"]
+
+
+def test_list_nested_300_deep_is_a_located_error(cluster: Repo) -> None:
+    body = "\n".join("    " * depth + "- 项" for depth in range(300))
+    cluster.write("content/portal/zwdt/x.md", article("测试", Slug="x", body=body))
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert problem_lines(result) == ["content/portal/zwdt/x.md:5: too-deep: the text nests lists, quotes or HTML too deeply to be shown; flatten it"]
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ('[pelican]\nplugins = [42]', "sites/ulanhot.toml:8: bad-value: pelican.plugins[0]: must be a string, not 42"),
+        ('[publishing]\niframe_hosts = [1]', "sites/ulanhot.toml:8: bad-value: publishing.iframe_hosts[0]: must be a string, not 1"),
+        ('[publishing]\niframe_hosts = ["evil host/"]', "sites/ulanhot.toml:8: bad-value: publishing.iframe_hosts[0]: 'evil host/' is not a host name such as 'player.xam.gov.cn'"),
+        ('[theme]\nlogo = "../../../etc/passwd"', "sites/ulanhot.toml:8: bad-value: theme.logo: '../../../etc/passwd' must be a path under themes/<id>/static/ or themes/gov/static/"),
+        ('[theme]\nbanner = "images/x.html"', "sites/ulanhot.toml:8: bad-value: theme.banner: 'images/x.html' is not a picture"),
+        ('[pelican.settings]\nJINJA_ENVIRONMENT = {autoescape = false}', "sites/ulanhot.toml: bad-value: pelican.settings.JINJA_ENVIRONMENT: zhanqun sets this itself"),
+        ('[pelican.settings]\nSTATIC_PATHS = ["."]', "sites/ulanhot.toml: bad-value: pelican.settings.STATIC_PATHS: zhanqun sets this itself"),
+    ],
+)
+def test_site_file_values_that_broke_the_build_are_located_errors(cluster: Repo, extra: str, expected: str) -> None:
+    cluster.site("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/", extra=extra)
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert any(line.startswith(expected) for line in problem_lines(result)), result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_two_sites_at_one_address_are_a_located_error(cluster: Repo) -> None:
+    cluster.site("arxan", "阿尔山市人民政府", url="https://www.wlht.gov.cn/")
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert problem_lines(result, "duplicate-url") == ["sites/ulanhot.toml:5: duplicate-url: url: https://www.wlht.gov.cn/ is already the production address of sites/arxan.toml; every site needs its own address"]
+
+
+def test_template_syntax_error_is_found_by_check_too(cluster: Repo) -> None:
+    cluster.write("themes/ulanhot/templates/base.html", '{% extends "!theme/base.html" %}\n{% block header_extra %}<p>x</p>{% endblok %}\n')
+    for command in (["check"], ["build"]):
+        result = cluster.run(*command)
+        assert result.exit_code == 1
+        assert problem_lines(result) == ["themes/ulanhot/templates/base.html:2: template-error: TemplateSyntaxError: Encountered unknown tag 'endblok'. Jinja was looking for the following tags: 'endblock'. The innermost block that needs to be closed is 'block'."]
+
+
+def test_theme_file_that_is_a_symlink_out_of_the_repository_is_an_error(cluster: Repo, tmp_path: Path) -> None:
+    (tmp_path / "passwd").write_text("root:x:0:0", encoding="utf-8")
+    (cluster.root / "themes/ulanhot/static").mkdir(parents=True)
+    os.symlink(tmp_path / "passwd", cluster.root / "themes/ulanhot/static/logo.svg")
+    result = cluster.run("build")
+    assert result.exit_code == 1
+    assert problem_lines(result, "link-outside")[0].startswith("themes/ulanhot/static/logo.svg: link-outside: a symbolic link to")
+    assert not cluster.out("ulanhot").exists()
+
+
+def test_problem_messages_are_one_line_each() -> None:
+    from zhanqun.errors import Problem
+
+    assert Problem("a.md", 3, "x", "value 'a\nb\tc\x0b'").format() == "a.md:3: x: value 'a\\nb\\tc\\x0b'"
