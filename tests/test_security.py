@@ -151,14 +151,24 @@ def test_site_content_folder_that_is_a_symlink_out_of_the_repository_is_an_error
     assert not cluster.out("ulanhot").exists()
 
 
-def test_an_attachment_linked_by_its_bare_path_is_an_error_with_the_link_to_write(cluster: Repo) -> None:
+@pytest.mark.parametrize(
+    "written",
+    ["../files/map.png", "/files/map.png", "/portal/files/map.png", "https://www.xam.gov.cn/files/map.png", "../files//./map.png", "../files/%6Dap.png"],
+)
+def test_an_attachment_linked_by_any_address_is_that_file_for_every_target(cluster: Repo, written: str) -> None:
     cluster.write("content/portal/files/map.png", b"\x89PNG")
-    cluster.write("content/portal/zwdt/map.md", article("示意图", Slug="map", body="![示意图](../files/map.png)"))
-    result = cluster.run("check")
-    assert result.exit_code == 1
-    assert problem_lines(result, "plain-file-link") == [
-        "content/portal/zwdt/map.md:5: plain-file-link: ../files/map.png: an attachment linked by its bare path is not published, and the path would work on this page only; write {static}../files/map.png"
-    ]
+    cluster.write("content/portal/zwdt/map.md", article("示意图", "2026-12-01", Slug="map", body=f"![示意图]({written})"))
+    for target, expected in (("preview", '/portal/files/map.png'), ("production", "https://www.xam.gov.cn/files/map.png")):
+        assert cluster.run("build", "--target", target).exit_code == 0
+        assert cluster.out("portal", "files", "map.png", target=target).is_file()
+        assert f'src="{expected}"' in cluster.html("portal", "index.html", target=target)  # the home page shows it too
+
+
+def test_an_internal_attachment_linked_by_its_production_address_is_withheld(cluster: Repo) -> None:
+    cluster.write("content/portal/files/secret-budget.pdf", b"%PDF secret")
+    cluster.write("content/portal/zwdt/budget.md", article("内部预算调整方案", Slug="budget", Visibility="internal", body="[预算](https://www.xam.gov.cn/files/secret-budget.pdf)"))
+    assert cluster.run("build").exit_code == 0
+    assert not cluster.out("portal", "files", "secret-budget.pdf").exists()
 
 
 # --- 3. HTML that runs (the browser suite is test_xss.py) ---------------------------------------

@@ -8,6 +8,7 @@ header, and records an :class:`Item` per file. Nothing here depends on the targe
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -109,6 +110,7 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
             if _ignored(rel) or not _symlink_ok(path, root, f"content/{site.id}/{rel}", problems) or not path.is_file():
                 continue
             source = f"content/{site.id}/{rel}"
+            _check_file_name(rel, source, problems)
             if path.suffix.lower() not in (".md", ".markdown"):
                 problems.add(source, None, "not-markdown", "content folders hold Markdown (.md) files; put images and attachments under files/")
                 continue
@@ -127,6 +129,30 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
     _resolve_syndication(index, cluster, problems)
     _check_unique_paths(index, problems)
     return index
+
+
+#: A content file's name and the folders inside a column: the name is part of addresses and of
+#: messages, so plain ASCII, as the README asks.
+_FILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _check_file_name(rel: str, source: str, problems: Problems) -> None:
+    """A located error for a file or folder name that is not plain ASCII, with the name to use.
+
+    ``春耕 通知.md``, ``a%2fb.md`` or ``%2e%2e.md`` would make addresses nobody can type, or names
+    tools read differently (a percent sign, a backslash, a leading dot).
+    """
+    for part in rel.split("/"):
+        if _FILE_NAME_RE.fullmatch(part) and ".." not in part:
+            continue
+        stem, dot, suffix = part.rpartition(".") if "." in part.lstrip(".") else (part, "", "")
+        suggestion = slug_from_title(stem, fallback="item") + (dot + suffix.lower() if suffix.isascii() and suffix.isalnum() else "")
+        what = "file" if part == rel.rsplit("/", 1)[-1] else "folder"
+        problems.add(
+            source, None, "bad-file-name",
+            f"the {what} name {part!r} is not plain ASCII (letters, digits, '-', '_' and '.'); rename it, e.g. to {suggestion!r}",
+        )
+        return
 
 
 def _symlink_ok(path: Path, root: Path, source: str, problems: Problems) -> bool:
