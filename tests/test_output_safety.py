@@ -245,7 +245,7 @@ def test_build_killed_mid_swap_is_repaired_by_the_next_one(tmp_path: Path) -> No
     dead = tmp_path / "output" / f"{SCRATCH_PREFIX}preview-999999999"  # no such process
     (dead / "previous" / "ulanhot").mkdir(parents=True)
     (dead / "previous" / "ulanhot" / "index.html").write_text("previous ulanhot")
-    swap = OutputSwap(final)
+    swap = OutputSwap(final, "preview")
     try:
         assert (final / "ulanhot" / "index.html").read_text() == "previous ulanhot"
         assert not dead.exists()

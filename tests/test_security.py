@@ -247,7 +247,7 @@ def test_link_column_url_is_resolved_for_the_target(cluster: Repo, url: str, exp
         ("map.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1" height="1"/></svg>', "<svg onload=…> runs a script"),
         ("map.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script> can run code"),
         ("map.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject></svg>', "<foreignObject> can run code"),
-        ("map.svg", b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>', "document type declaration"),
+        ("map.svg", b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>', "declares its own document type"),
         ("notice.html", b"<p>notice</p>", "a web page under files/"),
         ("notice.HTM", b"<p>notice</p>", "a web page under files/"),
         ("data.xml", b"<x/>", "an XML document"),
@@ -262,8 +262,44 @@ def test_attachment_that_would_run_in_the_sites_origin_is_refused(cluster: Repo,
         result = cluster.run(*command)
         assert result.exit_code == 1
         [line] = problem_lines(result, "active-content")
-        assert line.startswith(f"content/portal/files/{name}") and why in line
+        assert line.startswith(f"content/portal/zwdt/x.md:5: active-content: {{static}}/files/{name}: content/portal/files/{name} is not published: ") and why in line
     assert not cluster.out("portal").exists()
+
+
+def test_a_refused_attachment_that_nothing_links_is_a_warning_only(cluster: Repo) -> None:
+    cluster.write("content/ulanhot/files/export.xls", b"<html><table><tr><td>1</td></tr></table></html>")
+    result = cluster.run("build", "--site", "portal")
+    assert result.exit_code == 0, result.stderr
+    [line] = problem_lines(result, "unused-file")
+    assert line.startswith("content/ulanhot/files/export.xls: warning: unused-file: not published: this .xls file holds web page markup")
+    assert "save it again as a real document (.xlsx, .docx, .pdf)" in line
+
+
+@pytest.mark.parametrize("name", ["n.xhtm", "n.xpdl", "a.php.pdf", "b.phar", "c.php7", "d.ashx", "e.cfm", "noext"])
+def test_an_attachment_of_a_type_not_on_the_list_is_refused_where_it_is_linked(cluster: Repo, name: str) -> None:
+    cluster.write(f"content/portal/files/{name}", b"%PDF-1.4 x" if name.endswith(".pdf") else b"x")
+    cluster.write("content/portal/zwdt/x.md", article("附件", Slug="x", body=f"[下载]({{static}}/files/{name})"))
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    [line] = problem_lines(result, "active-content")
+    assert line.startswith(f"content/portal/zwdt/x.md:5: active-content: {{static}}/files/{name}: content/portal/files/{name} is not published: ")
+
+
+def test_a_prefixed_html_root_is_markup_whatever_the_name(cluster: Repo) -> None:
+    cluster.write("content/portal/files/n.pdf", b'<h:html xmlns:h="http://www.w3.org/1999/xhtml"><h:script>alert(1)</h:script></h:html>')
+    cluster.write("content/portal/zwdt/x.md", article("附件", Slug="x", body="[下载]({static}/files/n.pdf)"))
+    assert "holds web page markup" in cluster.run("check").stderr
+
+
+def test_a_site_may_publish_more_attachment_types_but_never_active_ones(cluster: Repo) -> None:
+    cluster.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", extra='[publishing]\nattachment_types = [".exe", ".html"]')
+    result = cluster.run("check")
+    assert "publishing.attachment_types[1]: '.html' is a web page, which would run in the site's address; it is never published" in result.stderr
+    cluster.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", extra='[publishing]\nattachment_types = [".exe"]')
+    cluster.write("content/portal/files/ca-driver.exe", b"MZ")
+    cluster.write("content/portal/zwdt/x.md", article("驱动下载", Slug="x", body="[驱动]({static}/files/ca-driver.exe)"))
+    assert cluster.run("build").exit_code == 0
+    assert cluster.out("portal", "files", "ca-driver.exe").is_file()
 
 
 def test_a_drawing_svg_and_ordinary_documents_are_published(cluster: Repo) -> None:
@@ -349,6 +385,39 @@ def test_out_that_is_a_folder_zhanqun_did_not_make_is_refused_and_kept(cluster: 
     result = cluster.run("build", "--out", str(mine))
     assert result.exit_code == 2 and "not made by zhanqun" in result.stderr
     assert (mine / "portal" / "thesis.docx").read_bytes() == b"mine"
+
+
+def test_output_folder_reached_through_a_symlink_is_refused_and_its_target_kept(cluster: Repo, tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    (victim / "portal").mkdir(parents=True)
+    (victim / "portal" / "keep.txt").write_text("x", encoding="utf-8")
+    (cluster.root / "output").mkdir()
+    os.symlink(victim, cluster.root / "output" / "preview")
+    result = cluster.run("build", "--site", "portal")
+    assert result.exit_code == 2 and "symbolic link output/preview" in result.stderr
+    assert (victim / "portal" / "keep.txt").read_text(encoding="utf-8") == "x"
+    assert sorted(p.name for p in victim.iterdir()) == ["portal"]
+
+
+def test_output_folder_that_is_a_link_to_the_repository_is_refused(cluster: Repo) -> None:
+    os.symlink(".", cluster.root / "output")
+    before = tree_digest(cluster.root)
+    result = cluster.run("build")
+    assert result.exit_code == 2 and "symbolic link output" in result.stderr
+    assert tree_digest(cluster.root) == before
+
+
+def test_an_intranet_build_never_replaces_a_production_folder(cluster: Repo) -> None:
+    assert cluster.run("build", "--target", "production").exit_code == 0
+    result = cluster.run("build", "--target", "intranet", "--out", str(cluster.out(target="production")))
+    assert result.exit_code == 2 and "it holds the production build" in result.stderr
+
+
+def test_output_of_an_older_version_without_a_marker_is_adopted(cluster: Repo) -> None:
+    assert cluster.run("build").exit_code == 0
+    (cluster.out() / ".zhanqun-output").unlink()
+    assert cluster.run("build").exit_code == 0
+    assert (cluster.out() / ".zhanqun-output").read_text(encoding="utf-8").endswith("target: preview\n")
 
 
 def test_out_made_by_an_earlier_build_is_replaced(cluster: Repo, tmp_path: Path) -> None:

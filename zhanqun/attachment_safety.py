@@ -6,10 +6,14 @@ runs with the site's origin — it can read what the site stores in the browser 
 under the site's name. Such files are refused with a located error; everything else (PDF, office
 documents, images, archives, video) is served as what it is.
 
-* **By type**: web pages, XML documents (which can carry XHTML and its scripts), scripts, Flash,
-  and files a server may execute (``.php``, ``.jsp`` …).
-* **By content**: a file whose first bytes are HTML or XML markup, whatever its name
-  (``notice.pdf`` that is really a page), unless its type is one browsers show as plain text.
+* **By type**: only the types of :data:`ATTACHMENT_TYPES` are published (documents, spreadsheets,
+  presentations, archives, pictures, sound and video, plain text and data); a site file may add
+  more (``[publishing] attachment_types``), but never web pages, XML documents (which can carry
+  XHTML and its scripts), scripts, Flash, or files a server may execute (:data:`ACTIVE_SUFFIXES`).
+  A list of what is allowed, not of what is known to be dangerous: ``.xhtm`` or ``.php7`` are
+  refused because they are not documents, not because someone thought of them.
+* **By content**: a file that starts with markup (``<``), whatever its name (``notice.pdf`` or an
+  ``.xls`` an office system wrote as HTML), unless its type is one browsers show as plain text.
 * **SVG** is allowed when it is a picture only: every element is a drawing element of the SVG
   namespace, no event attribute, no ``<script>`` or ``<foreignObject>``, no ``javascript:`` address,
   no animation of an address, no document type declaration (entity expansion).
@@ -34,13 +38,18 @@ ACTIVE_SUFFIXES = {
     ".php5": "a server script", ".asp": "a server script", ".aspx": "a server script", ".jsp": "a server script",
     ".jspx": "a server script", ".cgi": "a server script", ".pl": "a server script",
 }
-#: Types browsers show as text whatever they hold, so markup inside them does not run.
-PLAIN_TEXT_SUFFIXES = (".txt", ".csv", ".tsv", ".md", ".vtt", ".json")
-SNIFF_BYTES = 1024
-_MARKUP_START = re.compile(
-    rb"^(?:\xef\xbb\xbf)?[\t\n\f\r ]*<(?:!doctype\s+html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|!--|\?xml|svg)[\s>/]",
-    re.IGNORECASE,
+#: The attachment types a site publishes: what government offices attach, by suffix.
+ATTACHMENT_TYPES = frozenset(
+    """.pdf .ofd .doc .docx .dot .dotx .wps .wpt .rtf .odt .xls .xlsx .et .ett .ods .ppt .pptx .pps .ppsx
+    .dps .odp .txt .csv .tsv .md .epub .ceb .caj .zip .rar .7z .tar .gz .tgz .bz2 .xz .jpg .jpeg .png .gif
+    .webp .bmp .tif .tiff .svg .ico .mp4 .webm .ogv .m4v .mp3 .m4a .wav .ogg .oga .aac .flac .vtt .srt
+    .json .geojson .kmz .shp .shx .dbf .dwg .dxf""".split()
 )
+#: Types browsers show as text whatever they hold, so markup inside them does not run.
+PLAIN_TEXT_SUFFIXES = (".txt", ".csv", ".tsv", ".md", ".vtt", ".srt", ".json", ".geojson")
+SNIFF_BYTES = 1024
+#: The start of markup, after a byte-order mark (UTF-8 or UTF-16) and white space.
+_MARKUP_START = re.compile(rb"^(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?(?:[\t\n\f\r ]|\x00)*(?:<|\x00<)")
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -54,7 +63,8 @@ SVG_ELEMENTS = frozenset(
     feImage feMerge feMergeNode feMorphology feOffset fePointLight feSpecularLighting feSpotLight feTile
     feTurbulence animate animateMotion animateTransform set mpath view""".split()
 )
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SQUEEZE = re.compile(r"[\x00-\x20\x7f]+")
 _RASTER_DATA = re.compile(r"^\s*data:image/(?:png|jpeg|gif|webp)[;,]", re.IGNORECASE)
 _STYLE_DANGER = re.compile(r"@import|javascript:|expression\s*\(|url\s*\(\s*['\"]?\s*(?:https?:|//|javascript:)", re.IGNORECASE)
 
@@ -67,17 +77,32 @@ class Refusal:
     line: int | None = None
 
 
-def check_attachment(path: Path, name: str) -> Refusal | None:
-    """``None`` for an attachment that cannot run in the site's origin, else why it is refused."""
+def check_attachment(path: Path, name: str, extra_types: tuple[str, ...] = ()) -> Refusal | None:
+    """``None`` for an attachment that cannot run in the site's origin, else why it is refused.
+
+    ``extra_types``: suffixes the site file adds to :data:`ATTACHMENT_TYPES` (never an active one).
+    """
     suffix = Path(name).suffix.lower()
     if suffix in ACTIVE_SUFFIXES:
         return Refusal(f"{ACTIVE_SUFFIXES[suffix]} under files/ would run in the site's own address; publish the text as an item, or the document as PDF")
+    inner = [s.lower() for s in Path(name).suffixes[:-1] if s.lower() in ACTIVE_SUFFIXES]
+    if inner:  # report.php.pdf: some servers run a file whose name holds .php anywhere
+        return Refusal(f"the name holds {inner[0]}, and some web servers run such a file as a script whatever its last suffix; rename it")
+    if suffix not in ATTACHMENT_TYPES and suffix not in {t.lower() for t in extra_types}:
+        shown = f"files of type {suffix}" if suffix else "a file without a type (a suffix such as .pdf)"
+        return Refusal(
+            f"{shown} are not published: a browser might guess it is a page and run it in the site's address. "
+            "Attach documents (.pdf .docx .xlsx .wps .ofd …), pictures, archives or media; a webmaster can add a type under [publishing] attachment_types"
+        )
     if suffix == ".svg":
         return check_svg(path.read_bytes())
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if suffix not in PLAIN_TEXT_SUFFIXES and _MARKUP_START.match(head):
-        return Refusal("this file holds web page markup (a browser may run it as a page in the site's address), whatever its name says; publish the text as an item, or the document as PDF")
+        return Refusal(
+            f"this {suffix} file holds web page markup, not a real document, so a browser may run it as a page in the site's address "
+            "(office systems often export HTML under a .xls or .doc name); open it and save it again as a real document (.xlsx, .docx, .pdf)"
+        )
     return None
 
 
@@ -101,8 +126,11 @@ class _SvgChecker:
         if self.refusal is None:
             self.refusal = Refusal(reason, self.parser.CurrentLineNumber)
 
-    def doctype(self, *args: object) -> None:
-        self.refuse("an SVG with a document type declaration (<!DOCTYPE>) is refused; save the picture without it")
+    def doctype(self, name: str, system_id: str | None, public_id: str | None, has_internal_subset: bool) -> None:
+        # the usual <!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" …> of drawing programs is harmless
+        # (never fetched); declarations written inside it ([<!ENTITY …>]) are not
+        if has_internal_subset:
+            self.refuse("an SVG that declares its own document type ([<!ENTITY …>] inside <!DOCTYPE>) is refused; export the picture again as plain SVG")
 
     def entity(self, *args: object) -> None:
         self.refuse("an SVG that declares entities (<!ENTITY>) is refused; save the picture without them")
@@ -140,13 +168,14 @@ class _SvgChecker:
             if attr == "style" and _STYLE_DANGER.search(value):
                 self.refuse(f"<{local} style=…> loads from another address or runs code")
                 return
-            if "javascript:" in value.replace(" ", "").replace("\t", "").lower():
+            if "javascript:" in _SQUEEZE.sub("", value).lower():
                 self.refuse(f"<{local} {attr}=…> holds a javascript: address")
                 return
 
     @staticmethod
     def _address_ok(element: str, value: str) -> bool:
-        if value.lstrip().startswith("#"):
+        value = _SQUEEZE.sub("", value)  # a browser drops tabs and line breaks inside an address
+        if value.startswith("#"):
             return True
         scheme = _SCHEME.match(value)
         if scheme is None:

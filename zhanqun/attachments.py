@@ -22,6 +22,7 @@ could run in the site's origin is refused (``attachment_safety.py``).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,7 +55,7 @@ class Attachments:
     """Every attachment name of the cluster and the file behind it; read once, before any target."""
 
     names: dict[FileId, FileId] = field(default_factory=dict)  # name → identity (the real file)
-    refused: dict[FileId, str] = field(default_factory=dict)  # names that are no attachment, and why
+    refused: dict[FileId, str] = field(default_factory=dict)  # names that are never published, and why
 
     def identify(self, site: str, path: str) -> FileId | None:
         """The identity behind ``content/<site>/<path>``, or ``None`` when it is no attachment."""
@@ -73,9 +74,16 @@ class Attachments:
 
 
 def read_attachments(root: Path, cluster: "Cluster", problems: Problems) -> Attachments:
-    """Every file under every site's ``files/`` folder, checked and given its identity."""
+    """Every file under every site's ``files/`` folder, checked and given its identity.
+
+    The identity of a file is the file itself: two names of one file (a symbolic link, a hard link)
+    have one identity, the first name found. A file that may not be published (it could run in
+    the site's address, or its name leads out of ``files/``) is kept in :attr:`Attachments.refused`
+    with the reason, reported where an item links it (``links.py``) or as unused.
+    """
     found = Attachments()
     real_root = Path(os.path.realpath(root))
+    by_inode: dict[tuple[int, int], FileId] = {}
     checked: dict[FileId, str | None] = {}
     for site in cluster.sites:
         folder = root / "content" / site.id / FILES
@@ -97,19 +105,25 @@ def read_attachments(root: Path, cluster: "Cluster", problems: Problems) -> Atta
                 path = base / name
                 rel = path.relative_to(root / "content" / site.id).as_posix()
                 source = f"content/{site.id}/{rel}"
-                identity = _identity(path, real_root, cluster, source, problems)
                 name_id = FileId(site.id, rel)
+                unsafe = _unsafe_name(name)
+                if unsafe:
+                    problems.add(source, None, "bad-file-name", unsafe)
+                    found.refused[name_id] = "its name cannot be an address (bad-file-name)"
+                    continue
+                identity = _identity(path, real_root, cluster, source, problems)
                 if identity is None:
                     found.refused[name_id] = "see the error reported for this file"
                     continue
+                stat = path.stat()
+                identity = by_inode.setdefault((stat.st_dev, stat.st_ino), identity)
                 if identity not in checked:
-                    refusal = check_attachment(path, rel)
-                    checked[identity] = None
-                    if refusal:
-                        checked[identity] = refusal.reason
-                        problems.add(identity.source, refusal.line, "active-content", refusal.reason)
+                    refusal = check_attachment(path, rel, cluster[identity.site].publishing.attachment_types)
+                    checked[identity] = None if refusal is None else (
+                        f"{refusal.reason} (line {refusal.line} of {identity.source})" if refusal.line else refusal.reason
+                    )
                 if checked[identity]:
-                    found.refused[name_id] = "it could run in the site's address (active-content)"
+                    found.refused[name_id] = str(checked[identity])
                     continue
                 found.names[name_id] = identity
     return found
@@ -132,6 +146,16 @@ def _identity(path: Path, real_root: Path, cluster: "Cluster", source: str, prob
         problems.add(source, None, "link-outside", f"leads to {shown}, which is not an attachment; a name under files/ must be a file there (or a link to another file under some site's files/)")
         return None
     return FileId(parts[1], "/".join(parts[2:]))
+
+
+#: Characters an attachment's name may not hold: they change what an address means.
+_UNSAFE_NAME_RE = re.compile(r"[%\\#?\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _unsafe_name(name: str) -> str | None:
+    if _UNSAFE_NAME_RE.search(name):
+        return f"the name {name!r} holds a character that changes what an address means (%, \\, #, ?, control or direction marks); rename the file"
+    return None
 
 
 # --- who links what, for one target -----------------------------------------------------------
@@ -168,15 +192,28 @@ def attachment_use(attachments: Attachments, index: ContentIndex, resolver: "Lin
     for item in index.items:
         names = references(item, resolver)
         linked |= names
+        names &= attachments.names.keys()  # a refused name is an error where it is linked, never published
         if addresses.renders(item):
             use.published |= names
         else:
             hidden |= names
-    use.published |= resolver.site_file_links()
-    public_identities = {attachments.names[name] for name in use.published if name in attachments.names}
-    use.withheld = {attachments.names[name] for name in hidden if name in attachments.names} - public_identities
-    linked_identities = {attachments.names[name] for name in linked if name in attachments.names}
-    for name, identity in sorted(attachments.names.items()):
+    identity_of = attachments.names
+    public_identities = {identity_of[name] for name in use.published}
+    hidden_identities = {identity_of[name] for name in hidden}
+    for site, column, name in resolver.site_file_links():
+        if name not in identity_of:
+            continue
+        if identity_of[name] in hidden_identities - public_identities:
+            problems.add(site.source, None, "link-to-internal", f"column {column.id} ({column.name}) links {name.source}, which only internal or draft items link; a site file cannot publish it")
+            continue
+        use.published.add(name)
+        public_identities.add(identity_of[name])
+    use.withheld = hidden_identities - public_identities
+    linked_identities = {identity_of[name] for name in linked if name in identity_of}
+    for name, identity in sorted(identity_of.items()):
         if identity not in linked_identities:
             problems.warn(name.source, None, "unused-file", "no item links this file, so it is not published; link it with {static}" + f"/{name.path} or remove it")
+    for name, reason in sorted(attachments.refused.items()):
+        if name not in linked:
+            problems.warn(name.source, None, "unused-file", f"not published: {reason}; no item links it")
     return use

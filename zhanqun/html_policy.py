@@ -44,6 +44,8 @@ PAGE_TAGS = {
     "object": "<object> runs a plug-in",
     "applet": "<applet> runs a plug-in",
     "frameset": "<frameset> replaces the page with frames",
+    "svg": "<svg> drawn in the text can carry scripts; save the drawing as an .svg file under files/ and show it with ![说明]({static}/files/….svg)",
+    "math": "<math> in the text can carry scripts and links; write the formula as text or as a picture under files/",
 }
 #: URL schemes that run code when followed.
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
@@ -244,6 +246,7 @@ def check_rendered_html(
     from .markdown_render import MarkdownTooDeep
     from .sanitize import Policy, removed
 
+    reported = {p.line for p in problems.items if p.path == path and p.code.startswith("html-")}
     policy = Policy.of(iframe_hosts, unresolved_links=True)
     texts = [(body, body_line, "")]
     if meta.get("Summary"):
@@ -260,16 +263,16 @@ def check_rendered_html(
             continue
         gone = removed(rendered, policy)
         for removal in (r for r in gone if r.dangerous):
-            problems.add(
-                path,
-                first + _line_of(removal.needle, text) - 1,
-                "unsafe-html",
-                f"{label}{removal.what} could run code or load another page on an official site and is not allowed; remove it",
-            )
-        harmless = [r for r in gone if not r.dangerous]
-        if harmless:
-            listed = ", ".join(r.what + (f" (×{r.count})" if r.count > 1 else "") for r in harmless)
-            problems.warn(path, first, "html-removed", f"{label}not kept on the page (only plain document HTML is): {listed}")
+            line = first + _line_of(removal.needle, text) - 1
+            if line in reported:
+                continue  # the policy above has said what is wrong on this line
+            advice = "save the picture under files/ and show it with ![说明]({static}/files/…)" if removal.needle == "data:" else "remove it"
+            problems.add(path, line, "unsafe-html", f"{label}{removal.what} could run code or load another page on an official site and is not allowed; {advice}")
+        by_line: dict[int, list[str]] = {}
+        for removal in (r for r in gone if not r.dangerous):
+            by_line.setdefault(first + _line_of(removal.needle, text) - 1, []).append(removal.what + (f" (×{removal.count})" if removal.count > 1 else ""))
+        for line, listed in sorted(by_line.items()):
+            problems.warn(path, line, "html-removed", f"{label}not kept on the page (only plain document HTML is): {', '.join(listed)}")
 
 
 #: Markdown that can put something in the HTML the sanitiser would remove: raw HTML and

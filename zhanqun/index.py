@@ -231,8 +231,8 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
     # can run, and it must be published as written, so only its header is held to the policy.
     policed_body = "" if column.type == "letter" else parsed.body
     check_item_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, problems)
-    if len(problems.errors) == before:  # what the sanitiser would still take out, as rendered
-        check_rendered_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, renderer or MarkdownRenderer(), problems)
+    # what the sanitiser would still take out, as rendered (lines the policy reported are skipped)
+    check_rendered_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, renderer or MarkdownRenderer(), problems)
     if len(problems.errors) > before:
         return None
     check_alt_text(source, policed_body, parsed.body_line, problems)  # the item is still indexed

@@ -26,13 +26,14 @@ characters; a trace that is part of a published item's title or slug, a site or 
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 from urllib.parse import quote, unquote
 
 from .addresses import AddressMap
@@ -45,8 +46,13 @@ MIN_TITLE = 4
 MIN_SLUG = 6
 MIN_FILE_NAME = 5
 PASSAGE = 24
+#: Passages taken from each unpublished item's text (from its longest plain runs).
+PASSAGES = 3
+#: Passages that this many published items share are boilerplate (a salutation, a closing line),
+#: not a leak; a passage that fewer published items hold is the unpublished item's own text.
+BOILERPLATE = 3
 #: Header values a page shows, searched with the body.
-SHOWN_HEADER_KEYS = ("Title", "Summary", "Source", "Author", "Tags", "Issuer", "Doc-No", "Replier", "Position", "Leaders")
+SHOWN_HEADER_KEYS = ("Title", "Summary", "Source", "Author", "Tags", "Issuer", "Doc-No", "Replier", "Position", "Leaders", "Slug")
 
 _PLAIN_RUN_RE = re.compile(r"[^\s*_\[\]()<>#`|!{}~&\"'\\]+(?: [^\s*_\[\]()<>#`|!{}~&\"'\\]+)*")
 _WORD = re.compile(r"[A-Za-z0-9]")
@@ -120,12 +126,20 @@ def reading_views(text: str) -> list[str]:
 
 def passage(body: str) -> str | None:
     """A run of plain text from the body, long enough to be unique, as it will read in HTML."""
-    runs = sorted(_PLAIN_RUN_RE.findall(body), key=len, reverse=True)
-    if not runs or len(runs[0]) < PASSAGE:
-        return None
-    run = runs[0]
-    start = (len(run) - PASSAGE) // 2
-    return run[start : start + PASSAGE]
+    found = passages(body, 1)
+    return found[0] if found else None
+
+
+def passages(body: str, most: int = PASSAGES) -> list[str]:
+    """The middles of the longest plain runs of the body, :data:`PASSAGE` characters each."""
+    runs = sorted(set(_PLAIN_RUN_RE.findall(body)), key=lambda run: (-len(run), run))
+    found = []
+    for run in runs[:most]:
+        if len(run) < PASSAGE:
+            break
+        start = (len(run) - PASSAGE) // 2
+        found.append(run[start : start + PASSAGE])
+    return found
 
 
 class LeakScanner:
@@ -189,6 +203,33 @@ class LeakScanner:
         hits = [(text.count("\n", 0, offset) + 1, trace) for offset, trace in self.find(text)]
         return sorted(hits, key=lambda pair: (pair[0], pair[1].item, pair[1].what))
 
+    def locate(self, text: str) -> list[tuple[int | None, Trace]]:
+        """Every line where a trace shows in ``text``, as written or as read; a quote that runs over
+        several lines is placed at the line where it starts. ``None``: found, but not placed."""
+        whole = self.scan_reading(text)
+        if not whole:
+            return []
+        lines = text.split("\n")
+        found: dict[tuple[int | None, str, str], Trace] = {}
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                for _, trace in self.scan_reading(line):
+                    found.setdefault((number, trace.item, trace.what), trace)
+        placed = {(item, what) for (_, item, what) in found}
+        readings = [reading(html.unescape(_strip_tags(line))) for line in lines]
+        starts, total = [], 0
+        for line_reading in readings:
+            starts.append(total)
+            total += len(line_reading)
+        joined = "".join(readings)
+        for line, trace in whole:
+            if (trace.item, trace.what) in placed:
+                continue
+            offset = joined.find(trace.text)
+            number = bisect.bisect_right(starts, offset) if offset >= 0 else line
+            found.setdefault((number, trace.item, trace.what), trace)
+        return sorted(((line, trace) for (line, _, _), trace in found.items()), key=lambda pair: (pair[0] or 0, pair[1].item, pair[1].what))
+
     def scan_reading(self, text: str) -> list[tuple[int | None, Trace]]:
         """Like :meth:`scan`, and also in the readings of ``text`` (:func:`reading_views`).
 
@@ -216,43 +257,50 @@ def _bounded(text: str, start: int, end: int) -> bool:
 
 
 def collect_traces(index: ContentIndex, cluster: Cluster, addresses: AddressMap, attachments: Attachments, use: AttachmentUse) -> list[Trace]:
-    """The traces of every item the target does not publish, minus those that are not distinctive."""
+    """The traces of every item the target does not publish, minus those that are not distinctive.
+
+    A trace is left out only when it is not the unpublished item's own: a title or slug *equal* to
+    a published item's (an internal version of a public notice may share its title), a passage that
+    :data:`BOILERPLATE` published items hold, or part of a site's or column's name (shown on every
+    page by the theme). A published page that merely contains an internal title — in a longer
+    title, in a quote — is exactly what the gate is for.
+    """
     published = [item for item in index.items if addresses.renders(item)]
     hidden = [item for item in index.items if not addresses.renders(item)]
-    public_names: set[str] = set()
-    for item in published:
-        public_names |= {item.title, item.slug, *(f"{r}-{item.slug}" for r in item.syndicate)}
+    public_titles = {item.title for item in published}
+    # slugs are pinyin of titles: items on one subject share their beginnings, so a slug that is
+    # part of a published one is no trace (a title is, even inside a longer one)
+    public_slugs = "\n".join(sorted({item.slug for item in published} | {f"{r}-{item.slug}" for item in published for r in item.syndicate}))
+    structure: set[str] = set()
     for site in cluster.sites:
-        public_names |= {site.id, site.name, site.label, *(c.name for c in site.columns), *(c.id for c in site.columns)}
-    public_blob = "\n".join(sorted(public_names))
-    public_reading = "\n".join(sorted(reading(name) for name in public_names))
+        structure |= {site.id, site.name, site.label, *(c.name for c in site.columns), *(c.id for c in site.columns)}
+    structure_blob = "\n".join(sorted(structure))
+    structure_reading = "\n".join(sorted(reading(name) for name in structure))
     public_text = "\n".join(item.body for item in published)
-    public_text_reading: str | None = None
 
     traces: list[Trace] = []
 
-    def add(value: str, source: str, what: str, why: str, minimum: int, bounded: bool = False, also_text: bool = False) -> None:
-        nonlocal public_text_reading
-        if len(value) < minimum or value in public_blob or (also_text and value in public_text):
+    def add(value: str, source: str, what: str, why: str, minimum: int, bounded: bool = False, exempt: set[str] | str = "") -> None:
+        if len(value) < minimum or value in exempt or value in structure_blob:
             return
         traces.extend(Trace(spelling, source, what, value, bounded, why) for spelling in _spellings(value))
         if bounded:
             return
         read = reading(value)
-        if also_text and public_text_reading is None:
-            public_text_reading = reading(public_text)
-        if len(read) >= minimum and read not in public_reading and not (also_text and read in (public_text_reading or "")):
+        if len(read) >= minimum and read not in structure_reading:
             traces.append(Trace(read, source, what, value, False, why))
+            if what == "title":  # written backwards behind a direction override, it still reads as the title
+                traces.append(Trace(read[::-1], source, what, value, False, why))
 
     for item in hidden:
         why = "a draft, which no target publishes" if item.is_draft else "an internal item, which only the intranet may show"
-        add(item.title, item.source, "title", why, MIN_TITLE)
-        add(item.slug, item.source, "slug", why, MIN_SLUG, bounded=True)
+        add(item.title, item.source, "title", why, MIN_TITLE, exempt=public_titles)
+        add(item.slug, item.source, "slug", why, MIN_SLUG, bounded=True, exempt=public_slugs)
         for receiver in item.syndicate:
-            add(f"{receiver}-{item.slug}", item.source, "slug", why, MIN_SLUG, bounded=True)
-        text = passage(item.body)
-        if text:
-            add(text, item.source, "text", why, PASSAGE, also_text=True)
+            add(f"{receiver}-{item.slug}", item.source, "slug", why, MIN_SLUG, bounded=True, exempt=public_slugs)
+        for text in passages(item.body):
+            if not _shared(text, public_text, BOILERPLATE):
+                add(text, item.source, "text", why, PASSAGE)
     public_files = {name.path.rsplit("/", 1)[-1] for name in use.published}
     for name in attachments.names_of(use.withheld):
         file_name = name.path.rsplit("/", 1)[-1]
@@ -261,25 +309,59 @@ def collect_traces(index: ContentIndex, cluster: Cluster, addresses: AddressMap,
     return traces
 
 
+def _shared(text: str, corpus: str, times: int) -> bool:
+    """Whether ``text`` occurs at least ``times`` times in ``corpus``."""
+    start = 0
+    for _ in range(times):
+        start = corpus.find(text, start)
+        if start < 0:
+            return False
+        start += 1
+    return True
+
+
 def _message(trace: Trace) -> str:
     return f"shows the {trace.what} '{trace.shown}' of {trace.item}, {trace.why}"
 
 
-def check_source_leaks(index: ContentIndex, addresses: AddressMap, scanner: LeakScanner, site_ids: list[str], problems: Problems) -> None:
-    """Before rendering: no item the target publishes quotes an unpublished one (at the author's line)."""
+def check_source_leaks(
+    index: ContentIndex,
+    addresses: AddressMap,
+    scanner: LeakScanner,
+    site_ids: list[str],
+    problems: Problems,
+    rendered: Callable[[Item], str | None] = lambda item: None,
+    more: Iterable[tuple[str, int | None, str]] = (),
+) -> None:
+    """Before rendering: nothing the target publishes quotes an unpublished item (at the author's line).
+
+    Each published item's header values and text are searched as written and, where its text holds
+    markup, as the sanitised page will show it (``rendered``: a hidden ``<rp>`` taken out, say);
+    ``more`` adds other published text, as (file, first line, text): annual reports, site files.
+    Every line with a quote is an error of its own, so the author fixes them all in one go.
+    """
     if not scanner:
         return
     for item in index.items:
         if not addresses.renders(item) or not (item.site in site_ids or set(item.syndicate) & set(site_ids)):
             continue
         texts = [(item.meta[key], item.line_of(key)) for key in SHOWN_HEADER_KEYS if item.meta.get(key)]
+        texts += [(unquote(alias), item.line_of("Aliases")) for alias in item.aliases]
         texts.append((item.body, item.body_line))
+        seen: set[tuple[str, str]] = set()
         for text, first in texts:
-            for line, trace in scanner.scan_reading(text):
-                if trace.item == item.source:
-                    continue
-                where = (first or 1) + (line - 1 if line else 0)
-                problems.add(item.source, where, "leak", _message(trace) + "; reword it")
+            for line, trace in scanner.locate(text):
+                if trace.item != item.source:
+                    seen.add((trace.item, trace.what))
+                    problems.add(item.source, (first or 1) + (line - 1 if line else 0), "leak", _message(trace) + "; reword it")
+        page = rendered(item)
+        if page:
+            for _, trace in scanner.scan_reading(page):
+                if trace.item != item.source and (trace.item, trace.what) not in seen:
+                    problems.add(item.source, item.body_line, "leak", _message(trace) + " (as the page shows the text); reword it")
+    for source, first, text in more:
+        for line, trace in scanner.locate(text):
+            problems.add(source, (first or 1) + (line - 1 if line else 0) if first else None, "leak", _message(trace) + "; reword it")
 
 
 def _display(path: Path, root: Path) -> str:
@@ -310,6 +392,8 @@ def check_output_leaks(
                 continue
             if not scanner or path.is_symlink():
                 continue
+            for _, trace in scanner.scan_reading(rel):  # an address is read by everyone who sees it
+                problems.add(shown, None, "leak", "its address " + _message(trace))
             data = path.read_bytes()
             try:
                 text = data.decode("utf-8")
@@ -324,10 +408,10 @@ def check_output_leaks(
 
 
 def _binary_hits(data: bytes, scanner: LeakScanner) -> list[Trace]:
-    """Traces whose UTF-8 or GB18030 bytes occur in a binary file (a document, an archive)."""
+    """Traces whose UTF-8, GB18030 or UTF-16 bytes occur in a binary file (a document, an archive)."""
     found: dict[tuple[str, str], Trace] = {}
     for text, traces in scanner.traces.items():
-        for encoding in ("utf-8", "gb18030"):
+        for encoding in ("utf-8", "gb18030", "utf-16-le", "utf-16-be"):
             try:
                 needle = text.encode(encoding)
             except UnicodeEncodeError:

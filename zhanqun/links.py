@@ -112,7 +112,7 @@ class LinkResolver:
     def resolve(self, ref: str, item: Item) -> Resolution:
         """The address ``ref`` (written in ``item``) points to for this target."""
         resolution = self._resolve(ref, item)
-        if resolution.file is not None:
+        if resolution.file is not None:  # also a refused one: the file is linked, if not published
             self._linked_files.setdefault(item.source, set()).add(resolution.file)
         return resolution
 
@@ -383,9 +383,16 @@ class LinkResolver:
         """:meth:`link_column`'s address, or ``''`` when it has an error (reported by :func:`check_link_columns`)."""
         return self.link_column(site, column).url or ""
 
-    def site_file_links(self) -> set[FileId]:
-        """Attachments linked from site files (link columns), published like items' links."""
-        return {r.file for r in self._link_columns.values() if r.file is not None}
+    def site_file_links(self) -> list[tuple[Site, Column, FileId]]:
+        """Attachments linked from site files (link columns): (site, column, name)."""
+        found = []
+        for (site_id, column_id), resolution in sorted(self._link_columns.items()):
+            if resolution.file is not None:
+                site = self.cluster[site_id]
+                column = site.column(column_id)
+                if column is not None:
+                    found.append((site, column, resolution.file))
+        return found
 
     def _file(self, site_id: str, rel: str, suffix: str, written: str) -> Resolution:
         if rel.split("/", 1)[0] != "files":
@@ -397,7 +404,8 @@ class LinkResolver:
         if self.attachments.identify(site_id, rel) is None:
             refused = self.attachments.refused.get(name)
             if refused:
-                return Resolution(None, error=f"{written}: content/{site_id}/{rel} is not published: {refused}", code="broken-link")
+                code = "active-content" if "(bad-file-name)" not in refused and "see the error" not in refused else "broken-link"
+                return Resolution(None, error=f"{written}: content/{site_id}/{rel} is not published: {refused}", code=code, file=name)
             return Resolution(None, error=f"{written}: no such file content/{site_id}/{rel}{did_you_mean(rel, self.attachments.paths_of(site_id))}")
         return Resolution(self.addresses.site_url(site_id) + rel + suffix, file=name)
 
@@ -431,13 +439,13 @@ class LinkResolver:
         done = self._rewritten.get(item.source)
         if done is None:
             found = Problems()
-            body = item.body if self._is_letter(item) else rewrite_body(item, self, found)
+            body = item.body if self.is_letter(item) else rewrite_body(item, self, found)
             done = _Rewritten(body, rewrite_meta(item, self, found), found.items)
             self._rewritten[item.source] = done
         problems.extend(done.problems)
         return done.body, done.meta
 
-    def _is_letter(self, item: Item) -> bool:
+    def is_letter(self, item: Item) -> bool:
         column = self.cluster[item.site].column(item.column)
         return column is not None and column.type == "letter"
 

@@ -30,8 +30,9 @@ SCRATCH_PREFIX = ".zhanqun-"
 class OutputSwap:
     """A scratch folder for one build, and the swap of its sites into ``final``."""
 
-    def __init__(self, final: Path):
+    def __init__(self, final: Path, target: str):
         self.final = final
+        self.target = target
         make_folder(final.parent)
         self.clean_leftovers()
         name = f"{SCRATCH_PREFIX}{final.name}-{os.getpid()}"
@@ -61,7 +62,7 @@ class OutputSwap:
     def commit(self, site_ids: list[str]) -> None:
         """Swap each built site into ``final/<id>``, all or none; other sites already there stay."""
         make_folder(self.final)
-        mark_output_folder(self.final)
+        mark_output_folder(self.final, self.target)
         trash = make_folder(self.scratch, "previous")
         built = self.scratch / "sites"
         swapped: list[str] = []

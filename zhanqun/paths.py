@@ -166,17 +166,30 @@ class _quietly:
 
 #: The file that marks a folder as zhanqun's output; ``--out`` may replace what is in such a folder.
 OUTPUT_MARKER = ".zhanqun-output"
-MARKER_TEXT = "This folder holds sites built by zhanqun; each build replaces its <site id>/ folders.\n"
+MARKER_TEXT = "This folder holds sites built by zhanqun; each build replaces its <site id>/ folders.\ntarget: {target}\n"
 
 
-def check_output_folder(out: Path, root: Path, protected: tuple[str, ...], default: Path) -> str | None:
-    """Why ``out`` may not receive a build, or ``None``.
+def marked_target(out: Path) -> str | None:
+    """The target an output folder's marker names (``None``: no marker, or an older one)."""
+    try:
+        text = (out / OUTPUT_MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in text.splitlines():
+        if line.startswith("target: "):
+            return line[len("target: ") :].strip()
+    return None
+
+
+def check_output_folder(out: Path, root: Path, protected: tuple[str, ...], target: str) -> str | None:
+    """Why ``out`` may not receive a build of ``target``, or ``None``.
 
     The swap replaces ``<out>/<site id>/`` wholesale, so ``out`` must not be the repository, lie
-    above it (``--out ..`` from a checkout named like a site), or lie inside one of its protected
-    folders (sources, code, ``.git``). An existing folder that is not empty must carry the marker
-    zhanqun leaves in every output folder it creates; the repository's own ``output/`` is zhanqun's
-    by definition.
+    above it (``--out ..`` from a checkout named like a site), lie inside one of its protected
+    folders (sources, code, ``.git``), or be reached through a symbolic link inside the repository
+    (``output -> .``). An existing folder that is not empty must carry the marker zhanqun leaves in
+    every output folder, naming the same target: a folder of someone else's files, or the
+    production build, is never replaced by accident.
     """
     out_real = Path(os.path.realpath(out))
     root_real = Path(os.path.realpath(root))
@@ -188,16 +201,29 @@ def check_output_folder(out: Path, root: Path, protected: tuple[str, ...], defau
         folder = root_real / name
         if out_real == folder or folder in out_real.parents:
             return f"it is inside the repository's sources, code or history ({name}/)"
-    if Path(os.path.realpath(default)).parent in (out_real, *out_real.parents):
-        return None  # output/ or below: zhanqun's own
-    if out_real.is_dir() and any(out_real.iterdir()) and not (out_real / OUTPUT_MARKER).is_file():
-        return f"it is a folder that is not empty and was not made by zhanqun (no {OUTPUT_MARKER} file in it)"
+    absolute = Path(os.path.abspath(out))
+    root_abs = Path(os.path.abspath(root))
+    if root_abs in absolute.parents:
+        step = root_abs
+        for part in absolute.relative_to(root_abs).parts:
+            step = step / part
+            if step.is_symlink():
+                return f"it leads through the symbolic link {step.relative_to(root_abs).as_posix()} inside the repository"
     if out_real.exists() and not out_real.is_dir():
         return "it is a file"
+    if out_real.is_dir() and any(out_real.iterdir()):
+        if not (out_real / OUTPUT_MARKER).is_file():
+            return (
+                f"it is a folder that is not empty and was not made by zhanqun (there is no {OUTPUT_MARKER} file in it; "
+                f"if it holds an earlier zhanqun build, create that file to adopt it)"
+            )
+        made_for = marked_target(out_real)
+        if made_for not in (None, target):
+            return f"it holds the {made_for} build; write the {target} build to its own folder"
     return None
 
 
-def mark_output_folder(out: Path) -> None:
-    """Leave the marker in an output folder (created if needed), so later builds may replace it."""
-    if not (out / OUTPUT_MARKER).is_file():
-        write_text(out, OUTPUT_MARKER, MARKER_TEXT)
+def mark_output_folder(out: Path, target: str) -> None:
+    """Leave the marker (with the target) in an output folder, so later builds may replace it."""
+    if marked_target(out) != target:
+        write_text(out, OUTPUT_MARKER, MARKER_TEXT.format(target=target))

@@ -19,13 +19,16 @@ from .addresses import TARGETS, AddressMap, Target, check_syndication
 from .attachments import AttachmentUse, Attachments, attachment_use, read_attachments
 from .errors import BuildFailed, Problems, did_you_mean
 from .features import Features, analyse
-from .index import ContentIndex, index_content
+from .index import ContentIndex, Item, index_content
+from .html_policy import may_need_sanitising
 from .leak_gate import LeakScanner, check_output_leaks, check_source_leaks, collect_traces
+from .markdown_render import MarkdownTooDeep
+from .sanitize import Policy, clean
 from .link_check import LinkReport, check_output
 from .links import LinkResolver, check_link_columns
 from .markdown_render import MarkdownRenderer
 from .output import Interrupted, OutputSwap, describe_os_error, interrupt_guard
-from .paths import check_output_folder
+from .paths import OUTPUT_MARKER, check_output_folder, mark_output_folder
 from .preview_index import write_preview_index
 from .pelican_settings import check_site_settings, pelican_settings, theme_asset_exists
 from .redirects import Redirect, plan_redirects, write_redirects
@@ -157,7 +160,6 @@ def map_addresses(context: BuildContext) -> None:
     check_link_columns(context.resolver, context.problems)
     context.attachment_use = attachment_use(context.attachments, context.index, context.resolver, context.problems)
     context.leak_scanner = LeakScanner(collect_traces(context.index, context.cluster, context.addresses, context.attachments, context.attachment_use))
-    check_source_leaks(context.index, context.addresses, context.leak_scanner, context.site_ids, context.problems)
 
 
 def analyse_features(context: BuildContext) -> None:
@@ -225,6 +227,30 @@ def check_links(context: BuildContext) -> None:
     )
 
 
+def check_published_text(context: BuildContext) -> None:
+    """The leak gate's first look: what the target publishes, before anything renders (``leak_gate.py``)."""
+    assert context.addresses and context.leak_scanner is not None
+    renderer, policy_of = context.renderer, lambda item: Policy.of(context.cluster[item.site].publishing.iframe_hosts)
+
+    def rendered(item: Item) -> str | None:
+        if not may_need_sanitising(item.body) or context.resolver is None or context.resolver.is_letter(item):
+            return None
+        try:
+            return clean(renderer.html(item.body), policy_of(item))
+        except MarkdownTooDeep:
+            return None  # reported by the content check
+
+    more: list[tuple[str, int | None, str]] = []
+    for site in context.cluster.sites:
+        values = [site.name, *vars(site.footer).values(), *(f"{c.name} {c.description}" for c in site.columns)]
+        more.append((site.source, None, "\n".join(str(v) for v in values if v)))
+    for reports in (context.features.reports.values() if context.features else ()):
+        for report in reports:
+            texts = [str(report.data.get(key) or "") for key in ("title", "summary", "overview", "problems", "other")]
+            more.append((report.source, None, "\n".join(texts)))
+    check_source_leaks(context.index, context.addresses, context.leak_scanner, context.site_ids, context.problems, rendered, more)
+
+
 def check_leaks(context: BuildContext) -> None:
     """The leak gate's second look: the rendered files of every site built (``leak_gate.py``)."""
     assert context.output_dir and context.leak_scanner is not None and context.attachment_use is not None
@@ -264,6 +290,7 @@ def analyse_target(context: BuildContext) -> None:
     _timed(context, f"addresses:{name}", map_addresses)
     _timed(context, f"features:{name}", analyse_features)
     _timed(context, f"links:{name}", resolve_all_links)
+    _timed(context, f"leaks:{name}", check_published_text)
 
 
 def prepare(options: BuildOptions, problems: Problems) -> BuildContext:
@@ -290,7 +317,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         try:
             context = prepare(options, problems)
             _stop_on_errors(context)
-            swap = OutputSwap(options.output)
+            swap = OutputSwap(options.output, options.target)
             context.output_dir = swap.scratch / "sites"
             _timed(context, "stage", lambda c: stage_sources(c, swap.work_folder))
             _stop_on_errors(context)
@@ -331,9 +358,17 @@ PROTECTED_FOLDERS = ("content", "sites", "themes", "plugins", "zhanqun", "tests"
 
 
 def _refuse_unsafe_output(options: BuildOptions) -> None:
-    """Refuse an output folder whose ``<id>/`` folders the swap must not replace (``paths.check_output_folder``)."""
+    """Refuse an output folder whose ``<id>/`` folders the swap must not replace (``paths.check_output_folder``).
+
+    The repository's own ``output/<target>/`` is checked the same way: a folder made by an older
+    version (no marker yet) is adopted when it holds nothing but site folders and the preview's list.
+    """
     default = options.root / "output" / options.target
-    reason = check_output_folder(options.output, options.root, PROTECTED_FOLDERS, default)
+    if options.output == default and default.is_dir() and not default.is_symlink() and not (default / OUTPUT_MARKER).exists():
+        known = {p.stem for p in (options.root / "sites").glob("*.toml")} | {"index.html"}
+        if all(child.name in known or child.name.startswith(".") for child in default.iterdir()):
+            mark_output_folder(default, options.target)
+    reason = check_output_folder(options.output, options.root, PROTECTED_FOLDERS, options.target)
     if reason:
         raise UsageError(
             f"--out {options.output}: {reason}; each build replaces <out>/<site id>/ wholesale. "

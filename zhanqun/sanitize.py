@@ -29,33 +29,33 @@ from selectolax.lexbor import LexborHTMLParser
 #: Tags a page may show from content: what Markdown (extra, toc) writes and plain document HTML.
 TAGS = frozenset(
     {
-        "a", "abbr", "address", "article", "aside", "audio", "b", "bdi", "bdo", "blockquote", "br",
+        "a", "abbr", "address", "article", "aside", "audio", "b", "bdi", "blockquote", "br",
         "caption", "center", "cite", "code", "col", "colgroup", "data", "dd", "del", "details", "dfn",
         "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-        "iframe", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "rp", "rt", "ruby",
+        "iframe", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "rt", "ruby",
         "s", "samp", "section", "small", "source", "span", "strong", "sub", "summary", "sup", "table",
         "tbody", "td", "tfoot", "th", "thead", "time", "tr", "track", "u", "ul", "var", "video", "wbr",
     }
-)
+)  # not <bdo>: it writes text backwards, so a page could show what its source does not seem to say
 #: Tags removed together with everything inside them (their content is code, not text).
 CLEAN_CONTENT_TAGS = frozenset(
     {
         "script", "style", "template", "noscript", "noembed", "noframes", "xmp", "plaintext", "textarea",
         "title", "svg", "math", "object", "embed", "applet", "frameset", "frame", "select", "option",
-        "head", "meta", "base", "link",
+        "head", "meta", "base", "link", "rp",
     }
-)
+)  # <rp>: ruby's fallback brackets, which browsers do not show; kept, they would hide inside words
 #: Attributes allowed on every allowed tag.
 GLOBAL_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir", "style"})
 #: Attributes allowed on particular tags.
 TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
-    "a": frozenset({"href", "hreflang", "target", "type", "download"}),
+    "a": frozenset({"href", "hreflang", "target", "type", "download", "name"}),
     "img": frozenset({"src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding", "align"}),
     "video": frozenset({"src", "poster", "controls", "width", "height", "preload", "muted", "loop", "playsinline"}),
     "audio": frozenset({"src", "controls", "preload", "loop", "muted"}),
     "source": frozenset({"src", "srcset", "sizes", "type", "media"}),
     "track": frozenset({"src", "kind", "srclang", "label", "default"}),
-    "iframe": frozenset({"src", "width", "height", "allowfullscreen", "loading", "referrerpolicy", "frameborder"}),
+    "iframe": frozenset({"src", "width", "height", "allowfullscreen", "allow", "loading", "referrerpolicy", "frameborder"}),
     "td": frozenset({"colspan", "rowspan", "headers", "align", "valign", "width"}),
     "th": frozenset({"colspan", "rowspan", "headers", "scope", "align", "valign", "width", "abbr"}),
     "col": frozenset({"span", "width", "align"}),
@@ -87,11 +87,23 @@ STYLE_PROPERTIES = frozenset(
         "background-color", "width", "max-width", "min-width", "height", "border", "border-top",
         "border-right", "border-bottom", "border-left", "border-color", "border-style", "border-width",
         "border-collapse", "border-spacing", "padding", "padding-top", "padding-right",
-        "padding-bottom", "padding-left", "margin", "margin-top", "margin-bottom", "list-style-type",
+        "padding-bottom", "padding-left", "margin", "margin-top", "margin-bottom", "margin-left", "margin-right",
+        "list-style-type", "float", "clear",
     }
 )
-#: Schemes a link or a source may use on a published page; other addresses are relative.
-URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+#: Bounds on style values, so a text cannot make itself invisible or reach over the page's own
+#: controls (a transparent link with ``padding: 3000px`` covers the navigation).
+MAX_SPACING_PX = 64
+MIN_FONT_PX = 8
+#: What an iframe from an allowed host may ask of the browser.
+IFRAME_ALLOW = frozenset({"fullscreen", "autoplay", "picture-in-picture", "encrypted-media"})
+#: Schemes whose removal means the author wrote something that runs code.
+SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "mocha", "data", "blob", "filesystem"})
+_RASTER_DATA = re.compile(r"^data:image/(?:png|jpeg|gif|webp|bmp);base64,[A-Za-z0-9+/=\s]+$", re.IGNORECASE)
+_NAME_ANCHOR = re.compile(r"^[A-Za-z_][\w.:-]{0,63}$")
+#: Schemes a link or a source may use on a published page; other addresses are relative. ``data:``
+#: is let through to the filter, which keeps it only for a picture (``<img src="data:image/png…">``).
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "data"})
 #: Link syntax as authors write it, allowed only while checking text that is not yet resolved.
 UNRESOLVED_SCHEMES = frozenset({"site"})
 #: Element ids the shared theme uses (its scripts and its skip link look them up): content may
@@ -136,13 +148,68 @@ def url_scheme(url: str) -> str | None:
 
 
 def frame_host_allowed(url: str, policy: Policy) -> bool:
-    """Whether an ``<iframe src>`` loads from a host the site file lists (http(s) only)."""
-    squeezed = _INVISIBLE.sub("", url)
+    """Whether an ``<iframe src>`` loads from a host the site file lists (http(s) only).
+
+    Read as a browser reads it: backslashes are slashes, so ``https://evil.example\\@player…`` is
+    evil.example's; an address with a user name in it is refused outright.
+    """
+    squeezed = _INVISIBLE.sub("", url).replace("\\", "/")
     try:
         parts = urlsplit(squeezed if "//" in squeezed else "")
+        hostname = parts.hostname
     except ValueError:
         return False
-    return parts.scheme in ("http", "https", "") and bool(parts.hostname) and parts.hostname.rstrip(".") in policy.iframe_hosts
+    if "@" in parts.netloc or not hostname:
+        return False
+    return parts.scheme in ("http", "https", "") and hostname.rstrip(".") in policy.iframe_hosts
+
+
+def _length_px(token: str) -> float | None:
+    """A CSS length in pixels (``2em`` → 32), 0 for ``0``; ``None`` for anything else (``%``, ``calc``)."""
+    found = re.fullmatch(r"(-?\d*\.?\d+)(px|pt|em|rem|)?", token.strip().lower())
+    if not found:
+        return None
+    number, unit = float(found.group(1)), found.group(2) or ""
+    if unit == "" and number != 0:
+        return None
+    return number * {"px": 1.0, "pt": 4 / 3, "em": 16.0, "rem": 16.0, "": 1.0}[unit]
+
+
+def _invisible_colour(value: str) -> bool:
+    value = value.strip().lower().replace(" ", "")
+    if value == "transparent":
+        return True
+    alpha = re.fullmatch(r"(?:rgba|hsla)\([^,]+,[^,]+,[^,]+,([\d.]+)(%?)\)", value) or re.fullmatch(r"(?:rgb|hsl)\([^/]+/([\d.]+)(%?)\)", value)
+    if alpha:
+        amount = float(alpha.group(1)) / (100 if alpha.group(2) else 1)
+        return amount < 0.2
+    hexa = re.fullmatch(r"#(?:[0-9a-f]{3}([0-9a-f])|[0-9a-f]{6}([0-9a-f]{2}))", value)
+    return bool(hexa) and int((hexa.group(1) or "") * 2 or hexa.group(2), 16) < 0x33
+
+
+def clean_style(value: str) -> str | None:
+    """A ``style`` value without what could hide text or lay it over the page (see the bounds above).
+
+    The properties themselves are then filtered by nh3 (:data:`STYLE_PROPERTIES`).
+    """
+    kept = []
+    for declaration in value.split(";"):
+        name, _, setting = declaration.partition(":")
+        name, setting = name.strip().lower(), setting.strip()
+        if not name or not setting or re.search(r"url\(|expression|\\|javascript:", setting, re.IGNORECASE):
+            continue
+        if name.startswith(("padding", "margin")):
+            lengths = [_length_px(part) for part in setting.split()]
+            if any(n is None and not part.endswith("%") and part != "auto" for n, part in zip(lengths, setting.split())) or any(n is not None and not 0 <= n <= MAX_SPACING_PX for n in lengths):
+                continue
+        if name == "font-size" and ((_length_px(setting) or 0) < MIN_FONT_PX if _length_px(setting) is not None else setting.lower() in ("xx-small", "0")):
+            continue
+        if name == "letter-spacing" and not (_length_px(setting) is not None and -2 <= (_length_px(setting) or 0) <= 16):
+            continue
+        if name in ("color", "background-color") and _invisible_colour(setting):
+            continue
+        kept.append(f"{name}:{setting}")
+    return ";".join(kept) or None
 
 
 def _attribute_filter(policy: Policy):  # type: ignore[no-untyped-def]
@@ -151,8 +218,17 @@ def _attribute_filter(policy: Policy):  # type: ignore[no-untyped-def]
     def check(element: str, attribute: str, value: str) -> str | None:
         if attribute == "id" and value.strip().lower() in THEME_IDS:
             return None
+        if attribute == "name":  # Word's bookmarks (_Toc…), an old way to name an anchor
+            return value if _NAME_ANCHOR.match(value) and value.lower() not in THEME_IDS else None
+        if attribute == "style":
+            return clean_style(value)
+        if attribute in ("href", "src") and url_scheme(value) == "data":
+            return value if attribute == "src" and element in ("img", "source") and _RASTER_DATA.match(_INVISIBLE.sub("", value)) else None
         if element == "iframe" and attribute == "src":
             return value if frame_host_allowed(value, policy) else None
+        if element == "iframe" and attribute == "allow":
+            kept = [token.strip() for token in value.split(";") if token.strip().split(" ")[0] in IFRAME_ALLOW]
+            return "; ".join(kept) or None
         if attribute == "srcset":
             for candidate in value.split(","):
                 words = candidate.split()
@@ -178,7 +254,7 @@ def _cleaner(policy: Policy) -> nh3.Cleaner:
         attributes=attributes,
         attribute_filter=_attribute_filter(policy),
         strip_comments=True,
-        link_rel="noopener noreferrer",
+        link_rel="noopener",  # a link never hands the page to what it opens; the referrer is the browser's default
         generic_attribute_prefixes=set(ATTRIBUTE_PREFIXES),
         url_schemes=set(policy.schemes),
         filter_style_properties=set(STYLE_PROPERTIES),
@@ -260,10 +336,15 @@ def removed(html: str, policy: Policy = Policy()) -> list[Removal]:
         found.append(Removal(f"<{tag}>", f"<{tag}", tag in DANGEROUS_TAGS, count))
     by_scheme: Counter[tuple[str, str]] = Counter()
     for (tag, name, scheme), count in sorted((before[2] - after[2]).items()):
-        if tag in gone_tags or scheme in policy.schemes:
+        if tag in gone_tags:
             continue
         by_scheme[(tag, name)] += count
-        found.append(Removal(f"{scheme}: address in {name}= of <{tag}>", scheme, True, count))
+        if tag in ("iframe", "frame") and name == "src":
+            found.append(Removal("<iframe src=…> from a host the site file does not list", "iframe", True, count))
+        elif scheme == "data" and tag in ("img", "source"):
+            found.append(Removal(f"a picture written into the text (data: address) that is not a plain image", "data:", True, count))
+        else:
+            found.append(Removal(f"{scheme}: address in {name}= of <{tag}>", scheme, scheme in SCRIPT_SCHEMES, count))
     for (tag, name), count in sorted((before[1] - after[1]).items()):
         count -= by_scheme[(tag, name)]
         if count <= 0 or (tag in gone_tags and not name.startswith("on")):

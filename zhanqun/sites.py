@@ -93,6 +93,7 @@ class Mailbox:
 class Publishing:
     require_review: bool = False
     iframe_hosts: tuple[str, ...] = ()
+    attachment_types: tuple[str, ...] = ()  # suffixes published beyond attachment_safety.ATTACHMENT_TYPES
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,16 @@ def _host(v: str) -> str | None:
     return None if HOST_RE.match(v.lower().rstrip(".")) else f"{v!r} is not a host name such as 'player.xam.gov.cn'"
 
 
+def _attachment_type(v: str) -> str | None:
+    from .attachment_safety import ACTIVE_SUFFIXES
+
+    if not re.fullmatch(r"\.[A-Za-z0-9]{1,10}", v):
+        return f"{v!r} is not a file type such as '.exe'"
+    if v.lower() in ACTIVE_SUFFIXES:
+        return f"{v!r} is {ACTIVE_SUFFIXES[v.lower()]}, which would run in the site's address; it is never published"
+    return None
+
+
 def _module(v: str) -> str | None:
     return None if MODULE_RE.match(v) else f"{v!r} is not a Python module name such as 'my_plugin'"
 
@@ -240,6 +251,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
     "publishing": (
         Key("require_review", bool),
         Key("iframe_hosts", list, doc="hosts whose <iframe> authors may embed", items=str, item_check=_host),
+        Key("attachment_types", list, doc="attachment suffixes published beyond the usual documents, pictures and media", items=str, item_check=_attachment_type),
     ),
     "pelican": (
         Key("plugins", list, doc="extra Pelican plugins for this site only", items=str, item_check=_module),
@@ -484,6 +496,7 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
         publishing=Publishing(
             require_review=section("publishing").get("require_review", False),
             iframe_hosts=tuple(section("publishing").get("iframe_hosts", ())),
+            attachment_types=tuple(section("publishing").get("attachment_types", ())),
         ),
         pelican=PelicanOptions(
             plugins=tuple(section("pelican").get("plugins", ())),

@@ -56,19 +56,25 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _check_files(root: Path, folder: Path, problems: Problems) -> None:
-    real_root = Path(os.path.realpath(root))
+    """A theme's files are published as they are: a symbolic link among them must lead to another
+    theme file, never to content (which has its own rules), the repository's history or elsewhere."""
+    themes = Path(os.path.realpath(root)) / "themes"
+    shared_static = root / "themes" / SHARED_THEME / "static"
     for dirpath, dirnames, filenames in os.walk(folder):
         for name in sorted(dirnames + filenames):
             path = Path(dirpath) / name
-            if not path.is_symlink():
+            if path.is_symlink():
+                real = Path(os.path.realpath(path))
+                if themes not in real.parents or not real.exists():
+                    where = "which does not exist" if not real.exists() else f"outside the repository's themes/ ({real})"
+                    problems.add(_shown(path, root), None, "link-outside", f"a symbolic link to {os.readlink(path)}, {where}; a theme's files are published, so they must be theme files")
                 continue
-            real = Path(os.path.realpath(path))
-            if real_root not in real.parents or not real.exists():
-                problems.add(
-                    _shown(path, root), None, "link-outside",
-                    f"a symbolic link to {os.readlink(path)}, {'which does not exist' if not real.exists() else 'outside the repository'}; "
-                    "a theme's files are published, so they must be files of the repository",
-                )
+            rel_static = path.relative_to(folder).as_posix()
+            if rel_static.startswith("static/") and folder.name != SHARED_THEME:
+                shared = shared_static / rel_static[len("static/") :]
+                if shared.exists() and shared.is_dir() != path.is_dir():
+                    kind = ("a folder", "a file") if path.is_dir() else ("a file", "a folder")
+                    problems.add(_shown(path, root), None, "bad-theme-file", f"is {kind[0]}, but {_shown(shared, root)}, which it replaces, is {kind[1]}")
 
 
 def _parse(environment: Environment, path: Path, root: Path, problems: Problems) -> nodes.Template | None:
