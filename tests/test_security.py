@@ -499,7 +499,7 @@ def test_nul_past_the_first_8_kb_is_a_located_error(cluster: Repo) -> None:
     cluster.write("content/portal/zwdt/x.md", "Title: 测试\nDate: 2026-11-25\n\n" + "正文。\n" * 3000 + "尾\x00巴\n")
     result = cluster.run("check")
     assert result.exit_code == 1
-    assert problem_lines(result, "control-character") == ["content/portal/zwdt/x.md:3004: control-character: U+0000, a NUL byte, that web pages and feeds cannot carry; delete it (use a normal line break)"]
+    assert problem_lines(result, "control-character") == ["content/portal/zwdt/x.md:3004: control-character: U+0000, a NUL byte, that web pages and feeds cannot carry; delete it"]
 
 
 def test_punctuation_only_tag_is_a_located_error(cluster: Repo) -> None:
@@ -566,3 +566,321 @@ def test_problem_messages_are_one_line_each() -> None:
     from zhanqun.errors import Problem
 
     assert Problem("a.md", 3, "x", "value 'a\nb\tc\x0b'").format() == "a.md:3: x: value 'a\\nb\\tc\\x0b'"
+
+
+# --- the second probe and the first reader: variants of each class ---------------------------
+
+SECRET = "兴安盟机密测试事项方案"
+SECRET_TEXT = "本方案涉及盟本级财政预算的重大调整事项各部门务必严格保密不得外传"
+
+
+@pytest.fixture
+def secret(cluster: Repo) -> Repo:
+    cluster.write("content/portal/zwdt/secret.md", article(SECRET, Slug="secret-test-plan", Visibility="internal", body=f"{SECRET_TEXT}。"))
+    return cluster
+
+
+def leaks(result: object) -> list[str]:
+    return problem_lines(result, "leak")  # type: ignore[arg-type]
+
+
+def test_a_public_item_that_copies_an_internal_items_text_is_a_leak(secret: Repo) -> None:
+    secret.write("content/portal/zwdt/brief.md", article("简报", Slug="brief", body=f"第一段。\n\n{SECRET_TEXT}。"))
+    result = secret.run("check")
+    assert result.exit_code == 1
+    assert leaks(result)[0].startswith("content/portal/zwdt/brief.md:7: leak: shows the text '")
+
+
+def test_boilerplate_that_many_public_items_share_is_not_a_leak(secret: Repo) -> None:
+    greeting = "各旗县市人民政府盟直各部门现将有关事项通知如下请认真贯彻执行"
+    secret.write("content/portal/zwdt/secret.md", article(SECRET, Slug="secret-test-plan", Visibility="internal", body=f"{greeting}。"))
+    for n in range(3):
+        secret.write(f"content/portal/tzgg/n{n}.md", article(f"通知第{n}号", Slug=f"notice-{n}", body=f"{greeting}。"))
+    assert secret.run("check").exit_code == 0
+
+
+def test_a_public_title_that_holds_an_internal_title_is_a_leak(secret: Repo) -> None:
+    secret.write("content/portal/zwdt/decoy.md", article(f"关于{SECRET}的说明", Slug="decoy", Status="hidden"))
+    result = secret.run("check")
+    assert result.exit_code == 1
+    assert leaks(result)[0].startswith(f"content/portal/zwdt/decoy.md:1: leak: shows the title '{SECRET}'")
+
+
+@pytest.mark.parametrize(
+    "disguise",
+    [
+        "兴安盟<rp>·</rp>机密测试事项方案",  # ruby's fallback, which browsers do not show
+        '<bdo dir="rtl">案方项事试测密机盟安兴</bdo>',  # written backwards, shown forwards
+        "兴安盟机密<b>测试</b>事项\n方案",
+    ],
+)
+def test_a_disguised_internal_title_is_still_a_leak(secret: Repo, disguise: str) -> None:
+    secret.write("content/portal/zwdt/brief.md", article("简报", Slug="brief", body=f"《{disguise}》"))
+    result = secret.run("check")
+    assert result.exit_code == 1
+    assert leaks(result) and leaks(result)[0].startswith("content/portal/zwdt/brief.md:")
+
+
+def test_a_direction_override_is_a_located_error(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/brief.md", article("简报", Slug="brief", body="《\u202e案方项事》"))
+    assert problem_lines(cluster.run("check"), "control-character")[0].startswith("content/portal/zwdt/brief.md:5: control-character: U+202E, a direction override")
+
+
+def test_an_alias_that_spells_an_internal_title_or_slug_is_a_leak(secret: Repo) -> None:
+    secret.write("content/portal/zwdt/a.md", article("简报", Slug="brief", Aliases=f"/old/{SECRET}.html, /secret-test-plan/"))
+    found = leaks(secret.run("check"))
+    assert any("shows the title" in line for line in found) and any("shows the slug 'secret-test-plan'" in line for line in found)
+
+
+def test_a_column_description_or_an_annual_report_quoting_an_internal_title_is_a_leak_at_its_file(secret: Repo) -> None:
+    text = (secret.root / "sites/ulanhot.toml").read_text(encoding="utf-8").replace('type = "news"', f'type = "news"\ndescription = "另见{SECRET}"', 1)
+    secret.write("sites/ulanhot.toml", text)
+    found = leaks(secret.run("check"))
+    assert any(line.startswith("sites/ulanhot.toml: leak: shows the title") for line in found)
+
+
+def test_a_text_attachment_in_utf16_quoting_an_internal_title_is_found_in_the_output(secret: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret.write("content/portal/files/notes.txt", ("\ufeff" + SECRET).encode("utf-16-le"))
+    secret.write("content/portal/zwdt/n.md", article("附件", Slug="notes", body="[说明]({static}/files/notes.txt)"))
+    result = secret.run("build")
+    assert result.exit_code == 1
+    assert leaks(result) == [f"output/preview/portal/files/notes.txt: leak: shows the title '{SECRET}' of content/portal/zwdt/secret.md, an internal item, which only the intranet may show"]
+
+
+def test_style_that_hides_text_or_reaches_over_the_page_is_dropped() -> None:
+    from zhanqun.sanitize import Policy, clean
+
+    html = '<a href="https://x.example/" style="padding:3000px;color:transparent;font-size:0;margin:-40px;color:#c00">链接</a>'
+    assert clean(html, Policy()) == '<a href="https://x.example/" style="color:#c00" rel="noopener">链接</a>'
+
+
+def test_a_picture_written_into_the_text_is_kept_and_any_other_data_address_refused(cluster: Repo) -> None:
+    png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    cluster.write("content/portal/zwdt/x.md", article("图", Slug="x", body=f'<img src="{png}" alt="图">'))
+    assert cluster.run("check").exit_code == 0
+    cluster.write("content/portal/zwdt/x.md", article("图", Slug="x", body='<img src="data:image/svg+xml,&lt;svg onload=alert(1)&gt;" alt="图">'))
+    result = cluster.run("check")
+    assert "content/portal/zwdt/x.md:5: unsafe-html: a picture written into the text (data: address) that is not a plain image could run code" in result.stderr
+    assert "save the picture under files/" in result.stderr
+
+
+def test_an_iframe_address_read_as_a_browser_reads_it(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/x.md", article("视频", Slug="x", body='<iframe src="https://evil.example\\@player.xam.gov.cn/v" title="视频"></iframe>'))
+    result = cluster.run("check")
+    assert result.exit_code == 1 and (": html-iframe: " in result.stderr or ": unsafe-html: <iframe src=" in result.stderr)
+
+
+def test_word_bookmarks_and_links_that_keep_the_referrer_survive(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/x.md", article("目录", Slug="x", body='<a name="_Toc12345"></a>一、总则\n\n[去总则](#_Toc12345)'))
+    assert cluster.run("build").exit_code == 0
+    page = cluster.html("portal", "zwdt", "x.html")
+    assert 'name="_Toc12345"' in page and "noreferrer" not in page
+
+
+def test_an_svg_link_with_a_line_break_inside_javascript_is_refused(cluster: Repo) -> None:
+    cluster.write("content/portal/files/map.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><a href="java&#10;script:alert(1)"><rect width="9" height="9"/></a></svg>')
+    cluster.write("content/portal/zwdt/x.md", article("图", Slug="x", body="![图]({static}/files/map.svg)"))
+    assert "active-content" in cluster.run("check").stderr
+
+
+def test_an_svg_from_a_drawing_program_with_its_doctype_is_published(cluster: Repo) -> None:
+    cluster.write("content/portal/files/map.svg", b'<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns="http://www.w3.org/2000/svg"><rect width="9" height="9"/></svg>')
+    cluster.write("content/portal/zwdt/x.md", article("图", Slug="x", body="![图]({static}/files/map.svg)"))
+    assert cluster.run("check").exit_code == 0
+
+
+def test_a_hard_link_is_one_file_with_two_names(cluster: Repo) -> None:
+    cluster.write("content/portal/files/d/s.pdf", b"%PDF-1.4 SECRET")
+    os.link(cluster.root / "content/portal/files/d/s.pdf", cluster.root / "content/portal/files/d/annex.pdf")
+    cluster.write("content/portal/zwdt/secret.md", article("内部附件说明", Slug="secret", Visibility="internal", body="[附件]({static}/files/d/s.pdf)"))
+    assert cluster.run("build").exit_code == 0
+    assert not cluster.out("portal", "files", "d").exists()  # neither name: no published item links either
+    from zhanqun.attachments import FileId, read_attachments
+    from zhanqun.errors import Problems
+    from zhanqun.sites import load_cluster
+
+    found = read_attachments(cluster.root, load_cluster(cluster.root, Problems()), Problems())
+    assert found.names[FileId("portal", "files/d/annex.pdf")] == found.names[FileId("portal", "files/d/s.pdf")]
+
+
+def test_a_link_column_cannot_publish_a_file_only_internal_items_link(cluster: Repo) -> None:
+    cluster.write("content/portal/files/d/s.pdf", b"%PDF-1.4 SECRET")
+    cluster.write("content/portal/zwdt/secret.md", article("内部附件说明", Slug="secret", Visibility="internal", body="[附件]({static}/files/d/s.pdf)"))
+    cluster.site("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/", columns=(("zwdt", "政务动态", "news"), ("xz", "下载", "link")))
+    text = (cluster.root / "sites/ulanhot.toml").read_text(encoding="utf-8").replace('type = "link"', 'type = "link"\nurl = "site:portal/files/d/s.pdf"')
+    cluster.write("sites/ulanhot.toml", text)
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert "sites/ulanhot.toml: link-to-internal: column xz (下载) links content/portal/files/d/s.pdf, which only internal or draft items link" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["../../../content/portal/files", "../../../.git/config"])
+def test_a_theme_file_that_leads_to_content_or_the_history_is_refused(cluster: Repo, target: str) -> None:
+    (cluster.root / ".git").mkdir(exist_ok=True)
+    (cluster.root / ".git/config").write_text("[http]\nextraheader = secret\n", encoding="utf-8")
+    (cluster.root / "content/portal/files").mkdir(parents=True, exist_ok=True)
+    (cluster.root / "themes/ulanhot/static").mkdir(parents=True)
+    os.symlink(target, cluster.root / "themes/ulanhot/static/docs")
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert problem_lines(result, "link-outside")[0].startswith("themes/ulanhot/static/docs: link-outside: a symbolic link to")
+
+
+@pytest.mark.parametrize(
+    "setting, expected",
+    [
+        ('TIMEZONE = "America/New_York"', "pelican.settings.TIMEZONE: zhanqun sets this itself"),
+        ('DEFAULT_PAGINATION = "x"', "pelican.settings.DEFAULT_PAGINATION: 'x' must be a positive number"),
+        ('EXTRA_TEMPLATES_PATHS = ["/"]', "pelican.settings.EXTRA_TEMPLATES_PATHS: zhanqun sets this itself"),
+    ],
+)
+def test_site_settings_are_a_short_list_of_the_right_types(cluster: Repo, setting: str, expected: str) -> None:
+    cluster.site("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/", extra=f"[pelican.settings]\n{setting}")
+    result = cluster.run("check")
+    assert result.exit_code == 1 and expected in result.stderr
+
+
+def test_a_plugin_that_does_not_exist_is_named(cluster: Repo) -> None:
+    cluster.site("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/", extra='[pelican]\nplugins = ["does_not_exist"]')
+    assert "sites/ulanhot.toml: unknown-plugin: pelican.plugins: no plugin 'does_not_exist'" in cluster.run("check").stderr
+
+
+def test_a_template_that_includes_a_missing_template_is_found_by_check(cluster: Repo) -> None:
+    cluster.write("themes/ulanhot/templates/base.html", '{% extends "!theme/base.html" %}\n{% block header_extra %}{% include "nope.html" %}{% endblock %}\n')
+    result = cluster.run("check")
+    assert problem_lines(result) == ["themes/ulanhot/templates/base.html:2: template-error: no template 'nope.html' in themes/ulanhot/templates/ or themes/gov/templates/ (did you mean 'index.html'?)"]
+
+
+@pytest.mark.parametrize("alias, why", [("/zfxxgk/fdzdgknr/", "政府信息公开 area"), ("/zwdt/spring.html/", "which is a page, not a folder"), ("/old/" + "长" * 80 + ".html", "longer than a file system allows")])
+def test_aliases_that_the_build_could_not_write_are_found_by_check(cluster: Repo, alias: str, why: str) -> None:
+    cluster.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", columns=(("zwdt", "政务动态", "news"), ("zfxxgk", "政府信息公开", "disclosure")), extra='[disclosure]\ncredit_code = "11152200011520000X"')
+    cluster.write("content/portal/zwdt/a.md", article("别名", Slug="alias-t", Aliases=alias))
+    result = cluster.run("check")
+    assert result.exit_code == 1 and why in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["date: 2026-02-30\noverview: x\n", "1: x\ndate: 2026-01-20\n"],
+)
+def test_annual_report_yaml_that_cannot_be_read_is_located_not_a_traceback(cluster: Repo, text: str) -> None:
+    cluster.write("content/ulanhot/_data/annual-report-2025.yaml", text)
+    result = cluster.run("check")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "content/ulanhot/_data/annual-report-2025.yaml: " in result.stderr
+
+
+@pytest.mark.parametrize("folder", ["content/ulanhot/_data/annual-report-2024.toml", "sites/kyqq.toml"])
+def test_a_folder_named_like_a_data_or_site_file_is_located_not_a_traceback(cluster: Repo, folder: str) -> None:
+    (cluster.root / folder).mkdir(parents=True)
+    result = cluster.run("check")
+    assert result.exit_code == 1 and "Traceback" not in result.output and folder in result.stderr
+
+
+def test_a_source_date_epoch_out_of_any_calendar_is_a_usage_error(cluster: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999999")
+    result = cluster.run("check")
+    assert result.exit_code == 2 and "SOURCE_DATE_EPOCH" in result.stderr
+
+
+def test_shots_of_a_site_that_is_not_one_is_a_usage_error(cluster: Repo) -> None:
+    result = cluster.run("shots", "--no-build", "--site", "../preview")
+    assert result.exit_code == 2 and "no site '../preview'" in result.stderr
+
+
+def test_new_into_a_column_folder_that_leads_out_of_the_repository_is_an_error(cluster: Repo, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "elsewhere", cluster.root / "content/portal/tzgg")
+    result = cluster.run("new", "portal", "tzgg" if False else "zwdt", "通知")
+    assert result.exit_code in (0, 1)
+    import shutil
+
+    shutil.rmtree(cluster.root / "content/portal/zwdt")
+    os.symlink(tmp_path / "elsewhere", cluster.root / "content/portal/zwdt")
+    result = cluster.run("new", "portal", "zwdt", "通知")
+    assert result.exit_code == 1 and "leads outside the repository" in result.stderr and "Traceback" not in result.output
+    assert not any((tmp_path / "elsewhere").iterdir())
+
+
+def test_ctrl_c_while_the_command_starts_prints_no_traceback(cluster: Repo) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for delay in (0.1, 0.2, 0.4):  # after the interpreter itself has started: its first ~20 ms are not ours
+        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(cluster.root), "check"], stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    "body, flagged",
+    [
+        ("通知如下。\n\n状态：已完成", False),
+        ("The meeting was held.\n\nDate: 15 March 2026", False),
+        ("正文。\n\n    Status: draft", False),  # an indented code block further down: an example
+        ("正文。\n\n- Visibility: internal", True),
+        ("正文。\n\n**Status**: draft", True),
+        ("来源：兴安日报\n\n正文。", True),  # right after the header every key counts
+    ],
+)
+def test_header_lines_in_the_text_are_errors_where_they_could_be_meant(cluster: Repo, body: str, flagged: bool) -> None:
+    cluster.write("content/portal/zwdt/t.md", f"Title: 测试\nDate: 2026-11-25\n\n{body}\n")
+    assert bool(problem_lines(cluster.run("check"), "header-in-text")) == flagged
+
+
+@pytest.mark.parametrize("text", ["\nTitle: 测试\nDate: 2026-11-25\n\n正文\n", "\u3000Title: 测试\nDate: 2026-11-25\n\n正文\n"])
+def test_a_header_that_does_not_start_the_file_is_one_error(cluster: Repo, text: str) -> None:
+    cluster.write("content/portal/zwdt/t.md", text)
+    result = cluster.run("check")
+    [line] = problem_lines(result)
+    assert line.startswith("content/portal/zwdt/t.md:1: bad-header-line: the header must start on the first line, at its first character: delete ")
+
+
+@pytest.mark.parametrize("name, suggestion", [("春耕 通知.md", "chun-geng-tong-zhi.md"), ("a%2fb.md", "a-2fb.md"), ("%2e%2e.md", "2e-2e.md")])
+def test_a_content_file_name_that_is_not_plain_ascii_is_an_error_with_a_name(cluster: Repo, name: str, suggestion: str) -> None:
+    cluster.write(f"content/portal/zwdt/{name}", article("测试", Slug="t"))
+    result = cluster.run("check")
+    assert f"bad-file-name: the file name {name!r} is not plain ASCII" in result.stderr and repr(suggestion) in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_media_header_may_be_any_address_of_the_file(cluster: Repo) -> None:
+    from conftest import PICTURE_SVG
+
+    cluster.write("content/portal/files/leaders/han.svg", PICTURE_SVG)
+    cluster.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", columns=(("zwdt", "政务动态", "news"), ("ldzc", "领导之窗", "leader")))
+    cluster.write("content/portal/ldzc/han.md", article("韩立明", Slug="han", Position="盟长", Photo="../files/leaders/han.svg", body="## 简历\n\n简历。"))
+    assert cluster.run("build").exit_code == 0
+    cluster.write("content/portal/ldzc/han.md", article("韩立明", Slug="han", Position="盟长", Photo="../files/leaders/gone.svg", body="## 简历\n\n简历。"))
+    assert "content/portal/ldzc/han.md:5: missing-file: Photo: ../files/leaders/gone.svg: " in cluster.run("check").stderr
+
+
+@pytest.mark.parametrize("url, why", [("/sitemap.html", "there is no page or file sitemap.html on portal"), ("/zwdt/../../../portal/", "leaves the site")])
+def test_a_link_column_path_is_checked_at_the_site_file(cluster: Repo, url: str, why: str) -> None:
+    cluster.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", columns=(("zwdt", "政务动态", "news"), ("bsfw", "办事服务", "link")))
+    text = (cluster.root / "sites/portal.toml").read_text(encoding="utf-8").replace('type = "link"', f'type = "link"\nurl = "{url}"')
+    cluster.write("sites/portal.toml", text)
+    result = cluster.run("check")
+    assert result.exit_code == 1 and "sites/portal.toml: " in result.stderr and why in result.stderr
+
+
+def test_an_invisible_character_in_a_value_is_named(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/t.md", "Title: 测试\nDate: 2026-11-25\nVisibility: internal\u200b\n\n正文\n")
+    assert "holds an invisible character (U+200B)" in cluster.run("check").stderr
+
+
+def test_word_line_breaks_are_one_error_per_line(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/t.md", "Title: 测试\nDate: 2026-11-25\n\n" + "一行\x0b" * 10 + "\n")
+    [line] = problem_lines(cluster.run("check"))
+    assert line.startswith("content/portal/zwdt/t.md:4: control-character: U+000B, a vertical tab (a line break pasted from Word) (10 on this line)")
+
+
+def test_an_attachment_name_with_a_space_is_written_as_an_address(cluster: Repo) -> None:
+    cluster.write("content/portal/files/plan 2026.pdf", b"%PDF-1.4")
+    cluster.write("content/portal/zwdt/x.md", article("计划", Slug="x", body="[计划]({static}/files/plan%202026.pdf)"))
+    assert cluster.run("build").exit_code == 0
+    assert 'href="/portal/files/plan%202026.pdf"' in cluster.html("portal", "zwdt", "x.html")

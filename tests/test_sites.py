@@ -98,7 +98,7 @@ def test_duplicate_column_id_is_an_error(small_cluster: Repo) -> None:
 def test_reserved_column_ids_are_refused(small_cluster: Repo) -> None:
     small_cluster.site("arxan", "阿尔山市人民政府", columns=(("files", "附件", "news"),))
     _, problems = load(small_cluster)
-    assert any("columns[0].id: 'files' is reserved" in p for p in problems)
+    assert any("columns[0].id: 'files' is a folder the build itself uses" in p for p in problems)
 
 
 def test_toml_syntax_error_is_located(small_cluster: Repo) -> None:

@@ -46,6 +46,14 @@ ADDRESS_RE = re.compile(
     re.MULTILINE,
 )
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+#: ASCII characters an address cannot hold as they are (a space, quotes, brackets); Chinese file
+#: names stay readable (browsers send them encoded).
+_URL_UNSAFE_RE = re.compile(r"[\x00-\x20\"<>\\^`{|}\x7f]")
+
+
+def _url_path(path: str) -> str:
+    """A file's path written into an address: ``a b.pdf`` → ``a%20b.pdf``."""
+    return _URL_UNSAFE_RE.sub(lambda m: f"%{ord(m.group(0)):02X}", path)
 _WHATWG_STRIP_RE = re.compile(r"[\t\n\r]")
 #: Pages every site has, that no item writes.
 GENERATED_PAGES = ("404.html", "sitemap.xml", "robots.txt", "feeds/all.atom.xml")
@@ -407,7 +415,7 @@ class LinkResolver:
                 code = "active-content" if "(bad-file-name)" not in refused and "see the error" not in refused else "broken-link"
                 return Resolution(None, error=f"{written}: content/{site_id}/{rel} is not published: {refused}", code=code, file=name)
             return Resolution(None, error=f"{written}: no such file content/{site_id}/{rel}{did_you_mean(rel, self.attachments.paths_of(site_id))}")
-        return Resolution(self.addresses.site_url(site_id) + rel + suffix, file=name)
+        return Resolution(self.addresses.site_url(site_id) + _url_path(rel) + suffix, file=name)
 
     def _outside(self, written: str, item: Item) -> Resolution:
         return Resolution(

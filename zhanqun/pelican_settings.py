@@ -18,15 +18,20 @@ from .stage import StagedSite
 
 KIND_GROUPS = (("portal", "盟本级"), ("county", "旗县市"), ("department", "盟直部门"))
 
-#: Pelican settings a site file may change through ``[pelican] settings``: how dates, lists and
-#: feeds look. Every other setting Pelican knows decides what is read, where it is written or how
-#: it is escaped, and belongs to the build; settings Pelican does not know are plugins' own.
-SITE_SETTINGS = frozenset(
-    {
-        "DEFAULT_DATE_FORMAT", "DATE_FORMATS", "DEFAULT_PAGINATION", "DEFAULT_ORPHANS", "SUMMARY_MAX_LENGTH",
-        "SUMMARY_END_SUFFIX", "FEED_MAX_ITEMS", "REVERSE_CATEGORY_ORDER", "NEWEST_FIRST_ARCHIVES",
-    }
-)
+#: Pelican settings a site file may change through ``[pelican] settings``, and the type of each:
+#: how long lists and feeds are and how summaries end. Every other setting Pelican has decides what
+#: is read, where it is written or how it is escaped, and belongs to the build; a plugin's own
+#: settings are named after it (plugin ``stamp``: ``STAMP_TEXT``).
+SITE_SETTINGS: dict[str, Callable[[Any], bool]] = {
+    "DEFAULT_PAGINATION": lambda v: v is False or (type(v) is int and v > 0),
+    "DEFAULT_ORPHANS": lambda v: type(v) is int and v >= 0,
+    "SUMMARY_MAX_LENGTH": lambda v: type(v) is int and v >= 0,
+    "SUMMARY_END_SUFFIX": lambda v: isinstance(v, str),
+    "FEED_MAX_ITEMS": lambda v: type(v) is int and v > 0,
+}
+_SETTING_TYPES = {"DEFAULT_PAGINATION": "a positive number (or false)", "DEFAULT_ORPHANS": "a number", "SUMMARY_MAX_LENGTH": "a number", "SUMMARY_END_SUFFIX": "text", "FEED_MAX_ITEMS": "a positive number"}
+
+
 #: A pattern that matches nothing: Pelican's own ``{filename}``/``{static}`` handling stays off, so
 #: it never rewrites a link or copies a file the stage did not list (``stage.py`` resolved them).
 NO_INTRASITE_LINKS = r"(?!)"
@@ -45,21 +50,41 @@ def theme_asset_exists(root: Path, site_id: str, path: str) -> bool:
     return (root / "themes" / site_id / "static" / path).is_file() or (root / "themes" / "gov" / "static" / path).is_file()
 
 
-def check_site_settings(site: Site, problems: Problems) -> None:
-    """``[pelican] settings`` may hold plugins' settings and :data:`SITE_SETTINGS`, nothing else."""
-    if not site.pelican.settings:
-        return
-    from pelican.settings import DEFAULT_CONFIG
-
-    for key in site.pelican.settings:
-        if key in DEFAULT_CONFIG and key not in SITE_SETTINGS or key in BUILD_SETTINGS:
+def check_site_settings(root: Path, site: Site, problems: Problems) -> None:
+    """``[pelican]``: plugins that exist, and only settings a site may change (:data:`SITE_SETTINGS`,
+    or a plugin's own, named after it), each of the right type."""
+    prefixes = tuple(name.rsplit(".", 1)[-1].upper() + "_" for name in site.pelican.plugins)
+    for key, value in site.pelican.settings.items():
+        if key in SITE_SETTINGS:
+            if not SITE_SETTINGS[key](value):
+                problems.add(site.source, None, "bad-value", f"pelican.settings.{key}: {value!r} must be {_SETTING_TYPES[key]}")
+        elif not (prefixes and key.startswith(prefixes)):
             problems.add(
                 site.source,
                 None,
                 "bad-value",
-                f"pelican.settings.{key}: zhanqun sets this itself (it decides what is read, written or how it is escaped); "
-                f"a site may set {', '.join(sorted(SITE_SETTINGS))} and its plugins' own settings",
+                f"pelican.settings.{key}: zhanqun sets this itself, or no plugin of this site is named so; a site may set "
+                f"{', '.join(SITE_SETTINGS)}, and its plugins' settings, named after them ({', '.join(p + '…' for p in prefixes) or 'no plugins'})",
             )
+    for name in site.pelican.plugins:
+        if not _plugin_exists(root, name):
+            problems.add(site.source, None, "unknown-plugin", f"pelican.plugins: no plugin {name!r} in plugins/ or among the installed packages")
+
+
+def _plugin_exists(root: Path, name: str) -> bool:
+    """Whether Pelican would find plugin ``name`` (in ``plugins/``, installed, or as pelican.plugins.*)."""
+    import importlib.util
+
+    first = name.split(".", 1)[0]
+    if (root / "plugins" / f"{first}.py").is_file() or (root / "plugins" / first / "__init__.py").is_file():
+        return True
+    for candidate in (name, f"pelican.plugins.{name}"):
+        try:
+            if importlib.util.find_spec(candidate) is not None:
+                return True
+        except (ImportError, ValueError):
+            continue
+    return False
 
 
 def site_context(site: Site, addresses: AddressMap, link_url: Callable[[Site, Column], str]) -> dict[str, Any]:
@@ -215,6 +240,4 @@ def pelican_settings(
     return settings
 
 
-#: Settings zhanqun owns even where Pelican does not define them.
-BUILD_SETTINGS = frozenset({"FEED_DOMAIN", "THEME_TEMPLATES_OVERRIDES", "THEME_STATIC_PATHS", "THEME_STATIC_DIR"})
 

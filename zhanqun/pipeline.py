@@ -57,7 +57,10 @@ class BuildOptions:
             return self.today
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         if epoch and epoch.isdigit():
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+            try:
+                return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+            except (OverflowError, OSError, ValueError):
+                raise UsageError(f"SOURCE_DATE_EPOCH={epoch} is not a time a calendar has (seconds since 1970, e.g. 1767225600)") from None
         return date.today()
 
 
@@ -134,7 +137,7 @@ def read_sites(context: BuildContext) -> None:
         for label, path in (("logo", site.theme.logo), ("banner", site.theme.banner)):
             if path and not theme_asset_exists(context.root, site.id, path):
                 context.problems.add(site.source, None, "missing-file", f"theme.{label}: no file {path} in themes/{site.id}/static/ or themes/gov/static/")
-        check_site_settings(site, context.problems)
+        check_site_settings(context.root, site, context.problems)
     _stop_on_errors(context)
     wanted = context.options.sites
     unknown = [s for s in wanted if s not in context.cluster]
@@ -246,7 +249,7 @@ def check_published_text(context: BuildContext) -> None:
         more.append((site.source, None, "\n".join(str(v) for v in values if v)))
     for reports in (context.features.reports.values() if context.features else ()):
         for report in reports:
-            texts = [str(report.data.get(key) or "") for key in ("title", "summary", "overview", "problems", "other")]
+            texts = [str(report.data.get(key) or "") for key in ("title", "summary")] + [str(t) for t in report.data.get("texts", {}).values()]
             more.append((report.source, None, "\n".join(texts)))
     check_source_leaks(context.index, context.addresses, context.leak_scanner, context.site_ids, context.problems, rendered, more)
 

@@ -28,6 +28,10 @@ PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 #: Folders of a site's output that belong to the build, never to an alias.
 RESERVED_PREFIXES = ("theme/", "files/", "feeds/", "pagefind/")
 FIXED_PAGES = ("index.html", "404.html", "sitemap.xml")
+#: Pages a column folder may hold besides its items: later list pages, the 政府信息公开 area.
+GENERATED_IN_COLUMN = ("page/", "fdzdgknr/", "ndbg/")
+#: Longest name of one folder or file, in bytes (file systems allow 255; the write adds a suffix).
+MAX_SEGMENT_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,10 @@ def plan_redirects(addresses: AddressMap, problems: Problems) -> dict[str, list[
                         f"{', '.join(PAGE_SUFFIXES)} or '/' (others need a server redirect)",
                     )
                     continue
+                too_long = next((part for part in path.split("/") if len(part.encode("utf-8")) > MAX_SEGMENT_BYTES), None)
+                if too_long:
+                    problems.add(item.source, line, "bad-alias", f"{where}: the name {too_long[:20]!r}… is longer than a file system allows; an alias is a real old address, short")
+                    continue
                 clash = _clash(path, pages, columns)
                 if clash:
                     problems.add(item.source, line, "alias-collision", f"{where}: is {site.id}/{path}, {clash}; an alias cannot replace it")
@@ -110,9 +118,16 @@ def _clash(path: str, pages: dict[str, Item], columns: set[str]) -> str | None:
         return "a page every site has"
     if path.startswith(RESERVED_PREFIXES):
         return "inside a folder the build writes"
-    head = path.split("/", 1)[0]
-    if head in columns and (path == f"{head}/index.html" or path.startswith(f"{head}/page/")):
+    head, _, rest = path.partition("/")
+    if head in columns and (rest == "index.html" or rest.startswith("page/")):
         return f"a list page of the column '{head}'"
+    if head in columns and rest.startswith(GENERATED_IN_COLUMN):
+        return f"a page of the 政府信息公开 area the build writes in the column '{head}'"
+    parts = path.split("/")
+    for n in range(1, len(parts)):
+        above = "/".join(parts[:n])
+        if above in pages or above in FIXED_PAGES:
+            return f"below {above}, which is a page, not a folder"
     return None
 
 

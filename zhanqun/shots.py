@@ -217,6 +217,14 @@ def shoot(options: BuildOptions, rebuild: bool = True, on_shot: Callable[[Path],
         site_ids = report.site_ids
     elif not site_ids:
         site_ids = sorted(p.name for p in output.iterdir() if (p / "index.html").is_file()) if output.is_dir() else []
+    else:
+        from .pipeline import UsageError
+        from .sites import SITE_ID_RE
+
+        known = {p.stem for p in (options.root / "sites").glob("*.toml")}
+        unknown = [s for s in site_ids if not SITE_ID_RE.fullmatch(s) or s not in known]
+        if unknown:
+            raise UsageError(f"no site {', '.join(repr(s) for s in unknown)} (sites: {', '.join(sorted(known))})")
     missing = [s for s in site_ids if not (output / s / "index.html").is_file()]
     for site_id in missing:
         problems.add(f"output/{options.target}/{site_id}", None, "no-output", f"no built site here; run 'python build.py build --site {site_id}' or leave out --no-build")

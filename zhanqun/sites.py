@@ -177,7 +177,8 @@ def _one_of(choices: tuple[str, ...]) -> Check:
 
 
 def _matches(pattern: re.Pattern[str], what: str) -> Check:
-    return lambda v: None if pattern.match(v) else f"{v!r} is not {what}"
+    # the whole value must match: ``re.match`` with ``$`` would accept "tzgg\n"
+    return lambda v: None if pattern.fullmatch(v) else f"{v!r} is not {what}"
 
 
 def _sitecode(v: str) -> str | None:
@@ -190,7 +191,7 @@ def _positive(v: int) -> str | None:
 
 def _asset(v: str) -> str | None:
     """A theme picture: a plain relative path (no ``..``, no address), ending like an image."""
-    if not ASSET_RE.match(v) or ".." in v.split("/"):
+    if not ASSET_RE.fullmatch(v) or ".." in v.split("/"):
         return f"{v!r} must be a path under themes/<id>/static/ or themes/gov/static/, such as 'images/logo.svg' (no '..', no leading '/', no address)"
     if not v.lower().endswith(ASSET_SUFFIXES):
         return f"{v!r} is not a picture ({', '.join(ASSET_SUFFIXES)})"
@@ -198,7 +199,7 @@ def _asset(v: str) -> str | None:
 
 
 def _host(v: str) -> str | None:
-    return None if HOST_RE.match(v.lower().rstrip(".")) else f"{v!r} is not a host name such as 'player.xam.gov.cn'"
+    return None if HOST_RE.fullmatch(v.lower().rstrip(".")) else f"{v!r} is not a host name such as 'player.xam.gov.cn'"
 
 
 def _attachment_type(v: str) -> str | None:
@@ -212,12 +213,12 @@ def _attachment_type(v: str) -> str | None:
 
 
 def _module(v: str) -> str | None:
-    return None if MODULE_RE.match(v) else f"{v!r} is not a Python module name such as 'my_plugin'"
+    return None if MODULE_RE.fullmatch(v) else f"{v!r} is not a Python module name such as 'my_plugin'"
 
 
 def _link_column_url(v: str) -> str | None:
     """Where a ``link`` column leads: a web address, a ``site:`` link, or a path on this site."""
-    if re.match(r"^https?://[\w.-]+(?::\d{1,5})?(/\S*)?$", v) or v.startswith("site:"):
+    if re.fullmatch(r"https?://[\w.-]+(?::\d{1,5})?(/\S*)?", v) or re.fullmatch(r"site:\S+", v):
         return None
     if v.startswith("/") and not v.startswith("//") and not re.search(r"[\s\\]", v):
         return None
@@ -244,7 +245,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key("index_pattern", str, check=pattern_problem, doc="pattern of 索引号, e.g. {credit_code}/{year}-{serial:05d}"),
     ),
     "mailbox": (
-        Key("endpoint", str, check=_matches(re.compile(r"^https?://"), "an http(s) address"), doc="where the write-a-letter form posts"),
+        Key("endpoint", str, check=_matches(re.compile(r"https?://[\w.-]+(?::\d{1,5})?(?:/\S*)?"), "an http(s) address"), doc="where the write-a-letter form posts"),
         Key("address", str, doc="where letters go when no endpoint is set"),
         Key("phone", str, doc="the letter office's phone when no endpoint is set"),
     ),
@@ -417,9 +418,9 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
             locate = lambda k, n=n: loc.find("columns", k, n)  # noqa: E731
             if not _check_table(raw, COLUMN_KEYS, where, source, locate, problems):
                 continue
-            if raw["id"] in RESERVED_FOLDERS:
+            if raw["id"] in RESERVED_FOLDERS or raw["id"] in ("theme", "feeds", "pagefind"):
                 problems.add(
-                    source, locate("id"), "bad-value", f"{where}.id: {raw['id']!r} is reserved for attachments and data"
+                    source, locate("id"), "bad-value", f"{where}.id: {raw['id']!r} is a folder the build itself uses (attachments, data, the theme, feeds, search); choose another id"
                 )
                 continue
             if raw["id"] in seen:
@@ -536,13 +537,17 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
     sites: list[Site] = []
     for path in paths:
         source = f"sites/{path.name}"
-        if not SITE_ID_RE.match(path.stem):
+        if not SITE_ID_RE.fullmatch(path.stem):
             problems.add(source, None, "bad-file-name", "site file names must be short ASCII ids such as 'ulanhot.toml'")
+            continue
+        if not path.is_file():
+            problems.add(source, None, "bad-file-name", "named like a site file but not a file (a folder, or a link to nothing); remove it")
             continue
         site = _load_site(path, source, problems)
         if site:
             sites.append(site)
     ids = {site.id for site in sites}
+    named = ids | {path.stem for path in paths}  # a site whose file has errors is still a site
     portals = [site for site in sites if site.kind == "portal"]
     if len(portals) > 1:
         for site in portals[1:]:
@@ -550,7 +555,7 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
     for site in sites:
         if site.parent is None:
             continue
-        if site.parent not in ids:
+        if site.parent not in named:
             problems.add(
                 site.source,
                 None,
@@ -619,7 +624,7 @@ def _check_content_folders(root: Path, sites: list[Site], problems: Problems) ->
                 continue
             if sub.name not in column_ids:
                 named = [c.id for c in site.columns if c.name == sub.name]
-                if named or not COLUMN_ID_RE.match(sub.name):  # 政务动态/: the column's name, not its id
+                if named or not COLUMN_ID_RE.fullmatch(sub.name):  # 政务动态/: the column's name, not its id
                     hint = f"rename the folder to content/{site.id}/{named[0]}/" if named else "rename the folder to the id of its column"
                     message = f"content/{site.id}/{sub.name}/: folders are named by column id (ASCII); {hint} (columns: {', '.join(f'{c.id} {c.name}' for c in site.columns)})"
                 else:

@@ -140,7 +140,7 @@ def _mostly_utf8(raw: bytes) -> bool:
 
 #: Characters no page or feed can carry (XML 1.0 forbids them), and line separators that editors
 #: and Python-Markdown disagree about: each is a located error.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ufffe\uffff]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 _CONTROL_NAMES = {
     "\x00": "a NUL byte",
     "\x0b": "a vertical tab (a line break pasted from Word)",
@@ -148,6 +148,7 @@ _CONTROL_NAMES = {
     "\x85": "a NEL line break",
     "\u2028": "a Unicode line separator",
     "\u2029": "a Unicode paragraph separator",
+    **{chr(c): "a direction override, which makes text read differently from how it is written" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
 }
 #: Control characters reported per file before the rest are counted.
 MAX_CONTROL_REPORTS = 5
@@ -170,7 +171,13 @@ def _text_or_binary(text: str, encoding: str, path: str, problems: Problems) -> 
         name = _CONTROL_NAMES.get(char, "a control character")
         times = f" ({len(chars)} on this line)" if len(chars) > 1 else ""
         more = f"; {len(by_line) - n} more line(s) of this file have such characters" if n == MAX_CONTROL_REPORTS < len(by_line) else ""
-        problems.add(path, line, "control-character", f"U+{ord(char):04X}, {name}{times}, that web pages and feeds cannot carry; delete it (use a normal line break){more}")
+        if char in "\x0b\x0c\x85\u2028\u2029":
+            advice = "that web pages and feeds cannot carry; delete it (use a normal line break)"
+        elif 0x202A <= ord(char) <= 0x2069:
+            advice = "which no government text needs; delete it"
+        else:
+            advice = "that web pages and feeds cannot carry; delete it"
+        problems.add(path, line, "control-character", f"U+{ord(char):04X}, {name}{times}, {advice}{more}")
     if by_line:
         return None
     return text, encoding

@@ -82,7 +82,8 @@ class Stager:
             elif letter is not None:
                 metadata["summary"] = _letter_summary(item)
             else:
-                metadata["summary"] = clean(summary_of(content), policy)
+                settings = self.addresses.cluster[item.site].pelican.settings
+                metadata["summary"] = clean(summary_of(content, settings.get("SUMMARY_MAX_LENGTH", SUMMARY_WORDS), settings.get("SUMMARY_END_SUFFIX", SUMMARY_END)), policy)
         except MarkdownTooDeep as exc:  # found by the content check already; never a traceback here
             self.problems.add(item.source, item.body_line, "too-deep", str(exc))
             content = ""
@@ -90,11 +91,11 @@ class Stager:
         return json.dumps({"metadata": metadata, "content": content}, ensure_ascii=False, sort_keys=True, indent=0)
 
 
-def summary_of(content: str) -> str:
+def summary_of(content: str, words: int = SUMMARY_WORDS, end: str = SUMMARY_END) -> str:
     """The opening words of an item's HTML, as Pelican would cut them (tags kept balanced)."""
     from pelican.utils import strip_toc_elements_from_html, truncate_html_words
 
-    return strip_toc_elements_from_html(truncate_html_words(content, SUMMARY_WORDS, SUMMARY_END))
+    return strip_toc_elements_from_html(truncate_html_words(content, words, end))
 
 
 def _letter_summary(item: Item) -> str:

@@ -44,7 +44,10 @@ def check_themes(root: Path, cluster: Cluster, problems: Problems) -> None:
         templates = folder / "templates"
         for path in sorted(templates.rglob(f"*{TEMPLATE_SUFFIX}")) if templates.is_dir() else []:
             tree = _parse(environment, path, root, problems)
-            if tree is not None and name != SHARED_THEME:
+            if tree is None:
+                continue
+            _check_names(tree, path, templates, shared, root, problems)
+            if name != SHARED_THEME:
                 _check_blocks(environment, tree, path, templates, shared, root, problems)
 
 
@@ -88,6 +91,24 @@ def _parse(environment: Environment, path: Path, root: Path, problems: Problems)
     except TemplateSyntaxError as exc:
         problems.add(_shown(path, root), exc.lineno, "template-error", f"TemplateSyntaxError: {exc.message}")
         return None
+
+
+def _check_names(tree: nodes.Template, path: Path, templates: Path, shared: Path, root: Path, problems: Problems) -> None:
+    """Every template a template extends, includes or imports by a fixed name exists."""
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        if isinstance(node, nodes.Include) and node.ignore_missing:
+            continue
+        if not isinstance(node.template, nodes.Const) or not isinstance(node.template.value, str):
+            continue
+        name = node.template.value
+        if name.startswith("!simple/"):
+            continue  # Pelican's own simple theme
+        candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else [templates / name, shared / name]
+        if not any(candidate.is_file() for candidate in candidates):
+            problems.add(
+                _shown(path, root), node.lineno, "template-error",
+                f"no template {name!r} in {' or '.join(_shown(c.parent, root) + '/' for c in candidates)}{did_you_mean(name, sorted(p.relative_to(shared).as_posix() for p in shared.rglob('*.html')))}",
+            )
 
 
 def _block_names(environment: Environment, tree: nodes.Template) -> list[nodes.Block]:
