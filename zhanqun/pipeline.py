@@ -34,7 +34,7 @@ from .pelican_settings import check_site_settings, pelican_settings, theme_asset
 from .redirects import Redirect, plan_redirects, write_redirects
 from .render import RenderJob, RenderResult, render_all
 from .review import check_review
-from .sites import Cluster, load_cluster
+from .sites import Cluster, key_line, load_cluster
 from .stage import StagedSite, Stager, stage_site
 from .templates import check_themes
 
@@ -136,7 +136,7 @@ def read_sites(context: BuildContext) -> None:
     for site in context.cluster.sites:
         for label, path in (("logo", site.theme.logo), ("banner", site.theme.banner)):
             if path and not theme_asset_exists(context.root, site.id, path):
-                context.problems.add(site.source, None, "missing-file", f"theme.{label}: no file {path} in themes/{site.id}/static/ or themes/gov/static/")
+                context.problems.add(site.source, key_line(context.root, site, "theme", label), "missing-file", f"theme.{label}: no file {path} in themes/{site.id}/static/ or themes/gov/static/")
         check_site_settings(context.root, site, context.problems)
     _stop_on_errors(context)
     wanted = context.options.sites

@@ -558,7 +558,7 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
         if site.parent not in named:
             problems.add(
                 site.source,
-                None,
+                key_line(root, site, None, "parent"),
                 "unknown-site",
                 f"parent: no site {site.parent!r}{did_you_mean(site.parent, ids)}",
             )
@@ -568,6 +568,15 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
     _check_content_folders(root, sites, problems)
     sites.sort(key=lambda s: (_KIND_ORDER[s.kind], s.order, s.id))
     return Cluster(tuple(sites))
+
+
+def key_line(root: Path, site: Site, table: str | None, key: str) -> int | None:
+    """The line of ``key`` (in ``[table]``) in a site's file, for messages found after loading."""
+    try:
+        text = (root / site.source).read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None
+    return _Locator(text).find(table, key)
 
 
 def _check_unique_addresses(root: Path, sites: list[Site], problems: Problems) -> None:
