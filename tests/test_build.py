@@ -256,7 +256,7 @@ def test_missing_logo_is_a_located_error(small_cluster: Repo) -> None:
     small_cluster.site("arxan", "阿尔山市人民政府", extra='[theme]\nlogo = "images/nope.svg"')
     result = small_cluster.run("build")
     assert result.exit_code == 1
-    assert "sites/arxan.toml: missing-file: theme.logo: no file images/nope.svg" in result.output
+    assert "sites/arxan.toml:8: missing-file: theme.logo: no file images/nope.svg" in result.output
 
 
 PLUGIN = '''

@@ -66,7 +66,7 @@ def test_id_must_equal_file_name(small_cluster: Repo) -> None:
 def test_parent_must_exist(small_cluster: Repo) -> None:
     small_cluster.write("sites/arxan.toml", site_toml("arxan", "阿尔山市人民政府").replace('parent = "portal"', 'parent = "portl"'))
     _, problems = load(small_cluster)
-    assert problems == ["sites/arxan.toml: unknown-site: parent: no site 'portl' (did you mean 'portal'?)"]
+    assert problems == ["sites/arxan.toml:4: unknown-site: parent: no site 'portl' (did you mean 'portal'?)"]
 
 
 def test_county_without_parent_is_an_error(small_cluster: Repo) -> None:
