@@ -50,12 +50,20 @@ class FileId:
         return f"content/{self.site}/{self.path}"
 
 
+@dataclass(frozen=True)
+class Refused:
+    """Why a name under ``files/`` is never published, and the code its links are reported with."""
+
+    code: str  # "active-content", "bad-file-name", "link-outside"
+    reason: str
+
+
 @dataclass
 class Attachments:
     """Every attachment name of the cluster and the file behind it; read once, before any target."""
 
     names: dict[FileId, FileId] = field(default_factory=dict)  # name → identity (the real file)
-    refused: dict[FileId, str] = field(default_factory=dict)  # names that are never published, and why
+    refused: dict[FileId, Refused] = field(default_factory=dict)  # names that are never published, and why
 
     def identify(self, site: str, path: str) -> FileId | None:
         """The identity behind ``content/<site>/<path>``, or ``None`` when it is no attachment."""
@@ -109,11 +117,11 @@ def read_attachments(root: Path, cluster: "Cluster", problems: Problems) -> Atta
                 unsafe = _unsafe_name(name)
                 if unsafe:
                     problems.add(source, None, "bad-file-name", unsafe)
-                    found.refused[name_id] = "its name cannot be an address (bad-file-name)"
+                    found.refused[name_id] = Refused("bad-file-name", "its name cannot be an address (see the error reported for the file)")
                     continue
                 identity = _identity(path, real_root, cluster, source, problems)
                 if identity is None:
-                    found.refused[name_id] = "see the error reported for this file"
+                    found.refused[name_id] = Refused("link-outside", "it is no attachment (see the error reported for the file)")
                     continue
                 stat = path.stat()
                 identity = by_inode.setdefault((stat.st_dev, stat.st_ino), identity)
@@ -123,7 +131,7 @@ def read_attachments(root: Path, cluster: "Cluster", problems: Problems) -> Atta
                         f"{refusal.reason} (line {refusal.line} of {identity.source})" if refusal.line else refusal.reason
                     )
                 if checked[identity]:
-                    found.refused[name_id] = str(checked[identity])
+                    found.refused[name_id] = Refused("active-content", str(checked[identity]))
                     continue
                 found.names[name_id] = identity
     return found
@@ -213,7 +221,7 @@ def attachment_use(attachments: Attachments, index: ContentIndex, resolver: "Lin
     for name, identity in sorted(identity_of.items()):
         if identity not in linked_identities:
             problems.warn(name.source, None, "unused-file", "no item links this file, so it is not published; link it with {static}" + f"/{name.path} or remove it")
-    for name, reason in sorted(attachments.refused.items()):
-        if name not in linked:
-            problems.warn(name.source, None, "unused-file", f"not published: {reason}; no item links it")
+    for name, refused in sorted(attachments.refused.items()):
+        if name not in linked and refused.code == "active-content":
+            problems.warn(name.source, None, "unused-file", f"not published: {refused.reason}; no item links it")
     return use

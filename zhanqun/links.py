@@ -49,11 +49,6 @@ _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 #: ASCII characters an address cannot hold as they are (a space, quotes, brackets); Chinese file
 #: names stay readable (browsers send them encoded).
 _URL_UNSAFE_RE = re.compile(r"[\x00-\x20\"<>\\^`{|}\x7f]")
-
-
-def _url_path(path: str) -> str:
-    """A file's path written into an address: ``a b.pdf`` → ``a%20b.pdf``."""
-    return _URL_UNSAFE_RE.sub(lambda m: f"%{ord(m.group(0)):02X}", path)
 _WHATWG_STRIP_RE = re.compile(r"[\t\n\r]")
 #: Pages every site has, that no item writes.
 GENERATED_PAGES = ("404.html", "sitemap.xml", "robots.txt", "feeds/all.atom.xml")
@@ -61,6 +56,12 @@ GENERATED_PAGES = ("404.html", "sitemap.xml", "robots.txt", "feeds/all.atom.xml"
 _GENERATED_IN_COLUMN_RE = re.compile(r"page/\d+(?:/index\.html)?|fdzdgknr(?:/index\.html)?|ndbg(?:/index\.html|/\d{4}\.html)?")
 
 _INDICATOR_RE = re.compile(r"^[{|](?P<what>[A-Za-z]+)[|}]")
+
+
+def _url_path(path: str) -> str:
+    """A file's path written into an address: ``a b.pdf`` → ``a%20b.pdf``."""
+    return _URL_UNSAFE_RE.sub(lambda m: f"%{ord(m.group(0)):02X}", path)
+
 _FENCE_RE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}(?P=fence)[ \t]*$|\Z)", re.M | re.S)
 _CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.S)
 
@@ -412,8 +413,7 @@ class LinkResolver:
         if self.attachments.identify(site_id, rel) is None:
             refused = self.attachments.refused.get(name)
             if refused:
-                code = "active-content" if "(bad-file-name)" not in refused and "see the error" not in refused else "broken-link"
-                return Resolution(None, error=f"{written}: content/{site_id}/{rel} is not published: {refused}", code=code, file=name)
+                return Resolution(None, error=f"{written}: content/{site_id}/{rel} is not published: {refused.reason}", code=refused.code, file=name)
             return Resolution(None, error=f"{written}: no such file content/{site_id}/{rel}{did_you_mean(rel, self.attachments.paths_of(site_id))}")
         return Resolution(self.addresses.site_url(site_id) + _url_path(rel) + suffix, file=name)
 
