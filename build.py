@@ -6,12 +6,24 @@ Exit status: 0 success, 1 content or check errors (all listed), 2 usage errors.
 
 from __future__ import annotations
 
-import json
+import _signal  # the interpreter's own module: loaded at once, unlike ``signal``
 import sys
-from datetime import date
-from pathlib import Path
 
-import click
+
+def _stop_quietly(signum: int, frame: object) -> None:
+    """Ctrl-C or SIGTERM before a command has its own handling (while modules load): stop, no traceback."""
+    sys.exit(128 + signum)
+
+
+# first of all: a signal while the modules below load would otherwise print a traceback
+_signal.signal(_signal.SIGINT, _stop_quietly)
+_signal.signal(_signal.SIGTERM, _stop_quietly)
+
+import json  # noqa: E402
+from datetime import date  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import click  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

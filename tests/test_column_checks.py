@@ -313,7 +313,7 @@ def test_video_from_another_host_is_refused(cluster: Repo) -> None:
 def test_missing_video_file_is_located(cluster: Repo) -> None:
     cluster.write("content/portal/zwdt/gone.md", article("视频丢失", "2026-11-02", Slug="gone", Video="files/video/gone.mp4"))
     code, output = check(cluster)
-    assert code == 1 and "content/portal/zwdt/gone.md:4: missing-file: Video: {static}/files/video/gone.mp4: no such file content/portal/files/video/gone.mp4" in output
+    assert code == 1 and "content/portal/zwdt/gone.md:4: missing-file: Video: files/video/gone.mp4: no such file content/portal/files/video/gone.mp4" in output
 
 
 def test_poster_that_is_not_an_image_is_located(cluster: Repo) -> None:

@@ -51,7 +51,7 @@ def plant(repo: Repo) -> Repo:
         ),
     )
     repo.write("content/portal/zwdt/assessment.md", article(SYNDICATED_TITLE, Slug=SYNDICATED_SLUG, Visibility="internal", Syndicate="ulanhot", body="考核结果见内部通知。"))
-    repo.write("content/portal/tzgg/appointments.md", article(DRAFT_TITLE, Status="draft", body=f"{DRAFT_BODY}。\n\n[任免表](../files/{DRAFT_FILE})"))
+    repo.write("content/portal/tzgg/appointments.md", article(DRAFT_TITLE, Status="draft", body=f"{DRAFT_BODY}。\n\n[任免表]({{static}}../files/{DRAFT_FILE})"))
     repo.write("content/ulanhot/zwdt/river.md", article("乌兰浩特市推进洮儿河治理", Slug="river"))
     repo.write("content/ulanhot/tzgg/plan.md", article(COUNTY_TITLE, Slug=COUNTY_SLUG, Visibility="internal"))
     return repo
@@ -99,9 +99,17 @@ def test_intranet_shows_no_draft(planted: Repo) -> None:
 
 
 @pytest.mark.parametrize("target", ["preview", "production"])
-def test_attachments_of_public_items_and_unlinked_files_are_published(planted: Repo, target: str) -> None:
+def test_only_attachments_that_public_items_link_are_published(planted: Repo, target: str) -> None:
     files = planted.out("portal", "files", target=target)
-    assert sorted(p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file()) == ["public-map.png", "shared-chart.png", "unlinked-leaflet.pdf"]
+    assert sorted(p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file()) == ["public-map.png", "shared-chart.png"]
+
+
+def test_a_file_no_item_links_is_not_published_and_named_in_a_warning(leaky: Repo) -> None:
+    result = leaky.run("check")
+    assert result.exit_code == 0, result.stderr
+    assert problem_lines(result, "unused-file") == [
+        "content/portal/files/unlinked-leaflet.pdf: warning: unused-file: no item links this file, so it is not published; link it with {static}/files/unlinked-leaflet.pdf or remove it",
+    ]
 
 
 # --- the gate fails builds that show a trace ------------------------------------------------
@@ -116,63 +124,93 @@ def line_of(path: Path, needle: str) -> int:
     return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
 
 
-def test_public_page_naming_an_internal_title_fails_the_build_at_that_line(leaky: Repo) -> None:
-    leaky.write("content/portal/zwdt/mention.md", article("关于预算工作的说明", Slug="mention", body=f"参见《{INTERNAL_TITLE}》。"))
+def test_public_item_quoting_an_internal_title_is_an_error_at_the_authors_line(leaky: Repo) -> None:
+    leaky.write("content/portal/zwdt/mention.md", article("关于预算工作的说明", Slug="mention", body=f"第一段。\n\n参见《{INTERNAL_TITLE}》。"))
     assert leaky.run("build", "--target", "intranet").exit_code == 0  # the intranet may show it
-    line = line_of(leaky.out("portal", "zwdt", "mention.html", target="intranet"), INTERNAL_TITLE)
-    result = leaky.run("build", "--target", "preview")
-    assert result.exit_code == 1
-    leaks = problem_lines(result, "leak")
-    assert f"output/preview/portal/zwdt/mention.html:{line}: leak: shows the title '{INTERNAL_TITLE}' of content/portal/zwdt/budget.md, which the preview target must not publish (internal or draft)" in leaks
-    # the page's summary carries it into the home page and the feed too: every page is named
-    assert sorted(entry.split(":")[0] for entry in leaks) == ["output/preview/portal/feeds/all.atom.xml", "output/preview/portal/index.html", "output/preview/portal/zwdt/mention.html"]
+    for command in (["check"], ["build", "--target", "preview"]):
+        result = leaky.run(*command)
+        assert result.exit_code == 1
+        assert problem_lines(result, "leak") == [
+            f"content/portal/zwdt/mention.md:7: leak: shows the title '{INTERNAL_TITLE}' of content/portal/zwdt/budget.md, an internal item, which only the intranet may show; reword it"
+        ]
     assert not leaky.out("portal").exists()  # nothing was written
 
 
-def test_public_page_naming_an_internal_attachment_fails_the_build(leaky: Repo) -> None:
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "兴安盟二〇二六年**内部预算**调整方案",  # emphasis inside
+        "兴安盟二〇二六年内部\n预算调整方案",  # wrapped over two lines
+        "兴安盟二〇二六年内部&#39044;算调整方案",  # one character as an entity
+        "兴安盟二〇二六年<span>内部</span>预算调整方案",  # a tag inside
+        "兴安盟二〇二六年内部预算调整方案".replace("预", "\u200b预"),  # an invisible character
+        "兴安盟二〇二六年内部预算调整方案".replace("二〇二六", "二〇二六").replace("年", "　年"),  # a full-width space
+    ],
+)
+def test_a_reformatted_quote_of_an_internal_title_is_still_a_leak(leaky: Repo, quote: str) -> None:
+    leaky.write("content/portal/zwdt/mention.md", article("关于预算工作的说明", Slug="mention", body=f"参见《{quote}》。"))
+    result = leaky.run("check")
+    assert result.exit_code == 1
+    [line] = problem_lines(result, "leak")
+    assert line.startswith("content/portal/zwdt/mention.md:5: leak: shows the title '兴安盟二〇二六年内部预算调整方案'")
+
+
+def test_public_item_naming_an_internal_attachment_is_an_error(leaky: Repo) -> None:
     leaky.write("content/portal/zwdt/mention.md", article("关于预算工作的说明", Slug="mention", Summary="预算说明", body=f"预算表文件名为 {INTERNAL_FILE}。"))
     result = leaky.run("build", "--target", "production")
     assert result.exit_code == 1
-    lines = problem_lines(result, "leak")
-    assert [line.split(":")[0] for line in lines] == ["output/production/portal/feeds/all.atom.xml", "output/production/portal/zwdt/mention.html"]
-    assert re.fullmatch(
-        rf"output/production/portal/zwdt/mention\.html:\d+: leak: shows the attachment '{re.escape(INTERNAL_FILE)}' of content/portal/files/2026/{re.escape(INTERNAL_FILE)}, which the production target must not publish \(internal or draft\)",
-        lines[1],
-    )
+    assert problem_lines(result, "leak") == [
+        f"content/portal/zwdt/mention.md:6: leak: shows the attachment '{INTERNAL_FILE}' of content/portal/files/2026/{INTERNAL_FILE}, a file only unpublished items link; reword it"
+    ]
 
 
-def publish_every_file(root: Path, site_id: str, index: object, include_internal: bool) -> object:
-    """A faulty attachment filter: withholds nothing."""
-    from zhanqun.attachments import AttachmentUse, site_files
+def test_a_template_that_shows_an_internal_title_fails_the_build_at_the_page(leaky: Repo) -> None:
+    """The output gate reads what templates, plugins and the stage wrote, not only what authors wrote."""
+    leaky.write("themes/portal/templates/base.html", '{% extends "!theme/base.html" %}{% block header_extra %}<p class="motto">' + INTERNAL_TITLE[:6] + "<b>" + INTERNAL_TITLE[6:] + "</b></p>{% endblock %}")
+    result = leaky.run("build")
+    assert result.exit_code == 1
+    leaks = problem_lines(result, "leak")
+    assert any(entry.startswith("output/preview/portal/index.html:") and f"leak: shows the title '{INTERNAL_TITLE}' of content/portal/zwdt/budget.md" in entry for entry in leaks)
+    assert not leaky.out("portal").exists()
 
-    return AttachmentUse(site_id, site_files(root, site_id))
+
+def publish_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A faulty stage: copies every attachment of a site, whoever links it."""
+    import zhanqun.stage
+
+    def stage_everything(root: Path, site_id: str, use: object, folder: Path, staged: object) -> None:
+        files = root / "content" / site_id / "files"
+        for path in sorted(p for p in files.rglob("*") if p.is_file()):
+            rel = path.relative_to(root / "content" / site_id).as_posix()
+            zhanqun.stage.symlink(folder, rel, path.resolve())
+            staged.static_paths.append(rel)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(zhanqun.stage, "_stage_attachments", stage_everything)
 
 
 def test_withheld_attachment_copied_by_a_faulty_stage_fails_the_build(leaky: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
-    import zhanqun.stage
-
-    monkeypatch.setattr(zhanqun.stage, "attachment_use", publish_every_file)
+    publish_every_file(monkeypatch)
     result = leaky.run("build")
     assert result.exit_code == 1
     assert problem_lines(result, "leak") == [
-        f"output/preview/portal/files/2026/{INTERNAL_FILE}: leak: attachment content/portal/files/2026/{INTERNAL_FILE} is used only by unpublished items but was copied into public output",
-        f"output/preview/portal/files/{DRAFT_FILE}: leak: attachment content/portal/files/{DRAFT_FILE} is used only by unpublished items but was copied into public output",
+        f"output/preview/portal/files/2026/{INTERNAL_FILE}: leak: content/portal/files/2026/{INTERNAL_FILE} is not linked by any item the preview target publishes, but was copied into its output",
+        f"output/preview/portal/files/{DRAFT_FILE}: leak: content/portal/files/{DRAFT_FILE} is not linked by any item the preview target publishes, but was copied into its output",
+        "output/preview/portal/files/unlinked-leaflet.pdf: leak: content/portal/files/unlinked-leaflet.pdf is not linked by any item the preview target publishes, but was copied into its output",
     ]
 
 
 def test_unpublished_items_staged_by_a_faulty_stage_fail_the_build(leaky: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
-    import zhanqun.stage
     from zhanqun.addresses import AddressMap
 
     monkeypatch.setattr(AddressMap, "items_of", lambda self, site_id: self.index.of_site(site_id))  # drafts and internal items too
-    monkeypatch.setattr(zhanqun.stage, "attachment_use", publish_every_file)
+    publish_every_file(monkeypatch)
     result = leaky.run("build")
     assert result.exit_code == 1
     leaks = problem_lines(result, "leak")
     for what, value in [("title", DRAFT_TITLE), ("title", INTERNAL_TITLE), ("slug", INTERNAL_SLUG), ("title", COUNTY_TITLE), ("slug", COUNTY_SLUG)]:
         assert any(f"shows the {what} '{value}'" in line for line in leaks), (what, value)
     assert any(line.startswith("output/preview/portal/tzgg/") and "shows the text '" in line and "content/portal/tzgg/appointments.md" in line for line in leaks)
-    assert f"output/preview/portal/files/{DRAFT_FILE}: leak: attachment content/portal/files/{DRAFT_FILE} is used only by unpublished items but was copied into public output" in leaks
+    assert f"output/preview/portal/files/{DRAFT_FILE}: leak: content/portal/files/{DRAFT_FILE} is not linked by any item the preview target publishes, but was copied into its output" in leaks
 
 
 def test_common_words_and_public_titles_are_not_leaks(repo: Repo) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Repo, article, copy_repo, make_repo, tree_digest
+from conftest import problem_lines, Repo, article, copy_repo, make_repo, tree_digest
 from zhanqun.errors import Problems
 from zhanqun.link_check import LinkChecker, SiteFiles, check_output
 from zhanqun.pipeline import BuildOptions, prepare
@@ -158,14 +158,15 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Repo:
 
 @pytest.fixture(scope="module")
 def broken_build(base: Repo, tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, str, dict[str, str]]:
-    """The base cluster with a bad link in a site's override template and a raw relative link in an item."""
+    """The base cluster with a bad link in a site's override template, and a link in an item that only
+    the output can show to be broken (a later list page that the column does not have)."""
     repo = copy_repo(base, tmp_path_factory.mktemp("broken") / "repo")
     before = tree_digest(repo.out())
     repo.write(
         "themes/ulanhot/templates/base.html",
         '{% extends "!theme/base.html" %}{% block utility %}<a href="{{ SITEURL }}/banshi/">办事服务</a>{% endblock %}',
     )
-    repo.write("content/ulanhot/tzgg/old.md", article("旧通知", "2026-04-05", "见[停水](../tzgg/water-old.html)。", Slug="old"))
+    repo.write("content/ulanhot/tzgg/old.md", article("旧通知", "2026-04-05", "见[更多通知](../tzgg/page/9/)。", Slug="old"))
     result = repo.run("build")
     assert result.exit_code == 1, result.output
     return repo, result.output, before
@@ -182,7 +183,19 @@ def test_link_checker_catches_a_broken_template_link(broken_build: tuple[Repo, s
 
 def test_broken_link_in_an_item_points_back_to_its_source(broken_build: tuple[Repo, str, dict[str, str]]) -> None:
     _, output, _ = broken_build
-    assert 'output/preview/ulanhot/tzgg/old.html: dead-link: href "../tzgg/water-old.html": no such page (from content/ulanhot/tzgg/old.md)' in output
+    assert 'output/preview/ulanhot/tzgg/old.html: dead-link: href "/ulanhot/tzgg/page/9/": no such page (from content/ulanhot/tzgg/old.md)' in output
+
+
+def test_a_relative_link_to_no_page_is_found_before_rendering_at_its_line(base: Repo, tmp_path: Path) -> None:
+    repo = copy_repo(base, tmp_path / "repo")
+    repo.write("content/ulanhot/tzgg/old.md", article("旧通知", "2026-04-05", "见[停水](../tzgg/water-old.html)。", Slug="old"))
+    for command in (["check"], ["build"]):
+        result = repo.run(*command)
+        assert result.exit_code == 1
+        assert problem_lines(result) == [
+            "content/ulanhot/tzgg/old.md:5: broken-link: ../tzgg/water-old.html: there is no page or file tzgg/water-old.html on ulanhot (did you mean 'tzgg/water.html'?); "
+            "link an item with {filename}…md or site:ulanhot/<column>/<file>.md, a file with {static}/files/…"
+        ]
 
 
 def test_broken_links_leave_the_previous_output_unchanged(broken_build: tuple[Repo, str, dict[str, str]]) -> None:
@@ -191,8 +204,9 @@ def test_broken_links_leave_the_previous_output_unchanged(broken_build: tuple[Re
     assert tree_digest(repo.out()) == before
 
 
-def test_pelican_unable_to_find_warning_is_an_error(base: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """If a reference ever slipped past links.py, Pelican's warning must still fail the build."""
+def test_reference_that_slipped_past_the_resolver_is_an_error(base: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If a reference ever slipped past links.py, the output check must still fail the build
+    (Pelican's own link handling is off: it never resolves, and never copies, anything)."""
     from zhanqun.links import LinkResolver
 
     repo = copy_repo(base, tmp_path / "repo")
@@ -201,7 +215,7 @@ def test_pelican_unable_to_find_warning_is_an_error(base: Repo, tmp_path: Path, 
     repo.write("content/ulanhot/tzgg/bad.md", article("坏链接", "2026-04-05", "[旧文]({filename}gone.md)", Slug="bad"))
     result = repo.run("build")
     assert result.exit_code == 1
-    assert "pelican-warning: Unable to find 'gone.md', skipping url replacement." in result.output
+    assert 'output/preview/ulanhot/tzgg/bad.html: unresolved-link: href "{filename}gone.md": unresolved link syntax left in the page' in result.output
     assert tree_digest(repo.out()) == before
 
 

@@ -119,7 +119,7 @@ def test_every_resolved_link_leads_to_a_page_the_address_map_promises(cluster: C
         report = check_output(context.addresses, built, out, {}, repo.root, out, problems)
         assert report.links == written + len(bogus)
         assert report.broken == len(bogus)
-        assert all('gone.html": no such page' in p.message for p in problems)
+        assert all('gone.html": no such page' in p.message for p in problems.errors)
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,6 +12,7 @@ read the file, check it and hand the template ready-made rows.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -160,7 +161,11 @@ def _plus(values: list[int]) -> str:
 
 
 def _load(path: Path, source: str, problems: Problems) -> tuple[dict[str, Any], str] | None:
-    text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    try:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    except OSError as exc:
+        problems.add(source, None, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+        return None
     try:
         data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
     except tomllib.TOMLDecodeError as exc:
@@ -171,10 +176,34 @@ def _load(path: Path, source: str, problems: Problems) -> tuple[dict[str, Any], 
         mark = getattr(exc, "problem_mark", None)
         problems.add(source, mark.line + 1 if mark else None, "yaml-syntax", str(exc).split("\n")[0])
         return None
+    except (ValueError, TypeError, OverflowError) as exc:  # YAML reads 2026-02-30 as a date, and fails there
+        problems.add(source, None, "yaml-syntax", f"a value cannot be read: {exc}; write dates as '2026-01-20' and check every number")
+        return None
     if not isinstance(data, dict):
         problems.add(source, 1, "annual-report", "the file must hold a table of keys (year, date, overview, [active], [requests], [appeals], …)")
         return None
+    odd = _non_text_key(data)
+    if odd is not None:
+        problems.add(source, None, "annual-report", f"{odd!r} is not a key such as overview or [requests]; keys are words")
+        return None
     return data, text
+
+
+def _non_text_key(value: Any) -> object | None:
+    """The first key of a (nested) table that is not text (YAML reads ``1: x`` as a number key)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if not isinstance(key, str):
+                return key
+            found = _non_text_key(inner)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for inner in value:
+            found = _non_text_key(inner)
+            if found is not None:
+                return found
+    return None
 
 
 def read_report(path: Path, source: str, site: str, problems: Problems) -> AnnualReport | None:
@@ -318,7 +347,14 @@ def read_reports(root: Path, site_ids: list[str], problems: Problems) -> dict[st
             if path.name.startswith("annual-report") and not FILE_RE.match(path.name) and path.is_file():
                 problems.add(f"content/{site_id}/_data/{path.name}", None, "annual-report", "name annual reports annual-report-<year>.toml (or .yaml), e.g. annual-report-2025.toml")
                 continue
+            if FILE_RE.match(path.name) and not path.is_file():
+                problems.add(f"content/{site_id}/_data/{path.name}", None, "annual-report", "named like an annual report but not a file; remove it or rename it")
+                continue
             if FILE_RE.match(path.name):
+                real = Path(os.path.realpath(path))
+                if real.parent != Path(os.path.realpath(root)) / "content" / site_id / "_data":
+                    problems.add(f"content/{site_id}/_data/{path.name}", None, "link-outside", f"a symbolic link to {real}; keep the report's data in this folder, reviewed with the site")
+                    continue
                 report = read_report(path, f"content/{site_id}/_data/{path.name}", site_id, problems)
                 if report:
                     found.append(report)

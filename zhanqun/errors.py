@@ -8,10 +8,12 @@ them all, grouped per file, as ``path:line: code: message``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Iterator, Literal
 
 Severity = Literal["error", "warning"]
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, order=True)
@@ -28,6 +30,12 @@ class Problem:
     code: str
     message: str
     severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        # one problem, one line: what an author wrote (a value with a line break or a control
+        # character in it) is shown escaped, so a message never splits or hides in the output
+        if _UNPRINTABLE.search(self.message):
+            object.__setattr__(self, "message", _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), self.message))
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

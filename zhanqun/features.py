@@ -157,7 +157,6 @@ def site_data(features: Features, site_id: str) -> dict[str, Any]:
             for source, document in interpretations.document_of.items()
             if source in sources
         },
-        "ZQ_LETTERS": {source: letter.html() for source, letter in features.letters.items() if source in sources},
         "ZQ_MEDIA": {source: media for source, media in features.media.items() if source in sources},
     }
     data["ZQ_LETTER_STATS"] = {

@@ -10,15 +10,25 @@ Code blocks and code spans are escaped by Markdown and harmless. Rather than gue
 rules, a body with a finding is also rendered with Python-Markdown (as Pelican will) and the
 rendered HTML is checked too: only what really reaches the page is reported, located at its
 line in the source.
+
+This is the layer of messages. The guarantee is ``sanitize.py``: every rendered text is
+sanitised before it reaches a page or a feed, and :func:`check_rendered_html` reports whatever
+the sanitiser would still take out of a text this policy let through (``unsafe-html``), so an
+author hears of it at once rather than finding part of a page missing.
 """
 
 from __future__ import annotations
 
+import html as html_entities
 import re
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .errors import Problems
+
+if TYPE_CHECKING:
+    from .markdown_render import MarkdownRenderer
 
 #: Tags that embed another page; their ``src`` host must be listed in ``[publishing] iframe_hosts``.
 FRAME_TAGS = ("iframe", "frame")
@@ -34,6 +44,8 @@ PAGE_TAGS = {
     "object": "<object> runs a plug-in",
     "applet": "<applet> runs a plug-in",
     "frameset": "<frameset> replaces the page with frames",
+    "svg": "<svg> drawn in the text can carry scripts; save the drawing as an .svg file under files/ and show it with ![说明]({static}/files/….svg)",
+    "math": "<math> in the text can carry scripts and links; write the formula as text or as a picture under files/",
 }
 #: URL schemes that run code when followed.
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
@@ -80,8 +92,9 @@ def _short(text: str, width: int = 30) -> str:
 
 
 def is_script_url(url: str) -> bool:
-    """Whether following ``url`` would run code (``JaVa\\tScRiPt:`` included)."""
-    squeezed = _INVISIBLE_RE.sub("", url).lower()
+    """Whether following ``url`` would run code (``JaVa\\tScRiPt:``, ``&#106;avascript:`` and
+    ``javascript&colon;`` included: entities are decoded first, as the browser does)."""
+    squeezed = _INVISIBLE_RE.sub("", html_entities.unescape(url)).lower()
     return squeezed.startswith(SCRIPT_SCHEMES)
 
 
@@ -161,8 +174,8 @@ def check_html(text: str, first_line: int, path: str, iframe_hosts: tuple[str, .
     For Markdown, a finding counts only if it survives rendering (code is escaped); findings
     of the rendered page that the source scan could not place are reported at ``first_line``.
     """
-    if "<" not in text and ":" not in text:
-        return
+    if not any(mark in text for mark in "<:&{"):
+        return  # no tag, no scheme, no entity, no attribute list
     found = _findings(strip_code(text) if markdown else text, iframe_hosts)
     if markdown and found or markdown and ("<" in text and "`" in text):
         real = _findings(_rendered(text), iframe_hosts)
@@ -182,8 +195,23 @@ def check_html(text: str, first_line: int, path: str, iframe_hosts: tuple[str, .
                 unplaced = [f for f in unplaced if not (f[1] == code and f[0] == line)]
                 kept.append((line, code, message))
         found = sorted(kept)
+    if markdown:
+        found = sorted(set(found) | set(_attr_list_findings(text)))
     for line, code, message in found:
         problems.add(path, first_line + line - 1, code, message)
+
+
+#: ``{: onclick="…" }`` and ``{ .py onmouseover=… }``: attribute lists (Markdown's attr_list),
+#: which put any attribute on a paragraph, link or code block.
+_ATTR_LIST_HANDLER_RE = re.compile(r"\{[:\s][^{}\n]*?\b(?P<name>on[a-z]+)\s*=", re.IGNORECASE)
+
+
+def _attr_list_findings(markdown: str) -> list[tuple[int, str, str]]:
+    """Event handlers in attribute lists, fenced-code openings included, at their lines."""
+    return [
+        (1 + markdown.count("\n", 0, m.start()), "html-event-handler", f"{{: {m.group('name')}=… }}: event-handler attributes run scripts and are not allowed")
+        for m in _ATTR_LIST_HANDLER_RE.finditer(markdown)
+    ]
 
 
 #: Header values that templates or Markdown show as HTML, checked like the body.
@@ -196,3 +224,78 @@ def check_item_html(meta: dict[str, str], lines: dict[str, int], body: str, body
         if key in meta:
             check_html(meta[key], lines[key], path, iframe_hosts, problems, markdown=key == "Summary")
     check_html(body, body_line, path, iframe_hosts, problems)
+
+
+def check_rendered_html(
+    meta: dict[str, str],
+    lines: dict[str, int],
+    body: str,
+    body_line: int,
+    path: str,
+    iframe_hosts: tuple[str, ...],
+    renderer: "MarkdownRenderer",
+    problems: Problems,
+) -> None:
+    """Render the body (and the ``Summary``) as written and report what the sanitiser would take out.
+
+    Anything that could run code or load another page is an error (``unsafe-html``), at the first
+    line that names it; tags or attributes that are only unsupported (``<font>``, Word's ``<o:p>``)
+    are listed in one warning (``html-removed``). A text nested too deeply to render is an error
+    (``too-deep``) here, so ``check`` finds it as ``build`` would.
+    """
+    from .markdown_render import MarkdownTooDeep
+    from .sanitize import Policy, removed
+
+    reported = {p.line for p in problems.items if p.path == path and p.code.startswith("html-")}
+    policy = Policy.of(iframe_hosts, unresolved_links=True)
+    texts = [(body, body_line, "")]
+    if meta.get("Summary"):
+        texts.append((meta["Summary"], lines.get("Summary", 1), "Summary: "))
+    for text, first, label in texts:
+        if not text.strip() or not may_need_sanitising(text):
+            continue
+        try:
+            rendered = renderer.html(text)
+        except MarkdownTooDeep as exc:
+            problems.add(path, first, "too-deep", f"{label}{exc}")
+            continue
+        if "<" not in rendered:
+            continue
+        gone = removed(rendered, policy)
+        for removal in (r for r in gone if r.dangerous):
+            line = first + _line_of(removal.needle, text) - 1
+            if line in reported:
+                continue  # the policy above has said what is wrong on this line
+            advice = "save the picture under files/ and show it with ![说明]({static}/files/…)" if removal.needle == "data:" else "remove it"
+            problems.add(path, line, "unsafe-html", f"{label}{removal.what} could run code or load another page on an official site and is not allowed; {advice}")
+        by_line: dict[int, list[str]] = {}
+        for removal in (r for r in gone if not r.dangerous):
+            by_line.setdefault(first + _line_of(removal.needle, text) - 1, []).append(removal.what + (f" (×{removal.count})" if removal.count > 1 else ""))
+        for line, listed in sorted(by_line.items()):
+            problems.warn(path, line, "html-removed", f"{label}not kept on the page (only plain document HTML is): {', '.join(listed)}")
+
+
+#: Markdown that can put something in the HTML the sanitiser would remove: raw HTML and
+#: autolinks (``<``), attribute lists (``{``), entities (``&``), link and image addresses
+#: (``](``, reference definitions ``]:``); and lines nested deep enough to trouble the renderer.
+_SANITISER_MARKS = ("<", "{", "&", "](", "]:")
+_DEEP_LINE_RE = re.compile(r"^[ \t>]{200}", re.MULTILINE)
+
+
+def may_need_sanitising(text: str) -> bool:
+    """Whether rendering ``text`` could produce anything :func:`sanitize.clean` takes out (or fail).
+
+    Plain Markdown — paragraphs, emphasis, headings, lists, tables — renders to allowed tags
+    only; the rest needs one of the marks above. Texts without them skip the render here (the
+    stage renders every text anyway), which keeps ``check`` fast.
+    """
+    return any(mark in text for mark in _SANITISER_MARKS) or bool(_DEEP_LINE_RE.search(text))
+
+
+def _line_of(needle: str, text: str) -> int:
+    """The first line (1-based) of ``text`` outside code that contains ``needle``, else 1."""
+    lowered = needle.lower()
+    for number, line in enumerate(strip_code(text).split("\n"), 1):
+        if lowered in line.lower():
+            return number
+    return 1

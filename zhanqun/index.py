@@ -8,13 +8,15 @@ header, and records an :class:`Item` per file. Nothing here depends on the targe
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from .alt_text import check_alt_text
 from .errors import Problems, did_you_mean
-from .html_policy import check_item_html
+from .html_policy import check_item_html, check_rendered_html
+from .markdown_render import MarkdownRenderer
 from .metadata import DOCUMENT_KEYS, KNOWN_KEYS, SYNDICATE_GROUPS, parse_date, split_list
 from .sites import RESERVED_FOLDERS, Cluster, Column, Site
 from .slugs import slug_from_title
@@ -85,21 +87,33 @@ class ContentIndex:
         return [item for item in self.items if site in item.syndicate]
 
 
-def index_content(root: Path, cluster: Cluster, problems: Problems) -> ContentIndex:
+def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: MarkdownRenderer | None = None) -> ContentIndex:
     """Read every content file of every site (all of them: links cross sites) into the index."""
     index = ContentIndex()
+    renderer = renderer or MarkdownRenderer()
+    real_content = Path(os.path.realpath(root)) / "content"
     for site in cluster.sites:
         folder = root / "content" / site.id
         if not folder.is_dir():
             continue
+        if Path(os.path.realpath(folder)) != real_content / site.id:
+            problems.add(
+                f"content/{site.id}", None, "link-outside",
+                f"content/{site.id} is a symbolic link to {os.path.realpath(folder)}; a site's content must be a real folder of the repository, reviewed and versioned with it",
+            )
+            continue
         for path in sorted(folder.rglob("*")):
             rel = path.relative_to(folder).as_posix()
-            if _ignored(rel) or not _symlink_ok(path, root, f"content/{site.id}/{rel}", problems) or not path.is_file():
-                continue
             top = rel.split("/", 1)[0]
             if top in RESERVED_FOLDERS:
+                continue  # attachments and data: attachments.py, annual_report.py
+            if _ignored(rel) or not _symlink_ok(path, root, f"content/{site.id}/{rel}", problems) or path.is_dir():
+                continue
+            if not path.is_file():
+                problems.add(f"content/{site.id}/{rel}", None, "not-a-file", "a named pipe, socket or device, not a file; remove it (content is Markdown files)")
                 continue
             source = f"content/{site.id}/{rel}"
+            _check_file_name(rel, source, problems)
             if path.suffix.lower() not in (".md", ".markdown"):
                 problems.add(source, None, "not-markdown", "content folders hold Markdown (.md) files; put images and attachments under files/")
                 continue
@@ -112,12 +126,36 @@ def index_content(root: Path, cluster: Cluster, problems: Problems) -> ContentIn
             raw = _read_bytes(path, source, problems)
             if raw is None:
                 continue
-            item = read_item(raw, site, column, rel, source, problems)
+            item = read_item(raw, site, column, rel, source, problems, renderer)
             if item:
                 index.add(item)
     _resolve_syndication(index, cluster, problems)
     _check_unique_paths(index, problems)
     return index
+
+
+#: A content file's name and the folders inside a column: the name is part of addresses and of
+#: messages, so plain ASCII, as the README asks.
+_FILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _check_file_name(rel: str, source: str, problems: Problems) -> None:
+    """A located error for a file or folder name that is not plain ASCII, with the name to use.
+
+    ``春耕 通知.md``, ``a%2fb.md`` or ``%2e%2e.md`` would make addresses nobody can type, or names
+    tools read differently (a percent sign, a backslash, a leading dot).
+    """
+    for part in rel.split("/"):
+        if _FILE_NAME_RE.fullmatch(part) and ".." not in part:
+            continue
+        stem, dot, suffix = part.rpartition(".") if "." in part.lstrip(".") else (part, "", "")
+        suggestion = slug_from_title(stem, fallback="item") + (dot + suffix.lower() if suffix.isascii() and suffix.isalnum() else "")
+        what = "file" if part == rel.rsplit("/", 1)[-1] else "folder"
+        problems.add(
+            source, None, "bad-file-name",
+            f"the {what} name {part!r} is not plain ASCII (letters, digits, '-', '_' and '.'); rename it, e.g. to {suggestion!r}",
+        )
+        return
 
 
 def _symlink_ok(path: Path, root: Path, source: str, problems: Problems) -> bool:
@@ -135,8 +173,13 @@ def _symlink_ok(path: Path, root: Path, source: str, problems: Problems) -> bool
     except (OSError, RuntimeError):  # missing target or a loop
         problems.add(source, None, "broken-symlink", f"a symbolic link to {target}, which does not exist; remove it or copy the file itself here")
         return False
-    if root.resolve() not in resolved.parents:
-        problems.add(source, None, "link-outside", f"a symbolic link to {target}, outside the repository; copy the file into the repository instead, so it is reviewed and versioned with the site")
+    content = root.resolve() / "content"
+    if content not in resolved.parents:
+        where = "outside the repository" if root.resolve() not in resolved.parents else f"to {resolved.relative_to(root.resolve()).as_posix()}, outside content/"
+        problems.add(source, None, "link-outside", f"a symbolic link to {target}, {where}; copy the file into the repository's content instead, so it is reviewed and versioned with the site")
+        return False
+    if resolved.is_dir():
+        problems.add(source, None, "link-outside", f"a symbolic link to the folder {target}; put the items themselves in the column folder")
         return False
     return True
 
@@ -158,7 +201,7 @@ def _ignored(rel: str) -> bool:
     return any(part.startswith(".") for part in rel.split("/")) or name.endswith("~") or name.startswith("#")
 
 
-def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, problems: Problems) -> Item | None:
+def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, problems: Problems, renderer: MarkdownRenderer | None = None) -> Item | None:
     """Lint one content file and turn it into an :class:`Item`; ``None`` if it has any error.
 
     Every check of a single file lives here (header, values, required keys, body, raw HTML), so
@@ -191,6 +234,8 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
     # can run, and it must be published as written, so only its header is held to the policy.
     policed_body = "" if column.type == "letter" else parsed.body
     check_item_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, problems)
+    # what the sanitiser would still take out, as rendered (lines the policy reported are skipped)
+    check_rendered_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, renderer or MarkdownRenderer(), problems)
     if len(problems.errors) > before:
         return None
     check_alt_text(source, policed_body, parsed.body_line, problems)  # the item is still indexed

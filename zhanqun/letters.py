@@ -3,8 +3,8 @@
 A letter is written by a member of the public. Its text must never be read as Markdown or HTML
 (a ``<script>`` or an ``onerror=`` in a letter would otherwise run on a government site), so the
 raw body is split here, before Python-Markdown sees anything, into the ``## 来信`` and ``## 答复``
-sections, and each is turned into escaped paragraphs. The staged Markdown body of a letter is a
-fixed placeholder; the plugin swaps in the escaped HTML (``pelican_plugin.py``).
+sections, and each is turned into escaped paragraphs, which the stage hands Pelican as the
+letter's finished HTML (``stage.py``; the link resolver never reads a letter's text either).
 
 The national inspection fails a site with a letter unanswered for over three months, so the
 build warns at 60 days and fails at 90, counted to a "today" that comes from ``--today`` or
@@ -25,14 +25,13 @@ from markupsafe import Markup
 from .addresses import AddressMap
 from .errors import Problems
 from .index import Item
+from .sanitize import clean
 
 LETTER_SECTION = "来信"
 REPLY_SECTION = "答复"
 OVERDUE_WARNING_DAYS = 60
 OVERDUE_ERROR_DAYS = 90
 
-#: What Pelican is given as the body of a letter; the real text never goes through Markdown.
-PLACEHOLDER_BODY = "<!-- zhanqun: letter text is inserted as escaped plain text -->"
 
 _HEADING = re.compile(rf"^##[ \t]*(?P<name>{LETTER_SECTION}|{REPLY_SECTION})[ \t#]*$")
 
@@ -68,13 +67,14 @@ def plain_text_html(text: str) -> Markup:
     """Text as HTML paragraphs: blank lines separate paragraphs, line breaks are kept, all escaped.
 
     Returned as ``Markup``: the templates autoescape every value, and this one is already safe.
+    It still passes the sanitiser, like every piece of HTML made from content.
     """
     paragraphs = [p for p in re.split(r"\n[ \t]*\n", text.strip("\n")) if p.strip()]
     out = []
     for paragraph in paragraphs:
         lines = [html.escape(line.strip(" \t"), quote=True) for line in paragraph.split("\n")]
         out.append("<p>" + "<br>\n".join(lines) + "</p>")
-    return Markup("\n".join(out))
+    return Markup(clean("\n".join(out)))
 
 
 def split_sections(item: Item, problems: Problems) -> tuple[str, str] | None:
@@ -187,8 +187,3 @@ def letter_stats(letters: list[Letter]) -> dict[str, Any]:
         "median_days": _number(statistics.median(days)) if days else "—",
         "months": [months[key] for key in sorted(months, reverse=True)],
     }
-
-
-def is_letter_item(item: Item, addresses: AddressMap) -> bool:
-    column = addresses.cluster[item.site].column(item.column)
-    return column is not None and column.type == "letter"

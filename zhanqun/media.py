@@ -13,7 +13,7 @@ import posixpath
 from .addresses import AddressMap
 from .errors import Problems
 from .index import Item
-from .links import LinkResolver
+from .links import LinkResolver, Resolution
 
 IMAGE = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg")
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -33,17 +33,25 @@ def resolve_media(item: Item, resolver: LinkResolver, problems: Problems) -> dic
         if not value:
             continue
         line = item.line_of(key)
-        if "://" in value or value.startswith("//"):
-            problems.add(item.source, line, "external-media", f"{key}: {value!r} is on another host; put the file under content/{item.site}/files/ and name it here (no external players)")
-            continue
-        path = value[len("{static}") :] if value.startswith("{static}") else "/" + value.lstrip("/")
-        extension = posixpath.splitext(path)[1].lower()
+        extension = posixpath.splitext(value.split("#", 1)[0].split("?", 1)[0])[1].lower()
         if extension not in extensions:
             problems.add(item.source, line, "bad-media", f"{key}: {value!r} is not {what} ({', '.join(extensions)})")
             continue
-        resolution = resolver.resolve("{static}" + path, item)
+        if value.startswith(("{static}", "{attach}", "site:")):
+            resolution: Resolution | None = resolver.resolve(value, item)
+        elif value.startswith("files/"):  # from the site's content folder, as documented
+            resolution = resolver.resolve("{static}/" + value, item)
+        else:  # an address: relative to the item's page, from the site's root, or the cluster's own
+            resolution = resolver.resolve_address(value, item)
+        if resolution is None:
+            problems.add(item.source, line, "external-media", f"{key}: {value!r} is on another host; put the file under content/{item.site}/files/ and name it here (no external players)")
+            continue
         if resolution.error or not resolution.url:
-            problems.add(item.source, line, "missing-file", f"{key}: {resolution.error}")
+            error = (resolution.error or "not a file").replace("{static}/" + value, value)
+            problems.add(item.source, line, "missing-file", f"{key}: {error}")
+            continue
+        if resolution.file is None:
+            problems.add(item.source, line, "bad-media", f"{key}: {value!r} is a page, not {what} under files/")
             continue
         found[key.lower()] = resolution.url
         if key == "Video":

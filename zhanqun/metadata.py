@@ -59,7 +59,7 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 def parse_date(value: str) -> datetime | None:
     """``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM`` in Asia/Shanghai; ``None`` when malformed."""
-    if not _DATE_RE.match(value):
+    if not _DATE_RE.fullmatch(value):
         return None
     try:
         fmt = "%Y-%m-%d %H:%M" if " " in value else "%Y-%m-%d"
@@ -98,7 +98,7 @@ def _iso_suggestion(value: str) -> str | None:
 
 def check_day(value: str) -> str | None:
     message = check_date(value)
-    if message is None and not _DAY_RE.match(value):
+    if message is None and not _DAY_RE.fullmatch(value):
         return f"'{value}' must be a day, YYYY-MM-DD"
     return message
 
@@ -123,6 +123,9 @@ def _choice(choices: tuple[str, ...]) -> Check:
             return None
         from .errors import did_you_mean
 
+        hidden = [ch for ch in value if unicodedata.category(ch) in ("Cf", "Cc", "Zs") and ch != " "]
+        if hidden:
+            return f"'{value}' holds an invisible character (U+{ord(hidden[0]):04X}); delete it and write one of {', '.join(choices)}"
         meant = CHINESE_VALUES.get(value.strip())
         hint = f" (write '{meant}' for {value})" if meant in choices else did_you_mean(value, choices)
         return f"'{value}' is not one of {', '.join(choices)}{hint}"
@@ -133,10 +136,10 @@ def _choice(choices: tuple[str, ...]) -> Check:
 def _slug(value: str) -> str | None:
     if value == "index":
         return "'index' is the column's own list page; choose another slug"
-    if SLUG_RE.match(value):
+    if SLUG_RE.fullmatch(value):
         return None
     fixed = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-    hint = f" (did you mean '{fixed}'?)" if fixed and SLUG_RE.match(fixed) else ""
+    hint = f" (did you mean '{fixed}'?)" if fixed and SLUG_RE.fullmatch(fixed) else ""
     return f"'{value}' is not a slug: use lowercase ASCII letters, digits and hyphens{hint}"
 
 
@@ -146,13 +149,19 @@ def _tags(value: str) -> str | None:
     for tag in split_list(value):
         if len(tag) > MAX_TAG_LENGTH:
             return f"tag '{tag[:12]}…' is longer than {MAX_TAG_LENGTH} characters; separate tags with commas"
+        if not any(unicodedata.category(ch)[0] in "LN" for ch in tag):
+            return f"tag '{tag}' has no letter or digit; a tag is a word such as 春耕"
     return None
 
 
 def _aliases(value: str) -> str | None:
+    from .paths import url_segments
+
     for alias in split_list(value):
-        if not alias.startswith("/") or "//" in alias or ".." in alias.split("/"):
+        if not alias.startswith("/") or "//" in alias or ".." in alias.split("/") or "\\" in alias:
             return f"alias '{alias}' must be a path on this site starting with '/', such as /old/page.html"
+        if url_segments(alias) is None:
+            return f"alias '{alias}' leaves the site once its %-escapes are decoded; write the old path on this site, such as /old/page.html"
     return None
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .documents import DOCUMENT_TYPES
 from .errors import Problems, did_you_mean
+from .paths import UnsafePath, write_text
 from .index_numbers import compile_pattern, pattern_problem, taken_numbers
 from .sites import Column, Site, load_cluster
 from .slugs import slug_from_title
@@ -64,9 +65,12 @@ def create_item(root: Path, site_id: str, column_id: str, title: str, today: dat
     if content is None:
         return None
     header, body, notes = content
-    folder.mkdir(parents=True, exist_ok=True)
     text = "\n".join(f"{key}: {value}" for key, value in header) + "\n\n" + body
-    path.write_text(text, encoding="utf-8", newline="\n")
+    try:
+        write_text(root, path.relative_to(root).as_posix(), text)
+    except UnsafePath:
+        problems.add(f"content/{site.id}/{column.id}", None, "link-outside", f"content/{site.id}/{column.id} leads outside the repository (a symbolic link); the new item was not written")
+        return None
     return NewItem(path, path.relative_to(root).as_posix(), notes)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import signal
 import threading
 from contextlib import contextmanager
@@ -23,20 +22,22 @@ from pathlib import Path
 from types import FrameType
 from typing import Iterator
 
+from .paths import make_folder, mark_output_folder, move, remove
+
 SCRATCH_PREFIX = ".zhanqun-"
 
 
 class OutputSwap:
     """A scratch folder for one build, and the swap of its sites into ``final``."""
 
-    def __init__(self, final: Path):
+    def __init__(self, final: Path, target: str):
         self.final = final
-        final.parent.mkdir(parents=True, exist_ok=True)
+        self.target = target
+        make_folder(final.parent)
         self.clean_leftovers()
-        self.scratch = final.parent / f"{SCRATCH_PREFIX}{final.name}-{os.getpid()}"
-        if self.scratch.exists():
-            shutil.rmtree(self.scratch)
-        self.scratch.mkdir()
+        name = f"{SCRATCH_PREFIX}{final.name}-{os.getpid()}"
+        remove(final.parent, name)
+        self.scratch = make_folder(final.parent, name)
 
     def clean_leftovers(self) -> None:
         """Scratch folders of builds that were killed before they could clean up."""
@@ -48,32 +49,29 @@ class OutputSwap:
             if previous.is_dir():  # killed mid-swap: put back what it had moved aside
                 for site in previous.iterdir():
                     if not (self.final / site.name).exists():
-                        os.replace(site, self.final / site.name)
-            shutil.rmtree(old, ignore_errors=True)
+                        move(previous, site.name, self.final, site.name)
+            remove(self.final.parent, old.name)
 
     def site_folder(self, site_id: str) -> Path:
         return self.scratch / "sites" / site_id
 
     def work_folder(self, name: str) -> Path:
         """A folder for intermediate files (staged sources) that never reaches the output."""
-        path = self.scratch / "work" / name
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return make_folder(self.scratch, f"work/{name}")
 
     def commit(self, site_ids: list[str]) -> None:
         """Swap each built site into ``final/<id>``, all or none; other sites already there stay."""
-        self.final.mkdir(parents=True, exist_ok=True)
-        trash = self.scratch / "previous"
-        trash.mkdir(exist_ok=True)
+        make_folder(self.final)
+        mark_output_folder(self.final, self.target)
+        trash = make_folder(self.scratch, "previous")
+        built = self.scratch / "sites"
         swapped: list[str] = []
         try:
             for site_id in site_ids:
-                built = self.site_folder(site_id)
-                target = self.final / site_id
-                if target.exists():
-                    os.replace(target, trash / site_id)
+                if (self.final / site_id).exists():
+                    move(self.final, site_id, trash, site_id)
                 swapped.append(site_id)
-                os.replace(built, target)
+                move(built, site_id, self.final, site_id)
         except BaseException:
             self._roll_back(swapped, trash)
             raise
@@ -81,17 +79,15 @@ class OutputSwap:
 
     def _roll_back(self, swapped: list[str], trash: Path) -> None:
         """Undo a partial swap: each new site back to the scratch folder, each previous one back."""
+        built = self.scratch / "sites"
         for site_id in reversed(swapped):
-            target = self.final / site_id
-            previous = trash / site_id
-            built = self.site_folder(site_id)
-            if target.exists() and not built.exists():
-                os.replace(target, built)
-            if previous.exists():
-                os.replace(previous, target)
+            if (self.final / site_id).exists() and not (built / site_id).exists():
+                move(self.final, site_id, built, site_id)
+            if (trash / site_id).exists():
+                move(trash, site_id, self.final, site_id)
 
     def discard(self) -> None:
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        remove(self.scratch.parent, self.scratch.name)
 
 
 def _alive(pid: int) -> bool:

@@ -1,4 +1,5 @@
-"""The Pelican plugin every site loads: fills in what Pelican's blog model lacks for columns.
+"""The Pelican plugin every site loads: reads the staged items, confines every write, and fills
+in what Pelican's blog model lacks for columns.
 
 Runs inside the per-site render process only (``PLUGINS`` in ``pelican_settings.py``).
 """
@@ -6,13 +7,54 @@ Runs inside the per-site render process only (``PLUGINS`` in ``pelican_settings.
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from pelican import signals
+from pelican.readers import BaseReader
 from pelican.urlwrappers import Category
+from pelican.writers import Writer
 
+from .paths import confine
 from .pelican_pages import ExtraPagesGenerator
+
+
+class StagedItemReader(BaseReader):
+    """Reads a staged item (``stage.py``): header values and finished, sanitised HTML, as they are.
+
+    Pelican's own readers are switched off (``READERS``), so no Markdown is parsed here and the
+    HTML that reaches templates and feeds is exactly what the sanitiser let through.
+    """
+
+    enabled = True
+    file_extensions = ["zq"]
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        with open(source_path, encoding="utf-8") as handle:
+            staged = json.load(handle)
+        metadata = {name: self.process_metadata(name, value) for name, value in staged["metadata"].items()}
+        return staged["content"], metadata
+
+
+class ConfinedWriter(Writer):
+    """Pelican's writer, with every file it opens confined to the site's output (``paths.confine``)."""
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        if filename != os.devnull:
+            output = Path(self.output_path)
+            confine(output, os.path.relpath(filename, output))
+        return super()._open_w(filename, encoding, override)
+
+
+def use_staged_reader(readers: Any) -> None:
+    readers.reader_classes["zq"] = StagedItemReader
+
+
+def confined_writer(pelican: Any) -> type[Writer]:
+    return ConfinedWriter
 
 
 def add_empty_columns(generator: Any) -> None:
@@ -26,24 +68,6 @@ def add_empty_columns(generator: Any) -> None:
     order = {column["id"]: n for n, column in enumerate(site["columns"])}
     generator.categories.sort(key=lambda pair: order.get(pair[0].slug, len(order)))
     generator.context["categories"] = generator.categories
-
-
-def insert_letter_text(content: Any) -> None:
-    """A letter's body is the escaped HTML built by ``letters.py``, never Markdown output.
-
-    The staged Markdown of a letter holds only a placeholder; the text written by the public
-    is put in here, already escaped, so no reader, extension or plugin ever interprets it.
-    """
-    letters = content.settings.get("ZQ_LETTERS") or {}
-    source = content.metadata.get("zq_source")
-    if source in letters:
-        content._content = letters[source]
-        if "summary" not in content.metadata:
-            # never a summary cut from the public's text: templates unescape summaries (striptags)
-            replied = content.metadata.get("replied")
-            status = f"已答复，答复部门：{content.metadata.get('replier', '')}" if replied else "正在办理"
-            summary = html.escape(f"受理日期：{content.metadata.get('received', '')}；{status}")
-            content.metadata["summary"] = content._summary = summary
 
 
 def extra_pages(pelican: Any) -> type[ExtraPagesGenerator]:
@@ -80,7 +104,8 @@ def add_filters(generator: Any) -> None:
 
 
 def register() -> None:
+    signals.readers_init.connect(use_staged_reader)
+    signals.get_writer.connect(confined_writer)
     signals.article_generator_finalized.connect(add_empty_columns)
-    signals.content_object_init.connect(insert_letter_text)
     signals.get_generators.connect(extra_pages)
     signals.generator_init.connect(add_filters)

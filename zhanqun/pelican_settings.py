@@ -8,16 +8,35 @@ cluster navigation into the templates (Pelican exposes every upper-case setting 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from markdown.extensions.toc import slugify_unicode
+from typing import Any, Callable
 
 from .addresses import AddressMap
 from .colours import derived
-from .sites import Site
+from .errors import Problems
+from .sites import Column, Site
 from .stage import StagedSite
 
 KIND_GROUPS = (("portal", "盟本级"), ("county", "旗县市"), ("department", "盟直部门"))
+
+#: Pelican settings a site file may change through ``[pelican] settings``, and the type of each:
+#: how long lists and feeds are and how summaries end. Every other setting Pelican has decides what
+#: is read, where it is written or how it is escaped, and belongs to the build; a plugin's own
+#: settings are named after it (plugin ``stamp``: ``STAMP_TEXT``).
+SITE_SETTINGS: dict[str, Callable[[Any], bool]] = {
+    "DEFAULT_PAGINATION": lambda v: v is False or (type(v) is int and v > 0),
+    "DEFAULT_ORPHANS": lambda v: type(v) is int and v >= 0,
+    "SUMMARY_MAX_LENGTH": lambda v: type(v) is int and v >= 0,
+    "SUMMARY_END_SUFFIX": lambda v: isinstance(v, str),
+    "FEED_MAX_ITEMS": lambda v: type(v) is int and v > 0,
+}
+_SETTING_TYPES = {"DEFAULT_PAGINATION": "a positive number (or false)", "DEFAULT_ORPHANS": "a number", "SUMMARY_MAX_LENGTH": "a number", "SUMMARY_END_SUFFIX": "text", "FEED_MAX_ITEMS": "a positive number"}
+
+
+#: A pattern that matches nothing: Pelican's own ``{filename}``/``{static}`` handling stays off, so
+#: it never rewrites a link or copies a file the stage did not list (``stage.py`` resolved them).
+NO_INTRASITE_LINKS = r"(?!)"
+#: Pelican's readers, switched off: only staged items (``.zq``) are read.
+PELICAN_READERS = ("md", "markdown", "mkd", "mdown", "html", "htm", "rst")
 
 
 
@@ -31,14 +50,51 @@ def theme_asset_exists(root: Path, site_id: str, path: str) -> bool:
     return (root / "themes" / site_id / "static" / path).is_file() or (root / "themes" / "gov" / "static" / path).is_file()
 
 
-def site_context(site: Site, addresses: AddressMap) -> dict[str, Any]:
+def check_site_settings(root: Path, site: Site, problems: Problems) -> None:
+    """``[pelican]``: plugins that exist, and only settings a site may change (:data:`SITE_SETTINGS`,
+    or a plugin's own, named after it), each of the right type."""
+    prefixes = tuple(name.rsplit(".", 1)[-1].upper() + "_" for name in site.pelican.plugins)
+    for key, value in site.pelican.settings.items():
+        if key in SITE_SETTINGS:
+            if not SITE_SETTINGS[key](value):
+                problems.add(site.source, None, "bad-value", f"pelican.settings.{key}: {value!r} must be {_SETTING_TYPES[key]}")
+        elif not (prefixes and key.startswith(prefixes)):
+            problems.add(
+                site.source,
+                None,
+                "bad-value",
+                f"pelican.settings.{key}: zhanqun sets this itself, or no plugin of this site is named so; a site may set "
+                f"{', '.join(SITE_SETTINGS)}, and its plugins' settings, named after them ({', '.join(p + '…' for p in prefixes) or 'no plugins'})",
+            )
+    for name in site.pelican.plugins:
+        if not _plugin_exists(root, name):
+            problems.add(site.source, None, "unknown-plugin", f"pelican.plugins: no plugin {name!r} in plugins/ or among the installed packages")
+
+
+def _plugin_exists(root: Path, name: str) -> bool:
+    """Whether Pelican would find plugin ``name`` (in ``plugins/``, installed, or as pelican.plugins.*)."""
+    import importlib.util
+
+    first = name.split(".", 1)[0]
+    if (root / "plugins" / f"{first}.py").is_file() or (root / "plugins" / first / "__init__.py").is_file():
+        return True
+    for candidate in (name, f"pelican.plugins.{name}"):
+        try:
+            if importlib.util.find_spec(candidate) is not None:
+                return True
+        except (ImportError, ValueError):
+            continue
+    return False
+
+
+def site_context(site: Site, addresses: AddressMap, link_url: Callable[[Site, Column], str]) -> dict[str, Any]:
     base = addresses.site_url(site.id)
     columns = [
         {
             "id": c.id,
             "name": c.name,
             "type": c.type,
-            "url": c.url if c.type == "link" else f"{base}{c.id}/",
+            "url": link_url(site, c) if c.type == "link" else f"{base}{c.id}/",
             "description": c.description,
             "per_page": c.per_page,
         }
@@ -85,8 +141,12 @@ def pelican_settings(
     addresses: AddressMap,
     staged: StagedSite,
     output: Path,
+    link_url: Callable[[Site, Column], str],
 ) -> dict[str, Any]:
-    """Everything Pelican needs for one site, as a plain dict (see module docstring)."""
+    """Everything Pelican needs for one site, as a plain dict (see module docstring).
+
+    ``link_url`` gives a ``link`` column's address for the target (``links.LinkResolver``).
+    """
     siteurl = addresses.siteurl_setting(site.id)
     theme_static = [str(root / "themes" / "gov" / "static")]
     site_static = root / "themes" / site.id / "static"
@@ -167,21 +227,17 @@ def pelican_settings(
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True},
         "SLUGIFY_SOURCE": "basename",
         "IGNORE_FILES": [".*", "*~", "#*"],
-        "MARKDOWN": {
-            "extension_configs": {
-                "markdown.extensions.extra": {},
-                "markdown.extensions.meta": {},
-                "markdown.extensions.sane_lists": {},
-                "markdown.extensions.toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
-            },
-            "output_format": "html5",
-        },
+        "READERS": {extension: None for extension in PELICAN_READERS},
+        "INTRASITE_LINK_REGEX": NO_INTRASITE_LINKS,
+        "FORMATTED_FIELDS": [],
         "ZQ_TARGET": addresses.target.name,
-        "ZQ_SITE": site_context(site, addresses),
+        "ZQ_SITE": site_context(site, addresses, link_url),
         "ZQ_CLUSTER_NAV": cluster_navigation(site, addresses),
         "ZQ_PORTAL": {"name": portal.name, "url": addresses.site_url(portal.id)} if portal else None,
         "ZQ_SOURCES": dict(staged.sources),
     }
-    settings.update(site.pelican.settings)  # checked against OWNED_SETTINGS in sites.py
+    settings.update(site.pelican.settings)  # checked by check_site_settings
     return settings
+
+
 

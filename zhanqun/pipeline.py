@@ -16,21 +16,27 @@ from pathlib import Path
 from typing import Callable
 
 from .addresses import TARGETS, AddressMap, Target, check_syndication
+from .attachments import AttachmentUse, Attachments, attachment_use, read_attachments
 from .errors import BuildFailed, Problems, did_you_mean
 from .features import Features, analyse
-from .index import ContentIndex, index_content
-from .leak_gate import check_leaks
-from .letters import is_letter_item
+from .index import ContentIndex, Item, index_content
+from .html_policy import may_need_sanitising
+from .leak_gate import LeakScanner, check_output_leaks, check_source_leaks, collect_traces
+from .markdown_render import MarkdownTooDeep
+from .sanitize import Policy, clean
 from .link_check import LinkReport, check_output
-from .links import LinkResolver, rewrite_meta
+from .links import LinkResolver, check_link_columns
+from .markdown_render import MarkdownRenderer
 from .output import Interrupted, OutputSwap, describe_os_error, interrupt_guard
+from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
 from .preview_index import write_preview_index
-from .pelican_settings import pelican_settings, theme_asset_exists
+from .pelican_settings import check_site_settings, pelican_settings, theme_asset_exists
 from .redirects import Redirect, plan_redirects, write_redirects
 from .render import RenderJob, RenderResult, render_all
 from .review import check_review
-from .sites import Cluster, load_cluster
-from .stage import StagedSite, stage_site
+from .sites import Cluster, key_line, load_cluster
+from .stage import StagedSite, Stager, stage_site
+from .templates import check_themes
 
 
 @dataclass
@@ -51,7 +57,10 @@ class BuildOptions:
             return self.today
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         if epoch and epoch.isdigit():
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+            try:
+                return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+            except (OverflowError, OSError, ValueError):
+                raise UsageError(f"SOURCE_DATE_EPOCH={epoch} is not a time a calendar has (seconds since 1970, e.g. 1767225600)") from None
         return date.today()
 
 
@@ -64,8 +73,12 @@ class BuildContext:
     target: Target
     cluster: Cluster = Cluster(())
     index: ContentIndex = field(default_factory=ContentIndex)
+    attachments: Attachments = field(default_factory=Attachments)
+    renderer: MarkdownRenderer = field(default_factory=MarkdownRenderer)
     addresses: AddressMap | None = None
     resolver: LinkResolver | None = None
+    attachment_use: AttachmentUse | None = None  # which attachments the target publishes
+    leak_scanner: LeakScanner | None = None  # traces of what the target must not publish
     features: Features | None = None  # column types' checks and cross-site data (features.py)
     site_ids: list[str] = field(default_factory=list)
     staged: dict[str, StagedSite] = field(default_factory=dict)
@@ -119,10 +132,12 @@ def _stop_on_errors(context: BuildContext) -> None:
 
 def read_sites(context: BuildContext) -> None:
     context.cluster = load_cluster(context.root, context.problems)
+    check_themes(context.root, context.cluster, context.problems)
     for site in context.cluster.sites:
         for label, path in (("logo", site.theme.logo), ("banner", site.theme.banner)):
             if path and not theme_asset_exists(context.root, site.id, path):
-                context.problems.add(site.source, None, "missing-file", f"theme.{label}: no file {path} in themes/{site.id}/static/ or themes/gov/static/")
+                context.problems.add(site.source, key_line(context.root, site, "theme", label), "missing-file", f"theme.{label}: no file {path} in themes/{site.id}/static/ or themes/gov/static/")
+        check_site_settings(context.root, site, context.problems)
     _stop_on_errors(context)
     wanted = context.options.sites
     unknown = [s for s in wanted if s not in context.cluster]
@@ -135,15 +150,19 @@ def read_sites(context: BuildContext) -> None:
 
 
 def read_content(context: BuildContext) -> None:
-    context.index = index_content(context.root, context.cluster, context.problems)
+    context.index = index_content(context.root, context.cluster, context.problems, context.renderer)
+    context.attachments = read_attachments(context.root, context.cluster, context.problems)
     check_review(context.index, context.cluster, context.problems)
 
 
 def map_addresses(context: BuildContext) -> None:
     context.addresses = AddressMap(context.cluster, context.index, context.target)
-    context.resolver = LinkResolver(context.root, context.addresses)
+    context.resolver = LinkResolver(context.root, context.addresses, context.attachments)
     check_syndication(context.addresses, context.problems)
     context.redirects = plan_redirects(context.addresses, context.problems)
+    check_link_columns(context.resolver, context.problems)
+    context.attachment_use = attachment_use(context.attachments, context.index, context.resolver, context.problems)
+    context.leak_scanner = LeakScanner(collect_traces(context.index, context.cluster, context.addresses, context.attachments, context.attachment_use))
 
 
 def analyse_features(context: BuildContext) -> None:
@@ -154,20 +173,20 @@ def analyse_features(context: BuildContext) -> None:
 
 
 def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None:
-    assert context.addresses and context.resolver
+    assert context.addresses and context.resolver and context.attachment_use
+    letters = {source: letter.html() for source, letter in context.features.letters.items()} if context.features else {}
+    stager = Stager(context.addresses, context.resolver, context.renderer, letters, context.problems)
     for site_id in context.site_ids:
-        context.staged[site_id] = stage_site(
-            context.root, site_id, context.addresses, context.resolver, workdir(site_id), context.problems
-        )
+        context.staged[site_id] = stage_site(site_id, stager, context.attachment_use, context.root, workdir(site_id))
 
 
 def render_sites(context: BuildContext, site_folder: Callable[[str], Path], progress: Progress | None) -> None:
-    assert context.addresses
+    assert context.addresses and context.resolver
     jobs = []
     for site_id in context.site_ids:
         site = context.cluster[site_id]
         staged = context.staged[site_id]
-        settings = pelican_settings(context.root, site, context.addresses, staged, site_folder(site_id))
+        settings = pelican_settings(context.root, site, context.addresses, staged, site_folder(site_id), context.resolver.link_column_url)
         if context.features:
             settings.update(context.features.settings_for(site_id))
         jobs.append(RenderJob(site_id, settings, staged.sources, str(staged.folder)))
@@ -211,6 +230,37 @@ def check_links(context: BuildContext) -> None:
     )
 
 
+def check_published_text(context: BuildContext) -> None:
+    """The leak gate's first look: what the target publishes, before anything renders (``leak_gate.py``)."""
+    assert context.addresses and context.leak_scanner is not None
+    renderer, policy_of = context.renderer, lambda item: Policy.of(context.cluster[item.site].publishing.iframe_hosts)
+
+    def rendered(item: Item) -> str | None:
+        if not may_need_sanitising(item.body) or context.resolver is None or context.resolver.is_letter(item):
+            return None
+        try:
+            return clean(renderer.html(item.body), policy_of(item))
+        except MarkdownTooDeep:
+            return None  # reported by the content check
+
+    more: list[tuple[str, int | None, str]] = []
+    for site in context.cluster.sites:
+        values = [site.name, *vars(site.footer).values(), *(f"{c.name} {c.description}" for c in site.columns)]
+        more.append((site.source, None, "\n".join(str(v) for v in values if v)))
+    for reports in (context.features.reports.values() if context.features else ()):
+        for report in reports:
+            texts = [str(report.data.get(key) or "") for key in ("title", "summary")] + [str(t) for t in report.data.get("texts", {}).values()]
+            more.append((report.source, None, "\n".join(texts)))
+    check_source_leaks(context.index, context.addresses, context.leak_scanner, context.site_ids, context.problems, rendered, more)
+
+
+def check_leaks(context: BuildContext) -> None:
+    """The leak gate's second look: the rendered files of every site built (``leak_gate.py``)."""
+    assert context.output_dir and context.leak_scanner is not None and context.attachment_use is not None
+    built = {site_id: context.output_dir / site_id for site_id in context.site_ids}
+    check_output_leaks(built, context.options.output, context.root, context.leak_scanner, context.attachment_use, context.target.name, context.problems)
+
+
 #: Checks of the rendered output, run in order before the swap (link check, leak gate, …).
 OUTPUT_CHECKS: list[tuple[str, Stage]] = [("links", check_links), ("leaks", check_leaks)]
 
@@ -233,12 +283,24 @@ def read(options: BuildOptions, problems: Problems) -> BuildContext:
     return context
 
 
+def analyse_target(context: BuildContext) -> None:
+    """Stage 3 for ``context.target``: addresses, column types, every link of the selected sites.
+
+    ``build`` and ``check`` run exactly this, so ``check`` finds every mistake ``build`` would
+    find before rendering, and ``build`` lists all of them before it stops.
+    """
+    name = context.target.name
+    _timed(context, f"addresses:{name}", map_addresses)
+    _timed(context, f"features:{name}", analyse_features)
+    _timed(context, f"links:{name}", resolve_all_links)
+    _timed(context, f"leaks:{name}", check_published_text)
+
+
 def prepare(options: BuildOptions, problems: Problems) -> BuildContext:
     """Stages 1–3 for ``options.target``, shared by ``build``, ``sites`` and ``check --external``."""
     context = read(options, problems)
-    _timed(context, "addresses", map_addresses)
-    if not context.problems.has_errors():
-        _timed(context, "features", analyse_features)
+    _stop_on_errors(context)
+    analyse_target(context)
     return context
 
 
@@ -249,7 +311,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     ends the build with a located problem, the scratch folder removed and the previous output
     as it was (see ``output.py``).
     """
-    _refuse_output_in_sources(options)
+    _refuse_unsafe_output(options)
     problems = Problems()
     context: BuildContext | None = None
     swap: OutputSwap | None = None
@@ -258,7 +320,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         try:
             context = prepare(options, problems)
             _stop_on_errors(context)
-            swap = OutputSwap(options.output)
+            swap = OutputSwap(options.output, options.target)
             context.output_dir = swap.scratch / "sites"
             _timed(context, "stage", lambda c: stage_sources(c, swap.work_folder))
             _stop_on_errors(context)
@@ -278,6 +340,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         except Interrupted as exc:
             kept = "the new output had already been swapped in" if swapped else "the previous output was left as it was"
             problems.add(_shown(options.output, options.root), None, "interrupted", f"build interrupted by {exc.signal_name}; {kept}")
+        except UnsafePath as exc:  # the output changed under the build (a site folder became a link)
+            problems.add(_shown(options.output, options.root), None, "unsafe-path", f"{exc}; the previous output was left as it was")
         except OSError as exc:
             problems.add(_shown(options.output, options.root), None, "write-failed", f"{describe_os_error(exc, options.root)}; the previous output was left as it was")
         finally:
@@ -294,38 +358,38 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     )
 
 
-#: Folders of the repository that hold what a build reads; ``--out`` may not write into them.
-SOURCE_FOLDERS = ("content", "sites", "themes")
+#: Folders of the repository ``--out`` may not write into: its sources, its code and its history.
+PROTECTED_FOLDERS = ("content", "sites", "themes", "plugins", "zhanqun", "tests", "bench", "docs", ".git", ".ci")
 
 
-def _refuse_output_in_sources(options: BuildOptions) -> None:
-    """``--out content`` would swap every ``content/<id>/`` for its rendered site: refuse it.
+def _refuse_unsafe_output(options: BuildOptions) -> None:
+    """Refuse an output folder whose ``<id>/`` folders the swap must not replace (``paths.check_output_folder``).
 
-    The swap replaces ``<out>/<id>/`` wholesale, so an output folder that is the repository or
-    one of its source folders (or lies inside one) would delete the authors' files.
+    The repository's own ``output/<target>/`` is checked the same way: a folder made by an older
+    version (no marker yet) is adopted when it holds nothing but site folders and the preview's list.
     """
-    out = options.output.resolve()
-    root = options.root.resolve()
-    sources = [root / name for name in SOURCE_FOLDERS]
-    if out == root or any(out == folder or folder in out.parents for folder in sources):
+    default = options.root / "output" / options.target
+    if options.output == default and default.is_dir() and not default.is_symlink() and not (default / OUTPUT_MARKER).exists():
+        known = {p.stem for p in (options.root / "sites").glob("*.toml")} | {"index.html"}
+        if all(child.name in known or child.name.startswith(".") for child in default.iterdir()):
+            mark_output_folder(default, options.target)
+    reason = check_output_folder(options.output, options.root, PROTECTED_FOLDERS, options.target)
+    if reason:
         raise UsageError(
-            f"--out {options.output}: the output would replace the repository's sources "
-            f"({', '.join(name + '/' for name in SOURCE_FOLDERS)}); write it outside them, e.g. --out output/{options.target}"
+            f"--out {options.output}: {reason}; each build replaces <out>/<site id>/ wholesale. "
+            f"Write to a new or empty folder, or one an earlier build made, e.g. --out output/{options.target}"
         )
 
 
 def resolve_all_links(context: BuildContext) -> None:
     """Resolve every link of every rendered item of the selected sites, writing nothing.
 
-    A letter's text is the public's and is never read for links, only its header.
+    A letter's text is the public's and is never read for links, only its header (``links.py``).
     """
     assert context.addresses and context.resolver
     for item in context.index.items:
         if item.site in context.site_ids and context.addresses.renders(item):
-            if is_letter_item(item, context.addresses):
-                rewrite_meta(item, context.resolver, context.problems)
-            else:
-                context.resolver.rewritten(item, context.problems)
+            context.resolver.rewritten(item, context.problems)
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -355,9 +419,7 @@ def check(options: BuildOptions, targets: list[str] | None = None, external: boo
         _stop_on_errors(context)
         for name in names:
             context.target = TARGETS[name]
-            _timed(context, "addresses", map_addresses)
-            _timed(context, "features", analyse_features)
-            _timed(context, f"links:{name}", resolve_all_links)
+            analyse_target(context)
     except BuildFailed:
         pass
     notes: list[str] = []

@@ -7,9 +7,9 @@ Only the preview target has one host for the whole cluster; without this page,
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 
+from .paths import write_text
 from .sites import Cluster
 
 _GROUPS = (("portal", "盟本级"), ("county", "旗县市"), ("department", "盟直部门"))
@@ -44,7 +44,4 @@ def render_preview_index(cluster: Cluster) -> str:
 
 def write_preview_index(output: Path, cluster: Cluster) -> None:
     """Write the page atomically (a reader never sees half of it)."""
-    output.mkdir(parents=True, exist_ok=True)
-    scratch = output / ".index.html.tmp"
-    scratch.write_text(render_preview_index(cluster), encoding="utf-8")
-    os.replace(scratch, output / "index.html")
+    write_text(output, "index.html", render_preview_index(cluster))

@@ -15,20 +15,23 @@ replace a file Pelican wrote (a later list page, say) is an error there.
 from __future__ import annotations
 
 import html
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 from .addresses import AddressMap
 from .errors import Problems
 from .index import Item
+from .paths import UnsafePath, confine, normalise, write_text
 
 #: Extensions a static host serves as HTML; another (``.jsp``, ``.php``) needs a server redirect.
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 #: Folders of a site's output that belong to the build, never to an alias.
 RESERVED_PREFIXES = ("theme/", "files/", "feeds/", "pagefind/")
 FIXED_PAGES = ("index.html", "404.html", "sitemap.xml")
+#: Pages a column folder may hold besides its items: later list pages, the 政府信息公开 area.
+GENERATED_IN_COLUMN = ("page/", "fdzdgknr/", "ndbg/")
+#: Longest name of one folder or file, in bytes (file systems allow 255; the write adds a suffix).
+MAX_SEGMENT_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -43,11 +46,15 @@ class Redirect:
 
 
 def alias_path(alias: str) -> str | None:
-    """The output file of an alias (``/older/`` → ``older/index.html``); None if no HTML file can serve it."""
-    path = unquote(alias).lstrip("/")
-    if path == "" or path.endswith("/"):
-        return path + "index.html"
-    path = posixpath.normpath(path)
+    """The output file of an alias (``/older/`` → ``older/index.html``); None if no HTML file can serve it.
+
+    The alias is read the way a browser and a web server read an address (``paths.normalise``:
+    ``%2e%2e``, ``\\`` and ``//`` included); one that leaves the site raises :class:`UnsafePath`.
+    """
+    folder = alias.rstrip().endswith(("/", "\\")) or alias.strip() in ("", "/")
+    path = "" if alias.strip("/\\ ") == "" else normalise(alias)
+    if folder or path == "":
+        return f"{path}/index.html" if path else "index.html"
     last = path.rsplit("/", 1)[-1]
     if "." not in last:
         return path + "/index.html"  # servers redirect /older to /older/
@@ -66,10 +73,14 @@ def plan_redirects(addresses: AddressMap, problems: Problems) -> dict[str, list[
         for item in addresses.items_of(site.id):
             line = item.line_of("Aliases")
             for alias in item.aliases:
-                path = alias_path(alias)
                 where = f"Aliases: {alias}"
                 if "?" in alias or "#" in alias:
                     problems.add(item.source, line, "bad-alias", f"{where}: a static site cannot redirect a query or fragment; ask the webmaster for a server redirect")
+                    continue
+                try:
+                    path = alias_path(alias)
+                except UnsafePath:
+                    problems.add(item.source, line, "bad-alias", f"{where}: leaves the site (after decoding %-escapes and resolving '..'); an alias is a path on this site, such as /old/page.html")
                     continue
                 if path is None:
                     problems.add(
@@ -79,6 +90,10 @@ def plan_redirects(addresses: AddressMap, problems: Problems) -> dict[str, list[
                         f"{where}: a static host does not serve this file type as a page; aliases end in "
                         f"{', '.join(PAGE_SUFFIXES)} or '/' (others need a server redirect)",
                     )
+                    continue
+                too_long = next((part for part in path.split("/") if len(part.encode("utf-8")) > MAX_SEGMENT_BYTES), None)
+                if too_long:
+                    problems.add(item.source, line, "bad-alias", f"{where}: the name {too_long[:20]!r}… is longer than a file system allows; an alias is a real old address, short")
                     continue
                 clash = _clash(path, pages, columns)
                 if clash:
@@ -103,9 +118,16 @@ def _clash(path: str, pages: dict[str, Item], columns: set[str]) -> str | None:
         return "a page every site has"
     if path.startswith(RESERVED_PREFIXES):
         return "inside a folder the build writes"
-    head = path.split("/", 1)[0]
-    if head in columns and (path == f"{head}/index.html" or path.startswith(f"{head}/page/")):
+    head, _, rest = path.partition("/")
+    if head in columns and (rest == "index.html" or rest.startswith("page/")):
         return f"a list page of the column '{head}'"
+    if head in columns and rest.startswith(GENERATED_IN_COLUMN):
+        return f"a page of the 政府信息公开 area the build writes in the column '{head}'"
+    parts = path.split("/")
+    for n in range(1, len(parts)):
+        above = "/".join(parts[:n])
+        if above in pages or above in FIXED_PAGES:
+            return f"below {above}, which is a page, not a folder"
     return None
 
 
@@ -129,16 +151,20 @@ def write_redirects(redirects: list[Redirect], folder: Path, site_name: str, pro
     """Write one site's redirect pages into its rendered ``folder``; returns how many were written."""
     written = 0
     for redirect in redirects:
-        path = folder / redirect.path
-        if path.exists():
+        where = f"Aliases: {redirect.alias}"
+        try:
+            path = confine(folder, redirect.path)
+        except UnsafePath as exc:  # planned paths are checked already; this is the last lock
+            problems.add(redirect.item.source, redirect.item.line_of("Aliases"), "bad-alias", f"{where}: {exc}")
+            continue
+        if path.exists() or path.is_symlink():
             problems.add(
                 redirect.item.source,
                 redirect.item.line_of("Aliases"),
                 "alias-collision",
-                f"Aliases: {redirect.alias}: is {redirect.site}/{redirect.path}, a page the build writes; an alias cannot replace it",
+                f"{where}: is {redirect.site}/{redirect.path}, a page the build writes; an alias cannot replace it",
             )
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(redirect_page(redirect.url, redirect.item.title, site_name), encoding="utf-8")
+        write_text(folder, redirect.path, redirect_page(redirect.url, redirect.item.title, site_name))
         written += 1
     return written

@@ -22,7 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
@@ -178,7 +178,8 @@ def render_all(
         initializer=_leave_signals_to_parent,
     )
     try:
-        pending: dict[Future[RenderResult], RenderJob] = {pool.submit(render_site, job): job for job in jobs}
+        with _signals_blocked():  # children (and the pool's thread that starts later ones) inherit the mask
+            pending: dict[Future[RenderResult], RenderJob] = {pool.submit(render_site, job): job for job in jobs}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -194,6 +195,27 @@ def render_all(
         raise
     pool.shutdown(wait=True)
     return sorted(results, key=lambda r: r.site)
+
+
+#: Signals the parent handles for the whole build (``output.InterruptGuard``).
+PARENT_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_blocked() -> Iterator[None]:
+    """Block SIGINT and SIGTERM in this thread while the pool starts its processes.
+
+    A process inherits the signal mask of the thread that starts it, so every rendering process
+    is born with these signals blocked — also while its interpreter is still starting, before
+    any code of ours runs there — and the pool's own thread, created here, passes the mask on
+    to the processes it starts later. A signal that arrives meanwhile waits, and is handled by
+    this thread once the mask is restored.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, PARENT_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _leave_signals_to_parent() -> None:

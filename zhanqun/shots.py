@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from .paths import write_bytes
+
 if TYPE_CHECKING:
     from .errors import Problems
     from .pipeline import BuildOptions
@@ -175,9 +177,7 @@ def take_screenshots(
                         for name, address in representative_pages(output / site_id).items():
                             page.goto(f"{origin}/{site_id}/{address}", wait_until="load")
                             page.evaluate("document.fonts.ready.then(() => true)")
-                            target = shots / site_id / f"{name}-{width}.png"
-                            target.parent.mkdir(parents=True, exist_ok=True)
-                            page.screenshot(path=str(target), full_page=True)
+                            target = write_bytes(shots, f"{site_id}/{name}-{width}.png", page.screenshot(full_page=True))
                             written.append(target)
                             on_shot(target)
                     page.close()
@@ -217,6 +217,14 @@ def shoot(options: BuildOptions, rebuild: bool = True, on_shot: Callable[[Path],
         site_ids = report.site_ids
     elif not site_ids:
         site_ids = sorted(p.name for p in output.iterdir() if (p / "index.html").is_file()) if output.is_dir() else []
+    else:
+        from .pipeline import UsageError
+        from .sites import SITE_ID_RE
+
+        known = {p.stem for p in (options.root / "sites").glob("*.toml")}
+        unknown = [s for s in site_ids if not SITE_ID_RE.fullmatch(s) or s not in known]
+        if unknown:
+            raise UsageError(f"no site {', '.join(repr(s) for s in unknown)} (sites: {', '.join(sorted(known))})")
     missing = [s for s in site_ids if not (output / s / "index.html").is_file()]
     for site_id in missing:
         problems.add(f"output/{options.target}/{site_id}", None, "no-output", f"no built site here; run 'python build.py build --site {site_id}' or leave out --no-build")

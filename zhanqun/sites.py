@@ -32,18 +32,17 @@ COLUMN_TYPES = (
 )
 RESERVED_FOLDERS = ("files", "_data")
 
-#: Pelican settings a site file may not set through ``[pelican] settings``: the build owns them.
-OWNED_SETTINGS = frozenset(
-    {
-        "PATH", "OUTPUT_PATH", "SITEURL", "THEME", "ARTICLE_PATHS", "PAGE_PATHS", "STATIC_PATHS",
-        "PLUGINS", "PLUGIN_PATHS", "DRAFT_SAVE_AS", "DRAFT_PAGE_SAVE_AS", "DELETE_OUTPUT_DIRECTORY",
-        "THEME_TEMPLATES_OVERRIDES", "THEME_STATIC_PATHS", "ARTICLE_ORDER_BY", "FEED_DOMAIN",
-    }
-)
 SITE_ID_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 COLUMN_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-URL_RE = re.compile(r"^https?://[^/\s]+/$")
+#: A site's address: scheme, a host name (letters of any script, digits, dots, hyphens), a port.
+_PORT = r"(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})"  # 1–65535
+URL_RE = re.compile(rf"^https?://[\w.-]+(?::{_PORT})?/$")
+HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+#: ``[theme] logo``/``banner``: a plain path under a theme's ``static/`` folder, to a picture.
+ASSET_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+ASSET_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 @dataclass(frozen=True)
@@ -95,6 +94,7 @@ class Mailbox:
 class Publishing:
     require_review: bool = False
     iframe_hosts: tuple[str, ...] = ()
+    attachment_types: tuple[str, ...] = ()  # suffixes published beyond attachment_safety.ATTACHMENT_TYPES
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,8 @@ class Key:
     required: bool = False
     check: Check | None = None
     doc: str = ""
+    items: type | None = None  # lists: the type of every element
+    item_check: Check | None = None  # lists: a check of every element
 
 
 def _one_of(choices: tuple[str, ...]) -> Check:
@@ -176,7 +178,8 @@ def _one_of(choices: tuple[str, ...]) -> Check:
 
 
 def _matches(pattern: re.Pattern[str], what: str) -> Check:
-    return lambda v: None if pattern.match(v) else f"{v!r} is not {what}"
+    # the whole value must match: ``re.match`` with ``$`` would accept "tzgg\n"
+    return lambda v: None if pattern.fullmatch(v) else f"{v!r} is not {what}"
 
 
 def _sitecode(v: str) -> str | None:
@@ -185,6 +188,42 @@ def _sitecode(v: str) -> str | None:
 
 def _positive(v: int) -> str | None:
     return None if v > 0 else f"{v!r} must be a positive number"
+
+
+def _asset(v: str) -> str | None:
+    """A theme picture: a plain relative path (no ``..``, no address), ending like an image."""
+    if not ASSET_RE.fullmatch(v) or ".." in v.split("/"):
+        return f"{v!r} must be a path under themes/<id>/static/ or themes/gov/static/, such as 'images/logo.svg' (no '..', no leading '/', no address)"
+    if not v.lower().endswith(ASSET_SUFFIXES):
+        return f"{v!r} is not a picture ({', '.join(ASSET_SUFFIXES)})"
+    return None
+
+
+def _host(v: str) -> str | None:
+    return None if HOST_RE.fullmatch(v.lower().rstrip(".")) else f"{v!r} is not a host name such as 'player.xam.gov.cn'"
+
+
+def _attachment_type(v: str) -> str | None:
+    from .attachment_safety import ACTIVE_SUFFIXES
+
+    if not re.fullmatch(r"\.[A-Za-z0-9]{1,10}", v):
+        return f"{v!r} is not a file type such as '.exe'"
+    if v.lower() in ACTIVE_SUFFIXES:
+        return f"{v!r} is {ACTIVE_SUFFIXES[v.lower()]}, which would run in the site's address; it is never published"
+    return None
+
+
+def _module(v: str) -> str | None:
+    return None if MODULE_RE.fullmatch(v) else f"{v!r} is not a Python module name such as 'my_plugin'"
+
+
+def _link_column_url(v: str) -> str | None:
+    """Where a ``link`` column leads: a web address, a ``site:`` link, or a path on this site."""
+    if re.fullmatch(r"https?://[\w.-]+(?::\d{1,5})?(/\S*)?", v) or re.fullmatch(r"site:\S+", v):
+        return None
+    if v.startswith("/") and not v.startswith("//") and not re.search(r"[\s\\]", v):
+        return None
+    return f"{v!r}: a link column leads to an http(s) address, a site: link (site:portal/bsfw/) or a path on this site (/bsfw/)"
 
 
 SECTIONS: dict[str, tuple[Key, ...]] = {
@@ -198,25 +237,26 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
     "theme": (
         Key("primary", str, check=_matches(COLOUR_RE, "a colour like #9b1c1c")),
         Key("accent", str, check=_matches(COLOUR_RE, "a colour like #c8a04a")),
-        Key("logo", str, doc="path under themes/<id>/static/ or themes/gov/static/"),
-        Key("banner", str, doc="header background image, same lookup as logo"),
-        Key("home_columns", list, doc="column ids shown as blocks on the home page, in order"),
+        Key("logo", str, check=_asset, doc="path under themes/<id>/static/ or themes/gov/static/"),
+        Key("banner", str, check=_asset, doc="header background image, same lookup as logo"),
+        Key("home_columns", list, doc="column ids shown as blocks on the home page, in order", items=str),
     ),
     "disclosure": (
         Key("credit_code", str, doc="统一社会信用代码"),
         Key("index_pattern", str, check=pattern_problem, doc="pattern of 索引号, e.g. {credit_code}/{year}-{serial:05d}"),
     ),
     "mailbox": (
-        Key("endpoint", str, check=_matches(re.compile(r"^https?://"), "an http(s) address"), doc="where the write-a-letter form posts"),
+        Key("endpoint", str, check=_matches(re.compile(r"https?://[\w.-]+(?::\d{1,5})?(?:/\S*)?"), "an http(s) address"), doc="where the write-a-letter form posts"),
         Key("address", str, doc="where letters go when no endpoint is set"),
         Key("phone", str, doc="the letter office's phone when no endpoint is set"),
     ),
     "publishing": (
         Key("require_review", bool),
-        Key("iframe_hosts", list, doc="hosts whose <iframe> authors may embed"),
+        Key("iframe_hosts", list, doc="hosts whose <iframe> authors may embed", items=str, item_check=_host),
+        Key("attachment_types", list, doc="attachment suffixes published beyond the usual documents, pictures and media", items=str, item_check=_attachment_type),
     ),
     "pelican": (
-        Key("plugins", list, doc="extra Pelican plugins for this site only"),
+        Key("plugins", list, doc="extra Pelican plugins for this site only", items=str, item_check=_module),
         Key("settings", dict, doc="extra Pelican settings for this site only"),
     ),
 }
@@ -240,7 +280,7 @@ COLUMN_KEYS: tuple[Key, ...] = (
     Key("id", str, True, _matches(COLUMN_ID_RE, "a short ASCII id such as 'zwdt'")),
     Key("name", str, True),
     Key("type", str, True, _one_of(COLUMN_TYPES)),
-    Key("url", str, doc="link columns: the address the navigation entry opens"),
+    Key("url", str, check=_link_column_url, doc="link columns: the address the navigation entry opens"),
     Key("per_page", int, check=_positive),
     Key("description", str),
 )
@@ -324,6 +364,14 @@ def _check_table(
             if message:
                 problems.add(source, locate(key.name), "bad-value", f"{prefix}{key.name}: {message}")
                 ok = False
+        if isinstance(value, list) and key.items is not None:
+            for n, element in enumerate(value):
+                if not isinstance(element, key.items) or isinstance(element, bool) and key.items is not bool:
+                    problems.add(source, locate(key.name), "bad-value", f"{prefix}{key.name}[{n}]: must be {_TYPE_NAMES.get(key.items, key.items.__name__)}, not {element!r}")
+                    ok = False
+                elif key.item_check and (message := key.item_check(element)):
+                    problems.add(source, locate(key.name), "bad-value", f"{prefix}{key.name}[{n}]: {message}")
+                    ok = False
     return ok
 
 
@@ -371,9 +419,9 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
             locate = lambda k, n=n: loc.find("columns", k, n)  # noqa: E731
             if not _check_table(raw, COLUMN_KEYS, where, source, locate, problems):
                 continue
-            if raw["id"] in RESERVED_FOLDERS:
+            if raw["id"] in RESERVED_FOLDERS or raw["id"] in ("theme", "feeds", "pagefind"):
                 problems.add(
-                    source, locate("id"), "bad-value", f"{where}.id: {raw['id']!r} is reserved for attachments and data"
+                    source, locate("id"), "bad-value", f"{where}.id: {raw['id']!r} is a folder the build itself uses (attachments, data, the theme, feeds, search); choose another id"
                 )
                 continue
             if raw["id"] in seen:
@@ -401,12 +449,12 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
     pelican = data.get("pelican")
     if isinstance(pelican, dict) and isinstance(pelican.get("settings"), dict):
         for key in pelican["settings"]:
-            if key in OWNED_SETTINGS or not key.isupper() or key.startswith("ZQ_"):
+            if not isinstance(key, str) or not key.isupper() or key.startswith("ZQ_"):
                 problems.add(
                     source,
                     loc.find("pelican.settings", key) or loc.find("pelican", "settings"),
                     "bad-value",
-                    f"pelican.settings.{key}: zhanqun sets this itself; a site may set other upper-case Pelican settings",
+                    f"pelican.settings.{key}: settings are upper-case names, and ZQ_ names are zhanqun's own",
                 )
     kind = data.get("kind")
     if kind in ("county", "department") and not data.get("parent"):
@@ -450,6 +498,7 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
         publishing=Publishing(
             require_review=section("publishing").get("require_review", False),
             iframe_hosts=tuple(section("publishing").get("iframe_hosts", ())),
+            attachment_types=tuple(section("publishing").get("attachment_types", ())),
         ),
         pelican=PelicanOptions(
             plugins=tuple(section("pelican").get("plugins", ())),
@@ -489,13 +538,17 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
     sites: list[Site] = []
     for path in paths:
         source = f"sites/{path.name}"
-        if not SITE_ID_RE.match(path.stem):
+        if not SITE_ID_RE.fullmatch(path.stem):
             problems.add(source, None, "bad-file-name", "site file names must be short ASCII ids such as 'ulanhot.toml'")
+            continue
+        if not path.is_file():
+            problems.add(source, None, "bad-file-name", "named like a site file but not a file (a folder, or a link to nothing); remove it")
             continue
         site = _load_site(path, source, problems)
         if site:
             sites.append(site)
     ids = {site.id for site in sites}
+    named = ids | {path.stem for path in paths}  # a site whose file has errors is still a site
     portals = [site for site in sites if site.kind == "portal"]
     if len(portals) > 1:
         for site in portals[1:]:
@@ -503,18 +556,57 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
     for site in sites:
         if site.parent is None:
             continue
-        if site.parent not in ids:
+        if site.parent not in named:
             problems.add(
                 site.source,
-                None,
+                key_line(root, site, None, "parent"),
                 "unknown-site",
                 f"parent: no site {site.parent!r}{did_you_mean(site.parent, ids)}",
             )
         elif site.parent == site.id:
             problems.add(site.source, None, "bad-value", "parent: a site cannot be its own parent")
+    _check_unique_addresses(root, sites, problems)
     _check_content_folders(root, sites, problems)
     sites.sort(key=lambda s: (_KIND_ORDER[s.kind], s.order, s.id))
     return Cluster(tuple(sites))
+
+
+def key_line(root: Path, site: Site, table: str | None, key: str) -> int | None:
+    """The line of ``key`` (in ``[table]``) in a site's file, for messages found after loading."""
+    try:
+        text = (root / site.source).read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None
+    return _Locator(text).find(table, key)
+
+
+def _check_unique_addresses(root: Path, sites: list[Site], problems: Problems) -> None:
+    """Two sites at one address would write each other's pages (and links could not tell them apart).
+
+    Production addresses (``url``) must differ, and so must intranet addresses (``intranet_url``,
+    or ``url`` where a site has none); compared without regard to case.
+    """
+    for target, key, address_of in (
+        ("production", "url", lambda s: s.url),
+        ("intranet", "intranet_url", lambda s: s.intranet_url or s.url),
+    ):
+        seen: dict[str, Site] = {}
+        for site in sorted(sites, key=lambda s: s.source):
+            address = address_of(site).lower()
+            other = seen.get(address)
+            if other is None:
+                seen[address] = site
+                continue
+            if target == "intranet" and not (site.intranet_url or other.intranet_url):
+                continue  # the same two production addresses, reported once
+            shown = key if (key == "url" or site.intranet_url) else "url"
+            text = (root / site.source).read_bytes().decode("utf-8-sig", errors="replace")
+            problems.add(
+                site.source,
+                _Locator(text).find(None, shown),
+                "duplicate-url",
+                f"{shown}: {address_of(site)} is already the {target} address of {other.source}; every site needs its own address",
+            )
 
 
 def _check_content_folders(root: Path, sites: list[Site], problems: Problems) -> None:
@@ -542,7 +634,7 @@ def _check_content_folders(root: Path, sites: list[Site], problems: Problems) ->
                 continue
             if sub.name not in column_ids:
                 named = [c.id for c in site.columns if c.name == sub.name]
-                if named or not COLUMN_ID_RE.match(sub.name):  # 政务动态/: the column's name, not its id
+                if named or not COLUMN_ID_RE.fullmatch(sub.name):  # 政务动态/: the column's name, not its id
                     hint = f"rename the folder to content/{site.id}/{named[0]}/" if named else "rename the folder to the id of its column"
                     message = f"content/{site.id}/{sub.name}/: folders are named by column id (ASCII); {hint} (columns: {', '.join(f'{c.id} {c.name}' for c in site.columns)})"
                 else:

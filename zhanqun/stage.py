@@ -1,26 +1,41 @@
-"""Stage 4: the sources Pelican reads for one site and one target, written to a scratch folder.
+"""Stage 4: what Pelican lays out for one site and one target, written to a scratch folder.
 
-Pelican is given exactly what the target publishes: no drafts, no internal items outside the
-intranet target, syndicated copies from other sites, headers already checked and rewritten in
-canonical form, every link already resolved for the target (``links.py``). Review names
-(Reviewed-By, Approved-By) are dropped here, so they cannot reach any output. The scratch folder
-mirrors ``content/<site>/`` so Pelican's messages name the same relative paths authors use.
+Pelican is given exactly what the target publishes — no drafts, no internal items outside the
+intranet target, syndicated copies from other sites, only the attachments published items link —
+and each item already finished: its links resolved for the target (``links.py``), its Markdown
+rendered (``markdown_render.py``) and the result sanitised (``sanitize.py``). Each item is one
+``.zq`` file (JSON: header values and HTML) that ``pelican_plugin.StagedItemReader`` reads as it is,
+so Pelican never parses Markdown, never resolves or copies a ``{static}`` link, and never sees a
+review name (Reviewed-By, Approved-By are dropped here). Every file is written through
+``paths.py``. The scratch folder mirrors ``content/<site>/`` so Pelican's messages name the paths
+authors use.
 """
 
 from __future__ import annotations
 
+import html
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .addresses import AddressMap
-from .attachments import attachment_use
+from .attachments import AttachmentUse
 from .errors import Problems
 from .index import Item
-from .letters import PLACEHOLDER_BODY, is_letter_item
-from .links import LinkResolver, rewrite_meta
+from .links import LinkResolver
+from .markdown_render import MarkdownRenderer, MarkdownTooDeep
+from .metadata import split_list
+from .paths import make_folder, symlink, write_text
+from .sanitize import Policy, clean
 
 #: Header keys never handed to Pelican: they must not appear in any output.
 PRIVATE_KEYS = ("Reviewed-By", "Approved-By", "Status", "Visibility", "Syndicate", "Slug")
+#: The suffix of staged items; the only files Pelican reads as content.
+STAGED_SUFFIX = ".zq"
+#: Words of an item's own text kept as its summary when it has no ``Summary:`` (Pelican's rule).
+SUMMARY_WORDS = 60
+SUMMARY_END = "…"
 
 
 @dataclass
@@ -29,10 +44,9 @@ class StagedSite:
 
     site: str
     folder: Path
-    sources: dict[str, str] = field(default_factory=dict)  # "zwdt/a.md" → "content/x/zwdt/a.md"
+    sources: dict[str, str] = field(default_factory=dict)  # "zwdt/a.md.zq" → "content/x/zwdt/a.md"
     article_paths: list[str] = field(default_factory=list)
     static_paths: list[str] = field(default_factory=list)  # attachments to publish, one file each
-    withheld_files: list[str] = field(default_factory=list)  # attachments only unpublished items use
 
 
 def pelican_key(key: str) -> str:
@@ -40,30 +54,63 @@ def pelican_key(key: str) -> str:
     return key.lower().replace("-", "_")
 
 
-def _header(meta: dict[str, str], extra: dict[str, str]) -> str:
-    lines = [f"{pelican_key(k)}: {v}" for k, v in meta.items() if k not in PRIVATE_KEYS and v != ""]
-    lines += [f"{k}: {v}" for k, v in extra.items()]
-    return "\n".join(lines)
+@dataclass
+class Stager:
+    """Turns items into staged files for one target: one renderer, one sanitiser, one resolver."""
+
+    addresses: AddressMap
+    resolver: LinkResolver
+    renderer: MarkdownRenderer
+    letters: dict[str, str]  # letter item source → its escaped HTML (letters.py)
+    problems: Problems
+
+    def item_file(self, item: Item, extra: dict[str, str]) -> str:
+        """The staged file of ``item`` (its own page or a syndicated copy): JSON, header and HTML."""
+        body, meta = self.resolver.rewritten(item, self.problems)
+        policy = Policy.of(self.addresses.cluster[item.site].publishing.iframe_hosts)
+        metadata: dict[str, Any] = {pelican_key(k): v for k, v in meta.items() if k not in PRIVATE_KEYS and v != ""}
+        if "Tags" in meta:
+            metadata["tags"] = split_list(meta["Tags"])
+        letter = self.letters.get(item.source)
+        try:
+            if letter is not None:
+                content = clean(letter, policy)
+            else:
+                content = clean(self.renderer.html(body), policy)
+            if "Summary" in meta:
+                metadata["summary"] = clean(self.renderer.html(meta["Summary"]), policy)
+            elif letter is not None:
+                metadata["summary"] = _letter_summary(item)
+            else:
+                settings = self.addresses.cluster[item.site].pelican.settings
+                metadata["summary"] = clean(summary_of(content, settings.get("SUMMARY_MAX_LENGTH", SUMMARY_WORDS), settings.get("SUMMARY_END_SUFFIX", SUMMARY_END)), policy)
+        except MarkdownTooDeep as exc:  # found by the content check already; never a traceback here
+            self.problems.add(item.source, item.body_line, "too-deep", str(exc))
+            content = ""
+        metadata.update(extra)
+        return json.dumps({"metadata": metadata, "content": content}, ensure_ascii=False, sort_keys=True, indent=0)
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+def summary_of(content: str, words: int = SUMMARY_WORDS, end: str = SUMMARY_END) -> str:
+    """The opening words of an item's HTML, as Pelican would cut them (tags kept balanced)."""
+    from pelican.utils import strip_toc_elements_from_html, truncate_html_words
+
+    return strip_toc_elements_from_html(truncate_html_words(content, words, end))
 
 
-def stage_site(
-    root: Path,
-    site_id: str,
-    addresses: AddressMap,
-    resolver: LinkResolver,
-    folder: Path,
-    problems: Problems,
-) -> StagedSite:
-    """Write the Pelican sources of ``site_id`` for the address map's target into ``folder``."""
+def _letter_summary(item: Item) -> str:
+    """A letter's summary is its dates and status, never the public's own words."""
+    received = item.meta.get("Received", "")
+    status = f"已答复，答复部门：{item.meta.get('Replier', '')}" if item.meta.get("Replied") else "正在办理"
+    return html.escape(f"受理日期：{received}；{status}")
+
+
+def stage_site(site_id: str, stager: Stager, use: AttachmentUse, root: Path, folder: Path) -> StagedSite:
+    """Write the Pelican sources of ``site_id`` for the stager's target into ``folder``."""
+    addresses = stager.addresses
     staged = StagedSite(site_id, folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     for item in addresses.items_of(site_id):
-        body, meta = _resolved(item, addresses, resolver, problems)
         extra = {
             "category": item.column,  # the column is the top folder, also for items in sub-folders
             "slug": item.slug,
@@ -71,12 +118,11 @@ def stage_site(
             "zq_source": item.source,
             "zq_visibility": item.visibility,
         }
-        _write(folder / item.rel, _header(meta, extra) + "\n\n" + body + "\n")
-        staged.sources[item.rel] = item.source
-        staged.article_paths.append(item.rel)
+        rel = item.rel + STAGED_SUFFIX
+        write_text(folder, rel, stager.item_file(item, extra))
+        staged.sources[rel] = item.source
+        staged.article_paths.append(rel)
     for item in addresses.received_by(site_id):  # a receiver lacking the column: addresses.check_syndication
-        body, meta = _resolved(item, addresses, resolver, problems)  # the same text as the original's
-        rel = f"{item.column}/_from-{item.site}-{item.rel.replace('/', '-')}"
         extra = {
             "category": item.column,
             "slug": f"{item.site}-{item.slug}",
@@ -86,34 +132,21 @@ def stage_site(
             "zq_origin_site": item.site,
             "zq_canonical": addresses.item_url(item),
         }
-        _write(folder / rel, _header(meta, extra) + "\n\n" + body + "\n")
+        rel = f"{item.column}/_from-{item.site}-{item.rel.replace('/', '-')}{STAGED_SUFFIX}"
+        write_text(folder, rel, stager.item_file(item, extra))  # the same text as the original's
         staged.sources[rel] = item.source
         staged.article_paths.append(rel)
-    _stage_attachments(root, site_id, addresses, folder, staged)
+    _stage_attachments(root, site_id, use, folder, staged)
     return staged
 
 
-def _resolved(item: Item, addresses: AddressMap, resolver: LinkResolver, problems: Problems) -> tuple[str, dict[str, str]]:
-    """Body and header with links resolved; a letter's text is the public's and never reaches
-    Markdown or the link resolver (letters.py renders it escaped, pelican_plugin.py puts it in)."""
-    if is_letter_item(item, addresses):
-        return PLACEHOLDER_BODY, rewrite_meta(item, resolver, problems)
-    return resolver.rewritten(item, problems)
+def _stage_attachments(root: Path, site_id: str, use: AttachmentUse, folder: Path, staged: StagedSite) -> None:
+    """Link each published attachment into the staged folder and list it for Pelican.
 
-
-def _stage_attachments(root: Path, site_id: str, addresses: AddressMap, folder: Path, staged: StagedSite) -> None:
-    """Link each publishable attachment into the staged folder and list it for Pelican.
-
-    Files linked only by items this target does not render are left out — not linked, not
-    listed — so neither ``STATIC_PATHS`` nor Pelican's copying of ``{static}`` targets can
-    publish them (see ``attachments.py``).
+    Only the names that items of this target link are linked (see ``attachments.py``), so neither
+    ``STATIC_PATHS`` nor anything else can publish another file.
     """
-    use = attachment_use(root, site_id, addresses.index, addresses.target.include_internal)
     source = root / "content" / site_id
-    for rel in use.publishable:
-        link = folder / rel
-        link.parent.mkdir(parents=True, exist_ok=True)
-        if not link.exists():
-            link.symlink_to((source / rel).resolve())
+    for rel in use.publishable(site_id):
+        symlink(folder, rel, (source / rel).resolve())
         staged.static_paths.append(rel)
-    staged.withheld_files = sorted(use.withheld)

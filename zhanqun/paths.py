@@ -1,0 +1,235 @@
+"""Every path zhanqun writes is decided here: decoded, normalised and confined to its folder.
+
+Paths that end up on disk come from authors (``Aliases:``, file names), webmasters (site ids,
+column ids, theme files) and operators (``--out``). Each of them could spell a way out of the
+output folder: ``/%2e%2e/`` is ``/../`` to a browser and to a web server, ``a\\b`` is ``a/b`` to a
+browser, a folder may be a symbolic link to somewhere else. Rather than check each caller, every
+write goes through this module: :func:`url_segments` reads a path the way a browser and a web
+server do, :func:`confine` refuses anything that would leave its base folder (also through an
+existing symbolic link), and the write functions below are the only ones in the engine that create,
+replace or remove files (a test reads the engine's source to keep it that way).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+from pathlib import Path
+from urllib.parse import unquote
+
+#: What WHATWG URL parsing removes anywhere in an address before reading it.
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+#: Characters no written path may hold once decoded: control characters and separators.
+_FORBIDDEN_IN_SEGMENT = re.compile(r"[\x00-\x1f\x7f/\\]")
+_SINGLE_DOT = {".", "%2e"}
+_DOUBLE_DOT = {"..", ".%2e", "%2e.", "%2e%2e"}
+
+
+class UnsafePath(ValueError):
+    """A path that would leave its folder, or cannot be written safely; the message says why."""
+
+
+def url_segments(path: str) -> list[str] | None:
+    """The segments of a URL path as a browser requests them and a web server serves them.
+
+    Tabs and newlines are dropped and backslashes read as slashes (WHATWG URL parsing); ``.`` and
+    ``..`` (also written ``%2e``) are resolved; empty segments are merged (nginx and Python's
+    ``http.server`` both do); every segment is percent-decoded once, as a server decodes it.
+    Returns ``None`` when the path climbs above its start, or when a decoded segment holds a
+    separator or a control character (``%2f``, ``%00``), which servers disagree about.
+    """
+    path = _TAB_OR_NEWLINE.sub("", path).replace("\\", "/")
+    segments: list[str] = []
+    for raw in path.split("/"):
+        lowered = raw.lower()
+        if raw == "" or lowered in _SINGLE_DOT:
+            continue
+        if lowered in _DOUBLE_DOT:
+            if not segments:
+                return None
+            segments.pop()
+            continue
+        try:
+            decoded = unquote(raw, errors="strict") if "%" in raw else raw
+        except UnicodeDecodeError:
+            return None
+        if decoded in (".", "..") or _FORBIDDEN_IN_SEGMENT.search(decoded):
+            return None
+        segments.append(decoded)
+    return segments
+
+
+def normalise(path: str) -> str:
+    """``path`` as a clean relative path (``a/b.html``); raises :class:`UnsafePath` if it leaves."""
+    if path.startswith(("/", "\\")) and path.lstrip("/\\") == "":
+        raise UnsafePath(f"{path!r} names no file")
+    segments = url_segments(path.lstrip("/\\"))
+    if segments is None:
+        raise UnsafePath(f"{path!r} leaves its folder (or holds an encoded separator or control character)")
+    if not segments:
+        raise UnsafePath(f"{path!r} names no file")
+    return "/".join(segments)
+
+
+def confine(base: Path, rel: str) -> Path:
+    """``base / rel``, only if it stays inside ``base``, also after following symbolic links.
+
+    ``rel`` is read by :func:`normalise`; then every folder on the way that already exists is
+    resolved, and must still lie inside ``base``; a final component that is a symbolic link is
+    refused (a write would go wherever it points).
+    """
+    clean = normalise(rel)
+    real_base = Path(os.path.realpath(base))
+    candidate = base / clean
+    real_parent = Path(os.path.realpath(candidate.parent))
+    if real_parent != real_base and real_base not in real_parent.parents:
+        raise UnsafePath(f"{rel!r} leads outside {base} (through a symbolic link)")
+    if candidate.is_symlink():
+        raise UnsafePath(f"{rel!r} is a symbolic link; zhanqun never writes through one")
+    return candidate
+
+
+def make_folder(base: Path, rel: str | None = None) -> Path:
+    """Create ``base`` (and ``base/rel``) with its parents; returns the folder."""
+    folder = confine(base, rel) if rel else base
+    folder.mkdir(parents=True, exist_ok=True)
+    if rel:
+        confine(base, rel)  # a folder created meanwhile through a link would show up here
+    return folder
+
+
+def write_bytes(base: Path, rel: str, data: bytes) -> Path:
+    """Write ``data`` to ``base/rel`` atomically (a temporary file, then one rename)."""
+    path = confine(base, rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    confine(base, rel)
+    scratch = path.with_name(f".{path.name}.zq-tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(scratch, flags, 0o644)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(scratch, path)
+    except BaseException:
+        with _quietly():
+            os.unlink(scratch)
+        raise
+    return path
+
+
+def write_text(base: Path, rel: str, text: str) -> Path:
+    """Write ``text`` as UTF-8 (LF line ends, as given) to ``base/rel``; see :func:`write_bytes`."""
+    return write_bytes(base, rel, text.encode("utf-8"))
+
+
+def symlink(base: Path, rel: str, target: Path) -> Path:
+    """A symbolic link at ``base/rel`` to ``target`` (staged attachments: no copy until Pelican's)."""
+    path = confine(base, rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    confine(base, rel)
+    path.symlink_to(target)
+    return path
+
+
+def move(base: Path, rel: str, to_base: Path, to_rel: str) -> None:
+    """Rename ``base/rel`` to ``to_base/to_rel`` in one step (the output swap)."""
+    os.replace(confine(base, rel), confine(to_base, to_rel))
+
+
+def remove(base: Path, rel: str | None = None) -> None:
+    """Remove ``base/rel`` (or ``base`` itself), file or folder, if it exists; never follows a link."""
+    path = confine(base, rel) if rel else base
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with _quietly():
+            os.unlink(path)
+
+
+class _quietly:
+    """Ignore a missing file while cleaning up."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> bool:
+        return kind is not None and issubclass(kind, (FileNotFoundError, NotADirectoryError))  # type: ignore[arg-type]
+
+
+# --- the output folder -------------------------------------------------------------------------
+
+#: The file that marks a folder as zhanqun's output; ``--out`` may replace what is in such a folder.
+OUTPUT_MARKER = ".zhanqun-output"
+MARKER_TEXT = "This folder holds sites built by zhanqun; each build replaces its <site id>/ folders.\ntarget: {target}\n"
+
+
+def marked_target(out: Path) -> str | None:
+    """The target an output folder's marker names (``None``: no marker, or an older one)."""
+    try:
+        text = (out / OUTPUT_MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in text.splitlines():
+        if line.startswith("target: "):
+            return line[len("target: ") :].strip()
+    return None
+
+
+def check_output_folder(out: Path, root: Path, protected: tuple[str, ...], target: str) -> str | None:
+    """Why ``out`` may not receive a build of ``target``, or ``None``.
+
+    The swap replaces ``<out>/<site id>/`` wholesale, so ``out`` must not be the repository, lie
+    above it (``--out ..`` from a checkout named like a site), lie inside one of its protected
+    folders (sources, code, ``.git``), or be reached through a symbolic link inside the repository
+    (``output -> .``). An existing folder that is not empty must carry the marker zhanqun leaves in
+    every output folder, naming the same target: a folder of someone else's files, or the
+    production build, is never replaced by accident.
+    """
+    out_real = Path(os.path.realpath(out))
+    root_real = Path(os.path.realpath(root))
+    if out_real == root_real:
+        return "it is the repository itself (its sources would be replaced)"
+    if out_real in root_real.parents:
+        return "it contains the repository (a site folder written there could replace it)"
+    for name in protected:
+        folder = root_real / name
+        if out_real == folder or folder in out_real.parents:
+            return f"it is inside the repository's sources, code or history ({name}/)"
+    absolute = Path(os.path.abspath(out))
+    root_abs = Path(os.path.abspath(root))
+    if root_abs in absolute.parents:
+        step = root_abs
+        for part in absolute.relative_to(root_abs).parts:
+            step = step / part
+            if step.is_symlink():
+                return f"it leads through the symbolic link {step.relative_to(root_abs).as_posix()} inside the repository"
+    if out_real.exists() and not out_real.is_dir():
+        return "it is a file"
+    if out_real.is_dir() and any(out_real.iterdir()):
+        if not (out_real / OUTPUT_MARKER).is_file():
+            return (
+                f"it is a folder that is not empty and was not made by zhanqun (there is no {OUTPUT_MARKER} file in it; "
+                f"if it holds an earlier zhanqun build, create that file to adopt it)"
+            )
+        made_for = marked_target(out_real)
+        if made_for not in (None, target):
+            return f"it holds the {made_for} build; write the {target} build to its own folder"
+        links = sorted(child.name for child in out_real.iterdir() if child.is_symlink())
+        if links:
+            return (
+                f"{', '.join(links)} in it {'is a symbolic link' if len(links) == 1 else 'are symbolic links'}; "
+                "a build replaces its site folders and never writes through a link (remove the link)"
+            )
+    return None
+
+
+def mark_output_folder(out: Path, target: str) -> None:
+    """Leave the marker (with the target) in an output folder, so later builds may replace it."""
+    if marked_target(out) != target:
+        write_text(out, OUTPUT_MARKER, MARKER_TEXT.format(target=target))
