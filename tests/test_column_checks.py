@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
-from column_fixtures import GOOD_REPORT, PORTAL_CODE, TJJ_CODE, TODAY, ULANHOT_CODE, column_cluster, document, letter
+from column_fixtures import (
+    GOOD_REPORT,
+    PORTAL_CODE,
+    TJJ_CODE,
+    TODAY,
+    ULANHOT_CODE,
+    column_cluster,
+    document,
+    letter,
+)
 from conftest import Repo, article
 
 

@@ -6,18 +6,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import Repo, article, new_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Repo, article, new_repo
-from zhanqun.addresses import TARGETS, AddressMap
+from zhanqun.config.sites import Cluster, load_cluster
+from zhanqun.content.html_policy import check_html
+from zhanqun.content.index import ContentIndex, index_content, read_item
+from zhanqun.content.metadata import CHINESE_KEYS, KNOWN_KEYS
+from zhanqun.content.source import read_source
 from zhanqun.errors import Problems
-from zhanqun.html_policy import check_html
-from zhanqun.index import ContentIndex, index_content, read_item
-from zhanqun.links import LinkResolver, rewrite_body
-from zhanqun.metadata import CHINESE_KEYS, KNOWN_KEYS
-from zhanqun.sites import Cluster, load_cluster
-from zhanqun.source import read_source
+from zhanqun.links.addresses import TARGETS, AddressMap
+from zhanqun.links.resolve import LinkResolver, rewrite_body
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 

@@ -20,7 +20,8 @@ def make_progress(verbose: int) -> Iterator[Progress | None]:
     if not interactive:
         yield lambda message, done, total: print(f"[{done}/{total}] {message}", file=sys.stderr)
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+    from rich.progress import Progress as Bar
 
     with Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
         task = bar.add_task("rendering", total=None)
