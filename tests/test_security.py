@@ -887,3 +887,90 @@ def test_an_attachment_name_with_a_space_is_written_as_an_address(cluster: Repo)
     cluster.write("content/portal/zwdt/x.md", article("计划", Slug="x", body="[计划]({static}/files/plan%202026.pdf)"))
     assert cluster.run("build").exit_code == 0
     assert 'href="/portal/files/plan%202026.pdf"' in cluster.html("portal", "zwdt", "x.html")
+
+
+# --- found by the second hostile probe -------------------------------------------------------
+
+
+def test_a_site_folder_of_the_output_that_is_a_symbolic_link_is_refused_before_anything_is_written(cluster: Repo, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert cluster.run("build", "--out", str(out)).exit_code == 0
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "important.txt").write_text("keep", encoding="utf-8")
+    import shutil
+
+    shutil.rmtree(out / "portal")
+    (out / "portal").symlink_to(victim)
+    result = cluster.run("build", "--out", str(out))
+    assert result.exit_code == 2
+    assert "portal in it is a symbolic link" in result.stderr and "Traceback" not in result.output
+    assert [p.name for p in victim.iterdir()] == ["important.txt"] and (out / "portal").is_symlink()
+
+
+def test_a_swap_that_meets_a_link_is_a_located_error_not_a_traceback(cluster: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output changed under the build (the check before it passed): the swap refuses and rolls back."""
+    import zhanqun.pipeline
+    from zhanqun.paths import UnsafePath
+
+    out = tmp_path / "out"
+    assert cluster.run("build", "--out", str(out)).exit_code == 0
+    before = tree_digest(out)
+
+    def swapped_under_us(self, site_ids):  # type: ignore[no-untyped-def]
+        raise UnsafePath("'portal' is a symbolic link; zhanqun never writes through one")
+
+    monkeypatch.setattr(zhanqun.pipeline.OutputSwap, "commit", swapped_under_us)
+    result = cluster.run("build", "--out", str(out))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "unsafe-path: 'portal' is a symbolic link; zhanqun never writes through one; the previous output was left as it was" in result.stderr
+    assert tree_digest(out) == before
+
+
+@pytest.mark.parametrize("url", ["https://www.xam.gov.cn:99999/", "https://www.xam.gov.cn:0/", "https://www.xam.gov.cn:65536/"])
+def test_a_site_address_with_an_impossible_port_is_an_error(repo: Repo, url: str) -> None:
+    repo.site("portal", "兴安盟行政公署", kind="portal", url=url)
+    result = repo.run("check")
+    assert result.exit_code == 1
+    assert "sites/portal.toml:" in result.stderr and "url" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["content/portal/zwdt/pipe.md", "content/portal/files/pipe.pdf"])
+def test_a_named_pipe_in_content_is_an_error_not_a_silence_or_a_hang(cluster: Repo, where: str) -> None:
+    import os
+
+    path = cluster.root / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert f"{where}: not-a-file: a named pipe, socket or device, not a file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "style",
+    ["text-align:center", "font-size:16pt", "font-family:仿宋_GB2312, 'Times New Roman'", "text-indent:2em", "line-height:28pt",
+     "margin:0 auto", "border:1px solid #000", "width:100%", "color:#c00", "background-color:yellow", "color:rgb(255, 0, 0)",
+     "font-weight:bold", "border-collapse:collapse", "line-height:1.5", "padding:4pt 8pt", "vertical-align:middle", "list-style-type:cjk-ideographic"],
+)
+def test_the_styles_office_documents_carry_are_kept(style: str) -> None:
+    from zhanqun.content.sanitize import clean
+
+    from zhanqun.content.sanitize import clean_style
+
+    assert clean_style(style) == style
+    assert f'<p style="{style.split(":")[0]}:' in clean(f'<p style="{style}">正文</p>')  # nh3 may respell the value
+
+
+@pytest.mark.parametrize(
+    "style",
+    ["border:30px solid red", "padding:65px", "font-size:1px !important", "font-size:0.01vw", "color:rgba(0 0 0 / 0)", "color:#0000",
+     "text-indent:-2em", "width:101%", "font-size:var(--x)", "color:currentColor;font-size:calc(1px)", "margin:1px 2px 3px 4px 5px",
+     "border-width:9px", "letter-spacing:20px", "line-height:0.1", "float:inline-start", "font-family:a(b)"],
+)
+def test_a_style_outside_its_grammar_or_bounds_is_dropped(style: str) -> None:
+    from zhanqun.content.sanitize import clean
+
+    cleaned = clean(f'<p style="{style}">正文</p>')
+    assert "1px" not in cleaned and "0.01vw" not in cleaned and "rgba" not in cleaned and "-2em" not in cleaned
+    assert all(declaration.split(":")[0] + ":" + declaration.split(":")[1] not in cleaned for declaration in style.split(";") if not declaration.startswith("color:currentColor"))

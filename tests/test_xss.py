@@ -270,3 +270,87 @@ def test_no_payload_runs_from_the_feed(unchecked: Repo, browser: Any, tmp_path: 
             if node is not None and node.text:
                 parts.append(f"<section>{node.text}</section>")
     assert open_html(browser, tmp_path, "<!DOCTYPE html><html><body><main>" + "".join(parts) + "</main></body></html>") == []
+
+
+# --- styles: nothing from content covers the theme's frame or hides its own text ------------------
+
+#: Styles a hostile author tries: a link grown over the header and navigation, text made invisible.
+STYLE_ATTACKS = [
+    "border: 3000px solid transparent", "border:3000px solid rgba(0 0 0 / 0)", "padding: 4000%",
+    "margin-top: -800%; margin-left: -100%", "padding: 2000px", "border-width: 900px; border-style: solid; border-color: transparent",
+    "line-height: 3000px", "width: 4000px; height: 4000px", "font-size: 1px !important", "font-size: 0.01vw",
+    "font-size: 0%", "font-size: calc(0px)", "font-size: 0.1mm", "font-size: 0", "color: rgba(0 0 0 / 0)",
+    "color: hwb(0 0% 0% / 0)", "color: oklch(0 0 0 / 0)", "color: rgba(0,0,0,1e-9)", "color: #fff0", "color: transparent",
+    "text-indent: -99999px", "letter-spacing: -1em", "margin-left: -9999px",
+]
+
+#: Measured in the page: points of the theme's frame an element of <main> covers, and texts of
+#: <main> a reader cannot see (tiny, transparent, or moved off the page).
+MEASURE = """() => {
+  const main = document.querySelector("main");
+  const found = [];
+  const frame = [...document.querySelectorAll("header, nav, footer, .page-top, .column-nav")].filter((e) => !main.contains(e));
+  for (const element of frame) {
+    const box = element.getBoundingClientRect();
+    for (const fx of [0.05, 0.5, 0.95]) for (const fy of [0.25, 0.75]) {
+      const x = box.left + box.width * fx, y = box.top + box.height * fy;
+      if (y < 0 || y >= innerHeight || x < 0 || x >= innerWidth) continue;
+      const hit = document.elementFromPoint(x, y);
+      if (hit && main.contains(hit)) found.push(`covers ${element.className || element.tagName} at ${Math.round(x)},${Math.round(y)}: <${hit.tagName.toLowerCase()} style="${hit.getAttribute("style")}">`);
+    }
+  }
+  const width = document.documentElement.scrollWidth;
+  for (const element of main.querySelectorAll("*")) {
+    const own = [...element.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const style = getComputedStyle(element);
+    const alpha = (style.color.match(/rgba?\\(([^)]*)\\)/) || [, "0,0,0,1"])[1].split(/[ ,/]+/).filter(Boolean)[3];
+    const text = [...element.childNodes].find((n) => n.nodeType === 3 && n.textContent.trim());
+    const range = document.createRange();
+    range.selectNodeContents(text);
+    const box = range.getBoundingClientRect();  // where the text is drawn, not its element
+    const what = `<${element.tagName.toLowerCase()} style="${element.getAttribute("style")}">`;
+    if (parseFloat(style.fontSize) < 8) found.push(`tiny text ${style.fontSize}: ${what}`);
+    if (alpha !== undefined && parseFloat(alpha) < 0.2) found.push(`transparent text ${style.color}: ${what}`);
+    if (box.right < 0 || box.left > width) found.push(`text off the page: ${what}`);
+  }
+  return found;
+}"""
+
+
+def _measure(browser: Any, url: str) -> list[str]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(url, wait_until="load")
+        return page.evaluate(MEASURE)
+    finally:
+        page.close()
+
+
+def test_no_style_from_content_covers_the_theme_or_hides_text(repo: Repo, browser: Any) -> None:
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", columns=(("zwdt", "政务动态", "news"),))
+    body = "\n\n".join(f'[链接{n}](https://evil.example/){{: style="{style}" }} 与<span style="{style}">文字{n}</span>' for n, style in enumerate(STYLE_ATTACKS))
+    repo.write("content/portal/zwdt/css.md", article("统计知识小课堂", "2026-05-01", body, Slug="css"))
+    result = repo.run("build")
+    assert result.exit_code == 0, result.output
+    removed = "\n".join(problem_lines(result, "html-removed"))
+    declarations = [d.partition(":") for style in STYLE_ATTACKS for d in style.split(";")]
+    kept = ["border-style: solid"]  # the one harmless declaration among them
+    assert all(f"style '{name.strip()}: {value.strip()}'" in removed for name, _, value in declarations if f"{name.strip()}: {value.strip()}" not in kept), removed
+    assert "border-style: solid" not in removed
+    with serve(repo.out()) as origin:
+        assert _measure(browser, f"{origin}/portal/zwdt/css.html") == []
+
+
+def test_the_measure_sees_a_style_that_covers_or_hides(browser: Any, tmp_path: Path) -> None:
+    """The test above could not fail if the measure saw nothing: unsanitised styles must trip it."""
+    page = (
+        '<header class="page-top" style="height:80px">标题</header><nav class="column-nav" style="height:40px">导航</nav>'
+        '<main><a href="#" style="border:3000px solid transparent">x</a><p style="font-size:0.01vw">小</p>'
+        '<p style="color:rgba(0 0 0 / 0)">透明</p><p style="text-indent:-99999px">移走</p></main>'
+    )
+    (tmp_path / "page.html").write_text(f"<!doctype html><meta charset=utf-8><body>{page}</body>", encoding="utf-8")
+    with serve(tmp_path) as origin:
+        found = _measure(browser, f"{origin}/page.html")
+    assert any(f.startswith("covers") for f in found) and any(f.startswith("tiny text") for f in found)
+    assert any(f.startswith("transparent text") for f in found) and any(f.startswith("text off the page") for f in found)

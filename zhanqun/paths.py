@@ -220,6 +220,12 @@ def check_output_folder(out: Path, root: Path, protected: tuple[str, ...], targe
         made_for = marked_target(out_real)
         if made_for not in (None, target):
             return f"it holds the {made_for} build; write the {target} build to its own folder"
+        links = sorted(child.name for child in out_real.iterdir() if child.is_symlink())
+        if links:
+            return (
+                f"{', '.join(links)} in it {'is a symbolic link' if len(links) == 1 else 'are symbolic links'}; "
+                "a build replaces its site folders and never writes through a link (remove the link)"
+            )
     return None
 
 

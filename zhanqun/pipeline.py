@@ -29,7 +29,7 @@ from .links.addresses import TARGETS, AddressMap, Target, check_syndication
 from .links.link_check import LinkReport, check_output
 from .links.redirects import Redirect, plan_redirects, write_redirects
 from .links.resolve import LinkResolver, check_link_columns
-from .paths import OUTPUT_MARKER, check_output_folder, mark_output_folder
+from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
 from .publish.leak_gate import (
     LeakScanner,
     check_output_leaks,
@@ -356,6 +356,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         except Interrupted as exc:
             kept = "the new output had already been swapped in" if swapped else "the previous output was left as it was"
             problems.add(_shown(options.output, options.root), None, "interrupted", f"build interrupted by {exc.signal_name}; {kept}")
+        except UnsafePath as exc:  # the output changed under the build (a site folder became a link)
+            problems.add(_shown(options.output, options.root), None, "unsafe-path", f"{exc}; the previous output was left as it was")
         except OSError as exc:
             problems.add(_shown(options.output, options.root), None, "write-failed", f"{describe_os_error(exc, options.root)}; the previous output was left as it was")
         finally:

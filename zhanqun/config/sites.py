@@ -37,7 +37,8 @@ SITE_ID_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 COLUMN_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 #: A site's address: scheme, a host name (letters of any script, digits, dots, hyphens), a port.
-URL_RE = re.compile(r"^https?://[\w.-]+(?::\d{1,5})?/$")
+_PORT = r"(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})"  # 1–65535
+URL_RE = re.compile(rf"^https?://[\w.-]+(?::{_PORT})?/$")
 HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
 MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 #: ``[theme] logo``/``banner``: a plain path under a theme's ``static/`` folder, to a picture.

@@ -118,6 +118,10 @@ def read_attachments(root: Path, cluster: "Cluster", problems: Problems) -> Atta
                     problems.add(source, None, "bad-file-name", unsafe)
                     found.refused[name_id] = Refused("bad-file-name", "its name cannot be an address (see the error reported for the file)")
                     continue
+                if not path.is_symlink() and not path.is_file():
+                    problems.add(source, None, "not-a-file", "a named pipe, socket or device, not a file; remove it")
+                    found.refused[name_id] = Refused("not-a-file", "it is not a file")
+                    continue
                 identity = _identity(path, real_root, cluster, source, problems)
                 if identity is None:
                     found.refused[name_id] = Refused("link-outside", "it is no attachment (see the error reported for the file)")

@@ -117,7 +117,10 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
             top = rel.split("/", 1)[0]
             if top in RESERVED_FOLDERS:
                 continue  # attachments and data: attachments.py, annual_report.py
-            if _ignored(rel) or not _symlink_ok(path, root, f"content/{site.id}/{rel}", problems) or not path.is_file():
+            if _ignored(rel) or not _symlink_ok(path, root, f"content/{site.id}/{rel}", problems) or path.is_dir():
+                continue
+            if not path.is_file():
+                problems.add(f"content/{site.id}/{rel}", None, "not-a-file", "a named pipe, socket or device, not a file; remove it (content is Markdown files)")
                 continue
             source = f"content/{site.id}/{rel}"
             _check_file_name(rel, source, problems)

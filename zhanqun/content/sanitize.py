@@ -92,9 +92,38 @@ STYLE_PROPERTIES = frozenset(
     }
 )
 #: Bounds on style values, so a text cannot make itself invisible or reach over the page's own
-#: controls (a transparent link with ``padding: 3000px`` covers the navigation).
+#: controls (a transparent link with ``padding: 3000px`` or ``border: 3000px solid transparent``
+#: covers the navigation). Lengths are read in pixels; only px, pt, em, rem and 0 are lengths here.
 MAX_SPACING_PX = 64
 MIN_FONT_PX = 8
+MAX_FONT_PX = 72
+MAX_BORDER_PX = 8
+MAX_SIZE_PX = 2000
+#: Keywords each keyword-valued property may take.
+_KEYWORDS = {
+    "text-align": {"left", "right", "center", "justify", "start", "end"},
+    "font-weight": {"normal", "bold", "bolder", "lighter", *(str(n) for n in range(100, 1000, 100))},
+    "font-style": {"normal", "italic", "oblique"},
+    "vertical-align": {"baseline", "sub", "super", "top", "middle", "bottom", "text-top", "text-bottom"},
+    "white-space": {"normal", "nowrap", "pre", "pre-wrap", "pre-line", "break-spaces"},
+    "border-collapse": {"collapse", "separate"},
+    "float": {"left", "right", "none"},
+    "clear": {"left", "right", "both", "none"},
+    "list-style-type": {
+        "disc", "circle", "square", "decimal", "decimal-leading-zero", "lower-alpha", "upper-alpha",
+        "lower-latin", "upper-latin", "lower-roman", "upper-roman", "cjk-ideographic", "cjk-decimal", "none",
+    },
+}
+_LINE_STYLES = {"none", "hidden", "solid", "dashed", "dotted", "double", "groove", "ridge", "inset", "outset"}
+_DECORATIONS = {"none", "underline", "overline", "line-through", "solid", "double", "dotted", "dashed", "wavy"}
+_FONT_SIZES = {"x-small", "small", "medium", "large", "x-large", "xx-large", "larger", "smaller"}
+_TOKEN = re.compile(r"(?:rgb|hsl)\([^()]*\)|[^\s()]+(?!\()", re.IGNORECASE)
+_NUMBER = r"\d{1,3}(?:\.\d+)?%?"
+_COLOUR = re.compile(
+    rf"#[0-9a-f]{{3}}|#[0-9a-f]{{6}}|[a-z]+|(?:rgb|hsl)\(\s*-?{_NUMBER}(?:deg)?(?:\s*,\s*{_NUMBER}){{2}}\s*\)|(?:rgb|hsl)\(\s*-?{_NUMBER}(?:deg)?(?:\s+{_NUMBER}){{2}}\s*\)",
+    re.IGNORECASE,
+)
+_FONT_FAMILY = re.compile(r"[\w\s,'\"\-\u3000-\u9fff\uf900-\ufaff]+")
 #: What an iframe from an allowed host may ask of the browser.
 IFRAME_ALLOW = frozenset({"fullscreen", "autoplay", "picture-in-picture", "encrypted-media"})
 #: Schemes whose removal means the author wrote something that runs code.
@@ -165,7 +194,7 @@ def frame_host_allowed(url: str, policy: Policy) -> bool:
 
 
 def _length_px(token: str) -> float | None:
-    """A CSS length in pixels (``2em`` → 32), 0 for ``0``; ``None`` for anything else (``%``, ``calc``)."""
+    """A CSS length in pixels (``2em`` → 32), 0 for ``0``; ``None`` for anything else (``%``, ``vw``, ``calc``)."""
     found = re.fullmatch(r"(-?\d*\.?\d+)(px|pt|em|rem|)?", token.strip().lower())
     if not found:
         return None
@@ -175,41 +204,104 @@ def _length_px(token: str) -> float | None:
     return number * {"px": 1.0, "pt": 4 / 3, "em": 16.0, "rem": 16.0, "": 1.0}[unit]
 
 
-def _invisible_colour(value: str) -> bool:
-    value = value.strip().lower().replace(" ", "")
-    if value == "transparent":
-        return True
-    alpha = re.fullmatch(r"(?:rgba|hsla)\([^,]+,[^,]+,[^,]+,([\d.]+)(%?)\)", value) or re.fullmatch(r"(?:rgb|hsl)\([^/]+/([\d.]+)(%?)\)", value)
-    if alpha:
-        amount = float(alpha.group(1)) / (100 if alpha.group(2) else 1)
-        return amount < 0.2
-    hexa = re.fullmatch(r"#(?:[0-9a-f]{3}([0-9a-f])|[0-9a-f]{6}([0-9a-f]{2}))", value)
-    return bool(hexa) and int((hexa.group(1) or "") * 2 or hexa.group(2), 16) < 0x33
+def _percent(token: str) -> float | None:
+    found = re.fullmatch(r"(\d*\.?\d+)%", token.strip())
+    return float(found.group(1)) if found else None
+
+
+def _within(token: str, low: float, high: float) -> bool:
+    px = _length_px(token)
+    return px is not None and low <= px <= high
+
+
+def _visible_colour(token: str) -> bool:
+    """A colour a reader sees: hex, a name or ``rgb()``/``hsl()`` without transparency; never ``transparent``."""
+    return bool(_COLOUR.fullmatch(token)) and token.lower() != "transparent"
+
+
+def _border_part(token: str) -> bool:
+    return token.lower() in _LINE_STYLES or token.lower() in ("thin", "medium") or _within(token, 0, MAX_BORDER_PX) or _visible_colour(token)
+
+
+def _value_allowed(name: str, tokens: list[str]) -> bool:
+    """Whether ``tokens`` are a value of ``name`` within the bounds: an allow-list per property."""
+    if not tokens:
+        return False
+    one = tokens[0] if len(tokens) == 1 else None
+    if name in _KEYWORDS:
+        return one is not None and one.lower() in _KEYWORDS[name]
+    if name.startswith("padding") or name.startswith("margin"):
+        limit = 4 if name in ("padding", "margin") else 1
+        return len(tokens) <= limit and all(_within(t, 0, MAX_SPACING_PX) or (name.startswith("margin") and t.lower() == "auto") for t in tokens)
+    if name == "text-indent":
+        return one is not None and _within(one, 0, MAX_SPACING_PX)
+    if name == "font-size":
+        if one is None:
+            return False
+        share = _percent(one)
+        return one.lower() in _FONT_SIZES or _within(one, MIN_FONT_PX, MAX_FONT_PX) or (share is not None and 50 <= share <= 400)
+    if name == "line-height":
+        if one is None:
+            return False
+        share = _percent(one)
+        plain = re.fullmatch(r"\d*\.?\d+", one)
+        return one.lower() == "normal" or _within(one, MIN_FONT_PX, 2 * MAX_FONT_PX) or (share is not None and 80 <= share <= 400) or (plain is not None and 0.8 <= float(one) <= 4)
+    if name == "letter-spacing":
+        return one is not None and (one.lower() == "normal" or _within(one, -2, 16))
+    if name in ("color", "background-color"):
+        return one is not None and _visible_colour(one)
+    if name == "font-family":
+        return bool(_FONT_FAMILY.fullmatch(" ".join(tokens)))
+    if name == "text-decoration":
+        return all(t.lower() in _DECORATIONS or _visible_colour(t) for t in tokens)
+    if name in ("width", "max-width", "min-width", "height"):
+        share = _percent(one) if one else None
+        return one is not None and (one.lower() == "auto" or _within(one, 0, MAX_SIZE_PX) or (share is not None and share <= 100))
+    if name in ("border", "border-top", "border-right", "border-bottom", "border-left"):
+        return len(tokens) <= 3 and all(_border_part(t) for t in tokens)
+    if name == "border-width":
+        return len(tokens) <= 4 and all(t.lower() in ("thin", "medium") or _within(t, 0, MAX_BORDER_PX) for t in tokens)
+    if name == "border-style":
+        return len(tokens) <= 4 and all(t.lower() in _LINE_STYLES for t in tokens)
+    if name == "border-color":
+        return len(tokens) <= 4 and all(_visible_colour(t) for t in tokens)
+    if name == "border-spacing":
+        return len(tokens) <= 2 and all(_within(t, 0, 16) for t in tokens)
+    return False  # a property without a grammar here is not kept
 
 
 def clean_style(value: str) -> str | None:
-    """A ``style`` value without what could hide text or lay it over the page (see the bounds above).
+    """A ``style`` value with only the declarations whose values fit their property's grammar and bounds.
 
-    The properties themselves are then filtered by nh3 (:data:`STYLE_PROPERTIES`).
+    An allow-list per property (:func:`_value_allowed`), not a list of known tricks: a unit, a
+    function, a keyword or ``!important`` that is not named there drops the declaration, so a
+    style cannot hide text (``font-size: 0.01vw``, ``rgba(0 0 0 / 0)``, ``text-indent: -9999px``)
+    or lay an element over the page (``border: 3000px solid transparent``, ``padding: 4000%``).
+    The properties themselves are filtered again by nh3 (:data:`STYLE_PROPERTIES`).
     """
     kept = []
     for declaration in value.split(";"):
         name, _, setting = declaration.partition(":")
         name, setting = name.strip().lower(), setting.strip()
-        if not name or not setting or re.search(r"url\(|expression|\\|javascript:", setting, re.IGNORECASE):
+        if name not in STYLE_PROPERTIES or not setting or "\\" in setting or "/*" in setting:
             continue
-        if name.startswith(("padding", "margin")):
-            lengths = [_length_px(part) for part in setting.split()]
-            if any(n is None and not part.endswith("%") and part != "auto" for n, part in zip(lengths, setting.split())) or any(n is not None and not 0 <= n <= MAX_SPACING_PX for n in lengths):
-                continue
-        if name == "font-size" and ((_length_px(setting) or 0) < MIN_FONT_PX if _length_px(setting) is not None else setting.lower() in ("xx-small", "0")):
-            continue
-        if name == "letter-spacing" and not (_length_px(setting) is not None and -2 <= (_length_px(setting) or 0) <= 16):
-            continue
-        if name in ("color", "background-color") and _invisible_colour(setting):
-            continue
-        kept.append(f"{name}:{setting}")
+        tokens = _TOKEN.findall(setting)
+        if re.sub(r"\s+", "", "".join(tokens)) != re.sub(r"\s+", "", setting):
+            continue  # something the tokens do not cover: a function, a stray parenthesis
+        if _value_allowed(name, tokens):
+            kept.append(f"{name}:{setting}")
     return ";".join(kept) or None
+
+
+def dropped_declarations(value: str) -> list[str]:
+    """The declarations of a ``style`` value :func:`clean_style` drops, as written (for messages)."""
+    kept = set((clean_style(value) or "").split(";"))
+    found = []
+    for declaration in value.split(";"):
+        name, _, setting = declaration.partition(":")
+        if name.strip() and f"{name.strip().lower()}:{setting.strip()}" not in kept:
+            found.append(f"{name.strip()}: {setting.strip()}")
+    return found
 
 
 def _attribute_filter(policy: Policy):  # type: ignore[no-untyped-def]
@@ -293,15 +385,20 @@ DANGEROUS_TAGS = frozenset(
 )
 
 
-def _inventory(html: str) -> tuple[Counter[str], Counter[tuple[str, str]], Counter[tuple[str, str, str]]]:
-    """Tags, (tag, attribute) pairs and (tag, attribute, scheme) triples of a fragment."""
+Inventory = tuple[Counter[str], Counter[tuple[str, str]], Counter[tuple[str, str, str]], Counter[tuple[str, str]]]
+
+
+def _inventory(html: str) -> Inventory:
+    """Tags, (tag, attribute) pairs, (tag, attribute, scheme) triples and (tag, style declaration)
+    pairs of a fragment; declarations only of the properties a style may have."""
     tags: Counter[str] = Counter()
     attributes: Counter[tuple[str, str]] = Counter()
     schemes: Counter[tuple[str, str, str]] = Counter()
+    styles: Counter[tuple[str, str]] = Counter()
     tree = LexborHTMLParser(f"<body>{html}</body>")
     body = tree.body
     if body is None:
-        return tags, attributes, schemes
+        return tags, attributes, schemes, styles
     for node in body.traverse(include_text=False):
         if node is body:
             continue
@@ -312,13 +409,18 @@ def _inventory(html: str) -> tuple[Counter[str], Counter[tuple[str, str]], Count
         for name, value in node.attributes.items():
             name = name.lower()
             attributes[(tag, name)] += 1
+            if name == "style" and value:
+                for declaration in value.split(";"):
+                    prop, _, setting = declaration.partition(":")
+                    if prop.strip().lower() in STYLE_PROPERTIES:
+                        styles[(tag, f"{prop.strip().lower()}: {' '.join(setting.split())}")] += 1
             if name in URL_ATTRIBUTES and value:
                 urls = [c.split()[0] for c in value.split(",") if c.split()] if name == "srcset" else [value]
                 for url in urls:
                     scheme = url_scheme(url)
                     if scheme:
                         schemes[(tag, name, scheme)] += 1
-    return tags, attributes, schemes
+    return tags, attributes, schemes, styles
 
 
 def removed(html: str, policy: Policy = Policy()) -> list[Removal]:
@@ -352,6 +454,11 @@ def removed(html: str, policy: Policy = Policy()) -> list[Removal]:
         if tag in ("iframe", "frame") and name == "src":
             found.append(Removal("<iframe src=…> from a host the site file does not list", "iframe", True, count))
             continue
+        if name == "style":
+            continue  # reported declaration by declaration below
         dangerous = name.startswith("on") or name in ("srcdoc", "formaction", "action")
         found.append(Removal(f"{name}= on <{tag}>", name, dangerous, count))
+    for (tag, declaration), count in sorted((before[3] - after[3]).items()):
+        if tag not in gone_tags:  # a value out of bounds: it could hide text or cover the page
+            found.append(Removal(f"style {declaration!r} on <{tag}>", declaration.split(":")[0], False, count))
     return sorted(found, key=lambda r: (not r.dangerous, r.what))
