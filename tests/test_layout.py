@@ -19,6 +19,8 @@ ENGINE = Path(__file__).resolve().parent.parent / "zhanqun"
 STAGES = ("config", "content", "links", "columns", "render", "publish")
 #: What every stage shares; these import no stage at all.
 SHARED = ("errors", "paths", "progress")
+#: How the documentation numbers the stages (docs/ARCHITECTURE.md).
+STAGE_NUMBERS = {"config": "1", "content": "2", "links": "3", "columns": "3c", "render": "4–5", "publish": "6–7"}
 #: What may sit at the top of the engine: the orchestrator and the shared modules.
 TOP_LEVEL = {"__init__", "pipeline", *SHARED}
 
@@ -47,9 +49,17 @@ def imports_of(name: str, source: str) -> set[str]:
             else:
                 module = node.module or ""
             found.add(module)
-            # ``from . import stage`` names a module, not an attribute
-            found |= {f"{module}.{alias.name}" for alias in node.names if f"{module}.{alias.name}".removeprefix("zhanqun.") in engine_modules()}
+            # ``from . import stage`` and ``from .. import render`` name a module or a package
+            found |= {f"{module}.{alias.name}" for alias in node.names if _is_engine_module(f"{module}.{alias.name}")}
     return found
+
+
+def _is_engine_module(dotted: str) -> bool:
+    """Whether ``zhanqun.x.y`` is a module or a package of the engine (not an attribute)."""
+    if not dotted.startswith("zhanqun."):
+        return False
+    path = ENGINE.joinpath(*dotted.split(".")[1:])
+    return path.is_dir() or path.with_suffix(".py").is_file()
 
 
 def owner(module: str) -> str:
@@ -62,6 +72,9 @@ def layout_problems(modules: dict[str, str]) -> list[str]:
     problems = []
     for name, source in sorted(modules.items()):
         mine = owner(name)
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and (getattr(node.func, "attr", None) == "import_module" or getattr(node.func, "id", None) in ("__import__", "import_module")):
+                problems.append(f"{name}: imports by name ({ast.unparse(node.func)}); write the import, so these rules can read it")
         for imported in sorted(imports_of(name, source)):
             top = imported.split(".")[0]
             if top == "pelican" and mine != "render":
@@ -79,7 +92,7 @@ def layout_problems(modules: dict[str, str]) -> list[str]:
                 elif mine in SHARED and theirs in STAGES:
                     problems.append(f"{name}: imports {imported}; a shared module imports no stage")
                 elif mine in STAGES and theirs in STAGES and STAGES.index(theirs) > STAGES.index(mine):
-                    problems.append(f"{name}: imports {imported}; {mine} (stage {STAGES.index(mine) + 1}) runs before {theirs}")
+                    problems.append(f"{name}: imports {imported}; {mine} (stage {STAGE_NUMBERS[mine]}) runs before {theirs} (stage {STAGE_NUMBERS[theirs]})")
     return problems
 
 
@@ -112,8 +125,14 @@ def test_pelican_is_imported_where_it_renders() -> None:
     [
         ("content.index", "from pelican.utils import slugify\n", "only zhanqun/render/ imports Pelican"),
         ("links.resolve", "def f():\n    import pelican\n", "only zhanqun/render/ imports Pelican"),
-        ("columns.media", "from ..render.stage import Stager\n", "columns (stage 4) runs before render"),
-        ("config.sites", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..content.index import Item\n", "config (stage 1) runs before content"),
+        ("columns.media", "from ..render.stage import Stager\n", "columns (stage 3c) runs before render (stage 4–5)"),
+        ("config.sites", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..content.index import Item\n", "config (stage 1) runs before content (stage 2)"),
+        ("content.slugs", "from .. import render\n", "content (stage 2) runs before render"),
+        ("content.slugs", "from zhanqun import columns\n", "content (stage 2) runs before columns"),
+        ("links.resolve", "import zhanqun.publish.output\n", "links (stage 3) runs before publish"),
+        ("config.sites", "from .. import commands\n", "never imports the orchestrator or a command"),
+        ("content.index", "import importlib\nm = importlib.import_module('zhanqun.render.stage')\n", "imports by name"),
+        ("content.index", "m = __import__('pelican')\n", "imports by name"),
         ("publish.leak_gate", "from ..pipeline import BuildContext\n", "never imports the orchestrator"),
         ("render.stage", "from zhanqun.commands.listing import list_items\n", "never imports the orchestrator or a command"),
         ("content.source", "from .. import pipeline\n", "never imports the orchestrator"),

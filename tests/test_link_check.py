@@ -205,7 +205,7 @@ def test_broken_links_leave_the_previous_output_unchanged(broken_build: tuple[Re
 
 
 def test_reference_that_slipped_past_the_resolver_is_an_error(base: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """If a reference ever slipped past links.py, the output check must still fail the build
+    """If a reference ever slipped past the resolver (links/resolve.py), the output check must still fail the build
     (Pelican's own link handling is off: it never resolves, and never copies, anything)."""
     from zhanqun.links.resolve import LinkResolver
 

@@ -414,6 +414,19 @@ def test_a_misspelt_block_in_an_override_names_the_blocks_of_the_shared_template
     assert not cluster.out().exists()
 
 
+def test_a_theme_mistake_and_a_content_mistake_are_listed_in_one_run(cluster: Repo) -> None:
+    """The webmaster's half does not hide the author's: nothing reads the themes before rendering."""
+    cluster.write("themes/ulanhot/templates/base.html", '{% extends "!theme/base.html" %}\n{% block fotter %}{% endblock %}\n')
+    cluster.write("content/portal/zwdt/a.md", "Title: 春耕\nDate: 2026年3月1日\n\n正文。\n")
+    for command in ("check", "build"):
+        result = cluster.run(command)
+        assert result.exit_code == 1
+        assert [line.split(": ")[0] + ": " + line.split(": ")[1] for line in problem_lines(result)] == [
+            "content/portal/zwdt/a.md:2: bad-value",
+            "themes/ulanhot/templates/base.html:2: unknown-block",
+        ]
+
+
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_bom_is_read_with_the_same_warning(cluster: Repo, codec: str) -> None:
     cluster.write("content/portal/zwdt/utf16.md", article("Word另存为的通知", Slug="saved-without-bom", body="第一段。\n\n第二段。").encode(codec))

@@ -954,9 +954,7 @@ def test_a_named_pipe_in_content_is_an_error_not_a_silence_or_a_hang(cluster: Re
      "font-weight:bold", "border-collapse:collapse", "line-height:1.5", "padding:4pt 8pt", "vertical-align:middle", "list-style-type:cjk-ideographic"],
 )
 def test_the_styles_office_documents_carry_are_kept(style: str) -> None:
-    from zhanqun.content.sanitize import clean
-
-    from zhanqun.content.sanitize import clean_style
+    from zhanqun.content.sanitize import clean, clean_style
 
     assert clean_style(style) == style
     assert f'<p style="{style.split(":")[0]}:' in clean(f'<p style="{style}">正文</p>')  # nh3 may respell the value

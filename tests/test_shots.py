@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zhanqun import shots
+from zhanqun.commands import shots
 from zhanqun.commands.shots import page_address, representative_pages
 
 

@@ -30,6 +30,7 @@ from .links.link_check import LinkReport, check_output
 from .links.redirects import Redirect, plan_redirects, write_redirects
 from .links.resolve import LinkResolver, check_link_columns
 from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
+from .progress import Progress
 from .publish.leak_gate import (
     LeakScanner,
     check_output_leaks,
@@ -103,7 +104,6 @@ class BuildContext:
 
 
 Stage = Callable[[BuildContext], None]
-Progress = Callable[[str, int, int], None]  # (message, done, total)
 
 
 @dataclass
@@ -141,13 +141,15 @@ def _stop_on_errors(context: BuildContext) -> None:
 
 def read_sites(context: BuildContext) -> None:
     context.cluster = load_cluster(context.root, context.problems)
+    for site in context.cluster.sites:
+        check_site_settings(context.root, site, context.problems)
+    _stop_on_errors(context)  # columns, addresses and settings come from the site files
+    # nothing before rendering reads the themes: their mistakes are listed with the content's
     check_themes(context.root, context.cluster, context.problems)
     for site in context.cluster.sites:
         for label, path in (("logo", site.theme.logo), ("banner", site.theme.banner)):
             if path and not theme_asset_exists(context.root, site.id, path):
                 context.problems.add(site.source, key_line(context.root, site, "theme", label), "missing-file", f"theme.{label}: no file {path} in themes/{site.id}/static/ or themes/gov/static/")
-        check_site_settings(context.root, site, context.problems)
-    _stop_on_errors(context)
     wanted = context.options.sites
     unknown = [s for s in wanted if s not in context.cluster]
     if unknown:
@@ -311,12 +313,14 @@ def prepare(options: BuildOptions, problems: Problems) -> BuildContext:
     """Stages 1–3 for ``options.target``, shared by ``build``, ``sites`` and ``check --external``.
 
     Content errors do not stop stage 3: files with errors are in the index (``Item.broken``), so
-    the cross-file checks, links and column types list their mistakes in the same run. The build
-    stops after it, before anything is staged.
+    the cross-file checks, links and column types list their mistakes in the same run; then it
+    stops (``BuildFailed``). Stage 3's own errors are for the caller to act on (``build`` stops).
     """
     context = read(options, problems)
+    unfinished = problems.has_errors()  # files with errors: listed with stage 3's, then the stop
     analyse_target(context)
-    _stop_on_errors(context)
+    if unfinished:
+        raise BuildFailed(problems)
     return context
 
 

@@ -1,4 +1,8 @@
-"""Progress display: a live line on a terminal, silence in CI unless asked (``-v``)."""
+"""Progress display: a live line on a terminal, silence in CI unless asked (``-v``).
+
+:data:`Progress` is the callback the pipeline reports rendered sites to; ``build.py`` makes one
+with :func:`make_progress`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import sys
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, int, int], None]  # (message, done, total)
 
 
 @contextmanager

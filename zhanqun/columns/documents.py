@@ -60,22 +60,23 @@ def check_index_numbers(cluster: Cluster, index: ContentIndex, problems: Problem
             continue
         line = item.line_of("Index-No")
         pattern = patterns.get(item.site)
+        dated = "Date" in item.meta  # no hint from a date that is missing or was refused
         if pattern and not pattern.match(value):
             year = item.date.year
-            example = pattern.next_free(taken, year, item.date.month)
+            example = f"; the next free number for {year} is {pattern.next_free(taken, year, item.date.month)}" if dated else ""
             problems.add(
                 item.source,
                 line,
                 "bad-index-no",
                 f"Index-No: {value!r} does not fit this site's pattern {pattern.pattern} "
-                f"({cluster[item.site].source}); the next free number for {year} is {example}",
+                f"({cluster[item.site].source}){example}",
             )
         other = first.get(value)
         if other is None:
             first[value] = item
             continue
         hint = ""
-        if pattern:
+        if pattern and dated:
             hint = f"; the next free number for {item.date.year} is {pattern.next_free(taken, item.date.year, item.date.month)}"
         problems.add(
             item.source,

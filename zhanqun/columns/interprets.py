@@ -45,6 +45,8 @@ def link_interpretations(addresses: AddressMap, resolver: LinkResolver, problems
             problems.add(item.source, line, resolution.code, f"Interprets: {resolution.error}")
             continue
         target = resolution.target
+        if target is None and resolution.url is None:
+            continue  # a file whose header cannot be read: its own errors are reported
         if target is None:
             problems.add(item.source, line, "bad-interprets", f"Interprets: {ref} is a site, not a document")
             continue

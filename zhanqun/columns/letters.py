@@ -124,7 +124,7 @@ def read_letter(item: Item, today: date, problems: Problems) -> Letter | None:
     sections = split_sections(item, problems)
     received = _day(item.meta.get("Received"))
     replied = _day(item.meta.get("Replied"))
-    if received is None:
+    if received is None and not item.written("Received"):
         problems.add(item.source, 1, "missing-key", "a letter needs 'Received:' (受理日期, YYYY-MM-DD)")
     if sections is None:
         return None
@@ -136,7 +136,7 @@ def read_letter(item: Item, today: date, problems: Problems) -> Letter | None:
             problems.add(item.source, item.line_of("Replied"), "letter-sections", f"Replied is set but the '## {REPLY_SECTION}' section is missing or empty")
         if received and replied < received:
             problems.add(item.source, item.line_of("Replied"), "bad-value", f"Replied: {replied} is before Received: {received}")
-    elif reply.strip():
+    elif reply.strip() and not item.written("Replied"):
         problems.add(item.source, item.line_of("Received") or 1, "missing-key", f"the letter has a '## {REPLY_SECTION}' but no 'Replied:' date (答复日期)")
     elif received:
         waiting = (today - received).days

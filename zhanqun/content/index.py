@@ -28,6 +28,9 @@ from .metadata import (
 from .slugs import slug_from_title
 from .source import MAX_BYTES, read_source
 
+#: Stands in for a date that could not be read, in a broken item (never rendered, only checked).
+UNKNOWN_DATE = datetime(1970, 1, 1)
+
 
 @dataclass
 class Item:
@@ -50,6 +53,11 @@ class Item:
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     broken: bool = False  # the file has errors: checked with the others, never rendered
+    refused_keys: frozenset[str] = frozenset()  # keys written with a value that was refused (reported)
+
+    def written(self, key: str) -> bool:
+        """Whether the author wrote ``key`` (its value may have been refused): not to report it missing."""
+        return key in self.meta or key in self.refused_keys
 
     @property
     def is_draft(self) -> bool:
@@ -218,10 +226,12 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
 
     Every check of a single file lives here (header, values, required keys, body, raw HTML), so
     one call reports everything wrong with the file at once. A file with errors is still indexed,
-    marked :attr:`Item.broken`, when its title and date can be read: the cross-file checks
-    (duplicate slugs and 索引号, links to it, syndication) then see it in the same run instead of
-    after the author fixed it. Values that failed their check are left out of its metadata, so no
-    later stage reads them. ``None`` only when the file has no usable header, title or date.
+    marked :attr:`Item.broken`: the cross-file checks (duplicate slugs and 索引号, links to it,
+    syndication) then see it in the same run instead of after the author fixed it. Values that
+    failed their check are left out of its metadata and named in :attr:`Item.refused_keys` (so no
+    later stage reads them, nor reports them missing); a title or date that cannot be read is
+    stood in for by the file's name and :data:`UNKNOWN_DATE`, which only checks ever see: a broken
+    item is never rendered. ``None`` only when the file has no header at all.
     """
     before = len(problems.errors)
     parsed = read_source(raw, source, problems)
@@ -256,7 +266,8 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
     broken = len(problems.errors) > before
     title, date = meta.get("Title", ""), parse_date(meta.get("Date", ""))
     if not title.strip() or date is None:
-        return None  # reported above: nothing can address an item without them
+        assert broken  # a missing or refused Title or Date is reported above
+        title, date = title.strip() or PurePosixPath(rel).stem, date or UNKNOWN_DATE
     check_alt_text(source, policed_body, parsed.body_line, problems)
     slug = meta.get("Slug") or slug_from_title(title, fallback=PurePosixPath(rel).stem)
     return Item(
@@ -276,6 +287,7 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
         aliases=tuple(split_list(meta.get("Aliases", ""))),
         tags=tuple(split_list(meta.get("Tags", ""))),
         broken=broken,
+        refused_keys=frozenset(set(parsed.meta) - set(meta)),
     )
 
 
