@@ -28,9 +28,9 @@ import click  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from zhanqun import pipeline  # noqa: E402
+from zhanqun.commands.listing import list_sites  # noqa: E402
+from zhanqun.commands.new_item import NewItemError, create_item  # noqa: E402
 from zhanqun.errors import Problems, format_json, format_text  # noqa: E402
-from zhanqun.listing import list_sites  # noqa: E402
-from zhanqun.new_item import NewItemError, create_item  # noqa: E402
 from zhanqun.progress import make_progress  # noqa: E402
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
@@ -178,7 +178,7 @@ def new_command(settings: Settings, site: str, column: str, title: str, day: obj
 @click.pass_obj
 def shots(settings: Settings, sites: tuple[str, ...], target: str, no_build: bool) -> None:
     """Screenshot each page type of each site at 1280 and 390 px into output/shots/."""
-    from zhanqun.shots import shoot
+    from zhanqun.commands.shots import shoot
 
     echo = (lambda path: click.echo(path.relative_to(settings.root), err=True)) if settings.verbose else (lambda path: None)
     report = _run(shoot, pipeline.BuildOptions(settings.root, target, list(sites)), not no_build, echo)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from zhanqun.leak_gate import LeakScanner, Trace, _spellings  # noqa: E402
+from zhanqun.publish.leak_gate import LeakScanner, Trace, _spellings  # noqa: E402
 
 CJK = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
 

@@ -27,7 +27,7 @@ from make_corpus import make_corpus  # noqa: E402
 
 from zhanqun import pipeline  # noqa: E402
 from zhanqun.errors import Problems  # noqa: E402
-from zhanqun.link_check import check_output  # noqa: E402
+from zhanqun.links.link_check import check_output  # noqa: E402
 
 BUDGET = 0.10
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zhanqun.alt_text import images_without_alt
+from zhanqun.content.alt_text import images_without_alt
 
 
 def _lines(body: str) -> list[int]:

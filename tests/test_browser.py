@@ -3,7 +3,7 @@
 Debian's chromium through Playwright, axe-core vendored under tests/vendor/. One fixture cluster
 (portal, two customised counties, a department) is built once for the module and served from a
 loopback http.server; one browser serves every test. The page types come from the built output
-(zhanqun.shots.PAGE_TYPES: a template's ``<body class>``), so document, letter and disclosure
+(zhanqun.commands.shots.PAGE_TYPES: a template's ``<body class>``), so document, letter and disclosure
 pages are checked as soon as the fixture has them. Without chromium the module is skipped — but
 under ``CI=true`` a missing browser fails.
 """
@@ -20,7 +20,14 @@ from typing import Any, Iterator
 import pytest
 from conftest import REPO, Repo, new_repo, theme_cluster
 
-from zhanqun.shots import WIDTHS, BrowserUnavailable, launch_browser, representative_pages, serve, start_playwright
+from zhanqun.commands.shots import (
+    WIDTHS,
+    BrowserUnavailable,
+    launch_browser,
+    representative_pages,
+    serve,
+    start_playwright,
+)
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -353,8 +353,9 @@ class CliRunnerSplit:
 
     @staticmethod
     def invoke(repo: Repo, *args: str):  # type: ignore[no-untyped-def]
-        import build as build_cli
         from click.testing import CliRunner
+
+        import build as build_cli
 
         return CliRunner().invoke(build_cli.cli, ["--root", str(repo.root), *args], catch_exceptions=False)
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhanqun.colours import DARK_TEXT, WHITE, check_theme_colours, contrast, derived, format_ratio, suggest
+from zhanqun.config.colours import (
+    DARK_TEXT,
+    WHITE,
+    check_theme_colours,
+    contrast,
+    derived,
+    format_ratio,
+    suggest,
+)
 from zhanqun.errors import Problems
 
 colours = st.integers(0, 0xFFFFFF).map(lambda n: f"#{n:06x}")

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
-from column_fixtures import GOOD_REPORT, PORTAL_CODE, TJJ_CODE, TODAY, ULANHOT_CODE, column_cluster, document, letter
+from column_fixtures import (
+    GOOD_REPORT,
+    PORTAL_CODE,
+    TJJ_CODE,
+    TODAY,
+    ULANHOT_CODE,
+    column_cluster,
+    document,
+    letter,
+)
 from conftest import Repo, article
 
 
@@ -320,3 +328,33 @@ def test_poster_that_is_not_an_image_is_located(cluster: Repo) -> None:
     cluster.write("content/portal/zwdt/badposter.md", article("封面错误", "2026-11-02", Slug="bp", Video="files/video/clip.mp4", Poster="files/video/clip.vtt"))
     code, output = check(cluster)
     assert code == 1 and "content/portal/zwdt/badposter.md:5: bad-media: Poster: 'files/video/clip.vtt' is not an image" in output
+
+
+# --- one pass: a file with a refused value is still checked against the others ------------------
+
+
+def _codes(output: str) -> list[str]:
+    return sorted(line.split(": ")[0] + ": " + line.split(": ")[1] for line in output.splitlines() if line.startswith("content/") and ": warning: " not in line)
+
+
+def test_a_document_with_an_unreadable_date_still_meets_its_duplicate_index_number(cluster: Repo) -> None:
+    cluster.write("content/portal/zfwj/zz-copy.md", document("兴安盟城镇供热管理办法（副本）", f"{PORTAL_CODE}/2026-00002", "2026-02-30", Slug="heating-copy", Written="2026-02-01"))
+    code, output = check(cluster)
+    assert code == 1
+    assert _codes(output) == ["content/portal/zfwj/zz-copy.md:2: bad-value", "content/portal/zfwj/zz-copy.md:3: duplicate-index-no"], output
+    assert "is already used by content/portal/zfwj/heating.md:3" in output and "1970" not in output  # no hint from a refused date
+
+
+def test_an_interpretation_of_a_document_with_errors_adds_no_error_of_its_own(cluster: Repo) -> None:
+    cluster.write("content/portal/zfwj/heating.md", document("兴安盟城镇供热管理办法", f"{PORTAL_CODE}/2026-00002", "2026-10-40", Slug="heating", Topic="城乡建设、环境保护"))
+    code, output = check(cluster)
+    assert code == 1
+    assert _codes(output) == ["content/portal/zfwj/heating.md:2: bad-value", "content/portal/zfwj/heating.md:6: bad-value"], output
+
+
+@pytest.mark.parametrize("key, value, line", [("Received", "2026-05-40", 3), ("Replied", "2026-05-99", 4)])
+def test_a_letter_with_a_refused_date_is_not_also_missing_it(cluster: Repo, key: str, value: str, line: int) -> None:
+    cluster.write("content/portal/mzxx/e.md", letter("反映噪声扰民", "2026-10-01", "2026-10-05", "夜间施工噪声大。", "已责令整改。", Slug="noise", **{key: value}))
+    code, output = check(cluster)
+    assert code == 1
+    assert [c for c in _codes(output) if "mzxx/e.md" in c] == [f"content/portal/mzxx/e.md:{line}: bad-value"], output

@@ -10,10 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
-
 from column_fixtures import GOOD_REPORT, TODAY, column_cluster, new_repo
 from conftest import Repo
+from selectolax.lexbor import LexborHTMLParser
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from click.testing import Result
-
 from conftest import Repo, article, problem_lines
+
+from zhanqun.content.html_policy import check_html, strip_code
 from zhanqun.errors import Problems
-from zhanqun.html_policy import check_html, strip_code
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-
 from conftest import Repo, article, new_repo, problem_lines
-from zhanqun.leak_gate import LeakScanner, Trace, passage
+
+from zhanqun.publish.leak_gate import LeakScanner, Trace, passage
 
 # Distinctive tokens planted in unpublished items: titles, slugs, bodies, attachments.
 INTERNAL_TITLE = "兴安盟二〇二六年内部预算调整方案"
@@ -176,16 +175,16 @@ def test_a_template_that_shows_an_internal_title_fails_the_build_at_the_page(lea
 
 def publish_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """A faulty stage: copies every attachment of a site, whoever links it."""
-    import zhanqun.stage
+    import zhanqun.render.stage
 
     def stage_everything(root: Path, site_id: str, use: object, folder: Path, staged: object) -> None:
         files = root / "content" / site_id / "files"
         for path in sorted(p for p in files.rglob("*") if p.is_file()):
             rel = path.relative_to(root / "content" / site_id).as_posix()
-            zhanqun.stage.symlink(folder, rel, path.resolve())
+            zhanqun.render.stage.symlink(folder, rel, path.resolve())
             staged.static_paths.append(rel)  # type: ignore[attr-defined]
 
-    monkeypatch.setattr(zhanqun.stage, "_stage_attachments", stage_everything)
+    monkeypatch.setattr(zhanqun.render.stage, "_stage_attachments", stage_everything)
 
 
 def test_withheld_attachment_copied_by_a_faulty_stage_fails_the_build(leaky: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -200,7 +199,7 @@ def test_withheld_attachment_copied_by_a_faulty_stage_fails_the_build(leaky: Rep
 
 
 def test_unpublished_items_staged_by_a_faulty_stage_fail_the_build(leaky: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
-    from zhanqun.addresses import AddressMap
+    from zhanqun.links.addresses import AddressMap
 
     monkeypatch.setattr(AddressMap, "items_of", lambda self, site_id: self.index.of_site(site_id))  # drafts and internal items too
     publish_every_file(monkeypatch)
@@ -231,7 +230,7 @@ MODES = pytest.mark.parametrize("mode", ["find", "grams"])
 
 
 def scanner(*values: tuple[str, str, bool], mode: str = "auto") -> LeakScanner:
-    from zhanqun.leak_gate import _spellings
+    from zhanqun.publish.leak_gate import _spellings
 
     return LeakScanner((Trace(s, "content/x/zwdt/a.md", what, value, bounded) for value, what, bounded in values for s in _spellings(value)), mode=mode)
 

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import Repo, article, copy_repo, make_repo, problem_lines, tree_digest
 
-from conftest import problem_lines, Repo, article, copy_repo, make_repo, tree_digest
 from zhanqun.errors import Problems
-from zhanqun.link_check import LinkChecker, SiteFiles, check_output
+from zhanqun.links.link_check import LinkChecker, SiteFiles, check_output
 from zhanqun.pipeline import BuildOptions, prepare
 
 
@@ -205,9 +205,9 @@ def test_broken_links_leave_the_previous_output_unchanged(broken_build: tuple[Re
 
 
 def test_reference_that_slipped_past_the_resolver_is_an_error(base: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """If a reference ever slipped past links.py, the output check must still fail the build
+    """If a reference ever slipped past the resolver (links/resolve.py), the output check must still fail the build
     (Pelican's own link handling is off: it never resolves, and never copies, anything)."""
-    from zhanqun.links import LinkResolver
+    from zhanqun.links.resolve import LinkResolver
 
     repo = copy_repo(base, tmp_path / "repo")
     before = tree_digest(repo.out())

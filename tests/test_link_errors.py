@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import Repo, article, copy_repo, make_repo, tree_digest
 
 BAD = "content/ulanhot/zwdt/x.md"

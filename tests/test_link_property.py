@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from conftest import Repo, article, make_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import Repo, article, make_repo
 from zhanqun.errors import Problems
-from zhanqun.link_check import check_output
+from zhanqun.links.link_check import check_output
 from zhanqun.pipeline import BuildOptions, prepare
 
 COLUMN_CHOICES = (("zwdt", "政务动态", "news"), ("tzgg", "通知公告", "news"))

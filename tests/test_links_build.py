@@ -9,9 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
-
 from conftest import COLUMNS, Repo, article, make_repo
+from selectolax.lexbor import LexborHTMLParser
 
 TARGETS = ("preview", "production", "intranet")
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import Result
-
-from conftest import COLUMNS, Repo, article, problem_lines
+from conftest import COLUMNS, Repo, article, document, problem_lines
 
 
 @pytest.fixture
@@ -399,3 +398,78 @@ def test_document_ending_before_it_was_written_is_located(cluster: Repo) -> None
 def test_document_dates_in_order_pass(cluster: Repo) -> None:
     result = lint(cluster, "content/portal/zfwj/a.md", _document(Written="2026-03-02", Validity="废止", Validity_Date="2026-12-31"))
     assert result.exit_code == 0, result.stderr
+
+
+# --- defects closed with the package layout: each found in one run, located -------------------
+
+
+def test_a_misspelt_block_in_an_override_names_the_blocks_of_the_shared_template(cluster: Repo) -> None:
+    cluster.write("themes/ulanhot/templates/base.html", '{% extends "!theme/base.html" %}\n\n{% block header_extr %}<p>林海雪原</p>{% endblock %}\n')
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    line = only(result, "unknown-block")
+    assert line.startswith("themes/ulanhot/templates/base.html:3: unknown-block: {% block header_extr %}: ")
+    assert "(did you mean 'header_extra'?)" in line and "header, header_extra, " in line
+    assert cluster.run("build").exit_code == 1
+    assert not cluster.out().exists()
+
+
+def test_a_theme_mistake_and_a_content_mistake_are_listed_in_one_run(cluster: Repo) -> None:
+    """The webmaster's half does not hide the author's: nothing reads the themes before rendering."""
+    cluster.write("themes/ulanhot/templates/base.html", '{% extends "!theme/base.html" %}\n{% block fotter %}{% endblock %}\n')
+    cluster.write("content/portal/zwdt/a.md", "Title: 春耕\nDate: 2026年3月1日\n\n正文。\n")
+    for command in ("check", "build"):
+        result = cluster.run(command)
+        assert result.exit_code == 1
+        assert [line.split(": ")[0] + ": " + line.split(": ")[1] for line in problem_lines(result)] == [
+            "content/portal/zwdt/a.md:2: bad-value",
+            "themes/ulanhot/templates/base.html:2: unknown-block",
+        ]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read_with_the_same_warning(cluster: Repo, codec: str) -> None:
+    cluster.write("content/portal/zwdt/utf16.md", article("Word另存为的通知", Slug="saved-without-bom", body="第一段。\n\n第二段。").encode(codec))
+    result = cluster.run("build")
+    assert result.exit_code == 0, result.stderr
+    assert problem_lines(result) == ['content/portal/zwdt/utf16.md: warning: encoding: read as UTF-16 ("Unicode text"); please save the file as UTF-8']
+    page = cluster.html("portal", "zwdt", "saved-without-bom.html")
+    assert "Word另存为的通知" in page and "第二段。" in page
+
+
+@pytest.mark.parametrize("name, suggestion", [("spring notice.md", "spring-notice.md"), ("春耕通知.md", "chun-geng-tong-zhi.md"), ("zwdt-（一）.md", "zwdt-yi.md")])
+def test_a_content_file_named_with_spaces_or_chinese_suggests_its_pinyin_name(cluster: Repo, name: str, suggestion: str) -> None:
+    result = lint(cluster, f"content/portal/zwdt/{name}", article("春耕通知", Slug="spring"))
+    assert result.exit_code == 1
+    line = only(result, "bad-file-name")
+    assert line.startswith(f"content/portal/zwdt/{name}: bad-file-name: the file name {name!r} is not plain ASCII")
+    assert repr(suggestion) in line
+
+
+def test_cross_file_checks_run_beside_the_errors_of_each_file(cluster: Repo) -> None:
+    """One run lists a file's own mistakes and the duplicates it takes part in, for check and build."""
+    cluster.write("content/portal/zfwj/a.md", document("关于春耕的通知", "2026-03-02", "11152200MB0000000X/2026-00001", "兴署发〔2026〕1号", Slug="spring-a"))
+    # the second file has its own mistakes (a bad Status, a script) and duplicates both the slug
+    # and the 索引号 of the first; a third file links it, which is not a broken link
+    cluster.write("content/portal/zfwj/b.md", document(
+        "关于春耕的补充通知", "2026-03-03", "11152200MB0000000X/2026-00001", "兴署发〔2026〕2号",
+        body="补充如下。\n\n<script>alert(1)</script>", Slug="spring-a", Status="publishd",
+    ))
+    cluster.write("content/portal/zwdt/c.md", article("春耕动态", "2026-03-04", body="见[补充通知]({filename}../zfwj/b.md)。", Slug="spring-news"))
+    for command in ("check", "build"):
+        result = cluster.run(command)
+        assert result.exit_code == 1
+        codes = sorted(line.split(": ")[1] for line in problem_lines(result))
+        assert codes == ["bad-value", "duplicate-index-no", "duplicate-slug", "html-script"], result.stderr
+        assert "content/portal/zwdt/c.md" not in result.stderr
+    assert not cluster.out().exists()
+
+
+def test_a_file_whose_title_or_date_cannot_be_read_is_left_out_without_a_second_error(cluster: Repo) -> None:
+    cluster.write("content/portal/zwdt/a.md", "Title: 春耕\nDate: 2026年3月1日\n\n正文。\n")
+    cluster.write("content/portal/zwdt/c.md", article("春耕动态", "2026-03-04", body="见[春耕]({filename}a.md)。", Slug="spring-news"))
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert [line.split(": ")[0] + ": " + line.split(": ")[1] for line in problem_lines(result)] == [
+        "content/portal/zwdt/a.md:2: bad-value",
+    ]  # c.md's link to it is not "no such page": it is checked again once a.md is fixed

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from column_fixtures import PORTAL_CODE, TODAY, column_cluster, document
 from conftest import Repo
 

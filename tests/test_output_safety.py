@@ -11,9 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, Repo, article, new_repo, problem_lines
-from zhanqun.output import SCRATCH_PREFIX, Interrupted, InterruptGuard, OutputSwap
+
+from zhanqun.publish.output import (
+    SCRATCH_PREFIX,
+    Interrupted,
+    InterruptGuard,
+    OutputSwap,
+)
 
 #: A Pelican plugin for the fixture repositories: stalls or fails rendering when a test asks.
 PLUGIN = '''
@@ -70,10 +75,10 @@ def leftovers(repo: Repo) -> list[str]:
 
 
 def test_disk_full_during_the_swap_puts_every_site_back(built: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
-    import zhanqun.output
+    import zhanqun.publish.output
 
     before = snapshot(built.out())
-    real_move = zhanqun.output.move
+    real_move = zhanqun.publish.output.move
     calls = {"n": 0}
 
     def move(base: Path, rel: str, to_base: Path, to_rel: str) -> None:
@@ -82,7 +87,7 @@ def test_disk_full_during_the_swap_puts_every_site_back(built: Repo, monkeypatch
             raise OSError(errno.ENOSPC, "No space left on device", str(to_base / to_rel))
         real_move(base, rel, to_base, to_rel)
 
-    monkeypatch.setattr(zhanqun.output, "move", move)
+    monkeypatch.setattr(zhanqun.publish.output, "move", move)
     result = built.run("build")
     assert result.exit_code == 1
     assert problem_lines(result) == ["output/preview: write-failed: the disk is full: could not write output/preview/ulanhot (free some space and build again); the previous output was left as it was"]
@@ -104,13 +109,13 @@ def test_disk_full_while_rendering_leaves_the_previous_output(built: Repo, monke
 
 
 def test_disk_full_while_staging_leaves_the_previous_output(built: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
-    import zhanqun.stage
+    import zhanqun.render.stage
 
     def write(base: Path, rel: str, text: str) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(base / rel))
 
     before = snapshot(built.out())
-    monkeypatch.setattr(zhanqun.stage, "write_text", write)
+    monkeypatch.setattr(zhanqun.render.stage, "write_text", write)
     result = built.run("build")
     assert result.exit_code == 1
     [line] = problem_lines(result)

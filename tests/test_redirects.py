@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import Repo, article
+
 from zhanqun.errors import Problems
+from zhanqun.links.redirects import alias_path, redirect_page, write_redirects
 from zhanqun.pipeline import BuildOptions, prepare
-from zhanqun.redirects import alias_path, redirect_page, write_redirects
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
 import pytest
-
 from conftest import Repo, article, new_repo, problem_lines
 
 REVIEW = '[publishing]\nrequire_review = true'

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from conftest import REPO
 
 import build as build_cli
+from zhanqun.config.sites import load_cluster
+from zhanqun.content.index import index_content
 from zhanqun.errors import Problems
-from zhanqun.index import index_content
-from zhanqun.sites import load_cluster
 
 
 @pytest.fixture(scope="module")

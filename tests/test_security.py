@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, Repo, article, problem_lines, tree_digest
 
 TARGETS = ("preview", "production", "intranet")
@@ -206,11 +205,11 @@ def test_unsupported_tags_are_dropped_with_one_warning(cluster: Repo) -> None:
 
 
 def test_the_feed_carries_the_sanitised_html_too(cluster: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
-    import zhanqun.index
+    import zhanqun.content.index
 
-    monkeypatch.setattr(zhanqun.index, "check_rendered_html", lambda *args, **kwargs: None)  # as if a check missed it
+    monkeypatch.setattr(zhanqun.content.index, "check_rendered_html", lambda *args, **kwargs: None)  # as if a check missed it
     cluster.write("content/portal/zwdt/x.md", article("测试", Slug="x", body='一段文字。\n{: onmouseover="alert(1)" }\n\n<details open ontoggle=alert(2)>x</details>'))
-    monkeypatch.setattr(zhanqun.index, "check_item_html", lambda *args, **kwargs: None)
+    monkeypatch.setattr(zhanqun.content.index, "check_item_html", lambda *args, **kwargs: None)
     assert cluster.run("build").exit_code == 0
     for path in (("zwdt", "x.html"), ("feeds", "all.atom.xml")):
         text = cluster.html("portal", *path)
@@ -340,10 +339,11 @@ def test_alias_that_decodes_to_a_way_out_is_an_error_and_writes_nothing(cluster:
 
 def test_a_redirect_never_writes_through_a_path_that_leaves_its_site(tmp_path: Path) -> None:
     """The last lock: even a redirect planned wrongly is confined when it is written."""
-    from zhanqun.errors import Problems
-    from zhanqun.index import Item
-    from zhanqun.redirects import Redirect, write_redirects
     from datetime import datetime
+
+    from zhanqun.content.index import Item
+    from zhanqun.errors import Problems
+    from zhanqun.links.redirects import Redirect, write_redirects
 
     site = tmp_path / "out" / "portal"
     site.mkdir(parents=True)
@@ -429,7 +429,7 @@ def test_out_made_by_an_earlier_build_is_replaced(cluster: Repo, tmp_path: Path)
 
 def test_pelican_writer_is_confined_to_the_sites_output(tmp_path: Path) -> None:
     from zhanqun.paths import UnsafePath
-    from zhanqun.pelican_plugin import ConfinedWriter
+    from zhanqun.render.pelican_plugin import ConfinedWriter
 
     output = tmp_path / "out"
     output.mkdir()
@@ -448,19 +448,21 @@ def test_only_paths_py_creates_replaces_or_removes_files_in_the_engine() -> None
 
     writers = {"write_text", "write_bytes", "mkdir", "makedirs", "symlink_to", "replace", "rename", "unlink", "rmtree", "remove", "copy", "copy2", "copyfile", "copytree", "move", "symlink", "link"}
     found = []
-    for path in sorted((REPO / "zhanqun").glob("*.py")):
-        if path.name == "paths.py":
+    engine = sorted((REPO / "zhanqun").rglob("*.py"))
+    assert len(engine) > 40  # every package of the engine is read, not only its top folder
+    for path in engine:
+        if path.relative_to(REPO / "zhanqun").as_posix() == "paths.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in writers:
                 owner = node.func.value
                 name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
                 if name in ("os", "shutil", "Path") or node.func.attr in ("write_text", "write_bytes", "mkdir", "symlink_to", "unlink", "rmtree"):
-                    found.append(f"{path.name}:{node.lineno}: {ast.unparse(node.func)}")
+                    found.append(f"{path.relative_to(REPO).as_posix()}:{node.lineno}: {ast.unparse(node.func)}")
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open" and "devnull" not in ast.unparse(node.args[0]):
                 modes = [a.value for a in node.args[1:2] if isinstance(a, ast.Constant)] + [k.value.value for k in node.keywords if k.arg == "mode" and isinstance(k.value, ast.Constant)]
                 if any(set(str(m)) & set("wax+") for m in modes):
-                    found.append(f"{path.name}:{node.lineno}: open(..., {modes[0]!r})")
+                    found.append(f"{path.relative_to(REPO).as_posix()}:{node.lineno}: open(..., {modes[0]!r})")
     assert found == []
 
 
@@ -468,9 +470,10 @@ def test_only_paths_py_creates_replaces_or_removes_files_in_the_engine() -> None
 
 
 def test_leak_scan_reads_every_output_file_whatever_its_suffix(tmp_path: Path) -> None:
-    from zhanqun.attachments import AttachmentUse
+    from zhanqun.content.attachments import FileId
     from zhanqun.errors import Problems
-    from zhanqun.leak_gate import LeakScanner, Trace, check_output_leaks
+    from zhanqun.publish.leak_gate import LeakScanner, Trace, check_output_leaks
+    from zhanqun.render.attachment_use import AttachmentUse
 
     site = tmp_path / "portal"
     (site / "files").mkdir(parents=True)
@@ -480,7 +483,7 @@ def test_leak_scan_reads_every_output_file_whatever_its_suffix(tmp_path: Path) -
     (site / "page.weird").write_text("<b>内部</b>预算&#35843;整方案", encoding="utf-8")
     scanner = LeakScanner([Trace("内部预算调整方案", "content/portal/zwdt/b.md", "title", "内部预算调整方案")])
     problems = Problems()
-    use = AttachmentUse(published={__import__("zhanqun.attachments").attachments.FileId("portal", "files/notice.doc")})
+    use = AttachmentUse(published={FileId("portal", "files/notice.doc")})
     check_output_leaks({"portal": site}, tmp_path, tmp_path, scanner, use, "preview", problems)
     assert sorted(p.path for p in problems) == ["portal/files/notice.doc", "portal/page.weird", "portal/theme/x.bin"]
 
@@ -648,7 +651,7 @@ def test_a_text_attachment_in_utf16_quoting_an_internal_title_is_found_in_the_ou
 
 
 def test_style_that_hides_text_or_reaches_over_the_page_is_dropped() -> None:
-    from zhanqun.sanitize import Policy, clean
+    from zhanqun.content.sanitize import Policy, clean
 
     html = '<a href="https://x.example/" style="padding:3000px;color:transparent;font-size:0;margin:-40px;color:#c00">链接</a>'
     assert clean(html, Policy()) == '<a href="https://x.example/" style="color:#c00" rel="noopener">链接</a>'
@@ -695,9 +698,9 @@ def test_a_hard_link_is_one_file_with_two_names(cluster: Repo) -> None:
     cluster.write("content/portal/zwdt/secret.md", article("内部附件说明", Slug="secret", Visibility="internal", body="[附件]({static}/files/d/s.pdf)"))
     assert cluster.run("build").exit_code == 0
     assert not cluster.out("portal", "files", "d").exists()  # neither name: no published item links either
-    from zhanqun.attachments import FileId, read_attachments
+    from zhanqun.config.sites import load_cluster
+    from zhanqun.content.attachments import FileId, read_attachments
     from zhanqun.errors import Problems
-    from zhanqun.sites import load_cluster
 
     found = read_attachments(cluster.root, load_cluster(cluster.root, Problems()), Problems())
     assert found.names[FileId("portal", "files/d/annex.pdf")] == found.names[FileId("portal", "files/d/s.pdf")]
@@ -951,9 +954,7 @@ def test_a_named_pipe_in_content_is_an_error_not_a_silence_or_a_hang(cluster: Re
      "font-weight:bold", "border-collapse:collapse", "line-height:1.5", "padding:4pt 8pt", "vertical-align:middle", "list-style-type:cjk-ideographic"],
 )
 def test_the_styles_office_documents_carry_are_kept(style: str) -> None:
-    from zhanqun.sanitize import clean
-
-    from zhanqun.sanitize import clean_style
+    from zhanqun.content.sanitize import clean, clean_style
 
     assert clean_style(style) == style
     assert f'<p style="{style.split(":")[0]}:' in clean(f'<p style="{style}">正文</p>')  # nh3 may respell the value
@@ -966,7 +967,7 @@ def test_the_styles_office_documents_carry_are_kept(style: str) -> None:
      "border-width:9px", "letter-spacing:20px", "line-height:0.1", "float:inline-start", "font-family:a(b)"],
 )
 def test_a_style_outside_its_grammar_or_bounds_is_dropped(style: str) -> None:
-    from zhanqun.sanitize import clean
+    from zhanqun.content.sanitize import clean
 
     cleaned = clean(f'<p style="{style}">正文</p>')
     assert "1px" not in cleaned and "0.01vw" not in cleaned and "rgba" not in cleaned and "-2em" not in cleaned

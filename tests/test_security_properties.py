@@ -17,17 +17,23 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import Repo, article, new_repo
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import Repo, article, new_repo
+from zhanqun.config.sites import Column, Footer, Site
+from zhanqun.content.index import read_item
+from zhanqun.content.metadata import KNOWN_KEYS
 from zhanqun.errors import Problems
-from zhanqun.index import read_item
-from zhanqun.metadata import KNOWN_KEYS
-from zhanqun.paths import UnsafePath, check_output_folder, normalise, symlink, write_text
+from zhanqun.links.redirects import alias_path
+from zhanqun.paths import (
+    UnsafePath,
+    check_output_folder,
+    normalise,
+    symlink,
+    write_text,
+)
 from zhanqun.pipeline import PROTECTED_FOLDERS
-from zhanqun.redirects import alias_path
-from zhanqun.sites import Column, Footer, Site
 
 QUICK = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from zhanqun import shots
-from zhanqun.shots import page_address, representative_pages
+from zhanqun.commands import shots
+from zhanqun.commands.shots import page_address, representative_pages
 
 
 def _page(folder: Path, rel: str, classes: str, padding: int = 0) -> None:

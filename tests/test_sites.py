@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import Repo, site_toml
 
+from zhanqun.config.sites import load_cluster
 from zhanqun.errors import Problems
-from zhanqun.sites import load_cluster
 
 
 def load(repo: Repo) -> tuple[list[str], list[str]]:

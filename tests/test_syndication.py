@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import Repo, article
+
 from zhanqun.errors import Problems
 from zhanqun.pipeline import BuildOptions, prepare
 

@@ -76,7 +76,7 @@ def test_home_headline_shows_the_picture_of_the_latest_news_with_its_alt_text(cl
 
 
 def test_home_headline_picture_is_text_that_the_autoescaping_template_escapes_once() -> None:
-    from zhanqun.pelican_plugin import first_image
+    from zhanqun.render.pelican_plugin import first_image
 
     picture = first_image('<p>x</p><img alt="稻田 &amp; 洮儿河 &quot;示意&quot;" src="/p/a.svg?w=1&amp;h=2">')
     assert picture == {"src": "/p/a.svg?w=1&h=2", "alt": '稻田 & 洮儿河 "示意"'}

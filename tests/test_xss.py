@@ -15,7 +15,6 @@ tag and a letter. Two things are shown:
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Iterator
@@ -24,13 +23,13 @@ import pytest
 from conftest import Repo, article, new_repo, problem_lines
 from xss_payloads import FAMILIES, PAYLOADS
 
+from zhanqun.commands.shots import BrowserUnavailable, serve, start_playwright
+from zhanqun.config.sites import Column, Footer, Site
+from zhanqun.content.index import read_item
+from zhanqun.content.markdown_render import MarkdownRenderer
+from zhanqun.content.metadata import KNOWN_KEYS
+from zhanqun.content.sanitize import Policy, clean
 from zhanqun.errors import Problems
-from zhanqun.index import read_item
-from zhanqun.markdown_render import MarkdownRenderer
-from zhanqun.metadata import KNOWN_KEYS
-from zhanqun.sanitize import Policy, clean
-from zhanqun.shots import BrowserUnavailable, serve, start_playwright
-from zhanqun.sites import Column, Footer, Site
 
 NEWS = Column("zwdt", "政务动态", "news")
 LETTERS = Column("mzxx", "盟长信箱", "letter")
@@ -137,18 +136,18 @@ def _write_cluster(repo: Repo) -> None:
 @pytest.fixture(scope="module")
 def unchecked(tmp_path_factory: pytest.TempPathFactory) -> Repo:
     """The payload cluster, built with every content and output check switched off."""
-    import zhanqun.index
-    import zhanqun.links
+    import zhanqun.content.index
+    import zhanqun.links.resolve
     import zhanqun.pipeline
 
     repo = new_repo(tmp_path_factory.mktemp("xss") / "repo")
     _write_cluster(repo)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(zhanqun.index, "check_item_html", lambda *args, **kwargs: None)
-        patch.setattr(zhanqun.index, "check_rendered_html", lambda *args, **kwargs: None)
-        patch.setattr(zhanqun.index, "check_alt_text", lambda *args, **kwargs: None)
+        patch.setattr(zhanqun.content.index, "check_item_html", lambda *args, **kwargs: None)
+        patch.setattr(zhanqun.content.index, "check_rendered_html", lambda *args, **kwargs: None)
+        patch.setattr(zhanqun.content.index, "check_alt_text", lambda *args, **kwargs: None)
         patch.setattr(zhanqun.pipeline, "OUTPUT_CHECKS", [])
-        patch.setattr(zhanqun.links.LinkResolver, "resolve_address", lambda self, ref, item: None)  # src=x: not a link error here
+        patch.setattr(zhanqun.links.resolve.LinkResolver, "resolve_address", lambda self, ref, item: None)  # src=x: not a link error here
         result = repo.run("build", "--today", "2026-03-10")
     assert result.exit_code == 0, result.output
     return repo
@@ -165,9 +164,8 @@ def test_with_the_checks_on_the_payload_cluster_is_refused_with_located_errors(u
 def browser() -> Iterator[Any]:
     """Debian's chromium, which resolves no host but the loopback one: nothing leaves the machine,
     and no request needs to be intercepted (interception would slow every page down)."""
-    import os
 
-    from zhanqun.shots import CHROMIUM_ARGS, find_chromium
+    from zhanqun.commands.shots import CHROMIUM_ARGS, find_chromium
 
     try:
         driver = start_playwright()

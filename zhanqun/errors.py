@@ -7,9 +7,11 @@ them all, grouped per file, as ``path:line: code: message``.
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Iterable, Iterator, Literal
 
 Severity = Literal["error", "warning"]
@@ -127,3 +129,17 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
         if word.lower() in lowered:
             close = [lowered[word.lower()]]
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def describe_os_error(exc: OSError, root: Path | None = None) -> str:
+    """A sentence for a failed write: what could not be written and why, a full disk named as such."""
+    name = exc.filename or ""
+    if root and name:
+        try:
+            name = Path(name).resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what = f" {name}" if name else ""
+        return f"the disk is full: could not write{what} (free some space and build again)"
+    return f"{exc.strerror or exc}: {name}" if name else f"{exc.strerror or exc}"

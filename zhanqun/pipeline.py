@@ -15,28 +15,38 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from .addresses import TARGETS, AddressMap, Target, check_syndication
-from .attachments import AttachmentUse, Attachments, attachment_use, read_attachments
-from .errors import BuildFailed, Problems, did_you_mean
-from .features import Features, analyse
-from .index import ContentIndex, Item, index_content
-from .html_policy import may_need_sanitising
-from .leak_gate import LeakScanner, check_output_leaks, check_source_leaks, collect_traces
-from .markdown_render import MarkdownTooDeep
-from .sanitize import Policy, clean
-from .link_check import LinkReport, check_output
-from .links import LinkResolver, check_link_columns
-from .markdown_render import MarkdownRenderer
-from .output import Interrupted, OutputSwap, describe_os_error, interrupt_guard
+from .columns.features import Features, analyse
+from .config.sites import Cluster, key_line, load_cluster
+from .config.themes import check_themes
+from .content.attachments import Attachments, read_attachments
+from .content.html_policy import may_need_sanitising
+from .content.index import ContentIndex, Item, index_content
+from .content.markdown_render import MarkdownRenderer, MarkdownTooDeep
+from .content.review import check_review
+from .content.sanitize import Policy, clean
+from .errors import BuildFailed, Problems, describe_os_error, did_you_mean
+from .links.addresses import TARGETS, AddressMap, Target, check_syndication
+from .links.link_check import LinkReport, check_output
+from .links.redirects import Redirect, plan_redirects, write_redirects
+from .links.resolve import LinkResolver, check_link_columns
 from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
-from .preview_index import write_preview_index
-from .pelican_settings import check_site_settings, pelican_settings, theme_asset_exists
-from .redirects import Redirect, plan_redirects, write_redirects
-from .render import RenderJob, RenderResult, render_all
-from .review import check_review
-from .sites import Cluster, key_line, load_cluster
-from .stage import StagedSite, Stager, stage_site
-from .templates import check_themes
+from .progress import Progress
+from .publish.leak_gate import (
+    LeakScanner,
+    check_output_leaks,
+    check_source_leaks,
+    collect_traces,
+)
+from .publish.output import Interrupted, OutputSwap, interrupt_guard
+from .publish.preview_index import write_preview_index
+from .render.attachment_use import AttachmentUse, attachment_use
+from .render.pelican_settings import (
+    check_site_settings,
+    pelican_settings,
+    theme_asset_exists,
+)
+from .render.processes import RenderJob, RenderResult, render_all
+from .render.stage import StagedSite, Stager, stage_site
 
 
 @dataclass
@@ -94,7 +104,6 @@ class BuildContext:
 
 
 Stage = Callable[[BuildContext], None]
-Progress = Callable[[str, int, int], None]  # (message, done, total)
 
 
 @dataclass
@@ -132,13 +141,15 @@ def _stop_on_errors(context: BuildContext) -> None:
 
 def read_sites(context: BuildContext) -> None:
     context.cluster = load_cluster(context.root, context.problems)
+    for site in context.cluster.sites:
+        check_site_settings(context.root, site, context.problems)
+    _stop_on_errors(context)  # columns, addresses and settings come from the site files
+    # nothing before rendering reads the themes: their mistakes are listed with the content's
     check_themes(context.root, context.cluster, context.problems)
     for site in context.cluster.sites:
         for label, path in (("logo", site.theme.logo), ("banner", site.theme.banner)):
             if path and not theme_asset_exists(context.root, site.id, path):
                 context.problems.add(site.source, key_line(context.root, site, "theme", label), "missing-file", f"theme.{label}: no file {path} in themes/{site.id}/static/ or themes/gov/static/")
-        check_site_settings(context.root, site, context.problems)
-    _stop_on_errors(context)
     wanted = context.options.sites
     unknown = [s for s in wanted if s not in context.cluster]
     if unknown:
@@ -174,6 +185,8 @@ def analyse_features(context: BuildContext) -> None:
 
 def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None:
     assert context.addresses and context.resolver and context.attachment_use
+    if any(item.broken for item in context.index.items):  # a file with errors is never rendered
+        raise BuildFailed(context.problems)
     letters = {source: letter.html() for source, letter in context.features.letters.items()} if context.features else {}
     stager = Stager(context.addresses, context.resolver, context.renderer, letters, context.problems)
     for site_id in context.site_ids:
@@ -215,7 +228,7 @@ def write_redirect_pages(context: BuildContext) -> None:
 
 
 def check_links(context: BuildContext) -> None:
-    """Every link of every page built in this run leads to a file (``link_check.py``)."""
+    """Every link of every page built in this run leads to a file (``links/link_check.py``)."""
     assert context.addresses and context.output_dir
     sources: dict[tuple[str, str], str] = {}
     for site_id in context.site_ids:
@@ -231,7 +244,7 @@ def check_links(context: BuildContext) -> None:
 
 
 def check_published_text(context: BuildContext) -> None:
-    """The leak gate's first look: what the target publishes, before anything renders (``leak_gate.py``)."""
+    """The leak gate's first look: what the target publishes, before anything renders (``publish/leak_gate.py``)."""
     assert context.addresses and context.leak_scanner is not None
     renderer, policy_of = context.renderer, lambda item: Policy.of(context.cluster[item.site].publishing.iframe_hosts)
 
@@ -255,7 +268,7 @@ def check_published_text(context: BuildContext) -> None:
 
 
 def check_leaks(context: BuildContext) -> None:
-    """The leak gate's second look: the rendered files of every site built (``leak_gate.py``)."""
+    """The leak gate's second look: the rendered files of every site built (``publish/leak_gate.py``)."""
     assert context.output_dir and context.leak_scanner is not None and context.attachment_use is not None
     built = {site_id: context.output_dir / site_id for site_id in context.site_ids}
     check_output_leaks(built, context.options.output, context.root, context.leak_scanner, context.attachment_use, context.target.name, context.problems)
@@ -297,10 +310,17 @@ def analyse_target(context: BuildContext) -> None:
 
 
 def prepare(options: BuildOptions, problems: Problems) -> BuildContext:
-    """Stages 1–3 for ``options.target``, shared by ``build``, ``sites`` and ``check --external``."""
+    """Stages 1–3 for ``options.target``, shared by ``build``, ``sites`` and ``check --external``.
+
+    Content errors do not stop stage 3: files with errors are in the index (``Item.broken``), so
+    the cross-file checks, links and column types list their mistakes in the same run; then it
+    stops (``BuildFailed``). Stage 3's own errors are for the caller to act on (``build`` stops).
+    """
     context = read(options, problems)
-    _stop_on_errors(context)
+    unfinished = problems.has_errors()  # files with errors: listed with stage 3's, then the stop
     analyse_target(context)
+    if unfinished:
+        raise BuildFailed(problems)
     return context
 
 
@@ -309,7 +329,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
 
     Nothing is lost: an error in any stage, a write that fails (a full disk) or SIGINT/SIGTERM
     ends the build with a located problem, the scratch folder removed and the previous output
-    as it was (see ``output.py``).
+    as it was (see ``publish/output.py``).
     """
     _refuse_unsafe_output(options)
     problems = Problems()
@@ -384,7 +404,7 @@ def _refuse_unsafe_output(options: BuildOptions) -> None:
 def resolve_all_links(context: BuildContext) -> None:
     """Resolve every link of every rendered item of the selected sites, writing nothing.
 
-    A letter's text is the public's and is never read for links, only its header (``links.py``).
+    A letter's text is the public's and is never read for links, only its header (``links/resolve.py``).
     """
     assert context.addresses and context.resolver
     for item in context.index.items:
@@ -403,20 +423,20 @@ def _shown(path: Path, root: Path) -> str:
 def check(options: BuildOptions, targets: list[str] | None = None, external: bool = False) -> BuildReport:
     """Validate site files, content and links for every target, writing nothing.
 
-    Site files and content are read once, and checking stops there if they have errors (an item
-    with a broken header is not in the index, so links to it would be reported as broken too).
-    Then every target gets the same stages — addresses, column types, links — and every problem
-    of each is listed: a mistake found by the column types does not hide a broken link. A problem
-    found for several targets is listed once (``Problems``).
+    Site files and content are read once; checking stops there only if a site file has errors
+    (stage 1 raises). Then every target gets the same stages — addresses, column types, links,
+    leaks — whatever errors the content has: a file with errors is in the index (``Item.broken``),
+    so a duplicate slug or 索引号, or a link to it, is found in the same run, and a mistake found by
+    the column types does not hide a broken link. A problem found for several targets is listed
+    once (``Problems``).
     ``external``: also try every link that leaves the cluster in the pages of the last build of
-    ``options.target`` (``external.py``), with short timeouts.
+    ``options.target`` (``links/external.py``), with short timeouts.
     """
     problems = Problems()
     names = targets or list(TARGETS)
     context: BuildContext | None = None
     try:
         context = read(replace(options, target=names[0]), problems)
-        _stop_on_errors(context)
         for name in names:
             context.target = TARGETS[name]
             analyse_target(context)
@@ -435,7 +455,7 @@ def check(options: BuildOptions, targets: list[str] | None = None, external: boo
 
 
 def _check_external(options: BuildOptions, problems: Problems) -> str:
-    from .external import check_external
+    from .links.external import check_external
 
     context = prepare(options, Problems())
     assert context.addresses

@@ -1,4 +1,8 @@
-"""Progress display: a live line on a terminal, silence in CI unless asked (``-v``)."""
+"""Progress display: a live line on a terminal, silence in CI unless asked (``-v``).
+
+:data:`Progress` is the callback the pipeline reports rendered sites to; ``build.py`` makes one
+with :func:`make_progress`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import sys
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, int, int], None]  # (message, done, total)
 
 
 @contextmanager
@@ -20,7 +24,8 @@ def make_progress(verbose: int) -> Iterator[Progress | None]:
     if not interactive:
         yield lambda message, done, total: print(f"[{done}/{total}] {message}", file=sys.stderr)
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+    from rich.progress import Progress as Bar
 
     with Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
         task = bar.add_task("rendering", total=None)

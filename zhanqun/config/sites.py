@@ -1,0 +1,644 @@
+"""Stage 1: the site files (``sites/<id>.toml``) read into a validated :class:`Cluster`.
+
+Every problem is reported with the file and the key path (``columns[2].type``) and, where the
+key can be found in the text, its line; all problems of all site files are reported at once.
+The schema is declared as data (:data:`SITE_SCHEMA`) so that later features add optional
+sections in one place, and the README documents them from the same list.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import Problems, did_you_mean
+from .attachment_types import ACTIVE_SUFFIXES
+from .colours import check_theme_colours
+from .index_numbers import pattern_problem
+
+SITE_KINDS = ("portal", "county", "department")
+COLUMN_TYPES = (
+    "news",
+    "document",
+    "disclosure",
+    "appointment",
+    "leader",
+    "letter",
+    "topic",
+    "page",
+    "link",
+)
+RESERVED_FOLDERS = ("files", "_data")
+
+SITE_ID_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+COLUMN_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: A site's address: scheme, a host name (letters of any script, digits, dots, hyphens), a port.
+_PORT = r"(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})"  # 1–65535
+URL_RE = re.compile(rf"^https?://[\w.-]+(?::{_PORT})?/$")
+HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+#: ``[theme] logo``/``banner``: a plain path under a theme's ``static/`` folder, to a picture.
+ASSET_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+ASSET_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A 栏目: a folder of items under ``content/<site>/`` with a name and a type."""
+
+    id: str
+    name: str
+    type: str
+    url: str | None = None  # link columns: where the navigation entry points
+    per_page: int = 20
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Footer:
+    sponsor: str
+    contact: str
+    icp: str
+    police: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class ThemeSettings:
+    """What a webmaster changes without templates (SPEC §2 ``[theme]``)."""
+
+    primary: str = "#b31b1b"
+    accent: str = "#c8a04a"
+    logo: str | None = None
+    banner: str | None = None
+    home_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    credit_code: str = ""
+    index_pattern: str = "{credit_code}/{year}-{serial:05d}"
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    endpoint: str | None = None
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Publishing:
+    require_review: bool = False
+    iframe_hosts: tuple[str, ...] = ()
+    attachment_types: tuple[str, ...] = ()  # suffixes published beyond attachment_types.ATTACHMENT_TYPES
+
+
+@dataclass(frozen=True)
+class PelicanOptions:
+    """Per-site Pelican plugins and settings; each site renders in its own process."""
+
+    plugins: tuple[str, ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    name: str
+    kind: str
+    url: str
+    sitecode: str
+    footer: Footer
+    columns: tuple[Column, ...]
+    source: str  # "sites/<id>.toml", for messages
+    parent: str | None = None
+    short_name: str = ""
+    intranet_url: str | None = None
+    order: int = 0
+    theme: ThemeSettings = ThemeSettings()
+    disclosure: Disclosure = Disclosure()
+    mailbox: Mailbox = Mailbox()
+    publishing: Publishing = Publishing()
+    pelican: PelicanOptions = PelicanOptions()
+
+    def column(self, column_id: str) -> Column | None:
+        return next((c for c in self.columns if c.id == column_id), None)
+
+    @property
+    def label(self) -> str:
+        """The short name shown in cluster navigation (乌兰浩特市 rather than …人民政府)."""
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Every site of the repository, in cluster-navigation order: portal, counties, departments."""
+
+    sites: tuple[Site, ...]
+
+    def __getitem__(self, site_id: str) -> Site:
+        for site in self.sites:
+            if site.id == site_id:
+                return site
+        raise KeyError(site_id)
+
+    def __contains__(self, site_id: object) -> bool:
+        return any(site.id == site_id for site in self.sites)
+
+    @property
+    def ids(self) -> list[str]:
+        return [site.id for site in self.sites]
+
+    def of_kind(self, kind: str) -> list[Site]:
+        return [site for site in self.sites if site.kind == kind]
+
+
+# --- the schema ----------------------------------------------------------------------------
+
+Check = Callable[[Any], str | None]  # returns a message when the value is wrong
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    type: type | tuple[type, ...]
+    required: bool = False
+    check: Check | None = None
+    doc: str = ""
+    items: type | None = None  # lists: the type of every element
+    item_check: Check | None = None  # lists: a check of every element
+
+
+def _one_of(choices: tuple[str, ...]) -> Check:
+    return lambda v: None if v in choices else f"{v!r} is not one of {', '.join(choices)}"
+
+
+def _matches(pattern: re.Pattern[str], what: str) -> Check:
+    # the whole value must match: ``re.match`` with ``$`` would accept "tzgg\n"
+    return lambda v: None if pattern.fullmatch(v) else f"{v!r} is not {what}"
+
+
+def _sitecode(v: str) -> str | None:
+    return None if re.fullmatch(r"[0-9A-Za-z]{10}", v) else f"{v!r} must be 10 characters (网站标识码)"
+
+
+def _positive(v: int) -> str | None:
+    return None if v > 0 else f"{v!r} must be a positive number"
+
+
+def _asset(v: str) -> str | None:
+    """A theme picture: a plain relative path (no ``..``, no address), ending like an image."""
+    if not ASSET_RE.fullmatch(v) or ".." in v.split("/"):
+        return f"{v!r} must be a path under themes/<id>/static/ or themes/gov/static/, such as 'images/logo.svg' (no '..', no leading '/', no address)"
+    if not v.lower().endswith(ASSET_SUFFIXES):
+        return f"{v!r} is not a picture ({', '.join(ASSET_SUFFIXES)})"
+    return None
+
+
+def _host(v: str) -> str | None:
+    return None if HOST_RE.fullmatch(v.lower().rstrip(".")) else f"{v!r} is not a host name such as 'player.xam.gov.cn'"
+
+
+def _attachment_type(v: str) -> str | None:
+    if not re.fullmatch(r"\.[A-Za-z0-9]{1,10}", v):
+        return f"{v!r} is not a file type such as '.exe'"
+    if v.lower() in ACTIVE_SUFFIXES:
+        return f"{v!r} is {ACTIVE_SUFFIXES[v.lower()]}, which would run in the site's address; it is never published"
+    return None
+
+
+def _module(v: str) -> str | None:
+    return None if MODULE_RE.fullmatch(v) else f"{v!r} is not a Python module name such as 'my_plugin'"
+
+
+def _link_column_url(v: str) -> str | None:
+    """Where a ``link`` column leads: a web address, a ``site:`` link, or a path on this site."""
+    if re.fullmatch(r"https?://[\w.-]+(?::\d{1,5})?(/\S*)?", v) or re.fullmatch(r"site:\S+", v):
+        return None
+    if v.startswith("/") and not v.startswith("//") and not re.search(r"[\s\\]", v):
+        return None
+    return f"{v!r}: a link column leads to an http(s) address, a site: link (site:portal/bsfw/) or a path on this site (/bsfw/)"
+
+
+SECTIONS: dict[str, tuple[Key, ...]] = {
+    "footer": (
+        Key("sponsor", str, True, doc="主办单位"),
+        Key("contact", str, True, doc="联系方式"),
+        Key("icp", str, True, doc="ICP备案号"),
+        Key("police", str, True, doc="公安机关备案号"),
+        Key("address", str, doc="办公地址"),
+    ),
+    "theme": (
+        Key("primary", str, check=_matches(COLOUR_RE, "a colour like #9b1c1c")),
+        Key("accent", str, check=_matches(COLOUR_RE, "a colour like #c8a04a")),
+        Key("logo", str, check=_asset, doc="path under themes/<id>/static/ or themes/gov/static/"),
+        Key("banner", str, check=_asset, doc="header background image, same lookup as logo"),
+        Key("home_columns", list, doc="column ids shown as blocks on the home page, in order", items=str),
+    ),
+    "disclosure": (
+        Key("credit_code", str, doc="统一社会信用代码"),
+        Key("index_pattern", str, check=pattern_problem, doc="pattern of 索引号, e.g. {credit_code}/{year}-{serial:05d}"),
+    ),
+    "mailbox": (
+        Key("endpoint", str, check=_matches(re.compile(r"https?://[\w.-]+(?::\d{1,5})?(?:/\S*)?"), "an http(s) address"), doc="where the write-a-letter form posts"),
+        Key("address", str, doc="where letters go when no endpoint is set"),
+        Key("phone", str, doc="the letter office's phone when no endpoint is set"),
+    ),
+    "publishing": (
+        Key("require_review", bool),
+        Key("iframe_hosts", list, doc="hosts whose <iframe> authors may embed", items=str, item_check=_host),
+        Key("attachment_types", list, doc="attachment suffixes published beyond the usual documents, pictures and media", items=str, item_check=_attachment_type),
+    ),
+    "pelican": (
+        Key("plugins", list, doc="extra Pelican plugins for this site only", items=str, item_check=_module),
+        Key("settings", dict, doc="extra Pelican settings for this site only"),
+    ),
+}
+
+TOP_LEVEL: tuple[Key, ...] = (
+    Key("id", str, True, _matches(SITE_ID_RE, "a short ASCII id such as 'ulanhot'")),
+    Key("name", str, True),
+    Key("short_name", str, doc="name in the cluster navigation"),
+    Key("kind", str, True, _one_of(SITE_KINDS)),
+    Key("parent", str),
+    Key("url", str, True, _matches(URL_RE, "an address like https://www.xam.gov.cn/")),
+    Key("intranet_url", str, check=_matches(URL_RE, "an address like http://wlht.zw.xam/")),
+    Key("sitecode", str, True, _sitecode),
+    Key("order", int, doc="position among sites of its kind in the cluster navigation"),
+    Key("footer", dict, True),
+    Key("columns", list, True),
+    *(Key(name, dict) for name in SECTIONS if name != "footer"),
+)
+
+COLUMN_KEYS: tuple[Key, ...] = (
+    Key("id", str, True, _matches(COLUMN_ID_RE, "a short ASCII id such as 'zwdt'")),
+    Key("name", str, True),
+    Key("type", str, True, _one_of(COLUMN_TYPES)),
+    Key("url", str, check=_link_column_url, doc="link columns: the address the navigation entry opens"),
+    Key("per_page", int, check=_positive),
+    Key("description", str),
+)
+
+
+class _Locator:
+    """Finds the line of a key in a TOML text, best effort, so messages can say ``file:line``."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def find(self, table: str | None, key: str | None, index: int | None = None) -> int | None:
+        start, end = 0, len(self.lines)
+        if table:
+            header = re.compile(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$")
+            hits = [n for n, line in enumerate(self.lines) if header.match(line)]
+            pick = index or 0
+            if pick >= len(hits):
+                return None
+            start = hits[pick] + 1
+            following = [n for n in range(start, end) if re.match(r"^\s*\[", self.lines[n])]
+            end = following[0] if following else end
+            if key is None:
+                return hits[pick] + 1
+        else:
+            following = [n for n in range(0, end) if re.match(r"^\s*\[", self.lines[n])]
+            end = following[0] if following else end
+        if key is None:
+            return None
+        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        for n in range(start, end):
+            if pattern.match(self.lines[n]):
+                return n + 1
+        return None
+
+
+def _check_table(
+    data: dict[str, Any],
+    keys: tuple[Key, ...],
+    where: str,
+    source: str,
+    locate: Callable[[str | None], int | None],
+    problems: Problems,
+) -> bool:
+    """Validate one table against its keys; True when nothing was wrong."""
+    ok = True
+    known = {k.name: k for k in keys}
+    prefix = f"{where}." if where else ""
+    for name in data:
+        if name not in known:
+            problems.add(
+                source,
+                locate(name),
+                "unknown-key",
+                f"{prefix}{name}: unknown key{did_you_mean(name, known)}",
+            )
+            ok = False
+    for key in keys:
+        if key.name not in data:
+            if key.required:
+                problems.add(
+                    source, locate(None), "missing-key", f"{prefix}{key.name}: required key is missing"
+                )
+                ok = False
+            continue
+        value = data[key.name]
+        expected = key.type if isinstance(key.type, tuple) else (key.type,)
+        if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+            names = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in expected)
+            problems.add(
+                source, locate(key.name), "bad-value", f"{prefix}{key.name}: must be {names}"
+            )
+            ok = False
+            continue
+        if isinstance(value, str) and key.required and not value.strip():
+            problems.add(source, locate(key.name), "bad-value", f"{prefix}{key.name}: must not be empty")
+            ok = False
+            continue
+        if key.check:
+            message = key.check(value)
+            if message:
+                problems.add(source, locate(key.name), "bad-value", f"{prefix}{key.name}: {message}")
+                ok = False
+        if isinstance(value, list) and key.items is not None:
+            for n, element in enumerate(value):
+                if not isinstance(element, key.items) or isinstance(element, bool) and key.items is not bool:
+                    problems.add(source, locate(key.name), "bad-value", f"{prefix}{key.name}[{n}]: must be {_TYPE_NAMES.get(key.items, key.items.__name__)}, not {element!r}")
+                    ok = False
+                elif key.item_check and (message := key.item_check(element)):
+                    problems.add(source, locate(key.name), "bad-value", f"{prefix}{key.name}[{n}]: {message}")
+                    ok = False
+    return ok
+
+
+_TYPE_NAMES = {str: "a string", int: "a number", bool: "true or false", list: "a list", dict: "a table"}
+
+
+def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        problems.add(source, int(match.group(1)) if match else None, "toml-syntax", str(exc))
+        return None
+    loc = _Locator(text)
+    _expand_short_colours(data)
+    before = len(problems.errors)
+    _check_table(data, TOP_LEVEL, "", source, lambda k: loc.find(None, k) if k else 1, problems)
+    if isinstance(data.get("id"), str) and data["id"] != path.stem:
+        problems.add(
+            source,
+            loc.find(None, "id"),
+            "bad-value",
+            f"id: {data['id']!r} must equal the file name {path.stem!r}",
+        )
+    for name, keys in SECTIONS.items():
+        table = data.get(name)
+        if isinstance(table, dict):
+            _check_table(
+                table, keys, name, source, lambda k, n=name: loc.find(n, k), problems
+            )
+    if isinstance(data.get("theme"), dict):  # white text on primary, dark text on accent
+        check_theme_colours(data["theme"], source, lambda k: loc.find("theme", k), problems)
+    columns: list[Column] = []
+    seen: dict[str, int] = {}
+    raw_columns = data.get("columns")
+    if isinstance(raw_columns, list):
+        if not raw_columns:
+            problems.add(source, loc.find(None, "columns"), "missing-key", "columns: a site needs at least one column")
+        for n, raw in enumerate(raw_columns):
+            where = f"columns[{n}]"
+            if not isinstance(raw, dict):
+                problems.add(source, None, "bad-value", f"{where}: must be a table ([[columns]])")
+                continue
+            locate = lambda k, n=n: loc.find("columns", k, n)  # noqa: E731
+            if not _check_table(raw, COLUMN_KEYS, where, source, locate, problems):
+                continue
+            if raw["id"] in RESERVED_FOLDERS or raw["id"] in ("theme", "feeds", "pagefind"):
+                problems.add(
+                    source, locate("id"), "bad-value", f"{where}.id: {raw['id']!r} is a folder the build itself uses (attachments, data, the theme, feeds, search); choose another id"
+                )
+                continue
+            if raw["id"] in seen:
+                problems.add(
+                    source,
+                    locate("id"),
+                    "duplicate-column",
+                    f"{where}.id: {raw['id']!r} is already columns[{seen[raw['id']]}]",
+                )
+                continue
+            if raw["type"] == "link" and not raw.get("url"):
+                problems.add(source, locate("type"), "missing-key", f"{where}.url: a link column needs a url")
+                continue
+            seen[raw["id"]] = n
+            columns.append(
+                Column(
+                    id=raw["id"],
+                    name=raw["name"],
+                    type=raw["type"],
+                    url=raw.get("url"),
+                    per_page=raw.get("per_page", 20),
+                    description=raw.get("description", ""),
+                )
+            )
+    pelican = data.get("pelican")
+    if isinstance(pelican, dict) and isinstance(pelican.get("settings"), dict):
+        for key in pelican["settings"]:
+            if not isinstance(key, str) or not key.isupper() or key.startswith("ZQ_"):
+                problems.add(
+                    source,
+                    loc.find("pelican.settings", key) or loc.find("pelican", "settings"),
+                    "bad-value",
+                    f"pelican.settings.{key}: settings are upper-case names, and ZQ_ names are zhanqun's own",
+                )
+    kind = data.get("kind")
+    if kind in ("county", "department") and not data.get("parent"):
+        problems.add(source, loc.find(None, "kind"), "missing-key", f"parent: a {kind} site must name its parent (the portal)")
+    theme = data.get("theme", {}) if isinstance(data.get("theme"), dict) else {}
+    home_columns = theme.get("home_columns", [])
+    for column_id in home_columns if isinstance(home_columns, list) else []:
+        if column_id not in seen:
+            problems.add(
+                source,
+                loc.find("theme", "home_columns"),
+                "unknown-column",
+                f"theme.home_columns: no column {column_id!r}{did_you_mean(str(column_id), seen)}",
+            )
+    if len(problems.errors) > before:
+        return None
+    footer = data["footer"]
+    section = lambda name: data.get(name, {})  # noqa: E731
+    return Site(
+        id=data["id"],
+        name=data["name"],
+        short_name=data.get("short_name", ""),
+        kind=data["kind"],
+        parent=data.get("parent"),
+        url=data["url"],
+        intranet_url=data.get("intranet_url"),
+        sitecode=data["sitecode"],
+        order=data.get("order", 0),
+        footer=Footer(**footer),
+        columns=tuple(columns),
+        source=source,
+        theme=ThemeSettings(
+            primary=theme.get("primary", ThemeSettings.primary),
+            accent=theme.get("accent", ThemeSettings.accent),
+            logo=theme.get("logo"),
+            banner=theme.get("banner"),
+            home_columns=tuple(home_columns),
+        ),
+        disclosure=Disclosure(**section("disclosure")),
+        mailbox=Mailbox(**section("mailbox")),
+        publishing=Publishing(
+            require_review=section("publishing").get("require_review", False),
+            iframe_hosts=tuple(section("publishing").get("iframe_hosts", ())),
+            attachment_types=tuple(section("publishing").get("attachment_types", ())),
+        ),
+        pelican=PelicanOptions(
+            plugins=tuple(section("pelican").get("plugins", ())),
+            settings=dict(section("pelican").get("settings", {})),
+        ),
+    )
+
+
+_SHORT_COLOUR_RE = re.compile(r"^#([0-9a-fA-F])([0-9a-fA-F])([0-9a-fA-F])$")
+
+
+def _expand_short_colours(data: dict[str, Any]) -> None:
+    """``#fff`` is a colour in CSS too: read it as ``#ffffff`` so every later check sees one form."""
+    theme = data.get("theme")
+    if not isinstance(theme, dict):
+        return
+    for key in ("primary", "accent"):
+        value = theme.get(key)
+        match = _SHORT_COLOUR_RE.match(value) if isinstance(value, str) else None
+        if match:
+            theme[key] = "#" + "".join(channel * 2 for channel in match.groups())
+
+
+_KIND_ORDER = {kind: n for n, kind in enumerate(SITE_KINDS)}
+
+
+def load_cluster(root: Path, problems: Problems) -> Cluster:
+    """Read and validate every ``sites/*.toml`` and the cluster as a whole.
+
+    Returns the sites that loaded cleanly; the caller stops when ``problems`` has errors.
+    """
+    sites_dir = root / "sites"
+    paths = sorted(sites_dir.glob("*.toml")) if sites_dir.is_dir() else []
+    if not paths:
+        problems.add("sites", None, "no-sites", f"no site files found in {sites_dir}")
+        return Cluster(())
+    sites: list[Site] = []
+    for path in paths:
+        source = f"sites/{path.name}"
+        if not SITE_ID_RE.fullmatch(path.stem):
+            problems.add(source, None, "bad-file-name", "site file names must be short ASCII ids such as 'ulanhot.toml'")
+            continue
+        if not path.is_file():
+            problems.add(source, None, "bad-file-name", "named like a site file but not a file (a folder, or a link to nothing); remove it")
+            continue
+        site = _load_site(path, source, problems)
+        if site:
+            sites.append(site)
+    ids = {site.id for site in sites}
+    named = ids | {path.stem for path in paths}  # a site whose file has errors is still a site
+    portals = [site for site in sites if site.kind == "portal"]
+    if len(portals) > 1:
+        for site in portals[1:]:
+            problems.add(site.source, None, "duplicate-portal", f"the cluster already has a portal: {portals[0].source}")
+    for site in sites:
+        if site.parent is None:
+            continue
+        if site.parent not in named:
+            problems.add(
+                site.source,
+                key_line(root, site, None, "parent"),
+                "unknown-site",
+                f"parent: no site {site.parent!r}{did_you_mean(site.parent, ids)}",
+            )
+        elif site.parent == site.id:
+            problems.add(site.source, None, "bad-value", "parent: a site cannot be its own parent")
+    _check_unique_addresses(root, sites, problems)
+    _check_content_folders(root, sites, problems)
+    sites.sort(key=lambda s: (_KIND_ORDER[s.kind], s.order, s.id))
+    return Cluster(tuple(sites))
+
+
+def key_line(root: Path, site: Site, table: str | None, key: str) -> int | None:
+    """The line of ``key`` (in ``[table]``) in a site's file, for messages found after loading."""
+    try:
+        text = (root / site.source).read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None
+    return _Locator(text).find(table, key)
+
+
+def _check_unique_addresses(root: Path, sites: list[Site], problems: Problems) -> None:
+    """Two sites at one address would write each other's pages (and links could not tell them apart).
+
+    Production addresses (``url``) must differ, and so must intranet addresses (``intranet_url``,
+    or ``url`` where a site has none); compared without regard to case.
+    """
+    for target, key, address_of in (
+        ("production", "url", lambda s: s.url),
+        ("intranet", "intranet_url", lambda s: s.intranet_url or s.url),
+    ):
+        seen: dict[str, Site] = {}
+        for site in sorted(sites, key=lambda s: s.source):
+            address = address_of(site).lower()
+            other = seen.get(address)
+            if other is None:
+                seen[address] = site
+                continue
+            if target == "intranet" and not (site.intranet_url or other.intranet_url):
+                continue  # the same two production addresses, reported once
+            shown = key if (key == "url" or site.intranet_url) else "url"
+            text = (root / site.source).read_bytes().decode("utf-8-sig", errors="replace")
+            problems.add(
+                site.source,
+                _Locator(text).find(None, shown),
+                "duplicate-url",
+                f"{shown}: {address_of(site)} is already the {target} address of {other.source}; every site needs its own address",
+            )
+
+
+def _check_content_folders(root: Path, sites: list[Site], problems: Problems) -> None:
+    """A content folder without a site, or a column folder without a column, is an error."""
+    content = root / "content"
+    if not content.is_dir():
+        return
+    by_id = {site.id: site for site in sites}
+    for folder in sorted(p for p in content.iterdir() if p.is_dir()):
+        if folder.name.startswith("."):
+            continue
+        site = by_id.get(folder.name)
+        if site is None:
+            if not (root / "sites" / f"{folder.name}.toml").exists():
+                problems.add(
+                    f"content/{folder.name}",
+                    None,
+                    "unknown-site",
+                    f"no site file sites/{folder.name}.toml for this folder{did_you_mean(folder.name, by_id)}",
+                )
+            continue
+        column_ids = [c.id for c in site.columns]
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+            if sub.name in RESERVED_FOLDERS or sub.name.startswith("."):
+                continue
+            if sub.name not in column_ids:
+                named = [c.id for c in site.columns if c.name == sub.name]
+                if named or not COLUMN_ID_RE.fullmatch(sub.name):  # 政务动态/: the column's name, not its id
+                    hint = f"rename the folder to content/{site.id}/{named[0]}/" if named else "rename the folder to the id of its column"
+                    message = f"content/{site.id}/{sub.name}/: folders are named by column id (ASCII); {hint} (columns: {', '.join(f'{c.id} {c.name}' for c in site.columns)})"
+                else:
+                    message = (
+                        f"content/{site.id}/{sub.name}/ has no column in this site file"
+                        f"{did_you_mean(sub.name, column_ids)}; add a [[columns]] entry with id = {sub.name!r}"
+                    )
+                problems.add(site.source, None, "unknown-column", message)

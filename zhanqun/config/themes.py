@@ -1,0 +1,157 @@
+"""The themes, checked before anything renders: templates that parse, blocks that exist, no
+files from outside the repository.
+
+A mistake in a webmaster's template would otherwise surface only when Pelican renders the site
+(and ``check`` would not see it), a misspelt ``{% block hedaer %}`` in an override is silently
+ignored by Jinja, and a symbolic link in ``themes/<id>/static/`` to ``/etc`` would publish
+whatever it points at. This stage reads every template of the shared theme and of each site's
+overrides with Jinja's own parser, the way Pelican loads them (the override folder first, then
+the shared theme; ``!theme/`` names the shared template), and reports each problem at its file
+and line, for ``check`` and ``build`` alike.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jinja2 import Environment, TemplateSyntaxError, nodes
+
+from ..errors import Problems, did_you_mean
+from .sites import Cluster
+
+SHARED_THEME = "gov"
+#: Template files Pelican reads (its ``TEMPLATE_EXTENSIONS``).
+TEMPLATE_SUFFIX = ".html"
+THEME_PREFIX = "!theme/"
+
+
+def theme_folders(root: Path, cluster: Cluster) -> list[tuple[str, Path]]:
+    """(theme name, folder) of the shared theme and of every site's own overrides that exist."""
+    folders = [(SHARED_THEME, root / "themes" / SHARED_THEME)]
+    folders += [(site.id, root / "themes" / site.id) for site in cluster.sites if (root / "themes" / site.id).is_dir()]
+    return folders
+
+
+def check_themes(root: Path, cluster: Cluster, problems: Problems) -> None:
+    """Every file of every theme a site uses lives in the repository; every template parses; every
+    block an override defines exists in what it extends."""
+    for name, folder in theme_folders(root, cluster):
+        _check_files(root, folder, problems)
+    environment = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    shared = root / "themes" / SHARED_THEME / "templates"
+    for name, folder in theme_folders(root, cluster):
+        templates = folder / "templates"
+        for path in sorted(templates.rglob(f"*{TEMPLATE_SUFFIX}")) if templates.is_dir() else []:
+            tree = _parse(environment, path, root, problems)
+            if tree is None:
+                continue
+            _check_names(tree, path, templates, shared, root, problems)
+            if name != SHARED_THEME:
+                _check_blocks(environment, tree, path, templates, shared, root, problems)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _check_files(root: Path, folder: Path, problems: Problems) -> None:
+    """A theme's files are published as they are: a symbolic link among them must lead to another
+    theme file, never to content (which has its own rules), the repository's history or elsewhere."""
+    themes = Path(os.path.realpath(root)) / "themes"
+    shared_static = root / "themes" / SHARED_THEME / "static"
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                real = Path(os.path.realpath(path))
+                if themes not in real.parents or not real.exists():
+                    where = "which does not exist" if not real.exists() else f"outside the repository's themes/ ({real})"
+                    problems.add(_shown(path, root), None, "link-outside", f"a symbolic link to {os.readlink(path)}, {where}; a theme's files are published, so they must be theme files")
+                continue
+            rel_static = path.relative_to(folder).as_posix()
+            if rel_static.startswith("static/") and folder.name != SHARED_THEME:
+                shared = shared_static / rel_static[len("static/") :]
+                if shared.exists() and shared.is_dir() != path.is_dir():
+                    kind = ("a folder", "a file") if path.is_dir() else ("a file", "a folder")
+                    problems.add(_shown(path, root), None, "bad-theme-file", f"is {kind[0]}, but {_shown(shared, root)}, which it replaces, is {kind[1]}")
+
+
+def _parse(environment: Environment, path: Path, root: Path, problems: Problems) -> nodes.Template | None:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.add(_shown(path, root), None, "template-error", f"cannot read the template: {exc}")
+        return None
+    try:
+        return environment.parse(source, path.name, str(path))
+    except TemplateSyntaxError as exc:
+        problems.add(_shown(path, root), exc.lineno, "template-error", f"TemplateSyntaxError: {exc.message}")
+        return None
+
+
+def _check_names(tree: nodes.Template, path: Path, templates: Path, shared: Path, root: Path, problems: Problems) -> None:
+    """Every template a template extends, includes or imports by a fixed name exists."""
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        if isinstance(node, nodes.Include) and node.ignore_missing:
+            continue
+        if not isinstance(node.template, nodes.Const) or not isinstance(node.template.value, str):
+            continue
+        name = node.template.value
+        if name.startswith("!simple/"):
+            continue  # Pelican's own simple theme
+        candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else [templates / name, shared / name]
+        if not any(candidate.is_file() for candidate in candidates):
+            problems.add(
+                _shown(path, root), node.lineno, "template-error",
+                f"no template {name!r} in {' or '.join(_shown(c.parent, root) + '/' for c in candidates)}{did_you_mean(name, sorted(p.relative_to(shared).as_posix() for p in shared.rglob('*.html')))}",
+            )
+
+
+def _block_names(environment: Environment, tree: nodes.Template) -> list[nodes.Block]:
+    return list(tree.find_all(nodes.Block))
+
+
+def _parent_blocks(environment: Environment, tree: nodes.Template, templates: Path, shared: Path, seen: set[Path]) -> tuple[set[str], str | None]:
+    """Block names of every template ``tree`` extends, and the name it extends (None: extends nothing)."""
+    extends = next(iter(tree.find_all(nodes.Extends)), None)
+    if extends is None or not isinstance(extends.template, nodes.Const) or not isinstance(extends.template.value, str):
+        return set(), None
+    name = extends.template.value
+    if name.startswith(THEME_PREFIX):
+        candidates = [shared / name[len(THEME_PREFIX) :]]
+    else:
+        candidates = [templates / name, shared / name]
+    parent = next((c for c in candidates if c.is_file() and c not in seen), None)
+    if parent is None:
+        return set(), name
+    seen.add(parent)
+    try:
+        parent_tree = environment.parse(parent.read_text(encoding="utf-8"), parent.name, str(parent))
+    except (TemplateSyntaxError, OSError, UnicodeDecodeError):
+        return set(), name  # reported where that template is checked
+    names = {block.name for block in _block_names(environment, parent_tree)}
+    more, _ = _parent_blocks(environment, parent_tree, templates, shared, seen)
+    return names | more, name
+
+
+def _check_blocks(environment: Environment, tree: nodes.Template, path: Path, templates: Path, shared: Path, root: Path, problems: Problems) -> None:
+    """A block an override defines that nothing it extends has would be ignored: name it."""
+    known, extended = _parent_blocks(environment, tree, templates, shared, {path})
+    if extended is None or not known:
+        return
+    own = _block_names(environment, tree)
+    defined_inside = {inner.name for block in own for inner in block.find_all(nodes.Block)}
+    for block in own:
+        if block.name in known or block.name in defined_inside:
+            continue
+        problems.add(
+            _shown(path, root),
+            block.lineno,
+            "unknown-block",
+            f"{{% block {block.name} %}}: {extended} has no such block, so this one would never be shown"
+            f"{did_you_mean(block.name, sorted(known))}; its blocks are {', '.join(sorted(known))}",
+        )

@@ -1,0 +1,352 @@
+"""Stage 2: the content index — the metadata of every item of every site, read before rendering.
+
+Cross-site links, syndication, unique 索引号 and the leak gate all need to know every item of
+the cluster before any site renders; this module reads every Markdown file once, checks its
+header, and records an :class:`Item` per file. Nothing here depends on the target.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from ..config.sites import RESERVED_FOLDERS, Cluster, Column, Site
+from ..errors import Problems, did_you_mean
+from .alt_text import check_alt_text
+from .html_policy import check_item_html, check_rendered_html
+from .markdown_render import MarkdownRenderer
+from .metadata import (
+    DOCUMENT_KEYS,
+    KNOWN_KEYS,
+    SYNDICATE_GROUPS,
+    parse_date,
+    split_list,
+)
+from .slugs import slug_from_title
+from .source import MAX_BYTES, read_source
+
+#: Stands in for a date that could not be read, in a broken item (never rendered, only checked).
+UNKNOWN_DATE = datetime(1970, 1, 1)
+
+
+@dataclass
+class Item:
+    """One content file of one site: its metadata, checked, and its Markdown body."""
+
+    site: str
+    column: str
+    rel: str  # path under content/<site>/, e.g. "zwdt/2025-spring.md"
+    source: str  # repository-relative path, e.g. "content/ulanhot/zwdt/2025-spring.md"
+    meta: dict[str, str]
+    lines: dict[str, int]
+    body: str
+    body_line: int
+    title: str
+    date: datetime
+    slug: str
+    status: str = "published"
+    visibility: str = "public"
+    syndicate: tuple[str, ...] = ()  # resolved receiving site ids
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    broken: bool = False  # the file has errors: checked with the others, never rendered
+    refused_keys: frozenset[str] = frozenset()  # keys written with a value that was refused (reported)
+
+    def written(self, key: str) -> bool:
+        """Whether the author wrote ``key`` (its value may have been refused): not to report it missing."""
+        return key in self.meta or key in self.refused_keys
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.visibility == "internal"
+
+    def published_in(self, include_internal: bool) -> bool:
+        """Whether a build that does (not) include internal content renders this item."""
+        return not self.is_draft and (include_internal or not self.is_internal)
+
+    def line_of(self, key: str) -> int | None:
+        return self.lines.get(key)
+
+    @property
+    def path(self) -> str:
+        """Output path of the item inside its site: ``<column>/<slug>.html``."""
+        return f"{self.column}/{self.slug}.html"
+
+
+@dataclass
+class ContentIndex:
+    """Every item of the cluster, addressable by site and source path."""
+
+    items: list[Item] = field(default_factory=list)
+    by_source: dict[tuple[str, str], Item] = field(default_factory=dict)  # (site, rel) → item
+    # files whose title or date could not be read (their errors are reported): a link to one is
+    # not "no such page", it is checked again once the file is fixed
+    unreadable: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, item: Item) -> None:
+        self.items.append(item)
+        self.by_source[(item.site, item.rel)] = item
+
+    def get(self, site: str, rel: str) -> Item | None:
+        return self.by_source.get((site, rel))
+
+    def of_site(self, site: str) -> list[Item]:
+        return [item for item in self.items if item.site == site]
+
+    def received_by(self, site: str) -> list[Item]:
+        """Items of other sites syndicated into ``site``."""
+        return [item for item in self.items if site in item.syndicate]
+
+
+def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: MarkdownRenderer | None = None) -> ContentIndex:
+    """Read every content file of every site (all of them: links cross sites) into the index."""
+    index = ContentIndex()
+    renderer = renderer or MarkdownRenderer()
+    real_content = Path(os.path.realpath(root)) / "content"
+    for site in cluster.sites:
+        folder = root / "content" / site.id
+        if not folder.is_dir():
+            continue
+        if Path(os.path.realpath(folder)) != real_content / site.id:
+            problems.add(
+                f"content/{site.id}", None, "link-outside",
+                f"content/{site.id} is a symbolic link to {os.path.realpath(folder)}; a site's content must be a real folder of the repository, reviewed and versioned with it",
+            )
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            top = rel.split("/", 1)[0]
+            if top in RESERVED_FOLDERS:
+                continue  # attachments and data: attachments.py, annual_report.py
+            if _ignored(rel) or not _symlink_ok(path, root, f"content/{site.id}/{rel}", problems) or path.is_dir():
+                continue
+            if not path.is_file():
+                problems.add(f"content/{site.id}/{rel}", None, "not-a-file", "a named pipe, socket or device, not a file; remove it (content is Markdown files)")
+                continue
+            source = f"content/{site.id}/{rel}"
+            _check_file_name(rel, source, problems)
+            if path.suffix.lower() not in (".md", ".markdown"):
+                problems.add(source, None, "not-markdown", "content folders hold Markdown (.md) files; put images and attachments under files/")
+                continue
+            if "/" not in rel:
+                problems.add(source, None, "outside-column", f"a Markdown file must be inside a column folder, e.g. content/{site.id}/{site.columns[0].id}/{path.name}")
+                continue
+            column = site.column(top)
+            if column is None:
+                continue  # reported by the site-file stage: a folder without a column
+            raw = _read_bytes(path, source, problems)
+            if raw is None:
+                continue
+            item = read_item(raw, site, column, rel, source, problems, renderer)
+            if item:
+                index.add(item)
+            else:
+                index.unreadable.add((site.id, rel))
+    _resolve_syndication(index, cluster, problems)
+    _check_unique_paths(index, problems)
+    return index
+
+
+#: A content file's name and the folders inside a column: the name is part of addresses and of
+#: messages, so plain ASCII, as the README asks.
+_FILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _check_file_name(rel: str, source: str, problems: Problems) -> None:
+    """A located error for a file or folder name that is not plain ASCII, with the name to use.
+
+    ``春耕 通知.md``, ``a%2fb.md`` or ``%2e%2e.md`` would make addresses nobody can type, or names
+    tools read differently (a percent sign, a backslash, a leading dot).
+    """
+    for part in rel.split("/"):
+        if _FILE_NAME_RE.fullmatch(part) and ".." not in part:
+            continue
+        stem, dot, suffix = part.rpartition(".") if "." in part.lstrip(".") else (part, "", "")
+        suggestion = slug_from_title(stem, fallback="item") + (dot + suffix.lower() if suffix.isascii() and suffix.isalnum() else "")
+        what = "file" if part == rel.rsplit("/", 1)[-1] else "folder"
+        problems.add(
+            source, None, "bad-file-name",
+            f"the {what} name {part!r} is not plain ASCII (letters, digits, '-', '_' and '.'); rename it, e.g. to {suggestion!r}",
+        )
+        return
+
+
+def _symlink_ok(path: Path, root: Path, source: str, problems: Problems) -> bool:
+    """A symbolic link must lead to something inside the repository.
+
+    A dangling link would make its page vanish without a word, and one that leaves the
+    repository would publish a file nobody reviewed (``files/x.pdf -> /home/…``); both are
+    located errors. Links inside the repository are read like the files they point to.
+    """
+    if not path.is_symlink():
+        return True
+    target = os.readlink(path)
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target or a loop
+        problems.add(source, None, "broken-symlink", f"a symbolic link to {target}, which does not exist; remove it or copy the file itself here")
+        return False
+    content = root.resolve() / "content"
+    if content not in resolved.parents:
+        where = "outside the repository" if root.resolve() not in resolved.parents else f"to {resolved.relative_to(root.resolve()).as_posix()}, outside content/"
+        problems.add(source, None, "link-outside", f"a symbolic link to {target}, {where}; copy the file into the repository's content instead, so it is reviewed and versioned with the site")
+        return False
+    if resolved.is_dir():
+        problems.add(source, None, "link-outside", f"a symbolic link to the folder {target}; put the items themselves in the column folder")
+        return False
+    return True
+
+
+def _read_bytes(path: Path, source: str, problems: Problems) -> bytes | None:
+    """The file's bytes; an unreadable file is a located error, not a traceback."""
+    try:
+        if path.stat().st_size > MAX_BYTES:  # do not read a 2 GB video into memory to say so
+            problems.add(source, None, "file-too-large", f"{path.stat().st_size // 1024} KiB is over the 5 MB limit for a content file; put large material in files/ and link it")
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        problems.add(source, None, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+        return None
+
+
+def _ignored(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return any(part.startswith(".") for part in rel.split("/")) or name.endswith("~") or name.startswith("#")
+
+
+def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, problems: Problems, renderer: MarkdownRenderer | None = None) -> Item | None:
+    """Lint one content file and turn it into an :class:`Item`.
+
+    Every check of a single file lives here (header, values, required keys, body, raw HTML), so
+    one call reports everything wrong with the file at once. A file with errors is still indexed,
+    marked :attr:`Item.broken`: the cross-file checks (duplicate slugs and 索引号, links to it,
+    syndication) then see it in the same run instead of after the author fixed it. Values that
+    failed their check are left out of its metadata and named in :attr:`Item.refused_keys` (so no
+    later stage reads them, nor reports them missing); a title or date that cannot be read is
+    stood in for by the file's name and :data:`UNKNOWN_DATE`, which only checks ever see: a broken
+    item is never rendered. ``None`` only when the file has no header at all.
+    """
+    before = len(problems.errors)
+    parsed = read_source(raw, source, problems)
+    if parsed is None:
+        return None
+    meta, lines = dict(parsed.meta), parsed.lines
+    for key, value in parsed.meta.items():
+        check = KNOWN_KEYS[key].check
+        message = check(value) if check else None
+        if message:
+            problems.add(source, lines[key], "bad-value", f"{key}: {message}")
+            del meta[key]
+    for key in ("Title", "Date"):
+        if key not in parsed.meta and key not in parsed.mistyped:
+            problems.add(source, 1, "missing-key", f"missing '{key}:' header line (every item needs Title and Date)")
+    if column.type in ("document", "disclosure"):
+        missing = [key for key in DOCUMENT_KEYS if key not in parsed.meta and key not in parsed.mistyped]
+        if missing:
+            problems.add(source, 1, "missing-key", f"a {column.type} item needs {', '.join(missing)} ({column.name} 栏目)")
+        if meta.get("Validity") in ("失效", "废止") and "Validity-Date" not in parsed.meta:
+            problems.add(source, lines.get("Validity"), "missing-key", f"Validity: {meta['Validity']} needs a Validity-Date")
+        _check_document_dates(meta, lines, source, problems)
+    if not parsed.body.strip():
+        line = min(parsed.body_line, parsed.last_line) if meta else 1
+        problems.add(source, line, "empty-body", "the item has no text after its header (an empty line, then the text)")
+    # A letter's body is the public's own text, shown escaped and never as HTML: nothing in it
+    # can run, and it must be published as written, so only its header is held to the policy.
+    policed_body = "" if column.type == "letter" else parsed.body
+    check_item_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, problems)
+    # what the sanitiser would still take out, as rendered (lines the policy reported are skipped)
+    check_rendered_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, renderer or MarkdownRenderer(), problems)
+    broken = len(problems.errors) > before
+    title, date = meta.get("Title", ""), parse_date(meta.get("Date", ""))
+    if not title.strip() or date is None:
+        assert broken  # a missing or refused Title or Date is reported above
+        title, date = title.strip() or PurePosixPath(rel).stem, date or UNKNOWN_DATE
+    check_alt_text(source, policed_body, parsed.body_line, problems)
+    slug = meta.get("Slug") or slug_from_title(title, fallback=PurePosixPath(rel).stem)
+    return Item(
+        site=site.id,
+        column=column.id,
+        rel=rel,
+        source=source,
+        meta=meta,
+        lines=lines,
+        body=parsed.body,
+        body_line=parsed.body_line,
+        title=title,
+        date=date,
+        slug=slug,
+        status=meta.get("Status", "published"),
+        visibility=meta.get("Visibility", "public"),
+        aliases=tuple(split_list(meta.get("Aliases", ""))),
+        tags=tuple(split_list(meta.get("Tags", ""))),
+        broken=broken,
+        refused_keys=frozenset(set(parsed.meta) - set(meta)),
+    )
+
+
+def _check_document_dates(meta: dict[str, str], lines: dict[str, int], source: str, problems: Problems) -> None:
+    """A document is written (成文) before it is published, and stops being valid after that."""
+    written, published, ended = (parse_date(meta.get(key, "")) for key in ("Written", "Date", "Validity-Date"))
+    if written and published and written.date() > published.date():
+        problems.add(
+            source, lines.get("Written"), "bad-date-order",
+            f"Written: 成文日期 {written.date()} is after the 发布日期 (Date: {published.date()}); a document is written before it is published",
+        )
+    if written and ended and ended.date() < written.date():
+        problems.add(
+            source, lines.get("Validity-Date"), "bad-date-order",
+            f"Validity-Date: {ended.date()} is before the 成文日期 (Written: {written.date()})",
+        )
+
+
+def _resolve_syndication(index: ContentIndex, cluster: Cluster, problems: Problems) -> None:
+    """Turn ``Syndicate:`` values into receiving site ids; unknown ids are located errors."""
+    for item in index.items:
+        value = item.meta.get("Syndicate")
+        if not value:
+            continue
+        receivers: list[str] = []
+        for word in split_list(value):
+            if word == "all":
+                receivers += [s.id for s in cluster.sites]
+            elif word == "counties":
+                receivers += [s.id for s in cluster.of_kind("county")]
+            elif word == "departments":
+                receivers += [s.id for s in cluster.of_kind("department")]
+            elif word in cluster:
+                receivers.append(word)
+            else:
+                choices = list(SYNDICATE_GROUPS) + cluster.ids
+                problems.add(item.source, item.line_of("Syndicate"), "unknown-site", f"Syndicate: no site '{word}'{did_you_mean(word, choices)}")
+        item.syndicate = tuple(dict.fromkeys(r for r in receivers if r != item.site))
+
+
+def _check_unique_paths(index: ContentIndex, problems: Problems) -> None:
+    """Two items of a site writing the same page is one error naming both files.
+
+    A syndicated copy landing on a receiver's own page is checked with the address map
+    (``addresses.check_syndication``), where the receivers are known.
+    """
+    seen: dict[tuple[str, str], Item] = {}
+    writes = [(item.site, item.path, item) for item in index.items if not item.is_draft]
+    for site_id, path, item in writes:
+        key = (site_id, path)
+        other = seen.get(key)
+        if other is item:
+            continue
+        if other:
+            problems.add(
+                item.source,
+                item.line_of("Slug") or item.line_of("Title"),
+                "duplicate-slug",
+                f"writes {site_id}/{path}, as does {other.source}; give one of them another 'Slug:'",
+            )
+        else:
+            seen[key] = item

@@ -1,0 +1,296 @@
+"""Output check: every link of every generated page that points into the cluster leads to a file.
+
+The national inspection counts each broken link against a site, and the templates, site files,
+syndication and redirects all write links that the author-side resolution (``links/resolve.py``) never
+sees. So after the render, every HTML page of every built site is parsed (lexbor, through
+selectolax: a real parser, about 50 µs a page) and each ``href``, ``src``, ``srcset`` and
+``poster`` is resolved against the page's own address for the target:
+
+- *into the cluster* means a root-relative or relative path on the preview host, or an address
+  whose host is one of the cluster's site addresses for the target (production, intranet);
+- the file must exist in that site's output: the scratch output for sites built in this run, the
+  current output folder for the others (``build --site``); ``…/`` means ``…/index.html``;
+  %-encoding, queries and fragments are handled the way a web server does;
+- ``{filename}``, ``{static}`` or ``site:`` text left in an attribute is an error wherever it
+  points.
+
+External addresses are not fetched (the build runs offline; see :mod:`zhanqun.links.external`). Each
+broken link is reported at the output page, pointing back to the author's file when the page is an
+item, a copy or a redirect, or to the templates when the link is on pages of many sources.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+from urllib.parse import unquote, urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ..errors import Problems
+from .addresses import AddressMap
+
+#: Attributes whose addresses must lead somewhere.
+LINK_ATTRIBUTES = ("href", "src", "srcset", "poster")
+#: Attributes checked for unresolved link syntax only.
+SYNTAX_ATTRIBUTES = ("data", "cite", "action", "formaction")
+_SELECTOR = ",".join(f"[{a}]" for a in LINK_ATTRIBUTES + SYNTAX_ATTRIBUTES)
+LEFTOVER_RE = re.compile(r"^\s*site:|[{|](?:filename|static|attach|category|tag|author|index)[|}]")
+#: Top-level folders of a site's output that hold copied files, not generated pages.
+NOT_PAGES = ("theme", "files", "pagefind")
+#: Pages reported per broken link; the rest are counted.
+MAX_PAGES_PER_LINK = 5
+_ABSOLUTE = ("http://", "https://")
+
+
+@dataclass
+class LinkReport:
+    """The one-line link report of a build."""
+
+    pages: int = 0
+    links: int = 0
+    broken: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return f"links: {self.pages} pages, {self.links} links into the cluster checked, {self.broken} broken"
+
+
+@dataclass(frozen=True)
+class Broken:
+    site: str
+    page: str  # output path inside the site
+    attribute: str
+    value: str  # as written in the page
+    reason: str
+    code: str = "dead-link"
+
+
+@dataclass
+class SiteFiles:
+    """The files and folders of one site's output, read once."""
+
+    files: set[str] = field(default_factory=set)
+    folders: set[str] = field(default_factory=set)
+
+    @classmethod
+    def read(cls, folder: Path) -> SiteFiles | None:
+        if not folder.is_dir():
+            return None
+        found = cls()
+        for dirpath, _dirnames, filenames in os.walk(folder):
+            rel = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+            prefix = "" if rel == "." else rel + "/"
+            if prefix:
+                found.folders.add(rel)
+            found.files.update(prefix + name for name in filenames)
+        return found
+
+    @classmethod
+    def planned(cls, addresses: AddressMap, site_id: str, root: Path, extra: Iterable[str] = ()) -> SiteFiles:
+        """The files a site will have, predicted from the content index and the themes: for a site
+        with no output yet (``build --site`` in a fresh clone). List pages beyond the first are not
+        predicted."""
+        found = cls(set(extra))
+        found.files.update(("index.html", "404.html", "sitemap.xml", "feeds/all.atom.xml"))
+        found.files.update(addresses.pages_of(site_id))
+        site = addresses.cluster[site_id]
+        found.files.update(f"{c.id}/index.html" for c in site.columns if c.type != "link")
+        sources = [(root / "content" / site_id / "files", "files/")]
+        sources += [(root / "themes" / t / "static", "theme/") for t in ("gov", site_id)]
+        for folder, prefix in sources:
+            if folder.is_dir():
+                found.files.update(prefix + p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        for path in list(found.files):
+            parts = path.split("/")[:-1]
+            found.folders.update("/".join(parts[: n + 1]) for n in range(len(parts)))
+        return found
+
+    def html_pages(self) -> list[str]:
+        return sorted(f for f in self.files if f.endswith(".html") and f.split("/", 1)[0] not in NOT_PAGES)
+
+
+class LinkChecker:
+    """Resolves the links of generated pages against the output folders of the cluster's sites."""
+
+    def __init__(
+        self,
+        addresses: AddressMap,
+        folders: dict[str, Path],
+        fallback: Callable[[str], SiteFiles | None] = lambda site_id: None,
+    ):
+        self.addresses = addresses
+        self.folders = folders  # site id → its output folder for this check
+        self.fallback = fallback  # the files of a site whose folder does not exist
+        self.preview = addresses.target.name == "preview"
+        bases = []
+        for site in addresses.cluster.sites:
+            parts = urlsplit(addresses.site_url(site.id))
+            bases.append((parts.netloc.lower(), parts.path or "/", site.id))
+        self.bases = sorted(bases, key=lambda b: len(b[1]), reverse=True)
+        self.hosts = {netloc for netloc, _, _ in bases}
+        self._files: dict[str, SiteFiles | None] = {}
+        self._verdicts: dict[tuple[str, str], str | None | bool] = {}
+
+    def files_of(self, site_id: str) -> SiteFiles | None:
+        if site_id not in self._files:
+            folder = self.folders.get(site_id)
+            found = SiteFiles.read(folder) if folder else None
+            self._files[site_id] = found if found is not None else self.fallback(site_id)
+        return self._files[site_id]
+
+    def page_url(self, site_id: str, rel: str) -> str:
+        return self.addresses.site_url(site_id) + rel
+
+    def check_page(self, site_id: str, rel: str, text: str | bytes) -> tuple[int, list[Broken]]:
+        """(links into the cluster checked, broken links) of one page at ``<site>/<rel>``."""
+        base = self.page_url(site_id, rel)
+        directory = base.rsplit("/", 1)[0] + "/"
+        checked = 0
+        broken: list[Broken] = []
+        for node in LexborHTMLParser(text).css(_SELECTOR):
+            for attribute, value in node.attributes.items():
+                if value is None or attribute not in LINK_ATTRIBUTES and attribute not in SYNTAX_ATTRIBUTES:
+                    continue
+                if ("{" in value or "|" in value or "site:" in value) and LEFTOVER_RE.search(value):
+                    broken.append(Broken(site_id, rel, attribute, value, "unresolved link syntax left in the page", "unresolved-link"))
+                    continue
+                if attribute in SYNTAX_ATTRIBUTES:
+                    continue
+                for url in srcset_urls(value) if attribute == "srcset" else (value.strip(),):
+                    # Absolute addresses (and root-relative ones on the one preview host) mean the
+                    # same on every page: most links (navigation, footer) are resolved once per build.
+                    page_independent = url.startswith(_ABSOLUTE) or (self.preview and url.startswith("/") and not url.startswith("//"))
+                    key = ("", url) if page_independent else (directory, url)
+                    verdict = self._verdicts.get(key, False)
+                    if verdict is False:
+                        verdict = self.verdict(url if page_independent else urljoin(base, url))
+                        self._verdicts[key] = verdict
+                    if verdict is None:
+                        continue  # outside the cluster, or not a web address
+                    checked += 1
+                    if verdict:
+                        broken.append(Broken(site_id, rel, attribute, url, verdict))
+        return checked, broken
+
+    def verdict(self, url: str) -> str | None:
+        """``''`` for a link that leads to a file, a reason when it does not, None when not ours."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("", "http", "https"):
+            return None
+        netloc = parts.netloc.lower()
+        if netloc not in self.hosts:
+            return None
+        path = parts.path or "/"
+        if "/." in path:  # dot segments, resolved as a browser does before it asks the server
+            path = posixpath.normpath(path) + ("/" if path.endswith("/") and path.strip("/.") else "")
+        for host, prefix, site_id in self.bases:
+            if host == netloc and (path.startswith(prefix) or path + "/" == prefix):
+                return self._find(site_id, path[len(prefix) :])
+        first = path.strip("/").split("/", 1)[0]
+        return f"no site at /{first}/" if first else "no site at / (each site is a folder of the host)"
+
+    def _find(self, site_id: str, rel: str) -> str:
+        rel = unquote(rel)
+        folder = rel == "" or rel.endswith("/")
+        if rel:
+            rel = posixpath.normpath(rel)
+            if rel.startswith("..") or rel.startswith("/"):
+                return "leaves the site"
+            rel = "" if rel == "." else rel
+        files = self.files_of(site_id)
+        if files is None:
+            return f"site '{site_id}' has no output; build it too"
+        if folder or rel == "":
+            target = f"{rel}/index.html" if rel else "index.html"
+        else:
+            target = rel
+        if target in files.files:
+            return ""
+        if not folder and rel in files.folders and f"{rel}/index.html" in files.files:
+            return ""  # /zwdt → /zwdt/: every web server redirects a folder
+        return "no such page" if target.endswith(".html") else "no such file"
+
+
+def srcset_urls(value: str) -> Iterator[str]:
+    if value.lstrip().startswith("data:"):
+        return
+    for candidate in value.split(","):
+        words = candidate.split()
+        if words:
+            yield words[0]
+
+
+# --- the output check of a build --------------------------------------------------------------
+
+
+def display_path(root: Path, path: Path) -> str:
+    """``output/preview/ulanhot/zwdt/x.html`` for a path inside the repository, else absolute."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def check_output(
+    addresses: AddressMap,
+    built: dict[str, Path],
+    existing: Path,
+    sources: dict[tuple[str, str], str],
+    root: Path,
+    final: Path,
+    problems: Problems,
+    redirects: dict[str, list[str]] | None = None,
+) -> LinkReport:
+    """Check every page of the ``built`` sites (site id → rendered folder); other sites' pages are
+    looked up in ``existing/<id>``, or predicted when that folder does not exist (``redirects``:
+    their alias pages). ``sources`` maps (site, output path) to the author's file; problems are
+    reported at ``final/<id>/<path>``, where the page will be once swapped in."""
+    started = time.perf_counter()
+    folders = {site.id: existing / site.id for site in addresses.cluster.sites}
+    folders.update(built)
+    aliases = redirects or {}
+    checker = LinkChecker(addresses, folders, lambda s: SiteFiles.planned(addresses, s, root, aliases.get(s, ())))
+    report = LinkReport()
+    groups: dict[tuple[str, str, str], list[Broken]] = {}
+    for site_id in sorted(built):
+        files = checker.files_of(site_id)
+        for rel in files.html_pages() if files else []:
+            text = (built[site_id] / rel).read_bytes()
+            checked, broken = checker.check_page(site_id, rel, text)
+            report.pages += 1
+            report.links += checked
+            for b in broken:
+                key = (b.code, b.reason, urljoin(checker.page_url(site_id, rel), b.value))
+                groups.setdefault(key, []).append(b)
+    for (code, reason, _), found in sorted(groups.items()):
+        report.broken += len(found)
+        origin = _origin(found, sources, root)
+        shown = found[:MAX_PAGES_PER_LINK]
+        for n, b in enumerate(shown):
+            more = len(found) - len(shown)
+            tail = f"; the same link is on {more} more page(s)" if more and n == len(shown) - 1 else ""
+            problems.add(
+                display_path(root, final / b.site / b.page),
+                None,
+                code,
+                f'{b.attribute} "{b.value}": {reason} ({origin}){tail}',
+            )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _origin(found: list[Broken], sources: dict[tuple[str, str], str], root: Path) -> str:
+    """Where a broken link comes from: the author's file when every page showing it has the
+    same source, else the templates of the sites involved."""
+    origins = {sources.get((b.site, b.page)) for b in found}
+    if len(origins) == 1 and None not in origins:
+        return f"from {origins.pop()}"
+    sites = sorted({b.site for b in found})
+    folders = [f"themes/{s}/templates/" for s in sites if (root / "themes" / s / "templates").is_dir()]
+    return "from a template: " + " or ".join(folders + ["themes/gov/templates/"])

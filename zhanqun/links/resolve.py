@@ -1,0 +1,591 @@
+"""Stage 3b: links written by authors, resolved for the target being built (SPEC §4).
+
+Every reference an author writes — ``site:<id>``, ``site:<id>/<column>/<file>.md``,
+``{filename}``, ``{static}``, ``{category}``, ``{index}`` — is resolved here, before any site
+renders, into the address it has in the target being built; what cannot be resolved is a located
+error (``file:line``), never Pelican's "Unable to find … skipping" warning followed by a literal
+``{filename}`` in the page. Pelican therefore never sees a reference (it does not resolve
+``srcset`` anyway), and an item and its syndicated copies carry the same resolved links.
+
+References are found in Markdown links and images, reference definitions, the ``href``, ``src``,
+``poster``, ``data``, ``cite`` and ``srcset`` attributes of raw HTML, and in header values that
+are a single reference (``Poster: {static}/files/p.jpg``, ``Interprets: site:portal/zfwj/a.md``),
+and in the ``Summary`` header, which is Markdown too.
+Code spans and fenced code blocks are left alone: they show link syntax, they do not link.
+"""
+
+from __future__ import annotations
+
+import bisect
+import posixpath
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..config.sites import RESERVED_FOLDERS, Column, Site
+from ..content.attachments import Attachments, FileId, read_attachments
+from ..content.index import Item
+from ..errors import Problem, Problems, did_you_mean
+from ..paths import url_segments
+from .addresses import AddressMap
+
+#: The start of a reference: ``site:`` or a Pelican indicator, ``{filename}`` or ``|filename|``.
+REF_START = r"(?:site:|[{|][A-Za-z]+[|}])"
+
+#: ``srcset="a.png 1x, {static}/files/b.png 2x"``: each candidate may be a reference.
+SRCSET_RE = re.compile(r"\b(?i:srcset)\s*=\s*(?P<q>[\"'])(?P<value>[^\"']*)(?P=q)")
+
+#: A path to a Markdown file: it would be published as a dead ``.md`` address.
+_MD_FILE_RE = re.compile(r"\.(?:md|markdown)$", re.IGNORECASE)
+
+#: Whatever stands in a link position: link syntax, or a URL or path (see ``LinkResolver.address``).
+ADDRESS_RE = re.compile(
+    r"(?P<pre>\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|(?<![\w-])(?i:href|src|poster|data|cite)\s*=\s*[\"']?|<(?=https?://))"
+    r"(?P<ref>[^\s)\"'<>]+)",
+    re.MULTILINE,
+)
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+#: ASCII characters an address cannot hold as they are (a space, quotes, brackets); Chinese file
+#: names stay readable (browsers send them encoded).
+_URL_UNSAFE_RE = re.compile(r"[\x00-\x20\"<>\\^`{|}\x7f]")
+_WHATWG_STRIP_RE = re.compile(r"[\t\n\r]")
+#: Pages every site has, that no item writes.
+GENERATED_PAGES = ("404.html", "sitemap.xml", "robots.txt", "feeds/all.atom.xml")
+#: Pages a column's folder may hold besides its list: later list pages, the 政府信息公开 area.
+_GENERATED_IN_COLUMN_RE = re.compile(r"page/\d+(?:/index\.html)?|fdzdgknr(?:/index\.html)?|ndbg(?:/index\.html|/\d{4}\.html)?")
+
+_INDICATOR_RE = re.compile(r"^[{|](?P<what>[A-Za-z]+)[|}]")
+
+
+def _url_path(path: str) -> str:
+    """A file's path written into an address: ``a b.pdf`` → ``a%20b.pdf``."""
+    return _URL_UNSAFE_RE.sub(lambda m: f"%{ord(m.group(0)):02X}", path)
+
+_FENCE_RE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}(?P=fence)[ \t]*$|\Z)", re.M | re.S)
+_CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.S)
+
+#: Header keys that hold text, never a reference.
+TEXT_KEYS = ("Title", "Summary", "Tags", "Source", "Author")
+
+#: Header keys whose reference the column types check and report, with their own codes
+#: (``columns/interprets.py``: bad-interprets; ``columns/media.py``: missing-file, bad-media): resolved here
+#: too, so the staged header holds an address, but never reported a second time.
+CHECKED_BY_FEATURES = ("Interprets", "Video", "Poster", "Captions", "Photo")
+
+#: Pelican indicators zhanqun resolves, and what each means.
+KINDS = ("filename", "static", "attach", "category", "index")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where a reference points for the target: an address, or an error message and code."""
+
+    url: str | None
+    target: Item | None = None
+    error: str | None = None
+    code: str = "broken-link"
+    file: FileId | None = None  # the attachment name it links, if it links one
+
+
+@dataclass
+class _Rewritten:
+    body: str
+    meta: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+
+
+class LinkResolver:
+    """Resolves references for one target, knowing every site and item of the cluster.
+
+    One resolver lives in one build context; it remembers each item's rewritten text, so an item
+    syndicated to six sites is resolved once, and which attachments each item links
+    (``render/attachment_use.py`` publishes exactly those).
+    """
+
+    def __init__(self, root: Path, addresses: AddressMap, attachments: Attachments | None = None):
+        self.root = root
+        self.addresses = addresses
+        # read from the repository when not handed over (a build reads them once, in stage 2)
+        self.attachments = attachments if attachments is not None else read_attachments(root, addresses.cluster, Problems())
+        self.cluster = addresses.cluster
+        self.index = addresses.index
+        self._rewritten: dict[str, _Rewritten] = {}
+        self._linked_files: dict[str, set[FileId]] = {}
+        self._link_columns: dict[tuple[str, str], Resolution] = {}
+        self._host_map: dict[str, tuple[str, str]] | None = None
+        self._output_map: dict[tuple[str, str], tuple[Item, str | None]] | None = None
+
+    # --- one reference ------------------------------------------------------------------------
+
+    def resolve(self, ref: str, item: Item) -> Resolution:
+        """The address ``ref`` (written in ``item``) points to for this target."""
+        resolution = self._resolve(ref, item)
+        if resolution.file is not None:  # also a refused one: the file is linked, if not published
+            self._linked_files.setdefault(item.source, set()).add(resolution.file)
+        return resolution
+
+    def linked_files(self, item: Item) -> set[FileId]:
+        """The attachment names ``item`` linked in what was resolved of it so far."""
+        return set(self._linked_files.get(item.source, ()))
+
+    def _resolve(self, ref: str, item: Item) -> Resolution:
+        ref, suffix = _split_suffix(ref)
+        if ref.startswith("site:"):
+            return self._site(ref[5:], item, suffix)
+        match = _INDICATOR_RE.match(ref)
+        if not match:
+            return Resolution(ref + suffix)
+        what, path = match.group("what"), ref[match.end() :]
+        written = ref
+        if what == "filename":
+            return self._filename(path, item, suffix, written)
+        if what in ("static", "attach"):
+            rel = self._relative(path, item)
+            if rel is None:
+                return self._outside(written, item)
+            return self._file(item.site, rel, suffix, written)
+        if what == "category":
+            return self._column(item.site, path.strip("/"), suffix, written)
+        if what == "index":
+            return Resolution(self.addresses.site_url(item.site) + suffix)
+        if what in ("tag", "author", "tags", "authors", "categories", "archives"):
+            return Resolution(
+                None,
+                error=f"{written}: zhanqun writes no tag, author or archive pages; link a column with "
+                f"{{category}}<column id>, a page with {{filename}}<file>.md or another site with site:<id>",
+                code="no-such-page-kind",
+            )
+        return Resolution(
+            None,
+            error=f"{written}: unknown link kind {{{what}}}{did_you_mean(what, KINDS)}; "
+            "write {filename}, {static}, {category}, {index} or site:",
+            code="broken-link",
+        )
+
+    def _site(self, spec: str, item: Item | None, suffix: str) -> Resolution:
+        written = f"site:{spec}"
+        site_id, _, rel = spec.partition("/")
+        if site_id not in self.cluster:
+            hint = did_you_mean(site_id, self.cluster.ids).strip()[1:-1]  # "did you mean 'x'?"
+            return Resolution(
+                None,
+                error=f"{written}: no such site ({hint + ' ' if hint else ''}sites are {', '.join(self.cluster.ids)})",
+                code="unknown-site",
+            )
+        rel = unquote(rel)
+        if not rel:
+            return Resolution(self.addresses.site_url(site_id) + suffix)
+        normal = posixpath.normpath(rel)
+        if normal.startswith("..") or normal.startswith("/"):
+            return Resolution(None, error=f"{written}: leaves content/{site_id}/", code="link-outside")
+        if normal.split("/", 1)[0] in RESERVED_FOLDERS:
+            return self._file(site_id, normal, suffix, written)
+        if rel.endswith("/") or "/" not in normal:
+            return self._column(site_id, normal, suffix, written)
+        return self._page(site_id, normal, item, suffix, written)
+
+    def _filename(self, path: str, item: Item, suffix: str, written: str) -> Resolution:
+        rel = self._relative(path, item)
+        if rel is None:
+            return self._outside(written, item)
+        if rel.split("/", 1)[0] in RESERVED_FOLDERS:
+            return self._file(item.site, rel, suffix, written)  # Pelican allows {filename} for files too
+        site = self.cluster[item.site]
+        if site.column(rel) is not None:
+            return Resolution(None, error=f"{written}: is a column, not a page; link it with {{category}}{rel}")
+        return self._page(item.site, rel, item, suffix, written)
+
+    def _page(self, site_id: str, rel: str, item: Item | None, suffix: str, written: str) -> Resolution:
+        target = self.index.get(site_id, rel)
+        if target is None and (site_id, rel) in self.index.unreadable:
+            return Resolution(None)  # the file's own errors are reported; nothing renders until they are fixed
+        if target is None:
+            candidates = [i.rel for i in self.index.of_site(site_id)]
+            return Resolution(None, error=f"{written}: no such page content/{site_id}/{rel}{did_you_mean(rel, candidates)}")
+        return self._item(target, item, suffix, written)
+
+    def _item(self, target: Item, item: Item | None, suffix: str, written: str, url: str | None = None) -> Resolution:
+        """A link to ``target`` from ``item`` (``None``: a site file): refused if the target is a
+        draft, internal (from a public page) or not published in this target; else its address."""
+        if target.is_draft:
+            return Resolution(
+                None, target, f"{written}: links a draft ({target.source}, Status: draft), which is never published", "link-to-draft"
+            )
+        if target.is_internal and not (item is not None and item.is_internal):
+            return Resolution(
+                None,
+                target,
+                f"{written}: a public page links an internal page ({target.source}, Visibility: internal)",
+                "link-to-internal",
+            )
+        if not self.addresses.renders(target):
+            return Resolution(None, target, f"{written}: not published in the {self.addresses.target.name} target")
+        return Resolution((url or self.addresses.item_url(target)) + suffix, target)
+
+    def _column(self, site_id: str, column_id: str, suffix: str, written: str) -> Resolution:
+        site = self.cluster[site_id]
+        column = site.column(column_id)
+        if column is None:
+            ids = [c.id for c in site.columns]
+            return Resolution(
+                None,
+                error=f"{written}: site '{site_id}' has no column '{column_id}'{did_you_mean(column_id, ids)}; columns are {', '.join(ids)}",
+            )
+        if column.type == "link":
+            resolution = self.link_column(site, column)  # a link column's navigation address
+            return replace(resolution, url=resolution.url + suffix) if resolution.url is not None else resolution
+        return Resolution(f"{self.addresses.site_url(site_id)}{column.id}/{suffix}")
+
+    # --- addresses written as addresses ---------------------------------------------------------
+
+    def resolve_address(self, ref: str, item: Item) -> Resolution | None:
+        """:meth:`address` for an address written in ``item``, recording the attachment it links."""
+        resolution = self.address(ref, item, item.site)
+        if resolution is not None and resolution.file is not None:
+            self._linked_files.setdefault(item.source, set()).add(resolution.file)
+        return resolution
+
+    def address(self, ref: str, item: Item | None, site_id: str) -> Resolution | None:
+        """What a plain address points to, if it points into the cluster; ``None`` if it does not.
+
+        Authors paste addresses from the browser: the preview's ``/ulanhot/zwdt/x.html``, the
+        production ``https://www.wlht.gov.cn/zwdt/x.html``, a path from the site's root
+        (``/zwdt/x.html``), or a path relative to the page (``../files/map.png``). Each is read the
+        way a browser reads it on the item's own page, and becomes the page, column or file it
+        names — checked like a ``site:`` link, written with the address of the target being built,
+        so it works on every page that shows the item and in every target. ``site_id`` is the site
+        the address is written on (the item's, or a site file's).
+        """
+        path, suffix = _split_suffix(ref)
+        scheme = _SCHEME_RE.match(path)
+        if scheme or path.startswith("//"):
+            if scheme and scheme.group(1).lower() not in ("http", "https"):
+                return None
+            try:
+                parts = urlsplit(_WHATWG_STRIP_RE.sub("", path).replace("\\", "/"))
+            except ValueError:
+                return None
+            host = self._hosts().get((parts.hostname or "").lower().rstrip(".") + (f":{parts.port}" if parts.port else ""))
+            if host is None:
+                return None
+            site, base = host
+            where = parts.path or "/"
+            if not where.startswith(base) and where + "/" != base:
+                return None
+            return self._site_path(site, where[len(base) :], item, suffix, ref)
+        if not path:
+            return None  # "#part" or "?query": this page
+        if path.startswith(("/", "\\")):
+            # /ulanhot/zwdt/x.html (the preview's form) or /zwdt/x.html (a path on this site)
+            stripped = path.lstrip("/\\")
+            first, _, rest = stripped.partition("/")
+            if first in self.cluster and (self._site_path_exists(first, rest) or not self._site_path_exists(site_id, stripped)):
+                return self._site_path(first, rest, item, suffix, ref)
+            return self._site_path(site_id, stripped, item, suffix, ref)
+        base = f"{item.column}/" if item is not None else ""  # an item's page is <column>/<slug>.html
+        return self._site_path(site_id, base + path, item, suffix, ref)
+
+    def _hosts(self) -> dict[str, tuple[str, str]]:
+        """Every address a site of the cluster has (production and intranet): host → (site, base path)."""
+        if self._host_map is None:
+            self._host_map = {}
+            for site in self.cluster.sites:
+                for url in (site.url, site.intranet_url):
+                    if url:
+                        parts = urlsplit(url)
+                        self._host_map.setdefault(parts.netloc.lower(), (site.id, parts.path or "/"))
+        return self._host_map
+
+    def _outputs(self) -> dict[tuple[str, str], tuple[Item, str | None]]:
+        """(site, output path) → (item, the copy's address or None) for every item of every site,
+        syndicated copies and old addresses (aliases) included."""
+        if self._output_map is None:
+            from .redirects import alias_path
+
+            found: dict[tuple[str, str], tuple[Item, str | None]] = {}
+            for target in self.index.items:
+                found.setdefault((target.site, target.path), (target, None))
+                for receiver in target.syndicate:
+                    if self.cluster[receiver].column(target.column) is not None:
+                        copy = self.addresses.syndicated_path(target)
+                        found.setdefault((receiver, copy), (target, self.addresses.site_url(receiver) + copy))
+            for target in self.index.items:
+                for alias in target.aliases:
+                    try:
+                        old = alias_path(alias)
+                    except ValueError:
+                        continue
+                    if old:
+                        found.setdefault((target.site, old), (target, None))
+            self._output_map = found
+        return self._output_map
+
+    def _site_path_exists(self, site_id: str, path: str) -> bool:
+        segments = url_segments(path)
+        return segments is not None and self._kind_of(site_id, "/".join(segments), path.endswith("/")) is not None
+
+    def _kind_of(self, site_id: str, path: str, folder: bool) -> str | None:
+        """What ``path`` is on ``site_id``: "home", "file", "column", "page", "generated", or None."""
+        site = self.cluster[site_id]
+        if path in ("", "index.html"):
+            return "home"
+        head, _, rest = path.partition("/")
+        if head == "files":
+            return "file"
+        column = site.column(head)
+        if column is not None and rest in ("", "index.html"):
+            return "column"
+        if (site_id, path) in self._outputs():
+            return "page"
+        if path in GENERATED_PAGES or (column is not None and _GENERATED_IN_COLUMN_RE.fullmatch(rest)):
+            return "generated"
+        return None
+
+    def _site_path(self, site_id: str, path: str, item: Item | None, suffix: str, written: str) -> Resolution:
+        """The page, column or file at ``path`` (an address's path, %-encoded) on ``site_id``."""
+        folder = path.endswith("/") or path == ""
+        segments = url_segments(path)
+        if segments is None:
+            return Resolution(None, error=f"{written}: leaves the site", code="link-outside")
+        clean = "/".join(segments)
+        kind = self._kind_of(site_id, clean, folder)
+        if kind == "home":
+            return Resolution(self.addresses.site_url(site_id) + suffix)
+        if kind == "file":
+            return self._file(site_id, clean, suffix, written)
+        if kind == "column":
+            return self._column(site_id, clean.split("/", 1)[0], suffix, written)
+        if kind == "page":
+            target, copy = self._outputs()[(site_id, clean)]
+            return self._item(target, item, suffix, written, copy)
+        if kind == "generated":
+            return Resolution(self.addresses.site_url(site_id) + clean + ("/" if folder and clean else "") + suffix)
+        pages = [p for (s, p) in self._outputs() if s == site_id]
+        hint = did_you_mean(clean, pages + self.attachments.paths_of(site_id))
+        return Resolution(
+            None,
+            error=f"{written}: there is no page or file {clean or '/'} on {site_id}{hint}; link an item with {{filename}}…md or site:{site_id}/<column>/<file>.md, a file with {{static}}/files/…",
+        )
+
+    def link_column(self, site: Site, column: Column) -> Resolution:
+        """Where a ``link`` column leads for this target: its ``url`` from the site file, resolved.
+
+        ``site:`` links resolve like an author's (as a public page: a site file is public); a path
+        (``/bsfw/``) is on the column's own site; http(s) addresses stay as written. The site-file
+        check allows nothing else (``sites._link_column_url``).
+        """
+        key = (site.id, column.id)
+        if key not in self._link_columns:
+            value = column.url or ""
+            if value.startswith("site:"):
+                ref, suffix = _split_suffix(value)
+                resolution = self._site(ref[5:], None, suffix)
+                if resolution.url is not None and resolution.url.startswith("site:"):
+                    resolution = Resolution(None, error=f"{value}: leads to another link column; link the address itself")
+            elif value.startswith("/"):
+                resolution = self.address(value, None, site.id) or Resolution(None, error=f"{value}: not an address on this site")
+            else:
+                resolution = Resolution(value)
+            self._link_columns[key] = resolution
+        return self._link_columns[key]
+
+    def link_column_url(self, site: Site, column: Column) -> str:
+        """:meth:`link_column`'s address, or ``''`` when it has an error (reported by :func:`check_link_columns`)."""
+        return self.link_column(site, column).url or ""
+
+    def site_file_links(self) -> list[tuple[Site, Column, FileId]]:
+        """Attachments linked from site files (link columns): (site, column, name)."""
+        found = []
+        for (site_id, column_id), resolution in sorted(self._link_columns.items()):
+            if resolution.file is not None:
+                site = self.cluster[site_id]
+                column = site.column(column_id)
+                if column is not None:
+                    found.append((site, column, resolution.file))
+        return found
+
+    def _file(self, site_id: str, rel: str, suffix: str, written: str) -> Resolution:
+        if rel.split("/", 1)[0] != "files":
+            return Resolution(
+                None,
+                error=f"{written}: only files under content/{site_id}/files/ are published; put the file there",
+            )
+        name = FileId(site_id, rel)
+        if self.attachments.identify(site_id, rel) is None:
+            refused = self.attachments.refused.get(name)
+            if refused:
+                return Resolution(None, error=f"{written}: content/{site_id}/{rel} is not published: {refused.reason}", code=refused.code, file=name)
+            return Resolution(None, error=f"{written}: no such file content/{site_id}/{rel}{did_you_mean(rel, self.attachments.paths_of(site_id))}")
+        return Resolution(self.addresses.site_url(site_id) + _url_path(rel) + suffix, file=name)
+
+    def _outside(self, written: str, item: Item) -> Resolution:
+        return Resolution(
+            None,
+            error=f"{written}: leaves content/{item.site}/; a link stays inside its site's content folder "
+            "(another site's page: site:<id>/<column>/<file>.md)",
+            code="link-outside",
+        )
+
+    @staticmethod
+    def _relative(path: str, item: Item) -> str | None:
+        """``path`` as written in ``item``, relative to the site's content root; None if it leaves it."""
+        path = unquote(path)
+        base = "" if path.startswith("/") else posixpath.dirname(item.rel)
+        joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+        if joined.startswith("..") or joined.startswith("/") or joined == ".":
+            return None
+        return joined
+
+    # --- one item -----------------------------------------------------------------------------
+
+    def rewritten(self, item: Item, problems: Problems) -> tuple[str, dict[str, str]]:
+        """The item's body and header with every reference resolved, for this target.
+
+        The work is done once per item (its syndicated copies reuse it); its problems are added
+        to ``problems`` on every call, where the collector keeps each one once, at the author's
+        file. A letter's text is the public's and is never read for links: only its header is.
+        """
+        done = self._rewritten.get(item.source)
+        if done is None:
+            found = Problems()
+            body = item.body if self.is_letter(item) else rewrite_body(item, self, found)
+            done = _Rewritten(body, rewrite_meta(item, self, found), found.items)
+            self._rewritten[item.source] = done
+        problems.extend(done.problems)
+        return done.body, done.meta
+
+    def is_letter(self, item: Item) -> bool:
+        column = self.cluster[item.site].column(item.column)
+        return column is not None and column.type == "letter"
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def _split_suffix(ref: str) -> tuple[str, str]:
+    """``site:x/a.md#part`` → (``site:x/a.md``, ``#part``): query and fragment are kept as written."""
+    cut = min((i for i in (ref.find("#"), ref.find("?")) if i >= 0), default=-1)
+    return (ref, "") if cut < 0 else (ref[:cut], ref[cut:])
+
+
+def code_ranges(text: str) -> list[tuple[int, int]]:
+    """Start/end offsets of fenced code blocks and code spans, sorted: no links are read there."""
+    ranges = [(m.start(), m.end()) for m in _FENCE_RE.finditer(text)]
+    masked = list(text)
+    for start, end in ranges:
+        masked[start:end] = " " * (end - start)
+    ranges += [(m.start(), m.end()) for m in _CODE_SPAN_RE.finditer("".join(masked))]
+    return sorted(ranges)
+
+
+def _in_ranges(ranges: list[tuple[int, int]], position: int) -> bool:
+    n = bisect.bisect_right(ranges, (position, float("inf"))) - 1
+    return n >= 0 and ranges[n][0] <= position < ranges[n][1]
+
+
+def rewrite_body(item: Item, resolver: LinkResolver, problems: Problems) -> str:
+    """The item's body with every reference replaced by its address for the target.
+
+    Every unresolvable reference is reported with its line and left as written (the output link
+    check would report it again if it ever reached a page). Pelican never sees a ``{filename}``,
+    ``{static}`` or ``site:`` reference: the same resolved text serves the item and its copies.
+    """
+    return rewrite_text(item.body, item.body_line, item, resolver, problems)
+
+
+def rewrite_text(
+    body: str,
+    first_line: int,
+    item: Item,
+    resolver: LinkResolver,
+    problems: Problems,
+) -> str:
+    """Markdown ``body`` written in ``item`` (starting at ``first_line``) with its references resolved.
+
+    Link syntax (``site:``, ``{filename}``…) and plain addresses that point into the cluster
+    (``LinkResolver.address``) both become the target's address; a Markdown file linked by its path
+    is an error with the syntax to write.
+    """
+    code = code_ranges(body)
+
+    def line_of(offset: int) -> int:
+        return first_line + body.count("\n", 0, offset)
+
+    def resolve(ref: str, offset: int) -> str | None:
+        """The address for the target; ``None`` to leave ``ref`` as written (an error, or not ours)."""
+        if re.match(REF_START, ref):
+            resolution: Resolution | None = resolver.resolve(ref, item)
+        elif _MD_FILE_RE.search(_split_suffix(ref)[0]) and not _SCHEME_RE.match(ref) and not ref.startswith("//"):
+            problems.add(
+                item.source, line_of(offset), "md-link",
+                f"{ref}: links a Markdown file as an address; write {{filename}}{ref} (this site) or site:<id>/<column>/<file>.md",
+            )
+            return None
+        else:
+            resolution = resolver.resolve_address(ref, item)
+        if resolution is None:
+            return None
+        if resolution.error:
+            problems.add(item.source, line_of(offset), resolution.code, resolution.error)
+            return None
+        return resolution.url
+
+    def replace(match: re.Match[str]) -> str:
+        if _in_ranges(code, match.start()):
+            return match.group(0)
+        url = resolve(match.group("ref"), match.start("ref"))
+        return match.group(0) if url is None else match.group("pre") + url
+
+    def replace_srcset(match: re.Match[str]) -> str:
+        if _in_ranges(code, match.start()):
+            return match.group(0)
+        candidates = []
+        offset = match.start("value")
+        for candidate in match.group("value").split(","):
+            words = candidate.split()
+            if words and not words[0].startswith("data:"):
+                url = resolve(words[0], offset + candidate.find(words[0]))
+                if url is not None:
+                    candidate = candidate.replace(words[0], url, 1)
+            candidates.append(candidate)
+            offset += len(candidate) + 1
+        q = match.group("q")
+        return match.group(0)[: match.start("value") - match.start()] + ",".join(candidates) + q
+
+    if "srcset" in body.lower():  # first: its candidates are addresses the pattern below would misread
+        body = SRCSET_RE.sub(replace_srcset, body)
+        code = code_ranges(body)
+    return ADDRESS_RE.sub(replace, body)
+
+
+def rewrite_meta(item: Item, resolver: LinkResolver, problems: Problems) -> dict[str, str]:
+    """The item's header with values that are one reference (``Poster: {static}/files/p.jpg``) resolved.
+
+    A value that cannot be resolved is left as written and reported at its line, except for the
+    keys in :data:`CHECKED_BY_FEATURES`, whose mistakes ``columns/features.py`` reports.
+    """
+    meta = dict(item.meta)
+    if "Summary" in meta:  # Markdown, like the body
+        meta["Summary"] = rewrite_text(meta["Summary"], item.line_of("Summary") or 1, item, resolver, problems)
+    for key, value in item.meta.items():
+        if key in TEXT_KEYS or not re.match(REF_START, value):
+            continue
+        resolution = resolver.resolve(value, item)
+        if resolution.error:
+            if key not in CHECKED_BY_FEATURES:
+                problems.add(item.source, item.line_of(key), resolution.code, f"{key}: {resolution.error}")
+        else:
+            meta[key] = resolution.url or value
+    return meta
+
+
+def check_link_columns(resolver: LinkResolver, problems: Problems) -> None:
+    """Every ``link`` column's address resolves for the target; a mistake is located in the site file."""
+    for site in resolver.cluster.sites:
+        for n, column in enumerate(site.columns):
+            if column.type != "link":
+                continue
+            resolution = resolver.link_column(site, column)
+            if resolution.error:
+                problems.add(site.source, None, resolution.code, f"columns[{n}].url: {resolution.error}")

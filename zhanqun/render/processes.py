@@ -1,0 +1,239 @@
+"""Stage 5: one Pelican run per site, each in its own spawned process.
+
+Pelican keeps module-global state — blinker signals that plugins connect and never disconnect,
+a class-level log filter that hides site B's warnings once site A logged them, memoised caches,
+``locale`` — so two sites in one process leak into each other. A fresh process per site (spawn,
+one task per child) gives each site a clean Pelican. Everything Pelican logs at WARNING or above
+becomes a located :class:`Problem`: Pelican logs "Skipping …" and carries on where we must fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import multiprocessing
+import os
+import re
+import signal
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+
+from ..errors import Problem, describe_os_error
+
+
+@dataclass
+class RenderJob:
+    site: str
+    settings: dict[str, Any]
+    sources: dict[str, str]  # staged relative path → repository source path
+    staged_folder: str
+
+
+@dataclass
+class RenderResult:
+    site: str
+    problems: list[Problem] = field(default_factory=list)
+    pages: int = 0
+    seconds: float = 0.0
+
+
+class _Capture(logging.Handler):
+    """Collects Pelican's warnings and errors as records, to be located afterwards."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _locate(message: str, job: RenderJob) -> tuple[str, str]:
+    """Map a Pelican message that names a staged file back to the author's source file."""
+    message = message.replace(job.staged_folder.rstrip("/") + "/", "")
+    for staged in sorted(job.sources, key=len, reverse=True):
+        if staged in message:
+            return job.sources[staged], message.replace(staged, job.sources[staged])
+    return f"site:{job.site}", message
+
+
+def render_site(job: RenderJob) -> RenderResult:
+    """Run Pelican for one site (in a child process); never raises."""
+    started = time.perf_counter()
+    result = RenderResult(job.site)
+    capture = _Capture()
+    root_logger = logging.getLogger()
+    root_logger.addHandler(capture)
+    root_logger.setLevel(logging.WARNING)
+    try:
+        from pelican import Pelican
+        from pelican.settings import read_settings
+
+        settings = read_settings(path=None, override=copy.deepcopy(job.settings))
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+            Pelican(settings).run()  # its summary line would break the CLI's quiet output
+    except (TemplateError, RecursionError) as exc:  # a webmaster's template: name its file and line
+        result.problems.append(_template_problem(exc, job))
+    except OSError as exc:  # a full disk, a permission: say what could not be written
+        result.problems.append(Problem(f"site:{job.site}", None, "write-failed", describe_os_error(exc)))
+    except Exception as exc:  # a crash inside Pelican or a plugin: report it, located if we can
+        if _template_frame(exc, job):  # {{ 1 / 0 }} in a theme template: the template's line
+            result.problems.append(_template_problem(exc, job))
+        else:
+            path, message = _locate(f"{type(exc).__name__}: {exc}", job)
+            detail = traceback.format_exc(limit=-3) if os.environ.get("ZHANQUN_DEBUG") else ""
+            result.problems.append(Problem(path, None, "render-failed", message + (("\n" + detail) if detail else "")))
+    finally:
+        root_logger.removeHandler(capture)
+    return _finish(result, capture, job, started)
+
+
+def _finish(result: RenderResult, capture: _Capture, job: RenderJob, started: float) -> RenderResult:
+    """Add Pelican's logged warnings and errors, count the pages written."""
+    for record in capture.records:
+        try:
+            text = record.getMessage()
+        except Exception:  # a malformed log call in a plugin
+            text = str(record.msg)
+        path, message = _locate(text, job)
+        result.problems.append(Problem(path, None, f"pelican-{record.levelname.lower()}", _tidy(message)))
+    output = job.settings["OUTPUT_PATH"]
+    result.pages = sum(1 for _, _, files in os.walk(output) for f in files if f.endswith(".html"))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _template_problem(exc: BaseException, job: RenderJob) -> Problem:
+    """A template mistake, at the template's own file and line (``themes/<id>/templates/x.html:3``).
+
+    Jinja rewrites tracebacks so that a template's frames carry its file and line; a syntax
+    error carries them itself. An override that extends its own name (``{% extends "base.html" %}``
+    in ``themes/<id>/templates/base.html``) recurses until Python gives up: say what to write.
+    (``TemplateNotFound`` is also an ``OSError``, hence this handler comes first.)
+    """
+    root = Path(job.settings["THEME"]).parent.parent
+    where = (exc.filename, exc.lineno) if isinstance(exc, TemplateSyntaxError) and exc.filename else _template_frame(exc, job)
+    if isinstance(exc, RecursionError):
+        overrides = job.settings.get("THEME_TEMPLATES_OVERRIDES") or []
+        shown = f"themes/{job.site}/templates/" if not overrides else Path(overrides[0]).relative_to(root).as_posix() + "/"
+        return Problem(
+            _relative(where[0], root) if where else shown,
+            None,
+            "template-error",
+            'a template extends itself; an override extends the shared template as {% extends "!theme/base.html" %} (with "!theme/")',
+        )
+    message = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, TemplateNotFound):
+        message = f"no template {exc.name!r} in themes/{job.site}/templates/ or themes/gov/templates/"
+    if where is None:
+        return Problem(f"site:{job.site}", None, "template-error", message)
+    return Problem(_relative(where[0], root), where[1], "template-error", message)
+
+
+def _template_frame(exc: BaseException, job: RenderJob) -> tuple[str, int | None] | None:
+    """The innermost traceback frame that is a line of a theme template, if any."""
+    themes = str(Path(job.settings["THEME"]).parent) + os.sep
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(themes)]
+    return (frames[-1].filename, frames[-1].lineno) if frames else None
+
+
+def _relative(filename: str, root: Path) -> str:
+    try:
+        return Path(filename).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return filename
+
+
+def _tidy(message: str) -> str:
+    return re.sub(r"\s+", " ", message).strip()
+
+
+def render_all(
+    jobs: Iterable[RenderJob],
+    workers: int,
+    on_done: Callable[[RenderResult], None] = lambda r: None,
+) -> list[RenderResult]:
+    """Render every job, ``workers`` at a time, each in a fresh spawned process."""
+    jobs = list(jobs)
+    if not jobs:
+        return []
+    # Children start as new interpreters: a fixed hash seed makes any set iteration inside
+    # Pelican or a plugin the same on every run, so the same input gives the same bytes.
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    context = multiprocessing.get_context("spawn")
+    results: list[RenderResult] = []
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, min(workers, len(jobs))),
+        mp_context=context,
+        max_tasks_per_child=1,
+        initializer=_leave_signals_to_parent,
+    )
+    try:
+        with _signals_blocked():  # children (and the pool's thread that starts later ones) inherit the mask
+            pending: dict[Future[RenderResult], RenderJob] = {pool.submit(render_site, job): job for job in jobs}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = pending.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:  # the child was killed (out of memory, a signal)
+                    result = RenderResult(job.site, [Problem(f"site:{job.site}", None, "render-failed", "the rendering process stopped unexpectedly (killed, or out of memory)")])
+                results.append(result)
+                on_done(result)
+    except BaseException:  # SIGINT/SIGTERM in the parent: stop every child now, not after its site
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+    return sorted(results, key=lambda r: r.site)
+
+
+#: Signals the parent handles for the whole build (``output.InterruptGuard``).
+PARENT_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_blocked() -> Iterator[None]:
+    """Block SIGINT and SIGTERM in this thread while the pool starts its processes.
+
+    A process inherits the signal mask of the thread that starts it, so every rendering process
+    is born with these signals blocked — also while its interpreter is still starting, before
+    any code of ours runs there — and the pool's own thread, created here, passes the mask on
+    to the processes it starts later. A signal that arrives meanwhile waits, and is handled by
+    this thread once the mask is restored.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, PARENT_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _leave_signals_to_parent() -> None:
+    """In each child: Ctrl-C and SIGTERM go to the whole process group; the parent decides.
+
+    The parent cleans up and stops its children itself; a child that died of the signal on its
+    own would only add a traceback and a broken pool to the report.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's children (they ignore SIGTERM) and drop the jobs not yet started."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)

@@ -1,0 +1,152 @@
+"""Stage 4: what Pelican lays out for one site and one target, written to a scratch folder.
+
+Pelican is given exactly what the target publishes — no drafts, no internal items outside the
+intranet target, syndicated copies from other sites, only the attachments published items link —
+and each item already finished: its links resolved for the target (``links/resolve.py``), its Markdown
+rendered (``content/markdown_render.py``) and the result sanitised (``content/sanitize.py``). Each item is one
+``.zq`` file (JSON: header values and HTML) that ``pelican_plugin.StagedItemReader`` reads as it is,
+so Pelican never parses Markdown, never resolves or copies a ``{static}`` link, and never sees a
+review name (Reviewed-By, Approved-By are dropped here). Every file is written through
+``paths.py``. The scratch folder mirrors ``content/<site>/`` so Pelican's messages name the paths
+authors use.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..content.index import Item
+from ..content.markdown_render import MarkdownRenderer, MarkdownTooDeep
+from ..content.metadata import split_list
+from ..content.sanitize import Policy, clean
+from ..errors import Problems
+from ..links.addresses import AddressMap
+from ..links.resolve import LinkResolver
+from ..paths import make_folder, symlink, write_text
+from .attachment_use import AttachmentUse
+
+#: Header keys never handed to Pelican: they must not appear in any output.
+PRIVATE_KEYS = ("Reviewed-By", "Approved-By", "Status", "Visibility", "Syndicate", "Slug")
+#: The suffix of staged items; the only files Pelican reads as content.
+STAGED_SUFFIX = ".zq"
+#: Words of an item's own text kept as its summary when it has no ``Summary:`` (Pelican's rule).
+SUMMARY_WORDS = 60
+SUMMARY_END = "…"
+
+
+@dataclass
+class StagedSite:
+    """What was staged for one site: the folder, and staged path → repository source path."""
+
+    site: str
+    folder: Path
+    sources: dict[str, str] = field(default_factory=dict)  # "zwdt/a.md.zq" → "content/x/zwdt/a.md"
+    article_paths: list[str] = field(default_factory=list)
+    static_paths: list[str] = field(default_factory=list)  # attachments to publish, one file each
+
+
+def pelican_key(key: str) -> str:
+    """``Index-No`` → ``index_no``: template-friendly attribute names."""
+    return key.lower().replace("-", "_")
+
+
+@dataclass
+class Stager:
+    """Turns items into staged files for one target: one renderer, one sanitiser, one resolver."""
+
+    addresses: AddressMap
+    resolver: LinkResolver
+    renderer: MarkdownRenderer
+    letters: dict[str, str]  # letter item source → its escaped HTML (letters.py)
+    problems: Problems
+
+    def item_file(self, item: Item, extra: dict[str, str]) -> str:
+        """The staged file of ``item`` (its own page or a syndicated copy): JSON, header and HTML."""
+        body, meta = self.resolver.rewritten(item, self.problems)
+        policy = Policy.of(self.addresses.cluster[item.site].publishing.iframe_hosts)
+        metadata: dict[str, Any] = {pelican_key(k): v for k, v in meta.items() if k not in PRIVATE_KEYS and v != ""}
+        if "Tags" in meta:
+            metadata["tags"] = split_list(meta["Tags"])
+        letter = self.letters.get(item.source)
+        try:
+            if letter is not None:
+                content = clean(letter, policy)
+            else:
+                content = clean(self.renderer.html(body), policy)
+            if "Summary" in meta:
+                metadata["summary"] = clean(self.renderer.html(meta["Summary"]), policy)
+            elif letter is not None:
+                metadata["summary"] = _letter_summary(item)
+            else:
+                settings = self.addresses.cluster[item.site].pelican.settings
+                metadata["summary"] = clean(summary_of(content, settings.get("SUMMARY_MAX_LENGTH", SUMMARY_WORDS), settings.get("SUMMARY_END_SUFFIX", SUMMARY_END)), policy)
+        except MarkdownTooDeep as exc:  # found by the content check already; never a traceback here
+            self.problems.add(item.source, item.body_line, "too-deep", str(exc))
+            content = ""
+        metadata.update(extra)
+        return json.dumps({"metadata": metadata, "content": content}, ensure_ascii=False, sort_keys=True, indent=0)
+
+
+def summary_of(content: str, words: int = SUMMARY_WORDS, end: str = SUMMARY_END) -> str:
+    """The opening words of an item's HTML, as Pelican would cut them (tags kept balanced)."""
+    from pelican.utils import strip_toc_elements_from_html, truncate_html_words
+
+    return strip_toc_elements_from_html(truncate_html_words(content, words, end))
+
+
+def _letter_summary(item: Item) -> str:
+    """A letter's summary is its dates and status, never the public's own words."""
+    received = item.meta.get("Received", "")
+    status = f"已答复，答复部门：{item.meta.get('Replier', '')}" if item.meta.get("Replied") else "正在办理"
+    return html.escape(f"受理日期：{received}；{status}")
+
+
+def stage_site(site_id: str, stager: Stager, use: AttachmentUse, root: Path, folder: Path) -> StagedSite:
+    """Write the Pelican sources of ``site_id`` for the stager's target into ``folder``."""
+    addresses = stager.addresses
+    staged = StagedSite(site_id, folder)
+    make_folder(folder)
+    for item in addresses.items_of(site_id):
+        extra = {
+            "category": item.column,  # the column is the top folder, also for items in sub-folders
+            "slug": item.slug,
+            "status": "hidden" if item.status == "hidden" else "published",
+            "zq_source": item.source,
+            "zq_visibility": item.visibility,
+        }
+        rel = item.rel + STAGED_SUFFIX
+        write_text(folder, rel, stager.item_file(item, extra))
+        staged.sources[rel] = item.source
+        staged.article_paths.append(rel)
+    for item in addresses.received_by(site_id):  # a receiver lacking the column: addresses.check_syndication
+        extra = {
+            "category": item.column,
+            "slug": f"{item.site}-{item.slug}",
+            "status": "hidden" if item.status == "hidden" else "published",
+            "zq_source": item.source,
+            "zq_visibility": item.visibility,
+            "zq_origin_site": item.site,
+            "zq_canonical": addresses.item_url(item),
+        }
+        rel = f"{item.column}/_from-{item.site}-{item.rel.replace('/', '-')}{STAGED_SUFFIX}"
+        write_text(folder, rel, stager.item_file(item, extra))  # the same text as the original's
+        staged.sources[rel] = item.source
+        staged.article_paths.append(rel)
+    _stage_attachments(root, site_id, use, folder, staged)
+    return staged
+
+
+def _stage_attachments(root: Path, site_id: str, use: AttachmentUse, folder: Path, staged: StagedSite) -> None:
+    """Link each published attachment into the staged folder and list it for Pelican.
+
+    Only the names that items of this target link are linked (see ``attachment_use.py``), so neither
+    ``STATIC_PATHS`` nor anything else can publish another file.
+    """
+    source = root / "content" / site_id
+    for rel in use.publishable(site_id):
+        symlink(folder, rel, (source / rel).resolve())
+        staged.static_paths.append(rel)
