@@ -174,8 +174,8 @@ def test_slug_index_is_refused_because_it_is_the_column_page(cluster: Repo) -> N
 def test_markdown_in_a_folder_that_is_no_column_is_located(cluster: Repo) -> None:
     result = lint(cluster, "content/portal/xxgk/a.md", article("春耕"))
     assert result.exit_code == 1
-    assert problem_lines(result)[0].startswith("sites/portal.toml")
-    assert "content/portal/xxgk/ has no column" in result.stderr
+    assert problem_lines(result)[0].startswith("content/portal/xxgk/a.md: unknown-column: 兴安盟行政公署 has no column 'xxgk'")
+    assert "zwdt (政务动态), tzgg (通知公告), zfwj (政府文件)" in result.stderr
 
 
 def test_markdown_outside_any_column_is_located(cluster: Repo) -> None:

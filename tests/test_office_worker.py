@@ -218,3 +218,27 @@ def test_the_manual_points_nowhere_outside_the_repository() -> None:
         for target in re.findall(r"\]\(([^)#\s]+)", prose):
             if not target.startswith(("http://", "https://")):
                 assert (document.parent / target).exists(), f"{document.name} links {target}, which is not in the repository"
+
+
+def test_a_misspelt_site_value_in_a_template_is_found_by_check(cluster: Repo) -> None:
+    cluster.write("themes/ulanhot/templates/base.html", '{% extends "!theme/base.html" %}\n{% block header_extra %}\n<p>{{ ZQ_SITE.nmae }}{{ ZQ_SITE["sitecod"] }}</p>\n{% endblock %}\n')
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    assert [line.split(" it holds")[0] for line in problem_lines(result)] == [
+        "themes/ulanhot/templates/base.html:3: template-error: ZQ_SITE has no 'nmae' (did you mean 'name'?);",
+        "themes/ulanhot/templates/base.html:3: template-error: ZQ_SITE has no 'sitecod' (did you mean 'sitecode'?);",
+    ]
+
+
+def test_the_site_values_check_knows_every_key_templates_receive(cluster: Repo) -> None:
+    from zhanqun.config.sites import load_cluster
+    from zhanqun.config.themes import ZQ_SITE_KEYS
+    from zhanqun.content.index import ContentIndex
+    from zhanqun.errors import Problems
+    from zhanqun.links.addresses import TARGETS, AddressMap
+    from zhanqun.render.pelican_settings import site_context
+
+    problems = Problems()
+    sites = load_cluster(cluster.root, problems)
+    addresses = AddressMap(sites, ContentIndex(), TARGETS["preview"])
+    assert set(site_context(sites["ulanhot"], addresses, lambda s, c: "")) == set(ZQ_SITE_KEYS)

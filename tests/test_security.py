@@ -935,7 +935,7 @@ def test_a_site_address_with_an_impossible_port_is_an_error(repo: Repo, url: str
     assert "sites/portal.toml:" in result.stderr and "url" in result.stderr
 
 
-@pytest.mark.parametrize("where", ["content/portal/zwdt/pipe.md", "content/portal/files/pipe.pdf"])
+@pytest.mark.parametrize("where", ["content/portal/zwdt/pipe.md", "content/portal/files/pipe.pdf", "themes/gov/templates/pipe.html", "themes/portal/static/pipe.css"])
 def test_a_named_pipe_in_content_is_an_error_not_a_silence_or_a_hang(cluster: Repo, where: str) -> None:
     import os
 
