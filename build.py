@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from zhanqun import pipeline  # noqa: E402
 from zhanqun.commands.listing import list_columns, list_sites  # noqa: E402
 from zhanqun.commands.new_item import NewItemError, create_item  # noqa: E402
+from zhanqun.content.metadata import fixed_value  # noqa: E402
 from zhanqun.errors import Problems, format_json, format_text  # noqa: E402
 from zhanqun.progress import make_progress  # noqa: E402
 
@@ -88,6 +89,34 @@ def _format_after_command(ctx: click.Context, _param: click.Parameter, value: st
         settings.format = value
 
 
+def _verbose_after_command(ctx: click.Context, _param: click.Parameter, value: int) -> None:
+    settings = ctx.find_object(Settings)
+    if value and settings is not None:
+        settings.verbose += value
+
+
+class Day(click.ParamType):
+    """A day as YYYY-MM-DD; another spelling (2026年12月1日, 2026/12/1) is refused with the one to write."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("invalid")
+        except ValueError:
+            fixed = fixed_value("Written", text)
+            hint = f"write {fixed!r}" if fixed != text else "write a day such as '2026-03-01'"
+            self.fail(f"{text!r} is not a day as YYYY-MM-DD; {hint}", param, ctx)
+
+
+DAY = Day()
+
+#: ``-v`` after the command, as before it.
+VERBOSE_OPTION = click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbose_after_command, help="Show progress and timings; also before the command.")
+
 #: ``--format`` as an option of each command, so ``build.py check --format json`` works.
 FORMAT_OPTION = click.option(
     "--format", type=click.Choice(["text", "json"]), default=None, expose_value=False,
@@ -110,14 +139,14 @@ def cli(ctx: click.Context, root: Path, verbose: int, fmt: str) -> None:
 
 TODAY_OPTION = click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     default=None,
     help="The date letters' reply deadlines are counted to (default: SOURCE_DATE_EPOCH, else today).",
 )
 
 
 def _today(value: object) -> date | None:
-    return value.date() if value is not None else None  # type: ignore[attr-defined]
+    return value if isinstance(value, date) else None
 
 
 def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -134,6 +163,7 @@ def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Sites rendered at once (default: CPU count).")
 @TODAY_OPTION
 @FORMAT_OPTION
+@VERBOSE_OPTION
 @click.pass_obj
 def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | None, jobs: int | None, today: object) -> None:
     """Build the named sites (default all) for a target."""
@@ -153,6 +183,7 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="The output folder --external reads instead of output/<target>/.")
 @TODAY_OPTION
 @FORMAT_OPTION
+@VERBOSE_OPTION
 @click.pass_obj
 def check(settings: Settings, sites: tuple[str, ...], external: bool, target: str, out: Path | None, today: object) -> None:
     """Validate site files, content and links without writing the output."""
@@ -165,6 +196,7 @@ def check(settings: Settings, sites: tuple[str, ...], external: bool, target: st
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="production", show_default=True)
 @FORMAT_OPTION
+@VERBOSE_OPTION
 @click.pass_obj
 def sites_command(settings: Settings, as_json: bool, target: str) -> None:
     """List the sites: id, kind, pages, address, name."""
@@ -173,7 +205,7 @@ def sites_command(settings: Settings, as_json: bool, target: str) -> None:
     if problems.has_errors():
         _report(settings, problems, f"failed: {len(problems.errors)} error(s)")
         sys.exit(1)
-    if as_json:
+    if as_json or settings.format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
@@ -183,6 +215,7 @@ def sites_command(settings: Settings, as_json: bool, target: str) -> None:
 @cli.command("columns")
 @click.argument("site")
 @FORMAT_OPTION
+@VERBOSE_OPTION
 @click.pass_obj
 def columns_command(settings: Settings, site: str) -> None:
     """List the columns of SITE: id, type, items, name (what `new` takes)."""
@@ -203,8 +236,9 @@ def columns_command(settings: Settings, site: str) -> None:
 @click.argument("site")
 @click.argument("column")
 @click.argument("title")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date of the item (default: SOURCE_DATE_EPOCH, else today).")
+@click.option("--date", "day", type=DAY, default=None, help="Date of the item (default: SOURCE_DATE_EPOCH, else today).")
 @FORMAT_OPTION
+@VERBOSE_OPTION
 @click.pass_obj
 def new_command(settings: Settings, site: str, column: str, title: str, day: object) -> None:
     """Write a new Markdown file with the metadata COLUMN needs; print its path."""
@@ -227,6 +261,7 @@ def new_command(settings: Settings, site: str, column: str, title: str, day: obj
 @click.option("--target", type=click.Choice(["preview"]), default="preview", show_default=True, help="Screenshots are of the preview build.")
 @click.option("--no-build", is_flag=True, help="Use the existing output instead of building first.")
 @FORMAT_OPTION
+@VERBOSE_OPTION
 @click.pass_obj
 def shots(settings: Settings, sites: tuple[str, ...], target: str, no_build: bool) -> None:
     """Screenshot each page type of each site at 1280 and 390 px into output/shots/."""

@@ -176,7 +176,7 @@ def test_printing_a_value_that_does_not_exist_is_a_located_template_error(cluste
 
 
 def test_testing_a_value_that_does_not_exist_is_fine(cluster: Repo) -> None:
-    cluster.write("themes/ulanhot/templates/base.html", '{% extends "!theme/base.html" %}\n{% block header_extra %}\n{% if ZQ_SITE.motto %}<p>{{ ZQ_SITE.motto }}</p>{% endif %}{{ ZQ_SITE.motto | default("") }}\n{% endblock %}\n')
+    cluster.write("themes/ulanhot/templates/base.html", '{% extends "!theme/base.html" %}\n{% block header_extra %}\n{% if SITE_MOTTO %}<p>{{ SITE_MOTTO }}</p>{% endif %}{{ SITE_MOTTO | default("") }}{% if ZQ_SITE.footer.address %}{{ ZQ_SITE.footer.address }}{% endif %}\n{% endblock %}\n')
     assert cluster.run("build").exit_code == 0
 
 
@@ -242,3 +242,67 @@ def test_the_site_values_check_knows_every_key_templates_receive(cluster: Repo) 
     sites = load_cluster(cluster.root, problems)
     addresses = AddressMap(sites, ContentIndex(), TARGETS["preview"])
     assert set(site_context(sites["ulanhot"], addresses, lambda s, c: "")) == set(ZQ_SITE_KEYS)
+
+
+# --- found by trying it as an office worker ------------------------------------------------------
+
+
+def test_sites_are_named_by_id_or_chinese_name_and_listed_with_their_names(cluster: Repo) -> None:
+    assert cluster.run("columns", "乌兰浩特市").output.split()[0] == "zwdt"
+    made = cluster.run("new", "乌兰浩特市人民政府", "政务动态", "城区道路清雪", "--date", "2026-03-01")
+    assert made.exit_code == 0 and made.stdout.startswith("content/ulanhot/zwdt/")
+    wrong = cluster.run("new", "乌兰浩特", "zwdt", "标题")
+    assert wrong.exit_code == 2 and "portal 兴安盟行政公署, ulanhot 乌兰浩特市" in wrong.output
+
+
+def test_a_day_written_the_chinese_way_on_the_command_line_gets_the_iso_form(cluster: Repo) -> None:
+    result = cluster.run("new", "portal", "zwdt", "标题", "--date", "2026年12月1日")
+    assert result.exit_code == 2 and "write '2026-12-01'" in result.output
+    assert "write '2026-03-01'" in cluster.run("check", "--today", "2026/3/1").output
+
+
+def test_v_and_format_follow_the_command_too(cluster: Repo) -> None:
+    assert "timings:" in cluster.run("build", "-v").stderr
+    rows = json.loads(cluster.run("sites", "--format", "json").stdout)
+    assert [row["id"] for row in rows] == ["portal", "ulanhot"]
+
+
+def test_a_folder_named_like_a_column_in_chinese_is_one_error_with_one_fix(cluster: Repo) -> None:
+    result = lint_one(cluster, "content/portal/政务动态/a.md", article("春耕", Slug="a"))
+    assert [line.split(": ")[1] for line in problem_lines(result)] == ["unknown-column"]
+    assert "move the file to content/portal/zwdt/" in result.stderr
+
+
+def test_a_year_in_square_brackets_in_a_document_number_gets_the_hexagonal_ones(cluster: Repo) -> None:
+    result = lint_one(cluster, "content/portal/zfwj/d.md", article(
+        "供热管理办法", Slug="d", Index_No="11152200MB0000000X/2026-00001", Issuer="兴安盟行政公署", Doc_No="兴署发[2026]3号",
+        Written="2026-03-01", Topic="综合政务", Validity="有效"))
+    assert "Doc-No: write the year in 六角括号 〔〕: '兴署发〔2026〕3号' instead of '兴署发[2026]3号'" in result.stderr
+
+
+def test_a_column_named_in_chinese_in_home_columns_gets_its_id(cluster: Repo) -> None:
+    cluster.write("sites/ulanhot.toml", site_toml("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/", extra='[theme]\nhome_columns = ["通知公告"]\n'))
+    result = cluster.run("check")
+    assert "theme.home_columns: no column '通知公告' (its id is 'tzgg': home_columns lists column ids)" in result.stderr
+
+
+def test_a_column_key_with_a_wrong_value_is_one_error(cluster: Repo) -> None:
+    cluster.write("sites/ulanhot.toml", site_toml("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/", extra='[theme]\nhome_columns = ["zwdt"]\n')
+                  .replace('id = "zwdt"', 'id = "zwdt"\nper_page = 2.5'))
+    result = cluster.run("check")
+    assert [line.split(": ", 2)[2] for line in problem_lines(result)] == ["columns[0].per_page: must be a whole number"]
+
+
+def test_the_reference_writer_refuses_what_is_not_a_repository(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from zhanqun.commands.reference import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["--help"]) == 2 and not (tmp_path / "--help").exists()
+    assert main([]) == 2 and list(tmp_path.iterdir()) == []
+
+
+def lint_one(repo: Repo, rel: str, text: str):  # type: ignore[no-untyped-def]
+    repo.write(rel, text)
+    result = repo.run("check")
+    assert result.exit_code == 1
+    return result

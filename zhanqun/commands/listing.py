@@ -44,8 +44,10 @@ def list_columns(root: Path, site_id: str, problems: Problems) -> list[dict[str,
     cluster = load_cluster(root, problems)
     if problems.has_errors():
         return []
-    if site_id not in cluster:
-        raise UsageError(f"no site '{site_id}'{did_you_mean(site_id, cluster.ids)} (sites: {', '.join(cluster.ids)})")
+    found = cluster.named(site_id)  # ulanhot, or 乌兰浩特市
+    if found is None:
+        raise UsageError(f"no site '{site_id}'{did_you_mean(site_id, cluster.ids)} (sites: {cluster.listing()})")
+    site_id = found
     rows = []
     for column in cluster[site_id].columns:
         folder = root / "content" / site_id / column.id

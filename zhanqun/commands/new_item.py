@@ -43,9 +43,9 @@ def create_item(root: Path, site_id: str, column_id: str, title: str, today: dat
     cluster = load_cluster(root, problems)
     if problems.has_errors():
         return None
-    if site_id not in cluster:
-        raise NewItemError(f"no site '{site_id}'{did_you_mean(site_id, cluster.ids)} (sites: {', '.join(cluster.ids)})")
-    site = cluster[site_id]
+    if cluster.named(site_id) is None:
+        raise NewItemError(f"no site '{site_id}'{did_you_mean(site_id, cluster.ids)} (sites: {cluster.listing()})")
+    site = cluster[cluster.named(site_id) or site_id]  # ulanhot, or 乌兰浩特市
     column = site.column(column_id) or next((c for c in site.columns if c.name == column_id.strip()), None)  # 政务动态 as well as zwdt
     if column is None:
         choices = [c.id for c in site.columns if c.type != "link"]

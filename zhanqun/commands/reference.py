@@ -109,6 +109,16 @@ def write_pages(root: Path) -> list[str]:
     return changed
 
 
-if __name__ == "__main__":  # python -m zhanqun.commands.reference
-    for rel in write_pages(Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd()):
+def main(argv: list[str]) -> int:
+    """``python -m zhanqun.commands.reference [REPOSITORY]``: rewrite the pages; 2 for a wrong argument."""
+    root = Path(argv[0]) if argv else Path.cwd()
+    if len(argv) > 1 or not (root / "sites").is_dir() or not (root / "docs").is_dir():
+        print("usage: python -m zhanqun.commands.reference [REPOSITORY]  (a zhanqun repository, with sites/ and docs/)", file=sys.stderr)
+        return 2
+    for rel in write_pages(root):
         print(f"wrote {rel}")
+    return 0
+
+
+if __name__ == "__main__":  # python -m zhanqun.commands.reference
+    sys.exit(main(sys.argv[1:]))

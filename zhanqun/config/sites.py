@@ -150,6 +150,18 @@ class Cluster:
     def __contains__(self, site_id: object) -> bool:
         return any(site.id == site_id for site in self.sites)
 
+    def named(self, text: str) -> str | None:
+        """The id of the site ``text`` names: its id, or its Chinese name or short name (乌兰浩特市)."""
+        text = text.strip()
+        for site in self.sites:
+            if text in (site.id, site.name, site.short_name, site.label):
+                return site.id
+        return None
+
+    def listing(self) -> str:
+        """The sites as an author reads them in a message: ``ulanhot 乌兰浩特市, …``."""
+        return ", ".join(f"{site.id} {site.label}" for site in self.sites)
+
     @property
     def ids(self) -> list[str]:
         return [site.id for site in self.sites]
@@ -396,7 +408,7 @@ def _check_table(
     return ok
 
 
-_TYPE_NAMES = {str: "a string", int: "a number", bool: "true or false", list: "a list", dict: "a table"}
+_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list", dict: "a table"}
 
 
 def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
@@ -439,6 +451,8 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
                 continue
             locate = lambda k, n=n: loc.find("columns", k, n)  # noqa: E731
             if not _check_table(raw, COLUMN_KEYS, where, source, locate, problems):
+                if isinstance(raw.get("id"), str):
+                    seen.setdefault(raw["id"], n)  # its mistake is reported; home_columns may still name it
                 continue
             if raw["id"] in RESERVED_FOLDERS or raw["id"] in ("theme", "feeds", "pagefind"):
                 problems.add(
@@ -484,11 +498,13 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
     home_columns = theme.get("home_columns", [])
     for column_id in home_columns if isinstance(home_columns, list) else []:
         if column_id not in seen:
+            by_name = [c.id for c in columns if c.name == column_id]  # 政务动态 for zwdt
+            hint = f" (its id is {by_name[0]!r}: home_columns lists column ids)" if by_name else did_you_mean(str(column_id), seen)
             problems.add(
                 source,
                 loc.find("theme", "home_columns"),
                 "unknown-column",
-                f"theme.home_columns: no column {column_id!r}{did_you_mean(str(column_id), seen)}",
+                f"theme.home_columns: no column {column_id!r}{hint}",
             )
     if len(problems.errors) > before:
         return None

@@ -133,7 +133,9 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
                 problems.add(f"content/{site.id}/{rel}", None, "not-a-file", "a named pipe, socket or device, not a file; remove it (content is Markdown files)")
                 continue
             source = f"content/{site.id}/{rel}"
-            _check_file_name(rel, source, problems)
+            # a column folder that is no column is reported once, as unknown-column, with where to move
+            # the file; renaming it (政务动态/ → zheng-wu-dong-tai/) would not help
+            _check_file_name(rel if site.column(top) is not None or "/" not in rel else rel.split("/", 1)[1], source, problems)
             if path.suffix.lower() not in (".md", ".markdown"):
                 problems.add(source, None, "not-markdown", "content folders hold Markdown (.md) files; put images and attachments under files/")
                 continue

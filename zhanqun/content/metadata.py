@@ -108,6 +108,8 @@ def fixed_value(key: str, value: str) -> str:
     """
     value = value.strip()
     spec = KNOWN_KEYS.get(key)
+    if key == "Doc-No" and _DOC_NO_YEAR.search(value):
+        return _DOC_NO_YEAR.sub(r"〔\1〕", value)
     if key in ("Status", "Visibility") and CHINESE_VALUES.get(value) and spec and spec.check and spec.check(CHINESE_VALUES[value]) is None:
         return CHINESE_VALUES[value]
     if spec and spec.check in (check_date, check_day) and spec.check(value):
@@ -188,6 +190,20 @@ def _aliases(value: str) -> str | None:
     return None
 
 
+#: A year in brackets other than the 六角括号 GB/T 9704 sets for 发文字号: [2026], ［2026］, (2026), 【2026】.
+_DOC_NO_YEAR = re.compile(r"[\[［(（【〖]\s*(\d{4})\s*[\]］)）】〗]")
+
+
+def _doc_no(value: str) -> str | None:
+    """A 发文字号 writes its year in 六角括号: 兴署发〔2026〕1号, not [2026] or (2026)."""
+    if not value.strip():
+        return "must not be empty"
+    if _DOC_NO_YEAR.search(value):
+        fixed = _DOC_NO_YEAR.sub(r"〔\1〕", value.strip())
+        return f"write the year in 六角括号 〔〕: '{fixed}' instead of '{value.strip()}'"
+    return None
+
+
 def _not_empty(value: str) -> str | None:
     return None if value.strip() else "must not be empty"
 
@@ -221,7 +237,7 @@ KNOWN_KEYS: dict[str, KeySpec] = _keys(
     KeySpec("Captions", "视频字幕，WebVTT 格式 .vtt（files/… 或 {static} 路径）"),
     KeySpec("Index-No", "索引号，按站点 [disclosure] index_pattern 的格式，全站群唯一；用 build.py new 新建时自动填写下一个", _not_empty),
     KeySpec("Issuer", "发文机关", _not_empty),
-    KeySpec("Doc-No", "发文字号，如 兴署发〔2026〕1号；没有时写 无", _not_empty),
+    KeySpec("Doc-No", "发文字号，如 兴署发〔2026〕1号（年份用六角括号〔〕）；没有时写 无", _doc_no),
     KeySpec("Written", "成文日期，写作 2026-03-01", check_day),
     KeySpec("Topic", "主题分类，取国家规定的分类之一，如 综合政务", _choice(TOPICS)),
     KeySpec("Validity", "有效性：有效、失效 或 废止", _choice(VALIDITIES)),
