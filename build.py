@@ -28,8 +28,9 @@ import click  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from zhanqun import pipeline  # noqa: E402
-from zhanqun.commands.listing import list_sites  # noqa: E402
+from zhanqun.commands.listing import list_columns, list_sites  # noqa: E402
 from zhanqun.commands.new_item import NewItemError, create_item  # noqa: E402
+from zhanqun.content.metadata import fixed_value  # noqa: E402
 from zhanqun.errors import Problems, format_json, format_text  # noqa: E402
 from zhanqun.progress import make_progress  # noqa: E402
 
@@ -68,7 +69,63 @@ def _finish(settings: Settings, report: pipeline.BuildReport, done: str) -> None
     sys.exit(1)
 
 
-@click.group()
+def _version() -> str:
+    """zhanqun's version, and the Pelican and Python it runs on (for bug reports)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def of(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    return f"zhanqun {of('zhanqun')} (Pelican {of('pelican')}, Python {sys.version.split()[0]})"
+
+
+def _format_after_command(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """``--format json`` after the command too: it overrides the one given before it."""
+    settings = ctx.find_object(Settings)
+    if value and settings is not None:
+        settings.format = value
+
+
+def _verbose_after_command(ctx: click.Context, _param: click.Parameter, value: int) -> None:
+    settings = ctx.find_object(Settings)
+    if value and settings is not None:
+        settings.verbose += value
+
+
+class Day(click.ParamType):
+    """A day as YYYY-MM-DD; another spelling (2026年12月1日, 2026/12/1) is refused with the one to write."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("invalid")
+        except ValueError:
+            fixed = fixed_value("Written", text)
+            hint = f"write {fixed!r}" if fixed != text else "write a day such as '2026-03-01'"
+            self.fail(f"{text!r} is not a day as YYYY-MM-DD; {hint}", param, ctx)
+
+
+DAY = Day()
+
+#: ``-v`` after the command, as before it.
+VERBOSE_OPTION = click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbose_after_command, help="Show progress and timings; also before the command.")
+
+#: ``--format`` as an option of each command, so ``build.py check --format json`` works.
+FORMAT_OPTION = click.option(
+    "--format", type=click.Choice(["text", "json"]), default=None, expose_value=False,
+    callback=_format_after_command, help="How to print errors (json: for CI annotations); also before the command.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version=_version(), message="%(version)s")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_ROOT, show_default="the folder of build.py", help="Repository to build.")
 @click.option("-v", "--verbose", count=True, help="Show progress and timings, also outside a terminal.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="How to print errors (json: for CI annotations).")
@@ -82,14 +139,14 @@ def cli(ctx: click.Context, root: Path, verbose: int, fmt: str) -> None:
 
 TODAY_OPTION = click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     default=None,
     help="The date letters' reply deadlines are counted to (default: SOURCE_DATE_EPOCH, else today).",
 )
 
 
 def _today(value: object) -> date | None:
-    return value.date() if value is not None else None  # type: ignore[attr-defined]
+    return value if isinstance(value, date) else None
 
 
 def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -105,6 +162,8 @@ def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write each site to OUT/<id>/ instead of output/<target>/.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Sites rendered at once (default: CPU count).")
 @TODAY_OPTION
+@FORMAT_OPTION
+@VERBOSE_OPTION
 @click.pass_obj
 def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | None, jobs: int | None, today: object) -> None:
     """Build the named sites (default all) for a target."""
@@ -123,6 +182,8 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
 @click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True, help="Whose last build --external reads.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="The output folder --external reads instead of output/<target>/.")
 @TODAY_OPTION
+@FORMAT_OPTION
+@VERBOSE_OPTION
 @click.pass_obj
 def check(settings: Settings, sites: tuple[str, ...], external: bool, target: str, out: Path | None, today: object) -> None:
     """Validate site files, content and links without writing the output."""
@@ -134,26 +195,50 @@ def check(settings: Settings, sites: tuple[str, ...], external: bool, target: st
 @cli.command("sites")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="production", show_default=True)
+@FORMAT_OPTION
+@VERBOSE_OPTION
 @click.pass_obj
 def sites_command(settings: Settings, as_json: bool, target: str) -> None:
-    """List the sites: id, name, kind, address, pages."""
+    """List the sites: id, kind, pages, address, name."""
     problems = Problems()
     rows = _run(list_sites, settings.root, target, problems)
     if problems.has_errors():
         _report(settings, problems, f"failed: {len(problems.errors)} error(s)")
         sys.exit(1)
-    if as_json:
+    if as_json or settings.format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
         click.echo(f"{row['id']:<10} {row['kind']:<10} {row['pages']:>5}  {row['url']:<34} {row['name']}")
 
 
+@cli.command("columns")
+@click.argument("site")
+@FORMAT_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def columns_command(settings: Settings, site: str) -> None:
+    """List the columns of SITE: id, type, items, name (what `new` takes)."""
+    problems = Problems()
+    rows = _run(list_columns, settings.root, site, problems)
+    if problems.has_errors():
+        _report(settings, problems, f"failed: {len(problems.errors)} error(s)")
+        sys.exit(1)
+    if settings.format == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        items = "" if row["type"] == "link" else f"{row['items']:>4} 篇"
+        click.echo(f"{row['id']:<10} {row['type']:<10} {items:>7}  {row['name']}")
+
+
 @cli.command("new")
 @click.argument("site")
 @click.argument("column")
 @click.argument("title")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date of the item (default: SOURCE_DATE_EPOCH, else today).")
+@click.option("--date", "day", type=DAY, default=None, help="Date of the item (default: SOURCE_DATE_EPOCH, else today).")
+@FORMAT_OPTION
+@VERBOSE_OPTION
 @click.pass_obj
 def new_command(settings: Settings, site: str, column: str, title: str, day: object) -> None:
     """Write a new Markdown file with the metadata COLUMN needs; print its path."""
@@ -175,6 +260,8 @@ def new_command(settings: Settings, site: str, column: str, title: str, day: obj
 @click.option("--site", "sites", multiple=True, help="Site id to shoot (repeatable; default all).")
 @click.option("--target", type=click.Choice(["preview"]), default="preview", show_default=True, help="Screenshots are of the preview build.")
 @click.option("--no-build", is_flag=True, help="Use the existing output instead of building first.")
+@FORMAT_OPTION
+@VERBOSE_OPTION
 @click.pass_obj
 def shots(settings: Settings, sites: tuple[str, ...], target: str, no_build: bool) -> None:
     """Screenshot each page type of each site at 1280 and 390 px into output/shots/."""

@@ -267,3 +267,24 @@ def test_passage_is_a_plain_run_of_the_body() -> None:
     assert passage("短。") is None
     text = passage("# 标题\n\n**重要**：" + "甲乙丙丁戊己庚辛壬癸" * 4)
     assert text is not None and len(text) == 24 and "*" not in text
+
+
+def test_a_new_draft_with_a_plain_title_does_not_fail_other_peoples_pages(repo: Repo) -> None:
+    """`new` writes drafts: a draft titled 机构职能 or 2026 must not turn every page that says so into a leak."""
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
+    for n in range(3):
+        repo.write(f"content/portal/zwdt/p{n}.md", article(f"部门概况{n}", Slug=f"p{n}", body="本部门的机构职能如下。2026年工作要点。"))
+    repo.write("content/portal/zwdt/d1.md", article("机构职能", Slug="d1", Status="draft"))
+    repo.write("content/portal/zwdt/d2.md", article("2026", Slug="d2", Status="draft"))
+    repo.write("content/portal/zwdt/i1.md", article("2026", Slug="i1", Visibility="internal"))
+    result = repo.run("build")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_short_internal_title_quoted_once_is_still_a_leak(repo: Repo) -> None:
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
+    repo.write("content/portal/zwdt/i.md", article("干部调整方案", Slug="plan", Visibility="internal"))
+    repo.write("content/portal/zwdt/p.md", article("工作动态", Slug="p", body="会议讨论了干部调整方案。"))
+    result = repo.run("check")
+    assert result.exit_code == 1
+    assert "content/portal/zwdt/p.md:5: leak: shows the title '干部调整方案'" in result.stderr

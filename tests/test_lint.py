@@ -174,8 +174,8 @@ def test_slug_index_is_refused_because_it_is_the_column_page(cluster: Repo) -> N
 def test_markdown_in_a_folder_that_is_no_column_is_located(cluster: Repo) -> None:
     result = lint(cluster, "content/portal/xxgk/a.md", article("春耕"))
     assert result.exit_code == 1
-    assert problem_lines(result)[0].startswith("sites/portal.toml")
-    assert "content/portal/xxgk/ has no column" in result.stderr
+    assert problem_lines(result)[0].startswith("content/portal/xxgk/a.md: unknown-column: 兴安盟行政公署 has no column 'xxgk'")
+    assert "zwdt (政务动态), tzgg (通知公告), zfwj (政府文件)" in result.stderr
 
 
 def test_markdown_outside_any_column_is_located(cluster: Repo) -> None:
@@ -473,3 +473,30 @@ def test_a_file_whose_title_or_date_cannot_be_read_is_left_out_without_a_second_
     assert [line.split(": ")[0] + ": " + line.split(": ")[1] for line in problem_lines(result)] == [
         "content/portal/zwdt/a.md:2: bad-value",
     ]  # c.md's link to it is not "no such page": it is checked again once a.md is fixed
+
+
+# --- every suggestion passes when applied ---------------------------------------------------------
+
+BAD_HEADER_LINES = [
+    "Date：2026年11月30日", "Date：2026/11/30 9:30", "发布日期：2026年11月30日", "发布日期: 2026.11.30",
+    "状态：发布", "状态: 草稿", "Status：draft", "来源：兴安日报", "ｓｏｕｒｃｅ: 兴安日报", "Ｄａｔｅ: 2026年3月1日",
+    "Date: 2026年11月30日", "Date: 2026/3/1", "Tags：春耕, 农业", "作者：王晓梅", "Summary：春耕备耕工作部署",
+]
+
+
+@pytest.mark.parametrize("line", BAD_HEADER_LINES)
+def test_the_line_a_message_suggests_passes_when_applied(cluster: Repo, line: str) -> None:
+    import re
+
+    text = "Title: 春耕备耕\n{line}\nSlug: spring\n\n正文。\n"
+    if not line.lower().startswith(("date", "发布日期", "ｄａｔｅ")):
+        text = "Title: 春耕备耕\nDate: 2026-03-01\n{line}\nSlug: spring\n\n正文。\n"
+    result = lint(cluster, "content/portal/zwdt/a.md", text.format(line=line))
+    assert result.exit_code == 1
+    [message] = [m for m in problem_lines(result) if m.startswith("content/portal/zwdt/a.md:")]
+    suggested = re.findall(r"'([A-Z][A-Za-z-]*: [^']*)'", message)
+    if not suggested:  # "bad-value: Date: write dates as YYYY-MM-DD: '2026-11-30' instead of …": the value
+        key, value = re.search(r"bad-value: ([A-Za-z-]+): .*?'([^']*)' instead of", message).groups()
+        suggested = [f"{key}: {value}"]
+    fixed = lint(cluster, "content/portal/zwdt/a.md", text.format(line=suggested[-1]))
+    assert fixed.exit_code == 0, (message, fixed.output)

@@ -56,6 +56,9 @@ def test_new_file_passes_the_check_once_published(cluster: Repo) -> None:
     path = cluster.root / rel
     path.write_text(path.read_text(encoding="utf-8").replace("Status: draft", "Status: published"), encoding="utf-8")
     result = cluster.run("check", "--today", TODAY)
+    assert result.exit_code == 1 and f"{rel}:12: placeholder-text:" in result.output  # the text is still to be written
+    path.write_text(path.read_text(encoding="utf-8").replace("在此填写正文。", "各旗县市人民政府，盟直各有关部门：现将某某办法印发给你们，请认真贯彻执行。"), encoding="utf-8")
+    result = cluster.run("check", "--today", TODAY)
     assert result.exit_code == 0, result.output
 
 
@@ -67,7 +70,7 @@ def test_new_letter_has_dates_and_sections(cluster: Repo) -> None:
 
 def test_new_news_item_has_title_date_and_slug(cluster: Repo) -> None:
     rel = new(cluster, "portal", "zwdt", "盟行署召开专题会议")[1].strip()
-    assert header(cluster, rel) == {"Title": "盟行署召开专题会议", "Date": "2026-11-26", "Slug": "meng-xing-shu-zhao-kai-zhuan-ti-hui-yi", "Status": "draft"}
+    assert header(cluster, rel) == {"Title": "盟行署召开专题会议", "Date": "2026-11-26", "Slug": "meng-xing-shu-zhuan-ti-hui-yi", "Status": "draft"}  # 召开 is boilerplate
 
 
 def test_new_prints_the_defaults_to_review(cluster: Repo) -> None:

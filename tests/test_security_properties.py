@@ -301,6 +301,10 @@ BROKEN_TREES = {
     "preview address of no page": lambda r: r.write("content/portal/zwdt/t.md", article("测试", body="[页](/ulanhot/zwdt/no-such-page.html)")),
     "script in a body": lambda r: r.write("content/portal/zwdt/t.md", article("测试", body="<script>alert(1)</script>")),
     "event handler in an attribute list": lambda r: r.write("content/portal/zwdt/t.md", article("测试", body="段落。\n{: onmouseover=alert(1) }")),
+    "column folder that is no column": lambda r: r.write("content/ulanhot/zwgk/t.md", article("测试", Slug="t")),
+    "placeholder text published": lambda r: r.write("content/portal/zwdt/t.md", article("测试", Slug="t", body="在此填写正文。")),
+    "misspelt site value in a template": lambda r: r.write("themes/ulanhot/templates/base.html", '{% extends "!theme/base.html" %}\n{% block header_extra %}{{ ZQ_SITE.nmae }}{% endblock %}\n'),
+    "date in Chinese after a wide colon": lambda r: r.write("content/portal/zwdt/t.md", "Title: 测试\nDate：2026年11月30日\n\n正文\n"),
     "link to an internal page": lambda r: (r.write("content/portal/zwdt/s.md", article("内部页面", Slug="s", Visibility="internal")), r.write("content/ulanhot/zwdt/t.md", article("测试", body="[内部](site:portal/zwdt/s.md)"))),
 }
 

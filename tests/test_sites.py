@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Repo, site_toml
+from conftest import Repo, problem_lines, site_toml
 
 from zhanqun.config.sites import load_cluster
 from zhanqun.errors import Problems
@@ -75,18 +75,25 @@ def test_county_without_parent_is_an_error(small_cluster: Repo) -> None:
     assert any("parent: a county site must name its parent" in p for p in problems)
 
 
-def test_column_folder_without_column_is_an_error(small_cluster: Repo) -> None:
+def test_column_folder_without_column_is_an_error_at_the_authors_file(small_cluster: Repo) -> None:
+    """The author put the file in the wrong folder: the error is theirs, with the columns by name."""
     small_cluster.write("content/arxan/zwdtt/x.md", "Title: x\nDate: 2026-01-01\n\ntext\n")
+    small_cluster.write("content/arxan/zwdt/y.md", "Title: y\nDate: 2026年1月1日\n\ntext\n")
     _, problems = load(small_cluster)
-    assert len(problems) == 1
-    assert problems[0].startswith("sites/arxan.toml: unknown-column: content/arxan/zwdtt/ has no column")
-    assert "(did you mean 'zwdt'?)" in problems[0]
+    assert problems == []  # the site file is fine
+    result = small_cluster.run("check")
+    assert result.exit_code == 1
+    lines = problem_lines(result)
+    assert lines[1].startswith("content/arxan/zwdtt/x.md: unknown-column: ")
+    assert "has no column 'zwdtt' (did you mean 'zwdt'?)" in lines[1] and "zwdt (政务动态)" in lines[1]
+    assert lines[0].startswith("content/arxan/zwdt/y.md:2: bad-value")  # listed in the same run
 
 
 def test_content_folder_without_site_file_is_an_error(small_cluster: Repo) -> None:
     small_cluster.write("content/kyqq/zwdt/x.md", "Title: x\nDate: 2026-01-01\n\ntext\n")
-    _, problems = load(small_cluster)
-    assert problems == ["content/kyqq: unknown-site: no site file sites/kyqq.toml for this folder"]
+    result = small_cluster.run("check")
+    assert result.exit_code == 1
+    assert problem_lines(result) == ["content/kyqq: unknown-site: no site file sites/kyqq.toml for this folder"]
 
 
 def test_duplicate_column_id_is_an_error(small_cluster: Repo) -> None:

@@ -1,12 +1,13 @@
-"""The ``sites`` command: what the cluster holds, without rendering anything."""
+"""The ``sites`` and ``columns`` commands: what the cluster holds, without rendering anything."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from ..errors import BuildFailed, Problems
-from ..pipeline import BuildOptions, prepare
+from ..config.sites import load_cluster
+from ..errors import BuildFailed, Problems, did_you_mean
+from ..pipeline import BuildOptions, UsageError, prepare
 
 
 def list_sites(root: Path, target: str, problems: Problems) -> list[dict[str, Any]]:
@@ -31,4 +32,25 @@ def list_sites(root: Path, target: str, problems: Problems) -> list[dict[str, An
                 "pages": len(own) + len(received),
             }
         )
+    return rows
+
+
+def list_columns(root: Path, site_id: str, problems: Problems) -> list[dict[str, Any]]:
+    """One row per column of ``site_id``: id, name, type, and how many Markdown files it holds.
+
+    Reads only the site files (fast, and it works while content has errors): what an author needs
+    to pick the COLUMN of ``build.py new``, which takes the id or the Chinese name.
+    """
+    cluster = load_cluster(root, problems)
+    if problems.has_errors():
+        return []
+    found = cluster.named(site_id)  # ulanhot, or 乌兰浩特市
+    if found is None:
+        raise UsageError(f"no site '{site_id}'{did_you_mean(site_id, cluster.ids)} (sites: {cluster.listing()})")
+    site_id = found
+    rows = []
+    for column in cluster[site_id].columns:
+        folder = root / "content" / site_id / column.id
+        items = sum(1 for p in folder.rglob("*.md") if p.is_file()) if folder.is_dir() else 0
+        rows.append({"id": column.id, "name": column.name, "type": column.type, "items": items})
     return rows

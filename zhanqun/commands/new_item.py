@@ -15,7 +15,8 @@ from pathlib import Path
 from ..columns.documents import DOCUMENT_TYPES
 from ..config.index_numbers import compile_pattern, pattern_problem, taken_numbers
 from ..config.sites import Column, Site, load_cluster
-from ..content.slugs import slug_from_title
+from ..content.metadata import PLACEHOLDER_BODY
+from ..content.slugs import short_slug
 from ..errors import Problems, did_you_mean
 from ..paths import UnsafePath, write_text
 
@@ -42,10 +43,10 @@ def create_item(root: Path, site_id: str, column_id: str, title: str, today: dat
     cluster = load_cluster(root, problems)
     if problems.has_errors():
         return None
-    if site_id not in cluster:
-        raise NewItemError(f"no site '{site_id}'{did_you_mean(site_id, cluster.ids)} (sites: {', '.join(cluster.ids)})")
-    site = cluster[site_id]
-    column = site.column(column_id)
+    if cluster.named(site_id) is None:
+        raise NewItemError(f"no site '{site_id}'{did_you_mean(site_id, cluster.ids)} (sites: {cluster.listing()})")
+    site = cluster[cluster.named(site_id) or site_id]  # ulanhot, or 乌兰浩特市
+    column = site.column(column_id) or next((c for c in site.columns if c.name == column_id.strip()), None)  # 政务动态 as well as zwdt
     if column is None:
         choices = [c.id for c in site.columns if c.type != "link"]
         raise NewItemError(
@@ -54,7 +55,7 @@ def create_item(root: Path, site_id: str, column_id: str, title: str, today: dat
         )
     if column.type == "link":
         raise NewItemError(f"column '{column_id}' of '{site_id}' is a link to {column.url}; it holds no items")
-    slug = slug_from_title(title, fallback="item")
+    slug = short_slug(title, _own_names(site), fallback="item")
     folder = root / "content" / site.id / column.id
     path = folder / f"{today.isoformat()}-{slug}.md"
     n = 2
@@ -74,12 +75,21 @@ def create_item(root: Path, site_id: str, column_id: str, title: str, today: dat
     return NewItem(path, path.relative_to(root).as_posix(), notes)
 
 
+def _own_names(site: Site) -> tuple[str, ...]:
+    """How titles name the site itself (乌兰浩特市人民政府, 乌兰浩特市, 乌兰浩特): not part of a slug."""
+    names = {site.name, site.short_name}
+    for suffix in ("人民政府办公室", "人民政府", "行政公署办公室", "行政公署"):
+        names.add(site.name.removesuffix(suffix))
+    names |= {name[:-1] for name in list(names) if len(name) > 2 and name[-1] in "市县旗盟区"}
+    return tuple(sorted(n for n in names if n))
+
+
 def _content(
     root: Path, site: Site, column: Column, title: str, slug: str, today: date, problems: Problems
 ) -> tuple[list[tuple[str, str]], str, list[str]] | None:
     header: list[tuple[str, str]] = [("Title", title), ("Date", today.isoformat()), ("Slug", slug), ("Status", "draft")]
     notes = ["Status: draft — set it to published once the item has been reviewed (先审后发)"]
-    body = "在此填写正文。\n"
+    body = f"{PLACEHOLDER_BODY}\n"
     if column.type in DOCUMENT_TYPES:
         if pattern_problem(site.disclosure.index_pattern):
             return None  # reported by load_cluster

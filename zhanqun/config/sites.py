@@ -54,7 +54,7 @@ class Column:
     name: str
     type: str
     url: str | None = None  # link columns: where the navigation entry points
-    per_page: int = 20
+    per_page: int | None = None  # None: the site's DEFAULT_PAGINATION (20)
     description: str = ""
 
 
@@ -150,6 +150,18 @@ class Cluster:
     def __contains__(self, site_id: object) -> bool:
         return any(site.id == site_id for site in self.sites)
 
+    def named(self, text: str) -> str | None:
+        """The id of the site ``text`` names: its id, or its Chinese name or short name (乌兰浩特市)."""
+        text = text.strip()
+        for site in self.sites:
+            if text in (site.id, site.name, site.short_name, site.label):
+                return site.id
+        return None
+
+    def listing(self) -> str:
+        """The sites as an author reads them in a message: ``ulanhot 乌兰浩特市, …``."""
+        return ", ".join(f"{site.id} {site.label}" for site in self.sites)
+
     @property
     def ids(self) -> list[str]:
         return [site.id for site in self.sites]
@@ -234,54 +246,76 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key("address", str, doc="办公地址"),
     ),
     "theme": (
-        Key("primary", str, check=_matches(COLOUR_RE, "a colour like #9b1c1c")),
-        Key("accent", str, check=_matches(COLOUR_RE, "a colour like #c8a04a")),
-        Key("logo", str, check=_asset, doc="path under themes/<id>/static/ or themes/gov/static/"),
-        Key("banner", str, check=_asset, doc="header background image, same lookup as logo"),
-        Key("home_columns", list, doc="column ids shown as blocks on the home page, in order", items=str),
+        Key("primary", str, check=_matches(COLOUR_RE, "a colour like #9b1c1c"), doc="主色，如 #9b1c1c；须与白色文字有足够对比度"),
+        Key("accent", str, check=_matches(COLOUR_RE, "a colour like #c8a04a"), doc="强调色，如 #c8a04a"),
+        Key("logo", str, check=_asset, doc="网站标志图片，themes/<id>/static/ 或 themes/gov/static/ 下的路径，如 images/logo.svg"),
+        Key("banner", str, check=_asset, doc="页头背景图，查找方式同 logo"),
+        Key("home_columns", list, doc="首页按顺序显示的栏目 id（要闻栏目不重复显示）", items=str),
     ),
     "disclosure": (
         Key("credit_code", str, doc="统一社会信用代码"),
-        Key("index_pattern", str, check=pattern_problem, doc="pattern of 索引号, e.g. {credit_code}/{year}-{serial:05d}"),
+        Key("index_pattern", str, check=pattern_problem, doc="索引号格式，如 {credit_code}/{year}-{serial:05d}"),
     ),
     "mailbox": (
-        Key("endpoint", str, check=_matches(re.compile(r"https?://[\w.-]+(?::\d{1,5})?(?:/\S*)?"), "an http(s) address"), doc="where the write-a-letter form posts"),
-        Key("address", str, doc="where letters go when no endpoint is set"),
-        Key("phone", str, doc="the letter office's phone when no endpoint is set"),
+        Key("endpoint", str, check=_matches(re.compile(r"https?://[\w.-]+(?::\d{1,5})?(?:/\S*)?"), "an http(s) address"), doc="写信表单提交地址（http/https）"),
+        Key("address", str, doc="未设 endpoint 时，来信的邮寄地址"),
+        Key("phone", str, doc="未设 endpoint 时，信访电话"),
     ),
     "publishing": (
-        Key("require_review", bool),
-        Key("iframe_hosts", list, doc="hosts whose <iframe> authors may embed", items=str, item_check=_host),
-        Key("attachment_types", list, doc="attachment suffixes published beyond the usual documents, pictures and media", items=str, item_check=_attachment_type),
+        Key("require_review", bool, doc="为 true 时，每篇发布的文章须写明 Reviewed-By 和 Approved-By（先审后发）"),
+        Key("iframe_hosts", list, doc="允许在正文中嵌入 <iframe> 的主机名，如 player.xam.gov.cn", items=str, item_check=_host),
+        Key("attachment_types", list, doc="在常用文档、图片、音视频之外允许发布的附件类型，如 .dwg（网页、脚本类永不发布）", items=str, item_check=_attachment_type),
     ),
     "pelican": (
-        Key("plugins", list, doc="extra Pelican plugins for this site only", items=str, item_check=_module),
-        Key("settings", dict, doc="extra Pelican settings for this site only"),
+        Key("plugins", list, doc="本站额外启用的 Pelican 插件（模块名）", items=str, item_check=_module),
+        Key("settings", dict, doc="本站的 Pelican 设置（仅限允许的设置，如 DEFAULT_PAGINATION）"),
     ),
 }
 
+#: What each table of a site file is for (the reference in docs/ is generated from these).
+SECTION_DOCS: dict[str, str] = {
+    "footer": "页脚信息（必填）：主办单位、联系方式、备案号，政府网站每页都须显示",
+    "theme": "外观：颜色、标志、页头背景、首页栏目；更多定制见 THEMING.md",
+    "disclosure": "政府信息公开：统一社会信用代码和索引号格式（有 document 或 disclosure 栏目的站点需要）",
+    "mailbox": "领导信箱（letter 栏目）：写信表单的提交地址，或信访地址和电话",
+    "publishing": "发布规则：先审后发、可嵌入的 iframe 主机、额外的附件类型",
+    "pelican": "高级设置：本站的 Pelican 插件和设置",
+}
+#: What each column type holds and shows.
+COLUMN_TYPE_DOCS: dict[str, str] = {
+    "news": "新闻、动态、通知公告类：按日期排列的文章列表",
+    "document": "政府文件：每篇须有索引号、发文机关、发文字号、成文日期、主题分类、有效性",
+    "disclosure": "政府信息公开：法定主动公开内容、年报等，字段同 document",
+    "appointment": "人事任免：按日期排列的任免信息",
+    "leader": "领导信息：每位领导一页，须有 Position（职务），宜有 Photo（照片）",
+    "letter": "领导信箱：来信与答复，须有 Received（受理日期）；答复后写 Replied 和 Replier",
+    "topic": "专题专栏：专题文章列表",
+    "page": "单页：机构概况、办事指南等不按日期排列的页面",
+    "link": "链接：导航中的一项，打开 url 指定的地址，不含文章",
+}
+
 TOP_LEVEL: tuple[Key, ...] = (
-    Key("id", str, True, _matches(SITE_ID_RE, "a short ASCII id such as 'ulanhot'")),
-    Key("name", str, True),
-    Key("short_name", str, doc="name in the cluster navigation"),
-    Key("kind", str, True, _one_of(SITE_KINDS)),
-    Key("parent", str),
-    Key("url", str, True, _matches(URL_RE, "an address like https://www.xam.gov.cn/")),
-    Key("intranet_url", str, check=_matches(URL_RE, "an address like http://wlht.zw.xam/")),
-    Key("sitecode", str, True, _sitecode),
-    Key("order", int, doc="position among sites of its kind in the cluster navigation"),
-    Key("footer", dict, True),
-    Key("columns", list, True),
+    Key("id", str, True, _matches(SITE_ID_RE, "a short ASCII id such as 'ulanhot'"), doc="站点标识，小写英文字母和数字，如 ulanhot；与文件名 sites/<id>.toml、内容目录 content/<id>/ 一致"),
+    Key("name", str, True, doc="网站全称，如 乌兰浩特市人民政府"),
+    Key("short_name", str, doc="简称，用于站群导航，如 乌兰浩特市"),
+    Key("kind", str, True, _one_of(SITE_KINDS), doc="站点类型：portal（门户）、county（旗县市）、department（盟直部门）"),
+    Key("parent", str, doc="上级站点的 id（旗县市和部门站点必填，一般为 portal）"),
+    Key("url", str, True, _matches(URL_RE, "an address like https://www.xam.gov.cn/"), doc="互联网正式地址，以 / 结尾，如 https://www.wlht.gov.cn/"),
+    Key("intranet_url", str, check=_matches(URL_RE, "an address like http://wlht.zw.xam/"), doc="政务内网地址（intranet 目标使用），以 / 结尾"),
+    Key("sitecode", str, True, _sitecode, doc="网站标识码，10 位，显示在页脚"),
+    Key("order", int, doc="在站群导航同类站点中的排序，数字小的在前"),
+    Key("footer", dict, True, doc="页脚信息，见 [footer]"),
+    Key("columns", list, True, doc="栏目列表，每个栏目一个 [[columns]]，见下"),
     *(Key(name, dict) for name in SECTIONS if name != "footer"),
 )
 
 COLUMN_KEYS: tuple[Key, ...] = (
-    Key("id", str, True, _matches(COLUMN_ID_RE, "a short ASCII id such as 'zwdt'")),
-    Key("name", str, True),
-    Key("type", str, True, _one_of(COLUMN_TYPES)),
-    Key("url", str, check=_link_column_url, doc="link columns: the address the navigation entry opens"),
-    Key("per_page", int, check=_positive),
-    Key("description", str),
+    Key("id", str, True, _matches(COLUMN_ID_RE, "a short ASCII id such as 'zwdt'"), doc="栏目标识，小写英文字母和数字，如 zwdt；也是内容目录名 content/<站点>/<栏目>/"),
+    Key("name", str, True, doc="栏目中文名，如 政务动态"),
+    Key("type", str, True, _one_of(COLUMN_TYPES), doc="栏目类型，见“栏目类型”一节"),
+    Key("url", str, check=_link_column_url, doc="link 类型栏目：导航项打开的地址（http/https、site: 链接或本站路径）"),
+    Key("per_page", int, check=_positive, doc="列表页每页条数（默认为站点的 DEFAULT_PAGINATION，即 20）"),
+    Key("description", str, doc="栏目说明，显示在栏目列表页标题下"),
 )
 
 
@@ -374,7 +408,7 @@ def _check_table(
     return ok
 
 
-_TYPE_NAMES = {str: "a string", int: "a number", bool: "true or false", list: "a list", dict: "a table"}
+_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list", dict: "a table"}
 
 
 def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
@@ -417,6 +451,8 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
                 continue
             locate = lambda k, n=n: loc.find("columns", k, n)  # noqa: E731
             if not _check_table(raw, COLUMN_KEYS, where, source, locate, problems):
+                if isinstance(raw.get("id"), str):
+                    seen.setdefault(raw["id"], n)  # its mistake is reported; home_columns may still name it
                 continue
             if raw["id"] in RESERVED_FOLDERS or raw["id"] in ("theme", "feeds", "pagefind"):
                 problems.add(
@@ -441,7 +477,7 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
                     name=raw["name"],
                     type=raw["type"],
                     url=raw.get("url"),
-                    per_page=raw.get("per_page", 20),
+                    per_page=raw.get("per_page"),
                     description=raw.get("description", ""),
                 )
             )
@@ -462,11 +498,13 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
     home_columns = theme.get("home_columns", [])
     for column_id in home_columns if isinstance(home_columns, list) else []:
         if column_id not in seen:
+            by_name = [c.id for c in columns if c.name == column_id]  # 政务动态 for zwdt
+            hint = f" (its id is {by_name[0]!r}: home_columns lists column ids)" if by_name else did_you_mean(str(column_id), seen)
             problems.add(
                 source,
                 loc.find("theme", "home_columns"),
                 "unknown-column",
-                f"theme.home_columns: no column {column_id!r}{did_you_mean(str(column_id), seen)}",
+                f"theme.home_columns: no column {column_id!r}{hint}",
             )
     if len(problems.errors) > before:
         return None
@@ -565,7 +603,6 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
         elif site.parent == site.id:
             problems.add(site.source, None, "bad-value", "parent: a site cannot be its own parent")
     _check_unique_addresses(root, sites, problems)
-    _check_content_folders(root, sites, problems)
     sites.sort(key=lambda s: (_KIND_ORDER[s.kind], s.order, s.id))
     return Cluster(tuple(sites))
 
@@ -606,39 +643,3 @@ def _check_unique_addresses(root: Path, sites: list[Site], problems: Problems) -
                 "duplicate-url",
                 f"{shown}: {address_of(site)} is already the {target} address of {other.source}; every site needs its own address",
             )
-
-
-def _check_content_folders(root: Path, sites: list[Site], problems: Problems) -> None:
-    """A content folder without a site, or a column folder without a column, is an error."""
-    content = root / "content"
-    if not content.is_dir():
-        return
-    by_id = {site.id: site for site in sites}
-    for folder in sorted(p for p in content.iterdir() if p.is_dir()):
-        if folder.name.startswith("."):
-            continue
-        site = by_id.get(folder.name)
-        if site is None:
-            if not (root / "sites" / f"{folder.name}.toml").exists():
-                problems.add(
-                    f"content/{folder.name}",
-                    None,
-                    "unknown-site",
-                    f"no site file sites/{folder.name}.toml for this folder{did_you_mean(folder.name, by_id)}",
-                )
-            continue
-        column_ids = [c.id for c in site.columns]
-        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
-            if sub.name in RESERVED_FOLDERS or sub.name.startswith("."):
-                continue
-            if sub.name not in column_ids:
-                named = [c.id for c in site.columns if c.name == sub.name]
-                if named or not COLUMN_ID_RE.fullmatch(sub.name):  # 政务动态/: the column's name, not its id
-                    hint = f"rename the folder to content/{site.id}/{named[0]}/" if named else "rename the folder to the id of its column"
-                    message = f"content/{site.id}/{sub.name}/: folders are named by column id (ASCII); {hint} (columns: {', '.join(f'{c.id} {c.name}' for c in site.columns)})"
-                else:
-                    message = (
-                        f"content/{site.id}/{sub.name}/ has no column in this site file"
-                        f"{did_you_mean(sub.name, column_ids)}; add a [[columns]] entry with id = {sub.name!r}"
-                    )
-                problems.add(site.source, None, "unknown-column", message)

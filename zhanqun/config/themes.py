@@ -43,10 +43,13 @@ def check_themes(root: Path, cluster: Cluster, problems: Problems) -> None:
     for name, folder in theme_folders(root, cluster):
         templates = folder / "templates"
         for path in sorted(templates.rglob(f"*{TEMPLATE_SUFFIX}")) if templates.is_dir() else []:
+            if not path.is_file():
+                continue  # a folder named like a template; a pipe or device is reported above
             tree = _parse(environment, path, root, problems)
             if tree is None:
                 continue
             _check_names(tree, path, templates, shared, root, problems)
+            _check_site_values(tree, path, root, problems)
             if name != SHARED_THEME:
                 _check_blocks(environment, tree, path, templates, shared, root, problems)
 
@@ -72,6 +75,9 @@ def _check_files(root: Path, folder: Path, problems: Problems) -> None:
                     where = "which does not exist" if not real.exists() else f"outside the repository's themes/ ({real})"
                     problems.add(_shown(path, root), None, "link-outside", f"a symbolic link to {os.readlink(path)}, {where}; a theme's files are published, so they must be theme files")
                 continue
+            if not path.is_dir() and not path.is_file():
+                problems.add(_shown(path, root), None, "not-a-file", "a named pipe, socket or device, not a file; remove it")
+                continue
             rel_static = path.relative_to(folder).as_posix()
             if rel_static.startswith("static/") and folder.name != SHARED_THEME:
                 shared = shared_static / rel_static[len("static/") :]
@@ -91,6 +97,27 @@ def _parse(environment: Environment, path: Path, root: Path, problems: Problems)
     except TemplateSyntaxError as exc:
         problems.add(_shown(path, root), exc.lineno, "template-error", f"TemplateSyntaxError: {exc.message}")
         return None
+
+
+#: What ``ZQ_SITE`` holds in every template (``render.pelican_settings.site_context``; a test keeps
+#: the two equal), so a misspelt ``{{ ZQ_SITE.nmae }}`` is found by ``check``, before any render.
+ZQ_SITE_KEYS = (
+    "id", "name", "label", "kind", "url", "sitecode", "footer", "columns", "columns_by_id", "home_columns",
+    "theme", "mailbox", "disclosure",
+)
+
+
+def _check_site_values(tree: nodes.Template, path: Path, root: Path, problems: Problems) -> None:
+    """``ZQ_SITE.<key>`` names a key the site context has (did you mean …)."""
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        if not (isinstance(node.node, nodes.Name) and node.node.name == "ZQ_SITE"):
+            continue
+        key = node.attr if isinstance(node, nodes.Getattr) else (node.arg.value if isinstance(node.arg, nodes.Const) else None)
+        if isinstance(key, str) and key not in ZQ_SITE_KEYS:
+            problems.add(
+                _shown(path, root), node.lineno, "template-error",
+                f"ZQ_SITE has no {key!r}{did_you_mean(key, ZQ_SITE_KEYS)}; it holds {', '.join(ZQ_SITE_KEYS)}",
+            )
 
 
 def _check_names(tree: nodes.Template, path: Path, templates: Path, shared: Path, root: Path, problems: Problems) -> None:

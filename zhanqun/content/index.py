@@ -21,6 +21,7 @@ from .markdown_render import MarkdownRenderer
 from .metadata import (
     DOCUMENT_KEYS,
     KNOWN_KEYS,
+    PLACEHOLDER_BODY,
     SYNDICATE_GROUPS,
     parse_date,
     split_list,
@@ -110,6 +111,7 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
     index = ContentIndex()
     renderer = renderer or MarkdownRenderer()
     real_content = Path(os.path.realpath(root)) / "content"
+    _check_site_folders(root, cluster, problems)
     for site in cluster.sites:
         folder = root / "content" / site.id
         if not folder.is_dir():
@@ -131,7 +133,9 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
                 problems.add(f"content/{site.id}/{rel}", None, "not-a-file", "a named pipe, socket or device, not a file; remove it (content is Markdown files)")
                 continue
             source = f"content/{site.id}/{rel}"
-            _check_file_name(rel, source, problems)
+            # a column folder that is no column is reported once, as unknown-column, with where to move
+            # the file; renaming it (政务动态/ → zheng-wu-dong-tai/) would not help
+            _check_file_name(rel if site.column(top) is not None or "/" not in rel else rel.split("/", 1)[1], source, problems)
             if path.suffix.lower() not in (".md", ".markdown"):
                 problems.add(source, None, "not-markdown", "content folders hold Markdown (.md) files; put images and attachments under files/")
                 continue
@@ -140,7 +144,8 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
                 continue
             column = site.column(top)
             if column is None:
-                continue  # reported by the site-file stage: a folder without a column
+                problems.add(source, None, "unknown-column", _unknown_column(site, top))
+                continue
             raw = _read_bytes(path, source, problems)
             if raw is None:
                 continue
@@ -152,6 +157,31 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
     _resolve_syndication(index, cluster, problems)
     _check_unique_paths(index, problems)
     return index
+
+
+def _check_site_folders(root: Path, cluster: Cluster, problems: Problems) -> None:
+    """A folder under ``content/`` that no site file names is an error at the folder."""
+    content = root / "content"
+    if not content.is_dir():
+        return
+    for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if folder.name not in cluster and not (root / "sites" / f"{folder.name}.toml").exists():
+            problems.add(
+                f"content/{folder.name}", None, "unknown-site",
+                f"no site file sites/{folder.name}.toml for this folder{did_you_mean(folder.name, cluster.ids)}",
+            )
+
+
+def _unknown_column(site: Site, folder: str) -> str:
+    """Where an item in a folder that is no column of its site should go: the columns, by name too."""
+    columns = ", ".join(f"{c.id} ({c.name})" for c in site.columns)
+    named = [c for c in site.columns if c.name == folder]
+    if named:
+        return f"the folder {folder}/ is named after the column {named[0].name}: folders use the column's id, so move the file to content/{site.id}/{named[0].id}/ (columns: {columns})"
+    return (
+        f"{site.name} has no column {folder!r}{did_you_mean(folder, [c.id for c in site.columns])}: "
+        f"move the file into one of its columns ({columns}), or ask the webmaster to add the column to {site.source}"
+    )
 
 
 #: A content file's name and the folders inside a column: the name is part of addresses and of
@@ -257,6 +287,12 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
     if not parsed.body.strip():
         line = min(parsed.body_line, parsed.last_line) if meta else 1
         problems.add(source, line, "empty-body", "the item has no text after its header (an empty line, then the text)")
+    elif PLACEHOLDER_BODY in parsed.body and meta.get("Status", "published") != "draft":
+        line = parsed.body_line + parsed.body[: parsed.body.index(PLACEHOLDER_BODY)].count("\n")
+        problems.add(
+            source, line, "placeholder-text",
+            f"the text still reads '{PLACEHOLDER_BODY}' (written by build.py new): write the item's text in its place before it is published",
+        )
     # A letter's body is the public's own text, shown escaped and never as HTML: nothing in it
     # can run, and it must be published as written, so only its header is held to the policy.
     policed_body = "" if column.type == "letter" else parsed.body

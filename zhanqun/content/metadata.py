@@ -47,6 +47,10 @@ TOPICS = (
 
 Check = Callable[[str], str | None]
 
+#: The text ``build.py new`` puts where the item's text goes: an item that still holds it is not
+#: published (a page reading "在此填写正文" on a government site is a finding of the inspection).
+PLACEHOLDER_BODY = "在此填写正文。"
+
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOOSE_DATE_RE = re.compile(
@@ -94,6 +98,27 @@ def _iso_suggestion(value: str) -> str | None:
     if match.group("h") is not None:
         iso += f" {int(match.group('h')):02d}:{int(match.group('min')):02d}"
     return iso if parse_date(iso) and iso != value else None
+
+
+def fixed_value(key: str, value: str) -> str:
+    """``value`` as it should be written for ``key``, where the check knows the fix (dates in ISO form).
+
+    Every suggestion a message makes for a header line is built with this, so applying the
+    suggestion gives a line that passes (``Date：2026年11月30日`` → ``Date: 2026-11-30``).
+    """
+    value = value.strip()
+    spec = KNOWN_KEYS.get(key)
+    if key == "Doc-No" and _DOC_NO_YEAR.search(value):
+        return _DOC_NO_YEAR.sub(r"〔\1〕", value)
+    if key in ("Status", "Visibility") and CHINESE_VALUES.get(value) and spec and spec.check and spec.check(CHINESE_VALUES[value]) is None:
+        return CHINESE_VALUES[value]
+    if spec and spec.check in (check_date, check_day) and spec.check(value):
+        suggestion = _iso_suggestion(value)
+        if suggestion and spec.check(suggestion) is None:
+            return suggestion
+        if suggestion and spec.check is check_day and spec.check(suggestion[:10]) is None:
+            return suggestion[:10]
+    return value
 
 
 def check_day(value: str) -> str | None:
@@ -165,6 +190,20 @@ def _aliases(value: str) -> str | None:
     return None
 
 
+#: A year in brackets other than the 六角括号 GB/T 9704 sets for 发文字号: [2026], ［2026］, (2026), 【2026】.
+_DOC_NO_YEAR = re.compile(r"[\[［(（【〖]\s*(\d{4})\s*[\]］)）】〗]")
+
+
+def _doc_no(value: str) -> str | None:
+    """A 发文字号 writes its year in 六角括号: 兴署发〔2026〕1号, not [2026] or (2026)."""
+    if not value.strip():
+        return "must not be empty"
+    if _DOC_NO_YEAR.search(value):
+        fixed = _DOC_NO_YEAR.sub(r"〔\1〕", value.strip())
+        return f"write the year in 六角括号 〔〕: '{fixed}' instead of '{value.strip()}'"
+    return None
+
+
 def _not_empty(value: str) -> str | None:
     return None if value.strip() else "must not be empty"
 
@@ -181,40 +220,48 @@ def _keys(*specs: KeySpec) -> dict[str, KeySpec]:
 
 
 KNOWN_KEYS: dict[str, KeySpec] = _keys(
-    KeySpec("Title", "标题 (required)", _not_empty),
-    KeySpec("Date", "发布日期 (required), YYYY-MM-DD[ HH:MM], Asia/Shanghai", check_date),
-    KeySpec("Modified", "更新日期", check_date),
-    KeySpec("Slug", "ASCII name in the address; pinyin of the title when absent", _slug),
-    KeySpec("Summary", "摘要"),
-    KeySpec("Tags", "标签, comma separated", _tags),
-    KeySpec("Source", "来源"),
-    KeySpec("Author", "作者"),
-    KeySpec("Status", "published | draft | hidden", _choice(STATUSES)),
-    KeySpec("Visibility", "public | internal", _choice(VISIBILITIES)),
-    KeySpec("Syndicate", "site ids, or counties | departments | all: copies in each receiver's column of the same id"),
-    KeySpec("Aliases", "old addresses on this site that redirect here (/old/page.html, /older/), comma separated", _aliases),
-    KeySpec("Video", "video news: a local .mp4/.webm/.ogv file (files/… or {static} path)"),
-    KeySpec("Poster", "the video's poster image (files/… or {static} path)"),
-    KeySpec("Captions", "WebVTT captions for the video (.vtt, files/… or {static} path)"),
-    KeySpec("Index-No", "索引号 (document and disclosure columns), as the site's [disclosure] index_pattern; unique in the cluster", _not_empty),
+    KeySpec("Title", "标题（必填）", _not_empty),
+    KeySpec("Date", "发布日期（必填），写作 2026-03-01 或 2026-03-01 09:30（北京时间）", check_date),
+    KeySpec("Modified", "更新日期，写法同 Date", check_date),
+    KeySpec("Slug", "网址中的文件名，小写英文字母、数字和 -，如 spring-farming；不写时由标题的拼音生成。发布后不要再改", _slug),
+    KeySpec("Summary", "摘要，显示在列表和订阅中；不写时取正文开头"),
+    KeySpec("Tags", "关键词，用逗号分隔，如 春耕, 农业生产；显示在文章末尾", _tags),
+    KeySpec("Source", "来源，如 兴安日报"),
+    KeySpec("Author", "作者，显示在发布日期旁"),
+    KeySpec("Status", "状态：published（发布，默认）、draft（草稿，任何目标都不发布）、hidden（发布但不在列表中出现）", _choice(STATUSES)),
+    KeySpec("Visibility", "可见范围：public（公开，默认）、internal（仅政务内网 intranet 目标发布）", _choice(VISIBILITIES)),
+    KeySpec("Syndicate", "同步到其他站点：站点 id，或 counties（各旗县市）、departments（各部门）、all（全部），用逗号分隔；副本出现在接收站点同 id 的栏目中"),
+    KeySpec("Aliases", "本站旧地址，访问时跳转到本文，如 /old/page.html，用逗号分隔", _aliases),
+    KeySpec("Video", "视频新闻：本站的 .mp4/.webm/.ogv 文件（files/… 或 {static} 路径）"),
+    KeySpec("Poster", "视频封面图片（files/… 或 {static} 路径）"),
+    KeySpec("Captions", "视频字幕，WebVTT 格式 .vtt（files/… 或 {static} 路径）"),
+    KeySpec("Index-No", "索引号，按站点 [disclosure] index_pattern 的格式，全站群唯一；用 build.py new 新建时自动填写下一个", _not_empty),
     KeySpec("Issuer", "发文机关", _not_empty),
-    KeySpec("Doc-No", "发文字号 (无 when the document has none)", _not_empty),
-    KeySpec("Written", "成文日期, YYYY-MM-DD", check_day),
-    KeySpec("Topic", "主题分类, from the national list", _choice(TOPICS)),
-    KeySpec("Validity", "有效性: 有效 | 失效 | 废止", _choice(VALIDITIES)),
-    KeySpec("Validity-Date", "失效/废止 date, YYYY-MM-DD", check_day),
-    KeySpec("Interprets", "the document a 解读 explains (site: or {filename} link)"),
-    KeySpec("Received", "letters: 受理日期 (required in letter columns)", check_day),
-    KeySpec("Replied", "letters: 答复日期; with it, Replier and a '## 答复' section", check_day),
-    KeySpec("Replier", "letters: 答复部门"),
-    KeySpec("Leaders", "titles of leader pages of the same site named in a news item, comma separated"),
-    KeySpec("Position", "leader pages: 职务"),
-    KeySpec("Photo", "leader pages: photo ({static} path or files/…)"),
-    KeySpec("Reviewed-By", "审核人 (never published)"),
-    KeySpec("Approved-By", "签发人 (never published)"),
+    KeySpec("Doc-No", "发文字号，如 兴署发〔2026〕1号（年份用六角括号〔〕）；没有时写 无", _doc_no),
+    KeySpec("Written", "成文日期，写作 2026-03-01", check_day),
+    KeySpec("Topic", "主题分类，取国家规定的分类之一，如 综合政务", _choice(TOPICS)),
+    KeySpec("Validity", "有效性：有效、失效 或 废止", _choice(VALIDITIES)),
+    KeySpec("Validity-Date", "失效或废止的日期，写作 2026-03-01（Validity 为 失效、废止 时必填）", check_day),
+    KeySpec("Interprets", "政策解读所解读的文件：site:portal/zfwj/文件.md 或 {filename} 链接"),
+    KeySpec("Received", "来信受理日期，写作 2026-03-01（letter 栏目必填）", check_day),
+    KeySpec("Replied", "答复日期；写了它，就要写 Replier 和“## 答复”一节", check_day),
+    KeySpec("Replier", "答复部门"),
+    KeySpec("Leaders", "新闻中提到的本站领导（领导页面的标题），用逗号分隔"),
+    KeySpec("Position", "领导页面：职务"),
+    KeySpec("Photo", "领导页面：照片（files/… 或 {static} 路径）"),
+    KeySpec("Reviewed-By", "审核人（先审后发；不在网页上显示）"),
+    KeySpec("Approved-By", "签发人（先审后发；不在网页上显示）"),
 )
 
-#: The required keys of items in document and disclosure columns (SPEC §3).
+#: The column types a key is written in, for the reference; keys not listed apply to every type.
+KEY_COLUMN_TYPES: dict[str, tuple[str, ...]] = {
+    **{key: ("document", "disclosure") for key in ("Index-No", "Issuer", "Doc-No", "Written", "Topic", "Validity", "Validity-Date")},
+    **{key: ("letter",) for key in ("Received", "Replied", "Replier")},
+    **{key: ("leader",) for key in ("Position", "Photo")},
+    **{key: ("news",) for key in ("Video", "Poster", "Captions", "Interprets", "Leaders")},
+}
+
+#: The required keys of items in document and disclosure columns.
 DOCUMENT_KEYS = ("Index-No", "Issuer", "Doc-No", "Written", "Topic", "Validity")
 
 #: Chinese words authors type as keys, and the key they mean.

@@ -27,6 +27,7 @@ from .metadata import (
     STATUSES,
     VISIBILITIES,
     canonical_key,
+    fixed_value,
 )
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -359,18 +360,18 @@ def _report_bad_header_line(line: str, number: int, path: str, problems: Problem
         raw_key = wide.group("key").strip()
         key = _meant_key(raw_key)
         if key:
-            problems.add(path, number, "wide-colon", f"full-width colon '：' after '{raw_key}'; use an ASCII colon: '{key}: {wide.group('value').strip()}'")
+            problems.add(path, number, "wide-colon", f"full-width colon '：' after '{raw_key}'; use an ASCII colon: '{key}: {fixed_value(key, wide.group('value'))}'")
             return key
     cjk = _CJK_KEY_LINE.match(line)
     if cjk:
         raw_key = cjk.group("key").strip()
         english = CHINESE_KEYS.get(raw_key)
         if english:
-            problems.add(path, number, "chinese-key", f"use '{english}' for {raw_key}: '{english}: {cjk.group('value').strip()}'")
+            problems.add(path, number, "chinese-key", f"use '{english}' for {raw_key}: '{english}: {fixed_value(english, cjk.group('value'))}'")
             return english
         ascii_key = canonical_key(unicodedata.normalize("NFKC", raw_key))
         if ascii_key:
-            problems.add(path, number, "unknown-key", f"'{raw_key}' is typed in full-width letters; write '{ascii_key}: {cjk.group('value').strip()}'")
+            problems.add(path, number, "unknown-key", f"'{raw_key}' is typed in full-width letters; write '{ascii_key}: {fixed_value(ascii_key, cjk.group('value'))}'")
             return ascii_key
         problems.add(path, number, "unknown-key", f"unknown metadata key '{raw_key}'; keys are English words such as Title, Date, Source")
         return None

@@ -19,9 +19,10 @@ tags dropped but their attribute values kept, entities decoded, full-width forms
 whitespace, emphasis marks and invisible characters removed), next to the text as written.
 
 Only distinctive traces count, so that common words do not fail builds: titles of at least
-:data:`MIN_TITLE` characters, slugs of at least :data:`MIN_SLUG`, passages of :data:`PASSAGE`
-characters; a trace that is part of a published item's title or slug, a site or column name, or
-(for passages) a published item's text is not a leak.
+:data:`MIN_TITLE` characters (a draft's: :data:`MIN_DRAFT_TITLE`), not made of digits alone, and
+not a short phrase published texts use freely; slugs of at least :data:`MIN_SLUG`, passages of
+:data:`PASSAGE` characters; a trace that is part of a published item's title or slug, a site or
+column name, or (for passages) a published item's text is not a leak.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ from ..links.addresses import AddressMap
 from ..render.attachment_use import AttachmentUse
 
 MIN_TITLE = 4
+#: A draft's title counts only from this length: a draft is work in progress whose title is often
+#: a plain phrase (机构职能, 春耕生产) that published pages use too; its text passages still count.
+MIN_DRAFT_TITLE = 10
+#: A title shorter than this that published texts use :data:`BOILERPLATE` times is a common phrase.
+SHORT_TITLE = 8
 MIN_SLUG = 6
 MIN_FILE_NAME = 5
 PASSAGE = 24
@@ -278,6 +284,13 @@ def collect_traces(index: ContentIndex, cluster: Cluster, addresses: AddressMap,
     structure_blob = "\n".join(sorted(structure))
     structure_reading = "\n".join(sorted(reading(name) for name in structure))
     public_text = "\n".join(item.body for item in published)
+    public_words = public_text + "\n" + "\n".join(item.title for item in published)
+
+    def common_title(title: str) -> bool:
+        """A title made of digits and marks (2026), or a short one published texts use freely."""
+        if not any(unicodedata.category(ch)[0] == "L" for ch in title):
+            return True
+        return len(title) < SHORT_TITLE and _shared(title, public_words, BOILERPLATE)
 
     traces: list[Trace] = []
 
@@ -295,7 +308,8 @@ def collect_traces(index: ContentIndex, cluster: Cluster, addresses: AddressMap,
 
     for item in hidden:
         why = "a draft, which no target publishes" if item.is_draft else "an internal item, which only the intranet may show"
-        add(item.title, item.source, "title", why, MIN_TITLE, exempt=public_titles)
+        if not common_title(item.title):
+            add(item.title, item.source, "title", why, MIN_DRAFT_TITLE if item.is_draft else MIN_TITLE, exempt=public_titles)
         add(item.slug, item.source, "slug", why, MIN_SLUG, bounded=True, exempt=public_slugs)
         for receiver in item.syndicate:
             add(f"{receiver}-{item.slug}", item.source, "slug", why, MIN_SLUG, bounded=True, exempt=public_slugs)

@@ -48,6 +48,19 @@ class ConfinedWriter(Writer):
             confine(output, os.path.relpath(filename, output))
         return super()._open_w(filename, encoding, override)
 
+    def write_file(self, name: str, template: Any, context: Any, *args: Any, **kwargs: Any) -> Any:
+        """A column's list pages hold its own ``per_page`` items (Pelican knows one number per template)."""
+        category = kwargs.get("category")
+        if kwargs.get("template_name") != "category" or category is None:
+            return super().write_file(name, template, context, *args, **kwargs)
+        per_page = {c["id"]: c.get("per_page") for c in self.settings["ZQ_SITE"]["columns"]}.get(category.slug)
+        templates = self.settings["PAGINATED_TEMPLATES"]
+        self.settings["PAGINATED_TEMPLATES"] = {**templates, "category": per_page or templates.get("category")}
+        try:
+            return super().write_file(name, template, context, *args, **kwargs)
+        finally:
+            self.settings["PAGINATED_TEMPLATES"] = templates
+
 
 def use_staged_reader(readers: Any) -> None:
     readers.reader_classes["zq"] = StagedItemReader

@@ -15,6 +15,7 @@ from ..config.sites import Column, Site
 from ..errors import Problems
 from ..links.addresses import AddressMap
 from .stage import StagedSite
+from .template_values import PrintedUndefinedIsAnError
 
 KIND_GROUPS = (("portal", "盟本级"), ("county", "旗县市"), ("department", "盟直部门"))
 
@@ -224,7 +225,7 @@ def pelican_settings(
         "TYPOGRIFY": False,
         # Titles and every other value are escaped where they are printed; only rendered
         # Markdown (``article.content``, marked ``| safe`` in the templates) is printed as HTML.
-        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True},
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True, "undefined": PrintedUndefinedIsAnError},
         "SLUGIFY_SOURCE": "basename",
         "IGNORE_FILES": [".*", "*~", "#*"],
         "READERS": {extension: None for extension in PELICAN_READERS},
