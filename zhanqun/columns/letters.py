@@ -6,9 +6,11 @@ raw body is split here, before Python-Markdown sees anything, into the ``## æ¥ä
 sections, and each is turned into escaped paragraphs, which the stage hands Pelican as the
 letter's finished HTML (``render/stage.py``; the link resolver never reads a letter's text either).
 
-The national inspection fails a site with a letter unanswered for over three months, so the
-build warns at 60 days and fails at 90, counted to a "today" that comes from ``--today`` or
-``SOURCE_DATE_EPOCH`` (reproducible builds), and publishes reply statistics computed here.
+The national inspection fails a site with a letter unanswered for over three months. The build
+only warns (from 60 days, counted to a "today" from ``--today`` or ``SOURCE_DATE_EPOCH``): a build
+must not fail because a day passed, nor hold back another site's urgent notice. The deadline
+itself is ``build.py audit``'s (``commands/audit.py``), which CI runs as its own gate. The reply
+statistics the pages show are computed here.
 """
 
 from __future__ import annotations
@@ -143,10 +145,9 @@ def read_letter(item: Item, today: date, problems: Problems) -> Letter | None:
         if waiting > OVERDUE_WARNING_DAYS:
             message = (
                 f"no reply {waiting} days after Received: {received} (today {today}); letters unanswered for "
-                f"over {OVERDUE_ERROR_DAYS} days fail the national inspection: add the '## {REPLY_SECTION}' and 'Replied:'"
+                f"over {OVERDUE_ERROR_DAYS} days fail the national inspection (build.py audit): add the '## {REPLY_SECTION}' and 'Replied:'"
             )
-            severity = "error" if waiting > OVERDUE_ERROR_DAYS else "warning"
-            problems.add(item.source, item.line_of("Received"), "letter-overdue", message, severity)
+            problems.warn(item.source, item.line_of("Received"), "letter-overdue", message)  # audit's deadline, not the build's
     return Letter(item, letter, reply, received, replied)
 
 
