@@ -258,7 +258,9 @@ def audit_command(settings: Settings, sites: tuple[str, ...], today: object) -> 
                 click.echo(f"{site}")
             measured = "—" if finding.value is None else str(finding.value)
             limit = f" / {finding.limit}" if finding.limit is not None else ""
-            involved = "; ".join(" ".join(v for v in item.values()) for item in finding.items[:5])
+            involved = "; ".join(" ".join(str(v) for v in item.values()) for item in finding.items[:5])
+            if len(finding.items) > 5:
+                involved += f"; … and {len(finding.items) - 5} more (--format json lists them all)"
             click.echo(f"  {finding.status:<4}  {finding.check:<27} {measured + limit:<14} {finding.rule}" + (f"\n        {involved}" if involved else ""))
     counts = {status: sum(1 for f in findings if f.status == status) for status in ("fail", "warn")}
     summary = f"audit: {len({f.site for f in findings})} site(s), {counts['fail']} fail, {counts['warn']} warn"

@@ -56,7 +56,7 @@ def test_each_inspection_item_is_measured_with_its_verdict(cluster: Repo) -> Non
     assert [i["column"] for i in empty["items"]] == ["zfwj", "rsrm", "ghjh", "zcjd", "ztzl"]  # a page column lists nothing
     letters = found[("tuquan", "letters-unanswered")]
     assert (letters["status"], letters["value"], letters["limit"]) == ("fail", 117, 90)
-    assert letters["items"] == [{"path": "content/tuquan/mzxx/l1.md", "title": "反映路灯不亮", "received": "2026-08-01", "days": "117"}]
+    assert letters["items"] == [{"path": "content/tuquan/mzxx/l1.md", "title": "反映路灯不亮", "received": "2026-08-01", "days": 117}]
     stale = found[("tuquan", "stale-columns")]
     assert stale["status"] == "warn" and {i["column"] for i in stale["items"]} == {"zwdt", "tzgg"}
     assert found[("tuquan", "annual-report")]["status"] == "fail"
@@ -77,23 +77,73 @@ def test_the_exit_status_follows_the_vetoes_only(cluster: Repo) -> None:
     assert code == 0  # warnings and non-veto failures do not stop a deploy
 
 
-def test_limits_are_set_per_site(cluster: Repo) -> None:
-    cluster.write("sites/tuquan.toml", site_toml("tuquan", "突泉县人民政府", url="https://www.tuquan.gov.cn/", columns=COUNTY_COLUMNS,
-                                                 extra='[mailbox]\naddress = "突泉县信访局"\nphone = "0482-5123456"\n[audit]\nhome_days = 60\nletter_fail_days = 120\nempty_columns = 6\n'))
-    code, found = audit(cluster, "--site", "tuquan")
-    assert (found[("tuquan", "home-updated")]["status"], found[("tuquan", "home-updated")]["limit"]) == ("pass", 60)
-    assert found[("tuquan", "letters-unanswered")]["status"] == "warn"
-    assert found[("tuquan", "empty-columns")]["status"] == "warn"
-    assert code == 0
+def _tuquan(extra: str) -> str:
+    return site_toml("tuquan", "突泉县人民政府", url="https://www.tuquan.gov.cn/", columns=COUNTY_COLUMNS,
+                     extra='[mailbox]\naddress = "突泉县信访局"\nphone = "0482-5123456"\n' + extra)
 
 
-def test_a_wrong_limit_is_a_located_error(cluster: Repo) -> None:
-    cluster.write("sites/tuquan.toml", site_toml("tuquan", "突泉县人民政府", url="https://www.tuquan.gov.cn/", columns=COUNTY_COLUMNS,
-                                                 extra='[mailbox]\naddress = "突泉县信访局"\nphone = "0482-5123456"\n[audit]\nhome_dayz = 60\nnews_days = 0\n'))
+def test_limits_are_set_per_site_and_only_stricter(cluster: Repo) -> None:
+    cluster.write("content/tuquan/zwdt/fresh.md", article("突泉县冬季清雪", "2026-11-16", Slug="fresh"))  # 10 days
+    assert audit(cluster, "--site", "tuquan")[1][("tuquan", "home-updated")]["status"] == "pass"
+    cluster.write("sites/tuquan.toml", _tuquan("[audit]\nhome_days = 7\nletter_warn_days = 30\nletter_fail_days = 45\n"))
+    _, found = audit(cluster, "--site", "tuquan")
+    assert (found[("tuquan", "home-updated")]["status"], found[("tuquan", "home-updated")]["limit"]) == ("fail", 7)
+    assert found[("tuquan", "letters-unanswered")]["limit"] == 45
+    assert "超过45天未答复为单项否决" in found[("tuquan", "letters-unanswered")]["rule"]
+
+
+@pytest.mark.parametrize(
+    "limits, message",
+    [
+        ("home_dayz = 60", "audit.home_dayz: unknown key (did you mean 'home_days'?)"),
+        ("news_days = 0", "audit.news_days: 0 must be a positive number"),
+        ("home_days = 100", "audit.home_days: 100 is looser than the national rule (14); a site may only set a stricter limit"),
+        ("letter_warn_days = 80\nletter_fail_days = 50", "audit.letter_warn_days: 80 is after letter_fail_days (50); the reminder comes first"),
+    ],
+)
+def test_a_wrong_limit_is_a_located_error(cluster: Repo, limits: str, message: str) -> None:
+    cluster.write("sites/tuquan.toml", _tuquan(f"[audit]\n{limits}\n"))
     result = cluster.run("audit", "--today", TODAY)
     assert result.exit_code == 1
-    assert "sites/tuquan.toml" in result.stderr and "audit.home_dayz: unknown key (did you mean 'home_days'?)" in result.stderr
-    assert "audit.news_days: 0 must be a positive number" in result.stderr
+    assert "sites/tuquan.toml:" in result.stderr and message in result.stderr
+
+
+def test_check_warns_about_letters_by_the_sites_own_limits(cluster: Repo) -> None:
+    cluster.write("sites/tuquan.toml", _tuquan("[audit]\nletter_warn_days = 10\nletter_fail_days = 20\n"))
+    cluster.write("content/tuquan/mzxx/l3.md", letter("反映噪声", "2026-11-10", Slug="noise"))  # 16 days
+    result = cluster.run("check", "--today", TODAY)
+    assert "content/tuquan/mzxx/l3.md:3: warning: letter-overdue: no reply 16 days" in result.stderr
+    assert "over 20 days fail the inspection" in result.stderr
+
+
+def test_an_item_dated_after_today_updates_nothing_and_is_named(cluster: Repo) -> None:
+    cluster.write("content/tuquan/zwdt/typo.md", article("突泉县冬季清雪", "2062-11-25", Slug="typo"))
+    cluster.write("content/tuquan/mzxx/l3.md", letter("反映噪声", "2026-12-25", Slug="noise"))
+    code, found = audit(cluster, "--site", "tuquan")
+    assert (found[("tuquan", "home-updated")]["status"], found[("tuquan", "home-updated")]["value"]) == ("fail", 52)
+    assert [i["path"] for i in found[("tuquan", "future-dated")]["items"]] == ["content/tuquan/mzxx/l3.md", "content/tuquan/zwdt/typo.md"]
+    assert found[("tuquan", "letters-received")]["value"] == 56 and code == 1  # the letter of 2026-12-25 is not counted
+
+
+def test_only_what_the_home_page_lists_keeps_it_fresh(cluster: Repo) -> None:
+    cluster.write("sites/tuquan.toml", _tuquan('[theme]\nhome_columns = ["tzgg"]\n'))
+    cluster.write("content/tuquan/ghjh/p.md", article("突泉县十五五规划编制启动", "2026-11-25", Slug="plan"))  # a column the home page does not list
+    _, found = audit(cluster, "--site", "tuquan")
+    assert found[("tuquan", "home-updated")]["status"] == "fail"
+    assert found[("tuquan", "home-updated")]["items"][0]["path"] == "content/tuquan/zwdt/old.md"
+
+
+def test_a_hidden_letter_is_not_counted(cluster: Repo) -> None:
+    cluster.write("content/tuquan/mzxx/l1.md", letter("反映路灯不亮", "2026-08-01", Slug="lamp", Status="hidden"))
+    _, found = audit(cluster, "--site", "tuquan")
+    assert found[("tuquan", "letters-unanswered")]["status"] == "pass"
+
+
+def test_an_unreadable_source_date_epoch_is_a_usage_error(cluster: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    for command in ("audit", "build"):
+        result = cluster.run(command)
+        assert result.exit_code == 2 and "SOURCE_DATE_EPOCH=abc is not a number of seconds" in result.output
 
 
 def test_today_comes_from_source_date_epoch(cluster: Repo, monkeypatch: pytest.MonkeyPatch) -> None:

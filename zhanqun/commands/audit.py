@@ -21,6 +21,7 @@ from typing import Any, Literal
 from ..columns.annual_report import AnnualReport
 from ..config.sites import AUDIT_LIMITS, Site
 from ..content.index import Item
+from ..content.metadata import parse_date
 from ..errors import BuildFailed, Problems
 from ..pipeline import BuildContext, BuildOptions, prepare
 
@@ -31,7 +32,9 @@ SOURCE = "国办秘函〔2019〕19号（全国政府网站抽查评分细则）"
 #: Limits in days (and the empty-column veto): the national rules, each settable per site in ``[audit]``.
 LIMITS: dict[str, int] = {name: default for name, (default, _) in AUDIT_LIMITS.items()}
 #: Column types that list dated items, and which limit applies to them.
-DATED_TYPES = {"news": "notice_days", "document": "notice_days", "disclosure": "notice_days", "appointment": "appointment_days", "letter": None, "topic": None}
+#: (A 政府信息公开 column holds the 指南 and 制度 pages, which change when they must: its documents live
+#: in document columns, which are measured; so it is listed, and may be empty, but never "stale".)
+DATED_TYPES = {"news": "notice_days", "document": "notice_days", "disclosure": None, "appointment": "appointment_days", "letter": None, "topic": None}
 #: Annual reports (政府信息公开工作年度报告) of the previous year are due by this day of the year.
 REPORT_DEADLINES = {"department": (1, 31), "county": (3, 31), "portal": (3, 31)}
 
@@ -48,7 +51,7 @@ class Finding:
     rule: str
     veto: bool = False
     source: str = SOURCE
-    items: list[dict[str, str]] = field(default_factory=list)  # the columns, letters or pages involved
+    items: list[dict[str, str | int]] = field(default_factory=list)  # the columns, letters or pages involved
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,8 +61,24 @@ def _limits(site: Site) -> dict[str, int]:
     return {**LIMITS, **site.audit}
 
 
+def _updated(item: Item) -> date:
+    """The day an item last changed for readers: its ``Modified`` date when later than ``Date``."""
+    modified = parse_date(item.meta.get("Modified", ""))
+    return max(item.date.date(), modified.date()) if modified else item.date.date()
+
+
 def _newest(items: list[Item]) -> Item | None:
-    return max(items, key=lambda item: item.date) if items else None
+    return max(items, key=_updated) if items else None
+
+
+def home_column_ids(site: Site) -> list[str]:
+    """The columns the home page lists, as the shared theme chooses them (``index.html``): the first
+    news column as 要闻 (not on department sites), then ``home_columns`` or the first six list columns."""
+    listable = [c.id for c in site.columns if c.type in ("news", "document", "disclosure", "appointment", "letter")]
+    news = [c.id for c in site.columns if c.type == "news"]
+    headline = news[0] if news and site.kind != "department" else None
+    blocks = [c for c in (list(site.theme.home_columns) if site.theme.home_columns else listable) if c != headline][:6]
+    return ([headline] if headline else []) + blocks
 
 
 def audit_site(context: BuildContext, site: Site, today: date) -> list[Finding]:
@@ -69,24 +88,31 @@ def audit_site(context: BuildContext, site: Site, today: date) -> list[Finding]:
     # what readers see listed: hidden items are published but in no list, so they update nothing
     published = [item for item in addresses.items_of(site.id) if addresses.renders(item) and item.status != "hidden"]
     received = [item for item in context.index.received_by(site.id) if addresses.renders(item) and item.status != "hidden"]
+    # an item dated after today is a mistake, not an update: it would hide a stale page for years
+    future = [item for item in published if item.date.date() > today]
     by_column: dict[str, list[Item]] = {}
     for item in published + received:
-        column = item.column
-        by_column.setdefault(column, []).append(item)
+        if item.date.date() <= today:
+            by_column.setdefault(item.column, []).append(item)
     listed = [c for c in site.columns if c.type in DATED_TYPES]
     findings: list[Finding] = []
 
     def days_since(item: Item | None) -> int | None:
-        return (today - item.date.date()).days if item else None
+        return (today - _updated(item)).days if item else None
 
-    # 首页更新：the newest item any list column shows
-    newest = _newest([item for c in listed for item in by_column.get(c.id, [])])
+    # 首页更新：the newest item of the columns the home page lists
+    newest = _newest([item for column in home_column_ids(site) for item in by_column.get(column, [])])
     age = days_since(newest)
     findings.append(Finding(
         site.id, "home-updated", "fail" if age is None or age > limits["home_days"] else "pass", age, limits["home_days"],
         f"首页栏目信息超过{limits['home_days']}天未更新为单项否决", veto=True,
-        items=[{"path": newest.source, "title": newest.title, "date": newest.date.date().isoformat()}] if newest else [],
+        items=[{"path": newest.source, "title": newest.title, "date": _updated(newest).isoformat()}] if newest else [],
     ))
+    if future:
+        findings.append(Finding(
+            site.id, "future-dated", "warn", len(future), today.isoformat(), "发布日期晚于今天的信息不计入更新，请检查日期",
+            items=[{"path": item.source, "title": item.title, "date": item.date.date().isoformat()} for item in future],
+        ))
     # 空白栏目
     empty = [c for c in listed if not by_column.get(c.id)]
     findings.append(Finding(
@@ -103,16 +129,15 @@ def audit_site(context: BuildContext, site: Site, today: date) -> list[Finding]:
             continue
         column_age = days_since(_newest(by_column[column.id]))
         if column_age is not None and column_age > limits[key]:
-            stale.append({"column": column.id, "name": column.name, "days": str(column_age), "limit": str(limits[key])})
+            stale.append({"column": column.id, "name": column.name, "days": column_age, "limit": limits[key]})
     findings.append(Finding(
         site.id, "stale-columns", "warn" if stale else "pass", len(stale), None,
-        f"动态、要闻类栏目超过{limits['news_days']}天、通知公告和文件类超过{limits['notice_days']}天、人事规划类超过{limits['appointment_days']}天未更新扣分",
+        f"动态、要闻类栏目超过{limits['news_days']}天、通知公告和文件类超过{limits['notice_days']}天、人事任免类超过{limits['appointment_days']}天未更新扣分",
         items=stale,
     ))
     findings += _letters(context, site, today, limits)
     findings.append(_annual_report(context, site, today))
-    findings.append(_invalid_documents(published, site))
-    return findings
+    return findings  # 失效/废止 documents without their date are a content error: an audit never sees one
 
 
 def _letters(context: BuildContext, site: Site, today: date, limits: dict[str, int]) -> list[Finding]:
@@ -121,15 +146,19 @@ def _letters(context: BuildContext, site: Site, today: date, limits: dict[str, i
         return []
     assert context.features is not None and context.addresses is not None
     ids = {c.id for c in columns}
-    letters = [letter for letter in context.features.letters.values() if letter.item.site == site.id and letter.item.column in ids and context.addresses.renders(letter.item)]
+    letters = [
+        letter for letter in context.features.letters.values()
+        if letter.item.site == site.id and letter.item.column in ids and context.addresses.renders(letter.item)
+        and letter.item.status != "hidden" and (letter.received is None or letter.received <= today)
+    ]
     waiting = []
     worst = 0
     for letter in letters:
         if letter.replied is None and letter.received is not None:
             days = (today - letter.received).days
             worst = max(worst, days)
-            if days > limits["letter_warn_days"]:
-                waiting.append({"path": letter.item.source, "title": letter.item.title, "received": letter.received.isoformat(), "days": str(days)})
+            if days > min(limits["letter_warn_days"], limits["letter_fail_days"]):
+                waiting.append({"path": letter.item.source, "title": letter.item.title, "received": letter.received.isoformat(), "days": days})
     status: Status = "fail" if worst > limits["letter_fail_days"] else ("warn" if waiting else "pass")
     findings = [Finding(
         site.id, "letters-unanswered", status, worst, limits["letter_fail_days"],
@@ -155,17 +184,6 @@ def _annual_report(context: BuildContext, site: Site, today: date) -> Finding:
     rule = f"上一年度政府信息公开工作年度报告应于{month}月{day}日前公布"
     status: Status = "pass" if has or not due else "fail"
     return Finding(site.id, "annual-report", status, str(year) if has else None, deadline.isoformat(), rule, source="《中华人民共和国政府信息公开条例》第五十条")
-
-
-def _invalid_documents(published: list[Item], site: Site) -> Finding:
-    """失效、废止 documents carry their date, so the page can label them (checked when content is read)."""
-    ended = [item for item in published if item.meta.get("Validity") in ("失效", "废止")]
-    unlabelled = [item for item in ended if not item.meta.get("Validity-Date")]
-    return Finding(
-        site.id, "invalid-documents-labelled", "fail" if unlabelled else "pass", len(ended), None,
-        "失效、废止的文件应标注", source="《政府网站发展指引》（国办发〔2017〕47号）",
-        items=[{"path": item.source, "title": item.title, "validity": item.meta.get("Validity", "")} for item in unlabelled],
-    )
 
 
 def run_audit(options: BuildOptions, problems: Problems) -> list[Finding]:

@@ -293,7 +293,7 @@ SECTION_DOCS: dict[str, str] = {
     "disclosure": "政府信息公开：统一社会信用代码和索引号格式（有 document 或 disclosure 栏目的站点需要）",
     "mailbox": "领导信箱（letter 栏目）：写信表单的提交地址，或信访地址和电话",
     "publishing": "发布规则：先审后发、可嵌入的 iframe 主机、额外的附件类型",
-    "audit": "网站自查（build.py audit）的期限，默认取国家政府网站抽查的规定；只在需要更严时设置",
+    "audit": "网站自查（build.py audit）的期限，默认取国家政府网站抽查的规定；只能设得更严（更小），不能放宽",
     "pelican": "高级设置：本站的 Pelican 插件和设置",
 }
 #: What each column type holds and shows.
@@ -363,6 +363,21 @@ class _Locator:
             if pattern.match(self.lines[n]):
                 return n + 1
         return None
+
+
+def _check_audit_limits(audit: Any, source: str, loc: "_Locator", problems: Problems) -> None:
+    """``[audit]`` limits may only be stricter than the national rules, and warn before they fail."""
+    if not isinstance(audit, dict):
+        return
+    for name, value in audit.items():
+        if name in AUDIT_LIMITS and type(value) is int and value > AUDIT_LIMITS[name][0]:
+            problems.add(
+                source, loc.find("audit", name), "bad-value",
+                f"audit.{name}: {value} is looser than the national rule ({AUDIT_LIMITS[name][0]}); a site may only set a stricter limit",
+            )
+    warn, fail = audit.get("letter_warn_days"), audit.get("letter_fail_days", AUDIT_LIMITS["letter_fail_days"][0])
+    if type(warn) is int and type(fail) is int and warn > fail:
+        problems.add(source, loc.find("audit", "letter_warn_days"), "bad-value", f"audit.letter_warn_days: {warn} is after letter_fail_days ({fail}); the reminder comes first")
 
 
 def _check_table(
@@ -509,6 +524,7 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
     kind = data.get("kind")
     if kind in ("county", "department") and not data.get("parent"):
         problems.add(source, loc.find(None, "kind"), "missing-key", f"parent: a {kind} site must name its parent (the portal)")
+    _check_audit_limits(data.get("audit"), source, loc, problems)
     theme = data.get("theme", {}) if isinstance(data.get("theme"), dict) else {}
     home_columns = theme.get("home_columns", [])
     for column_id in home_columns if isinstance(home_columns, list) else []:
