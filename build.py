@@ -232,6 +232,44 @@ def columns_command(settings: Settings, site: str) -> None:
         click.echo(f"{row['id']:<10} {row['type']:<10} {items:>7}  {row['name']}")
 
 
+@cli.command("audit")
+@click.option("--site", "sites", multiple=True, help="Site id to audit (repeatable; default all).")
+@TODAY_OPTION
+@FORMAT_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def audit_command(settings: Settings, sites: tuple[str, ...], today: object) -> None:
+    """Measure each site against the national inspection's rules; exit 1 when a single-veto item fails."""
+    from zhanqun.commands.audit import run_audit, vetoed
+
+    problems = Problems()
+    findings = _run(run_audit, pipeline.BuildOptions(settings.root, "production", list(sites), today=_today(today)), problems)
+    if problems.has_errors():
+        _report(settings, problems, f"failed: {len(problems.errors)} error(s); fix them, then audit")
+        sys.exit(1)
+    failed = vetoed(findings)
+    if settings.format == "json":
+        click.echo(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        site = None
+        for finding in findings:
+            if finding.site != site:
+                site = finding.site
+                click.echo(f"{site}")
+            measured = "—" if finding.value is None else str(finding.value)
+            limit = f" / {finding.limit}" if finding.limit is not None else ""
+            involved = "; ".join(" ".join(str(v) for v in item.values()) for item in finding.items[:5])
+            if len(finding.items) > 5:
+                involved += f"; … and {len(finding.items) - 5} more (--format json lists them all)"
+            click.echo(f"  {finding.status:<4}  {finding.check:<27} {measured + limit:<14} {finding.rule}" + (f"\n        {involved}" if involved else ""))
+    counts = {status: sum(1 for f in findings if f.status == status) for status in ("fail", "warn")}
+    summary = f"audit: {len({f.site for f in findings})} site(s), {counts['fail']} fail, {counts['warn']} warn"
+    if failed:
+        summary += "; single veto (单项否决) failed: " + ", ".join(f"{f.site} {f.check}" for f in failed)
+    click.echo(summary, err=True)
+    sys.exit(1 if failed else 0)
+
+
 @cli.command("new")
 @click.argument("site")
 @click.argument("column")

@@ -141,20 +141,32 @@ def test_letter_unanswered_over_60_days_is_a_warning(cluster: Repo) -> None:
     assert "content/portal/mzxx/old.md:3: warning: letter-overdue: no reply 67 days after Received: 2026-09-20 (today 2026-11-26)" in output
 
 
-def test_letter_unanswered_over_90_days_fails_the_build(cluster: Repo) -> None:
+def test_letter_unanswered_over_90_days_fails_the_audit_not_the_build(cluster: Repo) -> None:
+    """A build of the same commit must not start failing because a day passed: the deadline is audit's."""
     cluster.write("content/portal/mzxx/old.md", letter("旧来信", "2026-08-20", None, "请答复。", Slug="old"))  # 98 days
     code, output = check(cluster)
-    assert code == 1
-    assert "content/portal/mzxx/old.md:3: letter-overdue: no reply 98 days after Received: 2026-08-20" in output
-    assert cluster.run("build", "--today", TODAY).exit_code == 1
+    assert code == 0, output
+    assert "content/portal/mzxx/old.md:3: warning: letter-overdue: no reply 98 days after Received: 2026-08-20" in output
+    assert cluster.run("build", "--today", TODAY).exit_code == 0
+    audit = cluster.run("audit", "--site", "portal", "--today", TODAY)
+    assert audit.exit_code == 1 and "single veto (单项否决) failed: portal letters-unanswered" in audit.stderr
 
 
 def test_letter_deadline_counts_to_source_date_epoch(cluster: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     cluster.write("content/portal/mzxx/old.md", letter("旧来信", "2026-08-20", None, "请答复。", Slug="old"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790208000")  # 2026-09-24: 35 days, not overdue
-    assert cluster.run("check").exit_code == 0
+    assert "letter-overdue" not in cluster.run("check").output
+    assert _letters_verdict(cluster) == "pass"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")  # 2026-11-23: 95 days
-    assert cluster.run("check").exit_code == 1
+    assert "content/portal/mzxx/old.md:3: warning: letter-overdue: no reply 95 days" in cluster.run("check").output
+    assert _letters_verdict(cluster) == "fail"
+
+
+def _letters_verdict(repo: Repo) -> str:
+    import json
+
+    findings = json.loads(repo.run("--format", "json", "audit", "--site", "portal").stdout)
+    return next(f["status"] for f in findings if f["check"] == "letters-unanswered")
 
 
 def test_letter_without_sections_is_located(cluster: Repo) -> None:

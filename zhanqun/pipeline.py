@@ -65,8 +65,10 @@ class BuildOptions:
     def resolved_today(self) -> date:
         if self.today:
             return self.today
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if epoch and epoch.isdigit():
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch and not epoch.isdigit():  # set but unreadable: a reproducible build must not fall back to the clock
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch} is not a number of seconds since 1970 (e.g. 1767225600)")
+        if epoch:
             try:
                 return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
             except (OverflowError, OSError, ValueError):

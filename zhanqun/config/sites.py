@@ -125,6 +125,7 @@ class Site:
     mailbox: Mailbox = Mailbox()
     publishing: Publishing = Publishing()
     pelican: PelicanOptions = PelicanOptions()
+    audit: dict[str, int] = field(default_factory=dict)  # limits of build.py audit this site sets
 
     def column(self, column_id: str) -> Column | None:
         return next((c for c in self.columns if c.id == column_id), None)
@@ -237,6 +238,18 @@ def _link_column_url(v: str) -> str | None:
     return f"{v!r}: a link column leads to an http(s) address, a site: link (site:portal/bsfw/) or a path on this site (/bsfw/)"
 
 
+#: The limits of ``build.py audit`` (the national inspection's), each settable in ``[audit]``: default, meaning.
+AUDIT_LIMITS: dict[str, tuple[int, str]] = {
+    "home_days": (14, "首页栏目信息多少天未更新为单项否决（默认 14，即两周）"),
+    "news_days": (14, "动态、要闻类栏目（第一个 news 栏目）多少天未更新提醒（默认 14）"),
+    "notice_days": (183, "通知公告、文件、政府信息公开类栏目多少天未更新提醒（默认 183，即半年）"),
+    "appointment_days": (365, "人事任免类栏目多少天未更新提醒（默认 365）"),
+    "empty_columns": (5, "空白栏目达到多少个为单项否决（默认 5）"),
+    "letter_warn_days": (60, "来信多少天未答复提醒（默认 60）"),
+    "letter_fail_days": (90, "来信多少天未答复为单项否决（默认 90，即三个月）"),
+    "no_letter_days": (365, "多少天没有来信时提醒检查互动渠道（默认 365）"),
+}
+
 SECTIONS: dict[str, tuple[Key, ...]] = {
     "footer": (
         Key("sponsor", str, True, doc="主办单位"),
@@ -266,6 +279,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key("iframe_hosts", list, doc="允许在正文中嵌入 <iframe> 的主机名，如 player.xam.gov.cn", items=str, item_check=_host),
         Key("attachment_types", list, doc="在常用文档、图片、音视频之外允许发布的附件类型，如 .dwg（网页、脚本类永不发布）", items=str, item_check=_attachment_type),
     ),
+    "audit": tuple(Key(name, int, check=_positive, doc=doc) for name, (_, doc) in AUDIT_LIMITS.items()),
     "pelican": (
         Key("plugins", list, doc="本站额外启用的 Pelican 插件（模块名）", items=str, item_check=_module),
         Key("settings", dict, doc="本站的 Pelican 设置（仅限允许的设置，如 DEFAULT_PAGINATION）"),
@@ -279,6 +293,7 @@ SECTION_DOCS: dict[str, str] = {
     "disclosure": "政府信息公开：统一社会信用代码和索引号格式（有 document 或 disclosure 栏目的站点需要）",
     "mailbox": "领导信箱（letter 栏目）：写信表单的提交地址，或信访地址和电话",
     "publishing": "发布规则：先审后发、可嵌入的 iframe 主机、额外的附件类型",
+    "audit": "网站自查（build.py audit）的期限，默认取国家政府网站抽查的规定；只能设得更严（更小），不能放宽",
     "pelican": "高级设置：本站的 Pelican 插件和设置",
 }
 #: What each column type holds and shows.
@@ -348,6 +363,21 @@ class _Locator:
             if pattern.match(self.lines[n]):
                 return n + 1
         return None
+
+
+def _check_audit_limits(audit: Any, source: str, loc: "_Locator", problems: Problems) -> None:
+    """``[audit]`` limits may only be stricter than the national rules, and warn before they fail."""
+    if not isinstance(audit, dict):
+        return
+    for name, value in audit.items():
+        if name in AUDIT_LIMITS and type(value) is int and value > AUDIT_LIMITS[name][0]:
+            problems.add(
+                source, loc.find("audit", name), "bad-value",
+                f"audit.{name}: {value} is looser than the national rule ({AUDIT_LIMITS[name][0]}); a site may only set a stricter limit",
+            )
+    warn, fail = audit.get("letter_warn_days"), audit.get("letter_fail_days", AUDIT_LIMITS["letter_fail_days"][0])
+    if type(warn) is int and type(fail) is int and warn > fail:
+        problems.add(source, loc.find("audit", "letter_warn_days"), "bad-value", f"audit.letter_warn_days: {warn} is after letter_fail_days ({fail}); the reminder comes first")
 
 
 def _check_table(
@@ -494,6 +524,7 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
     kind = data.get("kind")
     if kind in ("county", "department") and not data.get("parent"):
         problems.add(source, loc.find(None, "kind"), "missing-key", f"parent: a {kind} site must name its parent (the portal)")
+    _check_audit_limits(data.get("audit"), source, loc, problems)
     theme = data.get("theme", {}) if isinstance(data.get("theme"), dict) else {}
     home_columns = theme.get("home_columns", [])
     for column_id in home_columns if isinstance(home_columns, list) else []:
@@ -541,6 +572,7 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
             plugins=tuple(section("pelican").get("plugins", ())),
             settings=dict(section("pelican").get("settings", {})),
         ),
+        audit=dict(section("audit")),
     )
 
 
