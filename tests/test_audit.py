@@ -166,3 +166,26 @@ def test_a_build_never_fails_because_time_passed(cluster: Repo) -> None:
     result = cluster.run("build", "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert "content/tuquan/mzxx/l1.md:3: warning: letter-overdue" in result.stderr
+
+
+# --- found by a hostile probe ---------------------------------------------------------------------
+
+
+def test_a_modified_date_after_today_updates_nothing_and_is_named(cluster: Repo) -> None:
+    cluster.write("content/tuquan/zwdt/old.md", article("突泉县召开春耕生产会议", "2026-10-01", Slug="spring", Modified="2099-01-01"))
+    code, found = audit(cluster, "--site", "tuquan")
+    assert found[("tuquan", "home-updated")]["status"] == "fail" and found[("tuquan", "home-updated")]["value"] == 52
+    assert [i["modified"] for i in found[("tuquan", "future-dated")]["items"]] == ["2099-01-01"]
+
+
+def test_an_annual_report_written_as_an_item_counts(cluster: Repo) -> None:
+    cluster.write("sites/tuquan.toml", _tuquan("").replace('[[columns]]\nid = "zwdt"', '[[columns]]\nid = "zfxxgk"\nname = "政府信息公开"\ntype = "disclosure"\n\n[[columns]]\nid = "zwdt"', 1))
+    assert audit(cluster, "--site", "tuquan")[1][("tuquan", "annual-report")]["status"] == "fail"
+    cluster.write("content/tuquan/zfxxgk/report.md", document("突泉县人民政府2025年政府信息公开工作年度报告", "11152200MB0000000X/2026-00008", "2026-03-20", Slug="annual-report-2025"))
+    assert audit(cluster, "--site", "tuquan")[1][("tuquan", "annual-report")]["status"] == "pass"
+
+
+def test_a_stricter_veto_brings_the_reminder_forward(cluster: Repo) -> None:
+    cluster.write("sites/tuquan.toml", _tuquan("[audit]\nletter_fail_days = 30\n"))
+    rule = audit(cluster, "--site", "tuquan")[1][("tuquan", "letters-unanswered")]["rule"]
+    assert rule == "留言超过30天未答复为单项否决，超过30天提醒"

@@ -288,3 +288,10 @@ def test_a_short_internal_title_quoted_once_is_still_a_leak(repo: Repo) -> None:
     result = repo.run("check")
     assert result.exit_code == 1
     assert "content/portal/zwdt/p.md:5: leak: shows the title '干部调整方案'" in result.stderr
+
+
+def test_a_draft_titled_like_a_published_slug_is_no_leak(repo: Repo) -> None:
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
+    repo.write("content/portal/zwdt/p.md", article("春季防火工作部署", Slug="spring-fire-prevention-2025"))
+    repo.write("content/portal/zwdt/d.md", article("spring-fire-prevention-2025", Slug="d", Status="draft"))
+    assert repo.run("check").exit_code == 0

@@ -306,3 +306,25 @@ def lint_one(repo: Repo, rel: str, text: str):  # type: ignore[no-untyped-def]
     result = repo.run("check")
     assert result.exit_code == 1
     return result
+
+
+@pytest.mark.parametrize("column, columns", [("ldzc", (("ldzc", "领导之窗", "leader"),)), ("mzxx", (("mzxx", "盟长信箱", "letter"),))])
+def test_no_placeholder_new_writes_is_ever_published(repo: Repo, column: str, columns: tuple) -> None:  # type: ignore[type-arg]
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/", columns=(("zwdt", "政务动态", "news"), *columns),
+              extra='[mailbox]\naddress = "兴安盟行政公署信访科"\nphone = "0482-8226000"\n')
+    rel = repo.run("new", "portal", column, "测试稿件", "--date", "2026-03-01").stdout.strip()
+    path = repo.root / rel
+    path.write_text(path.read_text(encoding="utf-8").replace("Status: draft", "Status: published"), encoding="utf-8")
+    result = repo.run("build", "--today", "2026-03-02")
+    assert result.exit_code == 1 and "placeholder-text" in result.stderr
+
+
+@pytest.mark.parametrize("body", ["在此填写正文 。", "**在此**填写正文。", "正文开头。\n\n在此填写正文。"])
+def test_a_dressed_placeholder_is_still_found(cluster: Repo, body: str) -> None:
+    cluster.write("content/portal/zwdt/p.md", article("春耕", Slug="p", body=body))
+    assert "placeholder-text" in cluster.run("check").stderr
+
+
+def test_per_page_has_a_sane_bound(cluster: Repo) -> None:
+    cluster.write("sites/portal.toml", site_toml("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/").replace('id = "zwdt"', 'id = "zwdt"\nper_page = 100000000000000000000'))
+    assert "per_page: 100000000000000000000 is more items than a page can show; at most 1000" in cluster.run("check").stderr

@@ -61,14 +61,22 @@ def _limits(site: Site) -> dict[str, int]:
     return {**LIMITS, **site.audit}
 
 
-def _updated(item: Item) -> date:
-    """The day an item last changed for readers: its ``Modified`` date when later than ``Date``."""
+def _updated(item: Item, today: date) -> date:
+    """The day an item last changed for readers: its ``Modified`` date when later than ``Date`` —
+    but never a day after today (a typo there would hide a stale page for years)."""
     modified = parse_date(item.meta.get("Modified", ""))
-    return max(item.date.date(), modified.date()) if modified else item.date.date()
+    if modified and item.date.date() < modified.date() <= today:
+        return modified.date()
+    return item.date.date()
 
 
-def _newest(items: list[Item]) -> Item | None:
-    return max(items, key=_updated) if items else None
+def _future(item: Item, today: date) -> bool:
+    modified = parse_date(item.meta.get("Modified", ""))
+    return item.date.date() > today or bool(modified and modified.date() > today)
+
+
+def _newest(items: list[Item], today: date) -> Item | None:
+    return max(items, key=lambda item: _updated(item, today)) if items else None
 
 
 def home_column_ids(site: Site) -> list[str]:
@@ -89,7 +97,7 @@ def audit_site(context: BuildContext, site: Site, today: date) -> list[Finding]:
     published = [item for item in addresses.items_of(site.id) if addresses.renders(item) and item.status != "hidden"]
     received = [item for item in context.index.received_by(site.id) if addresses.renders(item) and item.status != "hidden"]
     # an item dated after today is a mistake, not an update: it would hide a stale page for years
-    future = [item for item in published if item.date.date() > today]
+    future = [item for item in published if _future(item, today)]
     by_column: dict[str, list[Item]] = {}
     for item in published + received:
         if item.date.date() <= today:
@@ -98,20 +106,20 @@ def audit_site(context: BuildContext, site: Site, today: date) -> list[Finding]:
     findings: list[Finding] = []
 
     def days_since(item: Item | None) -> int | None:
-        return (today - _updated(item)).days if item else None
+        return (today - _updated(item, today)).days if item else None
 
     # 首页更新：the newest item of the columns the home page lists
-    newest = _newest([item for column in home_column_ids(site) for item in by_column.get(column, [])])
+    newest = _newest([item for column in home_column_ids(site) for item in by_column.get(column, [])], today)
     age = days_since(newest)
     findings.append(Finding(
         site.id, "home-updated", "fail" if age is None or age > limits["home_days"] else "pass", age, limits["home_days"],
         f"首页栏目信息超过{limits['home_days']}天未更新为单项否决", veto=True,
-        items=[{"path": newest.source, "title": newest.title, "date": _updated(newest).isoformat()}] if newest else [],
+        items=[{"path": newest.source, "title": newest.title, "date": _updated(newest, today).isoformat()}] if newest else [],
     ))
     if future:
         findings.append(Finding(
-            site.id, "future-dated", "warn", len(future), today.isoformat(), "发布日期晚于今天的信息不计入更新，请检查日期",
-            items=[{"path": item.source, "title": item.title, "date": item.date.date().isoformat()} for item in future],
+            site.id, "future-dated", "warn", len(future), today.isoformat(), "发布日期或更新日期晚于今天的信息不计入更新，请检查日期",
+            items=[{"path": item.source, "title": item.title, "date": item.date.date().isoformat(), "modified": item.meta.get("Modified", "")} for item in future],
         ))
     # 空白栏目
     empty = [c for c in listed if not by_column.get(c.id)]
@@ -127,7 +135,7 @@ def audit_site(context: BuildContext, site: Site, today: date) -> list[Finding]:
         key = "news_days" if news and column is news[0] else DATED_TYPES[column.type]
         if key is None or not by_column.get(column.id):
             continue
-        column_age = days_since(_newest(by_column[column.id]))
+        column_age = days_since(_newest(by_column[column.id], today))
         if column_age is not None and column_age > limits[key]:
             stale.append({"column": column.id, "name": column.name, "days": column_age, "limit": limits[key]})
     findings.append(Finding(
@@ -153,16 +161,17 @@ def _letters(context: BuildContext, site: Site, today: date, limits: dict[str, i
     ]
     waiting = []
     worst = 0
+    warn_days = min(limits["letter_warn_days"], limits["letter_fail_days"])  # a stricter veto brings the reminder forward
     for letter in letters:
         if letter.replied is None and letter.received is not None:
             days = (today - letter.received).days
             worst = max(worst, days)
-            if days > min(limits["letter_warn_days"], limits["letter_fail_days"]):
+            if days > warn_days:
                 waiting.append({"path": letter.item.source, "title": letter.item.title, "received": letter.received.isoformat(), "days": days})
     status: Status = "fail" if worst > limits["letter_fail_days"] else ("warn" if waiting else "pass")
     findings = [Finding(
         site.id, "letters-unanswered", status, worst, limits["letter_fail_days"],
-        f"留言超过{limits['letter_fail_days']}天未答复为单项否决，超过{limits['letter_warn_days']}天提醒", veto=True, items=waiting,
+        f"留言超过{limits['letter_fail_days']}天未答复为单项否决，超过{warn_days}天提醒", veto=True, items=waiting,
     )]
     newest = max((letter.received for letter in letters if letter.received), default=None)
     quiet = (today - newest).days if newest else None
@@ -179,7 +188,11 @@ def _annual_report(context: BuildContext, site: Site, today: date) -> Finding:
     deadline = date(today.year, month, day)
     year = today.year - 1
     reports: list[AnnualReport] = context.features.reports.get(site.id, []) if context.features else []
-    has = any(report.year == year for report in reports)
+    # a report from _data/annual-report-<year>.toml, or one written as an item with that slug
+    written = context.addresses is not None and any(
+        item.slug == f"annual-report-{year}" and context.addresses.renders(item) for item in context.index.of_site(site.id)
+    )
+    has = any(report.year == year for report in reports) or written
     due = today > deadline
     rule = f"上一年度政府信息公开工作年度报告应于{month}月{day}日前公布"
     status: Status = "pass" if has or not due else "fail"

@@ -204,6 +204,10 @@ def _positive(v: int) -> str | None:
     return None if v > 0 else f"{v!r} must be a positive number"
 
 
+def _per_page(v: int) -> str | None:
+    return _positive(v) or (None if v <= 1000 else f"{v!r} is more items than a page can show; at most 1000")
+
+
 def _asset(v: str) -> str | None:
     """A theme picture: a plain relative path (no ``..``, no address), ending like an image."""
     if not ASSET_RE.fullmatch(v) or ".." in v.split("/"):
@@ -329,7 +333,7 @@ COLUMN_KEYS: tuple[Key, ...] = (
     Key("name", str, True, doc="栏目中文名，如 政务动态"),
     Key("type", str, True, _one_of(COLUMN_TYPES), doc="栏目类型，见“栏目类型”一节"),
     Key("url", str, check=_link_column_url, doc="link 类型栏目：导航项打开的地址（http/https、site: 链接或本站路径）"),
-    Key("per_page", int, check=_positive, doc="列表页每页条数（默认为站点的 DEFAULT_PAGINATION，即 20）"),
+    Key("per_page", int, check=_per_page, doc="列表页每页条数（默认为站点的 DEFAULT_PAGINATION，即 20）"),
     Key("description", str, doc="栏目说明，显示在栏目列表页标题下"),
 )
 

@@ -21,9 +21,10 @@ from .markdown_render import MarkdownRenderer
 from .metadata import (
     DOCUMENT_KEYS,
     KNOWN_KEYS,
-    PLACEHOLDER_BODY,
     SYNDICATE_GROUPS,
+    VALUE_PLACEHOLDERS,
     parse_date,
+    placeholder_in,
     split_list,
 )
 from .slugs import slug_from_title
@@ -287,12 +288,8 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
     if not parsed.body.strip():
         line = min(parsed.body_line, parsed.last_line) if meta else 1
         problems.add(source, line, "empty-body", "the item has no text after its header (an empty line, then the text)")
-    elif PLACEHOLDER_BODY in parsed.body and meta.get("Status", "published") != "draft":
-        line = parsed.body_line + parsed.body[: parsed.body.index(PLACEHOLDER_BODY)].count("\n")
-        problems.add(
-            source, line, "placeholder-text",
-            f"the text still reads '{PLACEHOLDER_BODY}' (written by build.py new): write the item's text in its place before it is published",
-        )
+    if meta.get("Status", "published") != "draft":
+        _check_placeholders(parsed.body, parsed.body_line, meta, lines, source, problems)
     # A letter's body is the public's own text, shown escaped and never as HTML: nothing in it
     # can run, and it must be published as written, so only its header is held to the policy.
     policed_body = "" if column.type == "letter" else parsed.body
@@ -325,6 +322,21 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
         broken=broken,
         refused_keys=frozenset(set(parsed.meta) - set(meta)),
     )
+
+
+def _check_placeholders(body: str, body_line: int, meta: dict[str, str], lines: dict[str, int], source: str, problems: Problems) -> None:
+    """What ``build.py new`` wrote for the author to replace is never published (text and header values)."""
+    for key, value in meta.items():
+        found = placeholder_in(value, VALUE_PLACEHOLDERS) if value.strip() == "（职务）" else placeholder_in(value)
+        if found:
+            problems.add(source, lines.get(key), "placeholder-text", f"{key}: still reads '{found}' (written by build.py new): write the real value before the item is published")
+    for number, text in enumerate(body.split("\n")):
+        found = placeholder_in(text)
+        if found:
+            problems.add(
+                source, body_line + number, "placeholder-text",
+                f"the text still reads '{found}' (written by build.py new): write the item's text in its place before it is published",
+            )
 
 
 def _check_document_dates(meta: dict[str, str], lines: dict[str, int], source: str, problems: Problems) -> None:

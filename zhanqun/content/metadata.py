@@ -50,6 +50,16 @@ Check = Callable[[str], str | None]
 #: The text ``build.py new`` puts where the item's text goes: an item that still holds it is not
 #: published (a page reading "在此填写正文" on a government site is a finding of the inspection).
 PLACEHOLDER_BODY = "在此填写正文。"
+#: Every text ``build.py new`` writes for the author to replace, in bodies and header values.
+PLACEHOLDERS = (PLACEHOLDER_BODY, "在此粘贴来信内容（按原文，作为纯文本显示）。", "在此填写简历。", "在此填写分工。")
+VALUE_PLACEHOLDERS = ("（职务）", *PLACEHOLDERS)  # a header value may be just the short one
+_MARKS = re.compile(r"[\s*_`~>#\-]+")
+
+
+def placeholder_in(text: str, placeholders: tuple[str, ...] = PLACEHOLDERS) -> str | None:
+    """The placeholder ``text`` still holds, however it was dressed (``**在此**填写正文 。``); else None."""
+    plain = _MARKS.sub("", text)
+    return next((p for p in placeholders if _MARKS.sub("", p) in plain), None)
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -308,7 +308,7 @@ def collect_traces(index: ContentIndex, cluster: Cluster, addresses: AddressMap,
 
     for item in hidden:
         why = "a draft, which no target publishes" if item.is_draft else "an internal item, which only the intranet may show"
-        if not common_title(item.title):
+        if not common_title(item.title) and item.title not in public_slugs:  # a slug is shown in addresses
             add(item.title, item.source, "title", why, MIN_DRAFT_TITLE if item.is_draft else MIN_TITLE, exempt=public_titles)
         add(item.slug, item.source, "slug", why, MIN_SLUG, bounded=True, exempt=public_slugs)
         for receiver in item.syndicate:
