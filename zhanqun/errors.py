@@ -131,6 +131,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def shown_path(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to the repository when it lies inside, else absolute."""
+    for inside, base in ((path, root), (path.resolve(), root.resolve())):
+        try:
+            return inside.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
 def describe_os_error(exc: OSError, root: Path | None = None) -> str:
     """A sentence for a failed write: what could not be written and why, a full disk named as such."""
     name = exc.filename or ""

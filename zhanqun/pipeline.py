@@ -24,7 +24,7 @@ from .content.index import ContentIndex, Item, index_content
 from .content.markdown_render import MarkdownRenderer, MarkdownTooDeep
 from .content.review import check_review
 from .content.sanitize import Policy, clean
-from .errors import BuildFailed, Problems, describe_os_error, did_you_mean
+from .errors import BuildFailed, Problems, describe_os_error, did_you_mean, shown_path
 from .links.addresses import TARGETS, AddressMap, Target, check_syndication
 from .links.link_check import LinkReport, check_output
 from .links.redirects import Redirect, plan_redirects, write_redirects
@@ -361,11 +361,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             pass
         except Interrupted as exc:
             kept = "the new output had already been swapped in" if swapped else "the previous output was left as it was"
-            problems.add(_shown(options.output, options.root), None, "interrupted", f"build interrupted by {exc.signal_name}; {kept}")
+            problems.add(shown_path(options.output, options.root), None, "interrupted", f"build interrupted by {exc.signal_name}; {kept}")
         except UnsafePath as exc:  # the output changed under the build (a site folder became a link)
-            problems.add(_shown(options.output, options.root), None, "unsafe-path", f"{exc}; the previous output was left as it was")
+            problems.add(shown_path(options.output, options.root), None, "unsafe-path", f"{exc}; the previous output was left as it was")
         except OSError as exc:
-            problems.add(_shown(options.output, options.root), None, "write-failed", f"{describe_os_error(exc, options.root)}; the previous output was left as it was")
+            problems.add(shown_path(options.output, options.root), None, "write-failed", f"{describe_os_error(exc, options.root)}; the previous output was left as it was")
         finally:
             if swap is not None:
                 swap.discard()
@@ -412,14 +412,6 @@ def resolve_all_links(context: BuildContext) -> None:
     for item in context.index.items:
         if item.site in context.site_ids and context.addresses.renders(item):
             context.resolver.rewritten(item, context.problems)
-
-
-def _shown(path: Path, root: Path) -> str:
-    """A path for messages: relative to the repository when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def check(options: BuildOptions, targets: list[str] | None = None, external: bool = False) -> BuildReport:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
-from ..errors import Problems, did_you_mean
+from ..errors import Problems, did_you_mean, shown_path
 from .sites import Cluster
 
 SHARED_THEME = "gov"
@@ -54,13 +54,6 @@ def check_themes(root: Path, cluster: Cluster, problems: Problems) -> None:
                 _check_blocks(environment, tree, path, templates, shared, root, problems)
 
 
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _check_files(root: Path, folder: Path, problems: Problems) -> None:
     """A theme's files are published as they are: a symbolic link among them must lead to another
     theme file, never to content (which has its own rules), the repository's history or elsewhere."""
@@ -73,29 +66,29 @@ def _check_files(root: Path, folder: Path, problems: Problems) -> None:
                 real = Path(os.path.realpath(path))
                 if themes not in real.parents or not real.exists():
                     where = "which does not exist" if not real.exists() else f"outside the repository's themes/ ({real})"
-                    problems.add(_shown(path, root), None, "link-outside", f"a symbolic link to {os.readlink(path)}, {where}; a theme's files are published, so they must be theme files")
+                    problems.add(shown_path(path, root), None, "link-outside", f"a symbolic link to {os.readlink(path)}, {where}; a theme's files are published, so they must be theme files")
                 continue
             if not path.is_dir() and not path.is_file():
-                problems.add(_shown(path, root), None, "not-a-file", "a named pipe, socket or device, not a file; remove it")
+                problems.add(shown_path(path, root), None, "not-a-file", "a named pipe, socket or device, not a file; remove it")
                 continue
             rel_static = path.relative_to(folder).as_posix()
             if rel_static.startswith("static/") and folder.name != SHARED_THEME:
                 shared = shared_static / rel_static[len("static/") :]
                 if shared.exists() and shared.is_dir() != path.is_dir():
                     kind = ("a folder", "a file") if path.is_dir() else ("a file", "a folder")
-                    problems.add(_shown(path, root), None, "bad-theme-file", f"is {kind[0]}, but {_shown(shared, root)}, which it replaces, is {kind[1]}")
+                    problems.add(shown_path(path, root), None, "bad-theme-file", f"is {kind[0]}, but {shown_path(shared, root)}, which it replaces, is {kind[1]}")
 
 
 def _parse(environment: Environment, path: Path, root: Path, problems: Problems) -> nodes.Template | None:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        problems.add(_shown(path, root), None, "template-error", f"cannot read the template: {exc}")
+        problems.add(shown_path(path, root), None, "template-error", f"cannot read the template: {exc}")
         return None
     try:
         return environment.parse(source, path.name, str(path))
     except TemplateSyntaxError as exc:
-        problems.add(_shown(path, root), exc.lineno, "template-error", f"TemplateSyntaxError: {exc.message}")
+        problems.add(shown_path(path, root), exc.lineno, "template-error", f"TemplateSyntaxError: {exc.message}")
         return None
 
 
@@ -115,7 +108,7 @@ def _check_site_values(tree: nodes.Template, path: Path, root: Path, problems: P
         key = node.attr if isinstance(node, nodes.Getattr) else (node.arg.value if isinstance(node.arg, nodes.Const) else None)
         if isinstance(key, str) and key not in ZQ_SITE_KEYS:
             problems.add(
-                _shown(path, root), node.lineno, "template-error",
+                shown_path(path, root), node.lineno, "template-error",
                 f"ZQ_SITE has no {key!r}{did_you_mean(key, ZQ_SITE_KEYS)}; it holds {', '.join(ZQ_SITE_KEYS)}",
             )
 
@@ -133,8 +126,8 @@ def _check_names(tree: nodes.Template, path: Path, templates: Path, shared: Path
         candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else [templates / name, shared / name]
         if not any(candidate.is_file() for candidate in candidates):
             problems.add(
-                _shown(path, root), node.lineno, "template-error",
-                f"no template {name!r} in {' or '.join(_shown(c.parent, root) + '/' for c in candidates)}{did_you_mean(name, sorted(p.relative_to(shared).as_posix() for p in shared.rglob('*.html')))}",
+                shown_path(path, root), node.lineno, "template-error",
+                f"no template {name!r} in {' or '.join(shown_path(c.parent, root) + '/' for c in candidates)}{did_you_mean(name, sorted(p.relative_to(shared).as_posix() for p in shared.rglob('*.html')))}",
             )
 
 
@@ -176,7 +169,7 @@ def _check_blocks(environment: Environment, tree: nodes.Template, path: Path, te
         if block.name in known or block.name in defined_inside:
             continue
         problems.add(
-            _shown(path, root),
+            shown_path(path, root),
             block.lineno,
             "unknown-block",
             f"{{% block {block.name} %}}: {extended} has no such block, so this one would never be shown"

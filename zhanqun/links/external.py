@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..errors import Problems
+from ..errors import Problems, shown_path
 from .addresses import AddressMap
-from .link_check import LINK_ATTRIBUTES, SiteFiles, display_path, srcset_urls
+from .link_check import LINK_ATTRIBUTES, SiteFiles, srcset_urls
 
 USER_AGENT = "zhanqun-link-check/1 (+https://www.xam.gov.cn/)"
 
@@ -86,5 +86,5 @@ def check_external(
         pages = sorted(set(found[url]))
         site_id, rel = pages[0]
         more = f" (also on {len(pages) - 1} more page(s))" if len(pages) > 1 else ""
-        problems.add(display_path(root, folders[site_id] / rel), None, "external-link", f'"{url}": {verdict}{more}')
+        problems.add(shown_path(folders[site_id] / rel, root), None, "external-link", f'"{url}": {verdict}{more}')
     return len(urls), failed

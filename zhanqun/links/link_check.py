@@ -32,7 +32,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..errors import Problems
+from ..errors import Problems, shown_path
 from .addresses import AddressMap
 
 #: Attributes whose addresses must lead somewhere.
@@ -229,14 +229,6 @@ def srcset_urls(value: str) -> Iterator[str]:
 # --- the output check of a build --------------------------------------------------------------
 
 
-def display_path(root: Path, path: Path) -> str:
-    """``output/preview/ulanhot/zwdt/x.html`` for a path inside the repository, else absolute."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def check_output(
     addresses: AddressMap,
     built: dict[str, Path],
@@ -276,7 +268,7 @@ def check_output(
             more = len(found) - len(shown)
             tail = f"; the same link is on {more} more page(s)" if more and n == len(shown) - 1 else ""
             problems.add(
-                display_path(root, final / b.site / b.page),
+                shown_path(final / b.site / b.page, root),
                 None,
                 code,
                 f'{b.attribute} "{b.value}": {reason} ({origin}){tail}',

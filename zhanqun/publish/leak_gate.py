@@ -40,7 +40,7 @@ from urllib.parse import quote, unquote
 from ..config.sites import Cluster
 from ..content.attachments import Attachments
 from ..content.index import ContentIndex, Item
-from ..errors import Problems
+from ..errors import Problems, shown_path
 from ..links.addresses import AddressMap
 from ..render.attachment_use import AttachmentUse
 
@@ -379,13 +379,6 @@ def check_source_leaks(
             problems.add(source, (first or 1) + (line - 1 if line else 0) if first else None, "leak", _message(trace) + "; reword it")
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def check_output_leaks(
     built: dict[str, Path],
     final: Path,
@@ -401,7 +394,7 @@ def check_output_leaks(
         published = set(use.publishable(site_id))
         for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
             rel = path.relative_to(folder).as_posix()
-            shown = _display(final / site_id / rel, root)
+            shown = shown_path(final / site_id / rel, root)
             if rel.startswith("files/") and rel not in published:
                 problems.add(shown, None, "leak", f"content/{site_id}/{rel} is not linked by any item the {target} target publishes, but was copied into its output")
                 continue
