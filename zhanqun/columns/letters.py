@@ -143,7 +143,7 @@ def read_letter(item: Item, today: date, problems: Problems, warn_days: int = OV
         problems.add(item.source, item.line_of("Received") or 1, "missing-key", f"the letter has a '## {REPLY_SECTION}' but no 'Replied:' date (答复日期)")
     elif received:
         waiting = (today - received).days
-        if waiting > min(warn_days, fail_days):
+        if waiting > warn_days:
             message = (
                 f"no reply {waiting} days after Received: {received} (today {today}); letters unanswered for "
                 f"over {fail_days} days fail the inspection (build.py audit): add the '## {REPLY_SECTION}' and 'Replied:'"
@@ -159,8 +159,8 @@ def read_letters(addresses: AddressMap, today: date, problems: Problems) -> dict
         column = addresses.cluster[item.site].column(item.column)
         if column is None or column.type != "letter" or not addresses.renders(item):
             continue
-        limits = addresses.cluster[item.site].audit
-        letter = read_letter(item, today, problems, limits.get("letter_warn_days", OVERDUE_WARNING_DAYS), limits.get("letter_fail_days", OVERDUE_ERROR_DAYS))
+        limits = addresses.cluster[item.site].audit_limits
+        letter = read_letter(item, today, problems, limits["letter_warn_days"], limits["letter_fail_days"])
         if letter:
             letters[item.source] = letter
     return letters

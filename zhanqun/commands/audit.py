@@ -9,7 +9,7 @@ status 1 when a single-veto item fails, so CI can hold a deploy.
 
 Deadlines live here and not in ``build``: a build of yesterday's commit must not fail because a day
 passed. Every limit has a default from the national rules and may be set per site in its site file
-(``[audit]``, :data:`LIMITS`); "today" is ``--today``, else ``SOURCE_DATE_EPOCH``, else the date.
+(``[audit]``, :data:`~zhanqun.config.sites.AUDIT_LIMITS`, :attr:`Site.audit_limits`); "today" is ``--today``, else ``SOURCE_DATE_EPOCH``, else the date.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, Literal
 
 from ..columns.annual_report import AnnualReport
-from ..config.sites import AUDIT_LIMITS, Site
+from ..config.sites import Site
 from ..content.index import Item
 from ..content.metadata import parse_date
 from ..errors import BuildFailed, Problems
@@ -29,8 +29,6 @@ Status = Literal["pass", "warn", "fail"]
 
 #: The rule every check applies, and where it comes from.
 SOURCE = "国办秘函〔2019〕19号（全国政府网站抽查评分细则）"
-#: Limits in days (and the empty-column veto): the national rules, each settable per site in ``[audit]``.
-LIMITS: dict[str, int] = {name: default for name, (default, _) in AUDIT_LIMITS.items()}
 #: Column types that list dated items, and which limit applies to them.
 #: (A 政府信息公开 column holds the 指南 and 制度 pages, which change when they must: its documents live
 #: in document columns, which are measured; so it is listed, and may be empty, but never "stale".)
@@ -55,10 +53,6 @@ class Finding:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _limits(site: Site) -> dict[str, int]:
-    return {**LIMITS, **site.audit}
 
 
 def _updated(item: Item, today: date) -> date:
@@ -92,7 +86,7 @@ def home_column_ids(site: Site) -> list[str]:
 def audit_site(context: BuildContext, site: Site, today: date) -> list[Finding]:
     """Every inspection item of one site, for the production target's published items."""
     assert context.addresses is not None
-    addresses, limits = context.addresses, _limits(site)
+    addresses, limits = context.addresses, site.audit_limits
     # what readers see listed: hidden items are published but in no list, so they update nothing
     published = [item for item in addresses.items_of(site.id) if addresses.renders(item) and item.status != "hidden"]
     received = [item for item in context.index.received_by(site.id) if addresses.renders(item) and item.status != "hidden"]
@@ -161,7 +155,7 @@ def _letters(context: BuildContext, site: Site, today: date, limits: dict[str, i
     ]
     waiting = []
     worst = 0
-    warn_days = min(limits["letter_warn_days"], limits["letter_fail_days"])  # a stricter veto brings the reminder forward
+    warn_days = limits["letter_warn_days"]
     for letter in letters:
         if letter.replied is None and letter.received is not None:
             days = (today - letter.received).days

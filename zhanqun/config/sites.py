@@ -131,6 +131,14 @@ class Site:
         return next((c for c in self.columns if c.id == column_id), None)
 
     @property
+    def audit_limits(self) -> dict[str, int]:
+        """The limits ``build.py audit`` and the letters' warning apply: the national ones, with this
+        site's stricter ``[audit]`` values; a stricter letter veto brings the reminder forward too."""
+        limits = {name: default for name, (default, _) in AUDIT_LIMITS.items()} | self.audit
+        limits["letter_warn_days"] = min(limits["letter_warn_days"], limits["letter_fail_days"])
+        return limits
+
+    @property
     def label(self) -> str:
         """The short name shown in cluster navigation (乌兰浩特市 rather than …人民政府)."""
         return self.short_name or self.name

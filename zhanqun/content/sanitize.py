@@ -293,17 +293,6 @@ def clean_style(value: str) -> str | None:
     return ";".join(kept) or None
 
 
-def dropped_declarations(value: str) -> list[str]:
-    """The declarations of a ``style`` value :func:`clean_style` drops, as written (for messages)."""
-    kept = set((clean_style(value) or "").split(";"))
-    found = []
-    for declaration in value.split(";"):
-        name, _, setting = declaration.partition(":")
-        if name.strip() and f"{name.strip().lower()}:{setting.strip()}" not in kept:
-            found.append(f"{name.strip()}: {setting.strip()}")
-    return found
-
-
 def _attribute_filter(policy: Policy):  # type: ignore[no-untyped-def]
     """The callback nh3 calls for every allowed attribute: the checks the lists cannot express."""
 
