@@ -74,12 +74,8 @@ def _newest(items: list[Item], today: date) -> Item | None:
 
 
 def home_column_ids(site: Site) -> list[str]:
-    """The columns the home page lists, as the shared theme chooses them (``index.html``): the first
-    news column as 要闻 (not on department sites), then ``home_columns`` or the first six list columns."""
-    listable = [c.id for c in site.columns if c.type in ("news", "document", "disclosure", "appointment", "letter")]
-    news = [c.id for c in site.columns if c.type == "news"]
-    headline = news[0] if news and site.kind != "department" else None
-    blocks = [c for c in (list(site.theme.home_columns) if site.theme.home_columns else listable) if c != headline][:6]
+    """The columns the home page lists (:meth:`Site.home_layout`, which the theme draws too)."""
+    headline, blocks = site.home_layout()
     return ([headline] if headline else []) + blocks
 
 

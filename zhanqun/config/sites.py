@@ -130,6 +130,17 @@ class Site:
     def column(self, column_id: str) -> Column | None:
         return next((c for c in self.columns if c.id == column_id), None)
 
+    def home_layout(self) -> tuple[str | None, list[str]]:
+        """What the home page lists: the 要闻 column (the first news column; none on a department
+        site) and the block columns (``home_columns``, else the first six list columns), the 要闻
+        column never twice. The theme draws it (``ZQ_SITE.headline_column``/``home_blocks``) and
+        ``build.py audit`` measures it, from this one answer."""
+        listable = [c.id for c in self.columns if c.type in ("news", "document", "disclosure", "appointment", "letter")]
+        news = [c.id for c in self.columns if c.type == "news"]
+        headline = news[0] if news and self.kind != "department" else None
+        blocks = [c for c in (list(self.theme.home_columns) if self.theme.home_columns else listable) if c != headline][:6]
+        return headline, blocks
+
     @property
     def audit_limits(self) -> dict[str, int]:
         """The limits ``build.py audit`` and the letters' warning apply: the national ones, with this

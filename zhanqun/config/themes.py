@@ -96,7 +96,7 @@ def _parse(environment: Environment, path: Path, root: Path, problems: Problems)
 #: the two equal), so a misspelt ``{{ ZQ_SITE.nmae }}`` is found by ``check``, before any render.
 ZQ_SITE_KEYS = (
     "id", "name", "label", "kind", "url", "sitecode", "footer", "columns", "columns_by_id", "home_columns",
-    "theme", "mailbox", "disclosure",
+    "headline_column", "home_blocks", "theme", "mailbox", "disclosure",
 )
 
 

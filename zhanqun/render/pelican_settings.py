@@ -102,6 +102,7 @@ def site_context(site: Site, addresses: AddressMap, link_url: Callable[[Site, Co
         for c in site.columns
     ]
     theme = site.theme
+    headline, blocks = site.home_layout()
     return {
         "id": site.id,
         "name": site.name,
@@ -113,6 +114,8 @@ def site_context(site: Site, addresses: AddressMap, link_url: Callable[[Site, Co
         "columns": columns,
         "columns_by_id": {c["id"]: c for c in columns},
         "home_columns": list(theme.home_columns),
+        "headline_column": headline,  # 要闻: the column id, or None
+        "home_blocks": blocks,  # the block columns of the home page, in order
         "theme": {
             **derived(theme.primary, theme.accent),  # primary_dark, primary_soft, accent_soft
             "logo_url": f"{base}theme/{theme.logo}" if theme.logo else None,
