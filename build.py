@@ -105,7 +105,9 @@ class Day(click.ParamType):
             return value
         text = str(value).strip()
         try:
-            return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("invalid")
+            if len(text) != 10:  # fromisoformat also takes 20261201 and 2026-W49-2
+                raise ValueError(text)
+            return date.fromisoformat(text)
         except ValueError:
             fixed = fixed_value("Written", text)
             hint = f"write {fixed!r}" if fixed != text else "write a day such as '2026-03-01'"
