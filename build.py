@@ -31,7 +31,9 @@ from zhanqun import pipeline  # noqa: E402
 from zhanqun.commands.listing import list_columns, list_sites  # noqa: E402
 from zhanqun.commands.new_item import NewItemError, create_item  # noqa: E402
 from zhanqun.content.metadata import fixed_value  # noqa: E402
+from zhanqun.commands.cli_language import LANG_OPTION, TranslatedGroup  # noqa: E402
 from zhanqun.errors import Problems, format_json, format_text  # noqa: E402
+from zhanqun.i18n import N_, _  # noqa: E402
 from zhanqun.progress import make_progress  # noqa: E402
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
@@ -57,14 +59,17 @@ def _report(settings: Settings, problems: Problems, summary: str | None) -> None
         click.echo(summary, err=True)
 
 
-def _finish(settings: Settings, report: pipeline.BuildReport, done: str) -> None:
+def _finish(settings: Settings, report: pipeline.BuildReport, done: str, wrote: bool = False) -> None:
+    """Print the problems and the summary; exit 0, or 1 on errors (``wrote``: the command writes output)."""
     errors, warnings = len(report.problems.errors), len(report.problems.warnings)
     notes = "".join(note + "\n" for note in report.notes)  # the link report: pages, links checked, broken
     if report.ok:
-        tail = f" ({warnings} warning(s))" if warnings else ""
+        tail = _(" ({warnings} warning(s))").format(warnings=warnings) if warnings else ""
         _report(settings, report.problems, notes + done + tail)
         sys.exit(0)
-    failed = f"failed: {errors} error(s), {warnings} warning(s)" + ("; nothing was written" if "built" in done else "")
+    failed = _("failed: {errors} error(s), {warnings} warning(s)").format(errors=errors, warnings=warnings)
+    if wrote:
+        failed += _("; nothing was written")
     _report(settings, report.problems, notes + failed)
     sys.exit(1)
 
@@ -110,32 +115,32 @@ class Day(click.ParamType):
             return date.fromisoformat(text)
         except ValueError:
             fixed = fixed_value("Written", text)
-            hint = f"write {fixed!r}" if fixed != text else "write a day such as '2026-03-01'"
-            self.fail(f"{text!r} is not a day as YYYY-MM-DD; {hint}", param, ctx)
+            hint = _("write {fixed!r}").format(fixed=fixed) if fixed != text else _("write a day such as '2026-03-01'")
+            self.fail(_("{text!r} is not a day as YYYY-MM-DD; {hint}").format(text=text, hint=hint), param, ctx)
 
 
 DAY = Day()
 
 #: ``-v`` after the command, as before it.
-VERBOSE_OPTION = click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbose_after_command, help="Show progress and timings; also before the command.")
+VERBOSE_OPTION = click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbose_after_command, help=N_("Show progress and timings; also before the command."))
 
 #: ``--format`` as an option of each command, so ``build.py check --format json`` works.
 FORMAT_OPTION = click.option(
     "--format", type=click.Choice(["text", "json"]), default=None, expose_value=False,
-    callback=_format_after_command, help="How to print errors (json: for CI annotations); also before the command.",
+    callback=_format_after_command, help=N_("How to print errors (json: for CI annotations); also before the command."),
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(version=_version(), message="%(version)s")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_ROOT, show_default="the folder of build.py", help="Repository to build.")
-@click.option("-v", "--verbose", count=True, help="Show progress and timings, also outside a terminal.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="How to print errors (json: for CI annotations).")
+@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=N_("zhanqun 站群: build the Hinggan League government website cluster."))
+@click.version_option(version=_version(), message="%(version)s", help=N_("Show the version and exit."))
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_ROOT, show_default=N_("the folder of build.py"), help=N_("Repository to build."))
+@click.option("-v", "--verbose", count=True, help=N_("Show progress and timings, also outside a terminal."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help=N_("How to print errors (json: for CI annotations)."))
+@LANG_OPTION
 @click.pass_context
 def cli(ctx: click.Context, root: Path, verbose: int, fmt: str) -> None:
-    """zhanqun 站群: build the Hinggan League government website cluster."""
     if not (root / "sites").is_dir():
-        raise click.UsageError(f"{root} has no sites/ folder; is --root a zhanqun repository?")
+        raise click.UsageError(_("{root} has no sites/ folder; is --root a zhanqun repository?").format(root=root))
     ctx.obj = Settings(root.resolve(), verbose, fmt)
 
 
@@ -143,7 +148,7 @@ TODAY_OPTION = click.option(
     "--today",
     type=DAY,
     default=None,
-    help="The date letters' reply deadlines are counted to (default: SOURCE_DATE_EPOCH, else today).",
+    help=N_("The date letters' reply deadlines are counted to (default: SOURCE_DATE_EPOCH, else today)."),
 )
 
 
@@ -158,54 +163,55 @@ def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise click.UsageError(str(exc)) from None
 
 
-@cli.command()
-@click.option("--site", "sites", multiple=True, help="Site id to build (repeatable; default all).")
-@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write each site to OUT/<id>/ instead of output/<target>/.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Sites rendered at once (default: CPU count).")
+@cli.command(help=N_("Build the named sites (default all) for a target."))
+@click.option("--site", "sites", multiple=True, help=N_("Site id to build (repeatable; default all)."))
+@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True, help=N_("Which edition to build: preview (local), production (the internet), intranet."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help=N_("Write each site to OUT/<id>/ instead of output/<target>/."))
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help=N_("Sites rendered at once (default: CPU count)."))
 @TODAY_OPTION
 @FORMAT_OPTION
+@LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
 def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | None, jobs: int | None, today: object) -> None:
-    """Build the named sites (default all) for a target."""
     options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, jobs or 0, _today(today))
     with make_progress(settings.verbose) as progress:
         report = _run(pipeline.build, options, progress)
     if settings.verbose:
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
-        click.echo(f"timings: {timings}", err=True)
-    _finish(settings, report, f"built {len(report.site_ids)} site(s), {report.pages} pages, target {target}: {report.output}")
+        click.echo(_("timings: {timings}").format(timings=timings), err=True)
+    done = _("built {sites} site(s), {pages} pages, target {target}: {output}").format(sites=len(report.site_ids), pages=report.pages, target=target, output=report.output)
+    _finish(settings, report, done, wrote=True)
 
 
-@cli.command()
-@click.option("--site", "sites", multiple=True, help="Site id to check (repeatable; default all).")
-@click.option("--external", is_flag=True, help="Also try the links that leave the cluster, in the pages of the last build (network; short timeouts).")
-@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True, help="Whose last build --external reads.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="The output folder --external reads instead of output/<target>/.")
+@cli.command(help=N_("Validate site files, content and links without writing the output."))
+@click.option("--site", "sites", multiple=True, help=N_("Site id to check (repeatable; default all)."))
+@click.option("--external", is_flag=True, help=N_("Also try the links that leave the cluster, in the pages of the last build (network; short timeouts)."))
+@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True, help=N_("Whose last build --external reads."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help=N_("The output folder --external reads instead of output/<target>/."))
 @TODAY_OPTION
 @FORMAT_OPTION
+@LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
 def check(settings: Settings, sites: tuple[str, ...], external: bool, target: str, out: Path | None, today: object) -> None:
-    """Validate site files, content and links without writing the output."""
     options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, today=_today(today))
     report = _run(pipeline.check, options, None, external)
-    _finish(settings, report, f"checked {len(report.site_ids)} site(s): no errors")
+    _finish(settings, report, _("checked {sites} site(s): no errors").format(sites=len(report.site_ids)))
 
 
-@cli.command("sites")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="production", show_default=True)
+@cli.command("sites", help=N_("List the sites: id, kind, pages, address, name."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="production", show_default=True, help=N_("Whose addresses to list."))
 @FORMAT_OPTION
+@LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
 def sites_command(settings: Settings, as_json: bool, target: str) -> None:
-    """List the sites: id, kind, pages, address, name."""
     problems = Problems()
     rows = _run(list_sites, settings.root, target, problems)
     if problems.has_errors():
-        _report(settings, problems, f"failed: {len(problems.errors)} error(s)")
+        _report(settings, problems, _("failed: {errors} error(s)").format(errors=len(problems.errors)))
         sys.exit(1)
     if as_json or settings.format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -214,40 +220,40 @@ def sites_command(settings: Settings, as_json: bool, target: str) -> None:
         click.echo(f"{row['id']:<10} {row['kind']:<10} {row['pages']:>5}  {row['url']:<34} {row['name']}")
 
 
-@cli.command("columns")
+@cli.command("columns", help=N_("List the columns of SITE: id, type, items, name (what `new` takes)."))
 @click.argument("site")
 @FORMAT_OPTION
+@LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
 def columns_command(settings: Settings, site: str) -> None:
-    """List the columns of SITE: id, type, items, name (what `new` takes)."""
     problems = Problems()
     rows = _run(list_columns, settings.root, site, problems)
     if problems.has_errors():
-        _report(settings, problems, f"failed: {len(problems.errors)} error(s)")
+        _report(settings, problems, _("failed: {errors} error(s)").format(errors=len(problems.errors)))
         sys.exit(1)
     if settings.format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        items = "" if row["type"] == "link" else f"{row['items']:>4} 篇"
+        items = "" if row["type"] == "link" else _("{count:>4} items").format(count=row["items"])
         click.echo(f"{row['id']:<10} {row['type']:<10} {items:>7}  {row['name']}")
 
 
-@cli.command("audit")
-@click.option("--site", "sites", multiple=True, help="Site id to audit (repeatable; default all).")
+@cli.command("audit", help=N_("Measure each site against the national inspection's rules; exit 1 when a single-veto item fails."))
+@click.option("--site", "sites", multiple=True, help=N_("Site id to audit (repeatable; default all)."))
 @TODAY_OPTION
 @FORMAT_OPTION
+@LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
 def audit_command(settings: Settings, sites: tuple[str, ...], today: object) -> None:
-    """Measure each site against the national inspection's rules; exit 1 when a single-veto item fails."""
     from zhanqun.commands.audit import run_audit, vetoed
 
     problems = Problems()
     findings = _run(run_audit, pipeline.BuildOptions(settings.root, "production", list(sites), today=_today(today)), problems)
     if problems.has_errors():
-        _report(settings, problems, f"failed: {len(problems.errors)} error(s); fix them, then audit")
+        _report(settings, problems, _("failed: {errors} error(s); fix them, then audit").format(errors=len(problems.errors)))
         sys.exit(1)
     failed = vetoed(findings)
     if settings.format == "json":
@@ -262,26 +268,26 @@ def audit_command(settings: Settings, sites: tuple[str, ...], today: object) -> 
             limit = f" / {finding.limit}" if finding.limit is not None else ""
             involved = "; ".join(" ".join(str(v) for v in item.values()) for item in finding.items[:5])
             if len(finding.items) > 5:
-                involved += f"; … and {len(finding.items) - 5} more (--format json lists them all)"
-            click.echo(f"  {finding.status:<4}  {finding.check:<27} {measured + limit:<14} {finding.rule}" + (f"\n        {involved}" if involved else ""))
+                involved += _("; … and {count} more (--format json lists them all)").format(count=len(finding.items) - 5)
+            click.echo(f"  {finding.status:<4}  {finding.check:<27} {measured + limit:<14} {_(finding.rule)}" + (f"\n        {involved}" if involved else ""))
     counts = {status: sum(1 for f in findings if f.status == status) for status in ("fail", "warn")}
-    summary = f"audit: {len({f.site for f in findings})} site(s), {counts['fail']} fail, {counts['warn']} warn"
+    summary = _("audit: {sites} site(s), {fail} fail, {warn} warn").format(sites=len({f.site for f in findings}), fail=counts["fail"], warn=counts["warn"])
     if failed:
-        summary += "; single veto (单项否决) failed: " + ", ".join(f"{f.site} {f.check}" for f in failed)
+        summary += _("; single veto (单项否决) failed: ") + ", ".join(f"{f.site} {f.check}" for f in failed)
     click.echo(summary, err=True)
     sys.exit(1 if failed else 0)
 
 
-@cli.command("new")
+@cli.command("new", help=N_("Write a new Markdown file with the metadata COLUMN needs; print its path."))
 @click.argument("site")
 @click.argument("column")
 @click.argument("title")
-@click.option("--date", "day", type=DAY, default=None, help="Date of the item (default: SOURCE_DATE_EPOCH, else today).")
+@click.option("--date", "day", type=DAY, default=None, help=N_("Date of the item (default: SOURCE_DATE_EPOCH, else today)."))
 @FORMAT_OPTION
+@LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
 def new_command(settings: Settings, site: str, column: str, title: str, day: object) -> None:
-    """Write a new Markdown file with the metadata COLUMN needs; print its path."""
     problems = Problems()
     today = _today(day) or pipeline.BuildOptions(settings.root).resolved_today()
     try:
@@ -289,30 +295,30 @@ def new_command(settings: Settings, site: str, column: str, title: str, day: obj
     except NewItemError as exc:
         raise click.UsageError(str(exc)) from None
     if item is None:
-        _report(settings, problems, f"failed: {len(problems.errors)} error(s)")
+        _report(settings, problems, _("failed: {errors} error(s)").format(errors=len(problems.errors)))
         sys.exit(1)
     click.echo(item.rel)
     for note in item.notes:
         click.echo(f"  {note}", err=True)
 
 
-@cli.command()
-@click.option("--site", "sites", multiple=True, help="Site id to shoot (repeatable; default all).")
-@click.option("--target", type=click.Choice(["preview"]), default="preview", show_default=True, help="Screenshots are of the preview build.")
-@click.option("--no-build", is_flag=True, help="Use the existing output instead of building first.")
+@cli.command(help=N_("Screenshot each page type of each site at 1280 and 390 px into output/shots/."))
+@click.option("--site", "sites", multiple=True, help=N_("Site id to shoot (repeatable; default all)."))
+@click.option("--target", type=click.Choice(["preview"]), default="preview", show_default=True, help=N_("Screenshots are of the preview build."))
+@click.option("--no-build", is_flag=True, help=N_("Use the existing output instead of building first."))
 @FORMAT_OPTION
+@LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
 def shots(settings: Settings, sites: tuple[str, ...], target: str, no_build: bool) -> None:
-    """Screenshot each page type of each site at 1280 and 390 px into output/shots/."""
     from zhanqun.commands.shots import shoot
 
     echo = (lambda path: click.echo(path.relative_to(settings.root), err=True)) if settings.verbose else (lambda path: None)
     report = _run(shoot, pipeline.BuildOptions(settings.root, target, list(sites)), not no_build, echo)
     if report.problems.has_errors():
-        _report(settings, report.problems, f"failed: {len(report.problems.errors)} error(s); no screenshots written")
+        _report(settings, report.problems, _("failed: {errors} error(s); no screenshots written").format(errors=len(report.problems.errors)))
         sys.exit(1)
-    _report(settings, report.problems, f"wrote {len(report.written)} screenshot(s) to {report.shots}")
+    _report(settings, report.problems, _("wrote {count} screenshot(s) to {folder}").format(count=len(report.written), folder=report.shots))
 
 
 def main() -> None:

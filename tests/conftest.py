@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import textwrap
@@ -14,7 +15,18 @@ from click.testing import CliRunner, Result
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+# The suite reads messages in English (the msgids); tests/test_i18n.py checks the Chinese ones. Set
+# before zhanqun is imported, and inherited by every `python build.py` a test starts.
+os.environ["ZHANQUN_LANG"] = "en"
+
 import build as build_cli  # noqa: E402
+from zhanqun import i18n  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> None:
+    """Every test starts in English, whatever language the test before it chose."""
+    i18n.use_language("en")
 
 FOOTER = """
 [footer]
