@@ -105,7 +105,7 @@ def update(merge: list[Path]) -> list[str]:
         for msgid, msgstr in json.loads(Path(name).read_text(encoding="utf-8")).items():
             message = catalog.get(msgid)
             if message is not None:
-                message.string = msgstr
+                message.string = (msgstr,) if message.pluralizable else msgstr  # Chinese has one form
                 message.flags.discard("fuzzy")
     catalog.creation_date = catalog.revision_date = _FIXED_DATE
     catalog.project, catalog.version = "zhanqun", ""
