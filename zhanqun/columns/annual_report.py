@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problems, did_you_mean
+from ..i18n import _
 from .letters import plain_text_html
 
 FILE_RE = re.compile(r"^annual-report-(?P<year>\d{4})\.(?P<ext>toml|ya?ml)$")
@@ -126,28 +127,28 @@ class _Reader:
         value = data.get(path[-1])
         name = ".".join(path)
         if not isinstance(value, dict):
-            self.error(path, f"[{name}] is missing or is not a table")
+            self.error(path, _("[{name}] is missing or is not a table").format(name=name))
             return {}
         for key in value:
             if key not in allowed:
-                self.error((*path, key), f"{name}.{key}: unknown key{did_you_mean(str(key), allowed)}; keys are {', '.join(allowed)}")
+                self.error((*path, key), _("{name}.{key}: unknown key{hint}; keys are {keys}").format(name=name, key=key, hint=did_you_mean(str(key), allowed), keys=", ".join(allowed)))
         return value
 
     def row(self, table: dict[str, Any], path: tuple[str, ...], size: int, label: str, required: bool = False) -> list[int]:
         value = table.get(path[-1])
         if value is None:
             if required:
-                self.error(path[:-1], f"{'.'.join(path)} ({label}) is missing: write {size} numbers")
+                self.error(path[:-1], _("{path} ({label}) is missing: write {size} numbers").format(path=".".join(path), label=label, size=size))
             return [0] * size
         if not isinstance(value, list) or len(value) != size or not all(_count(v) for v in value):
-            self.error(path, f"{'.'.join(path)} ({label}): write a list of {size} whole numbers ≥ 0, e.g. [{', '.join(['0'] * size)}]")
+            self.error(path, _("{path} ({label}): write a list of {size} whole numbers ≥ 0, e.g. [{zeros}]").format(path=".".join(path), label=label, size=size, zeros=", ".join(["0"] * size)))
             return [0] * size
         return list(value)
 
     def count(self, table: dict[str, Any], path: tuple[str, ...], label: str) -> int:
         value = table.get(path[-1], 0)
         if not _count(value):
-            self.error(path, f"{'.'.join(path)} ({label}): write a whole number ≥ 0")
+            self.error(path, _("{path} ({label}): write a whole number ≥ 0").format(path=".".join(path), label=label))
             return 0
         return int(value)
 
@@ -164,7 +165,7 @@ def _load(path: Path, source: str, problems: Problems) -> tuple[dict[str, Any], 
     try:
         text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
     except OSError as exc:
-        problems.add(source, None, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+        problems.add(source, None, "unreadable", _("cannot read the file: {reason}").format(reason=exc.strerror or exc))
         return None
     try:
         data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
@@ -177,14 +178,14 @@ def _load(path: Path, source: str, problems: Problems) -> tuple[dict[str, Any], 
         problems.add(source, mark.line + 1 if mark else None, "yaml-syntax", str(exc).split("\n")[0])
         return None
     except (ValueError, TypeError, OverflowError) as exc:  # YAML reads 2026-02-30 as a date, and fails there
-        problems.add(source, None, "yaml-syntax", f"a value cannot be read: {exc}; write dates as '2026-01-20' and check every number")
+        problems.add(source, None, "yaml-syntax", _("a value cannot be read: {error}; write dates as '2026-01-20' and check every number").format(error=exc))
         return None
     if not isinstance(data, dict):
-        problems.add(source, 1, "annual-report", "the file must hold a table of keys (year, date, overview, [active], [requests], [appeals], …)")
+        problems.add(source, 1, "annual-report", _("the file must hold a table of keys (year, date, overview, [active], [requests], [appeals], …)"))
         return None
     odd = _non_text_key(data)
     if odd is not None:
-        problems.add(source, None, "annual-report", f"{odd!r} is not a key such as overview or [requests]; keys are words")
+        problems.add(source, None, "annual-report", _("{key!r} is not a key such as overview or [requests]; keys are words").format(key=odd))
         return None
     return data, text
 
@@ -216,9 +217,9 @@ def read_report(path: Path, source: str, site: str, problems: Problems) -> Annua
     r = _Reader(source, text, problems)
     for key in data:
         if key not in TOP_KEYS:
-            r.error((key,), f"{key}: unknown key{did_you_mean(str(key), TOP_KEYS)}")
+            r.error((key,), _("{key}: unknown key{hint}").format(key=key, hint=did_you_mean(str(key), TOP_KEYS)))
     if "year" in data and data["year"] != year:
-        r.error(("year",), f"year = {data['year']!r} but the file name says {year}")
+        r.error(("year",), _("year = {value!r} but the file name says {year}").format(value=data["year"], year=year))
     published = data.get("date")
     if isinstance(published, str):
         try:
@@ -226,12 +227,12 @@ def read_report(path: Path, source: str, site: str, problems: Problems) -> Annua
         except ValueError:
             pass
     if not isinstance(published, date) or isinstance(published, datetime):
-        r.error(("date",), "date (发布日期) is missing or is not a day such as 2026-01-20")
+        r.error(("date",), _("date (发布日期) is missing or is not a day such as 2026-01-20"))
     texts = {}
     for key, label in TEXTS.items():
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
-            r.error((key,), f"{key} ({label}) is missing or empty; the national format requires every section (write 无 when there is nothing to report)")
+            r.error((key,), _("{key} ({label}) is missing or empty; the national format requires every section (write 无 when there is nothing to report)").format(key=key, label=label))
         texts[key] = plain_text_html(value) if isinstance(value, str) else ""
     active = _active(r, data)
     requests = _requests(r, data)
@@ -262,7 +263,7 @@ def _active(r: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     counts = [{"item": item, "label": label, "value": r.count(table, ("active", key), label)} for key, (item, label) in ACTIVE_COUNTS.items()]
     fees = table.get("fees", 0)
     if isinstance(fees, bool) or not isinstance(fees, (int, float)) or fees < 0:
-        r.error(("active", "fees"), "active.fees (行政事业性收费, 万元): write a number ≥ 0")
+        r.error(("active", "fees"), _("active.fees (行政事业性收费, 万元): write a number ≥ 0"))
         fees = 0
     return {"docs": docs, "counts": counts, "fees": f"{fees:g}", "note": plain_text_html(str(table.get("note", "")))}
 
@@ -283,18 +284,26 @@ def _requests(r: _Reader, data: dict[str, Any]) -> dict[str, Any]:
         everything = [(("requests", k), REQUEST_ROWS[k], v) for k, v in named.items()] + result_rows
         for path, label, values in everything:
             if sum(values[:-1]) != values[-1]:
-                r.error(path, f"{TABLE_3}, row {label}: 总计 is {values[-1]} but {_plus(values[:-1])} = {sum(values[:-1])}", "report-arithmetic")
+                r.error(path, _("{table}, row {row}: 总计 is {total} but {parts} = {sum}").format(table=TABLE_3, row=label, total=values[-1], parts=_plus(values[:-1]), sum=sum(values[:-1])), "report-arithmetic")
         for n, applicant in enumerate(APPLICANTS):
             results = sum(values[n] for _, _, values in result_rows)
             if results != named["total"][n]:
-                r.error(("requests", "total"), f"{TABLE_3}, row {REQUEST_ROWS['total']}, {applicant}: {named['total'][n]} but （一）to（六）add up to {results}", "report-arithmetic")
+                message = _("{table}, row {row}, {applicant}: {total} but （一）to（六）add up to {results}").format(
+                    table=TABLE_3, row=REQUEST_ROWS["total"], applicant=applicant, total=named["total"][n], results=results
+                )
+                r.error(("requests", "total"), message, "report-arithmetic")
             came = named["new"][n] + named["carried_over"][n]
             went = named["total"][n] + named["carried_forward"][n]
             if came != went:
                 r.error(
                     ("requests", "carried_forward"),
-                    f"{TABLE_3}, {applicant}: 本年新收 {named['new'][n]} + 上年结转 {named['carried_over'][n]} = {came}, "
-                    f"but 办理结果总计 {named['total'][n]} + 结转下年度 {named['carried_forward'][n]} = {went}",
+                    _(
+                        "{table}, {applicant}: 本年新收 {new} + 上年结转 {carried_over} = {came}, "
+                        "but 办理结果总计 {total} + 结转下年度 {carried_forward} = {went}"
+                    ).format(
+                        table=TABLE_3, applicant=applicant, new=named["new"][n], carried_over=named["carried_over"][n], came=came,
+                        total=named["total"][n], carried_forward=named["carried_forward"][n], went=went,
+                    ),
                     "report-arithmetic",
                 )
     return {"applicants": APPLICANTS, "rows": _request_layout(named, result_rows), "note": plain_text_html(str(table.get("note", "")))}
@@ -331,7 +340,8 @@ def _appeals(r: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     if r.ok:
         for key, values in rows.items():
             if sum(values[:-1]) != values[-1]:
-                r.error(("appeals", key), f"{TABLE_4}, {APPEALS[key]}: 总计 is {values[-1]} but {_plus(values[:-1])} = {sum(values[:-1])}", "report-arithmetic")
+                message = _("{table}, {appeal}: 总计 is {total} but {parts} = {sum}").format(table=TABLE_4, appeal=APPEALS[key], total=values[-1], parts=_plus(values[:-1]), sum=sum(values[:-1]))
+                r.error(("appeals", key), message, "report-arithmetic")
     return {"outcomes": OUTCOMES, "values": rows["review"] + rows["litigation_direct"] + rows["litigation_after_review"], "note": plain_text_html(str(table.get("note", "")))}
 
 
@@ -345,15 +355,15 @@ def read_reports(root: Path, site_ids: list[str], problems: Problems) -> dict[st
         found = []
         for path in sorted(folder.iterdir()):
             if path.name.startswith("annual-report") and not FILE_RE.match(path.name) and path.is_file():
-                problems.add(f"content/{site_id}/_data/{path.name}", None, "annual-report", "name annual reports annual-report-<year>.toml (or .yaml), e.g. annual-report-2025.toml")
+                problems.add(f"content/{site_id}/_data/{path.name}", None, "annual-report", _("name annual reports annual-report-<year>.toml (or .yaml), e.g. annual-report-2025.toml"))
                 continue
             if FILE_RE.match(path.name) and not path.is_file():
-                problems.add(f"content/{site_id}/_data/{path.name}", None, "annual-report", "named like an annual report but not a file; remove it or rename it")
+                problems.add(f"content/{site_id}/_data/{path.name}", None, "annual-report", _("named like an annual report but not a file; remove it or rename it"))
                 continue
             if FILE_RE.match(path.name):
                 real = Path(os.path.realpath(path))
                 if real.parent != Path(os.path.realpath(root)) / "content" / site_id / "_data":
-                    problems.add(f"content/{site_id}/_data/{path.name}", None, "link-outside", f"a symbolic link to {real}; keep the report's data in this folder, reviewed with the site")
+                    problems.add(f"content/{site_id}/_data/{path.name}", None, "link-outside", _("a symbolic link to {target}; keep the report's data in this folder, reviewed with the site").format(target=real))
                     continue
                 report = read_report(path, f"content/{site_id}/_data/{path.name}", site_id, problems)
                 if report:
@@ -361,6 +371,6 @@ def read_reports(root: Path, site_ids: list[str], problems: Problems) -> dict[st
         years = [r.year for r in found]
         for report in found:
             if years.count(report.year) > 1:
-                problems.add(report.source, None, "duplicate-report", f"two annual reports for {report.year} in content/{site_id}/_data/; keep one")
+                problems.add(report.source, None, "duplicate-report", _("two annual reports for {year} in content/{site}/_data/; keep one").format(year=report.year, site=site_id))
         reports[site_id] = sorted(found, key=lambda r: r.year, reverse=True)
     return reports

@@ -20,6 +20,7 @@ from typing import Any
 from ..config.sites import Cluster, Column, Site
 from ..content.index import Item
 from ..errors import Problems
+from ..i18n import _
 from ..links.addresses import AddressMap
 from .annual_report import AnnualReport
 from .documents import directory_rows, group_directory
@@ -46,7 +47,7 @@ def check_areas(cluster: Cluster, addresses: AddressMap, reports: dict[str, list
         column = disclosure_column(site)
         if column is None:
             for report in reports.get(site.id, []):
-                problems.add(report.source, None, "no-disclosure-column", f"{site.source} has no disclosure column to publish this report in; add a [[columns]] entry with type = \"disclosure\"")
+                problems.add(report.source, None, "no-disclosure-column", _('{site_file} has no disclosure column to publish this report in; add a [[columns]] entry with type = "disclosure"').format(site_file=site.source))
             continue
         for slug, label in ENTRIES[:2]:
             if _entry_item(site, column, addresses, slug) is None:
@@ -54,7 +55,9 @@ def check_areas(cluster: Cluster, addresses: AddressMap, reports: dict[str, list
                     site.source,
                     None,
                     "disclosure-entry-missing",
-                    f"the 政府信息公开 area has no {label}: add content/{site.id}/{column.id}/{slug}.md with 'Slug: {slug}'",
+                    _("the 政府信息公开 area has no {label}: add content/{site}/{column}/{slug}.md with 'Slug: {slug}'").format(
+                        label=label, site=site.id, column=column.id, slug=slug
+                    ),
                 )
 
 

@@ -16,6 +16,7 @@ from ..config.sites import Cluster, Site
 from ..content.index import ContentIndex, Item
 from ..content.metadata import TOPICS
 from ..errors import Problems
+from ..i18n import _
 from ..links.addresses import AddressMap
 
 #: Column types whose items are documents carrying the full metadata block.
@@ -41,8 +42,10 @@ def site_patterns(cluster: Cluster, problems: Problems) -> dict[str, IndexPatter
                     site.source,
                     None,
                     "missing-key",
-                    f"disclosure.credit_code: columns {', '.join(documents)} publish documents, whose 索引号 "
-                    "start with the 统一社会信用代码; add it under [disclosure]",
+                    _(
+                        "disclosure.credit_code: columns {columns} publish documents, whose 索引号 "
+                        "start with the 统一社会信用代码; add it under [disclosure]"
+                    ).format(columns=", ".join(documents)),
                 )
             continue
         patterns[site.id] = compile_pattern(pattern, site.disclosure.credit_code)
@@ -63,13 +66,14 @@ def check_index_numbers(cluster: Cluster, index: ContentIndex, problems: Problem
         dated = "Date" in item.meta  # no hint from a date that is missing or was refused
         if pattern and not pattern.match(value):
             year = item.date.year
-            example = f"; the next free number for {year} is {pattern.next_free(taken, year, item.date.month)}" if dated else ""
+            example = _("; the next free number for {year} is {number}").format(year=year, number=pattern.next_free(taken, year, item.date.month)) if dated else ""
             problems.add(
                 item.source,
                 line,
                 "bad-index-no",
-                f"Index-No: {value!r} does not fit this site's pattern {pattern.pattern} "
-                f"({cluster[item.site].source}){example}",
+                _("Index-No: {value!r} does not fit this site's pattern {pattern} ({site_file}){example}").format(
+                    value=value, pattern=pattern.pattern, site_file=cluster[item.site].source, example=example
+                ),
             )
         other = first.get(value)
         if other is None:
@@ -77,13 +81,14 @@ def check_index_numbers(cluster: Cluster, index: ContentIndex, problems: Problem
             continue
         hint = ""
         if pattern and dated:
-            hint = f"; the next free number for {item.date.year} is {pattern.next_free(taken, item.date.year, item.date.month)}"
+            hint = _("; the next free number for {year} is {number}").format(year=item.date.year, number=pattern.next_free(taken, item.date.year, item.date.month))
         problems.add(
             item.source,
             line,
             "duplicate-index-no",
-            f"Index-No: {value} is already used by {other.source}:{other.line_of('Index-No')}; "
-            f"索引号 must be unique across the cluster{hint}",
+            _("Index-No: {value} is already used by {other}:{line}; 索引号 must be unique across the cluster{hint}").format(
+                value=value, other=other.source, line=other.line_of("Index-No"), hint=hint
+            ),
         )
 
 

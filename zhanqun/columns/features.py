@@ -18,6 +18,7 @@ from typing import Any
 from ..content.index import Item
 from ..content.metadata import split_list
 from ..errors import Problems, did_you_mean
+from ..i18n import _
 from ..links.addresses import AddressMap
 from ..links.resolve import LinkResolver
 from .annual_report import AnnualReport, read_reports
@@ -100,8 +101,10 @@ def check_mailboxes(addresses: AddressMap, problems: Problems) -> None:
                 site.source,
                 None,
                 "mailbox-unreachable",
-                f"column {', '.join(columns)} takes letters, but [mailbox] has neither an endpoint for the form nor "
-                "an address and phone; add [mailbox] endpoint = \"https://…\" or address = \"…\" and phone = \"…\"",
+                _(
+                    "column {columns} takes letters, but [mailbox] has neither an endpoint for the form nor "
+                    'an address and phone; add [mailbox] endpoint = "https://…" or address = "…" and phone = "…"'
+                ).format(columns=", ".join(columns)),
             )
 
 
@@ -114,9 +117,9 @@ def check_leaders(addresses: AddressMap, problems: Problems) -> None:
             continue
         names.setdefault(item.site, set()).add(item.title)
         if not item.meta.get("Position", "").strip():
-            problems.add(item.source, 1, "missing-key", "a leader page needs 'Position:' (职务)")
+            problems.add(item.source, 1, "missing-key", _("a leader page needs 'Position:' (职务)"))
         if not item.meta.get("Photo", "").strip():
-            problems.warn(item.source, 1, "missing-photo", "a leader page shows a photo: add 'Photo: files/leaders/<name>.jpg'")
+            problems.warn(item.source, 1, "missing-photo", _("a leader page shows a photo: add 'Photo: files/leaders/<name>.jpg'"))
     for item in addresses.index.items:
         value = item.meta.get("Leaders")
         if not value or item.is_draft:
@@ -124,7 +127,7 @@ def check_leaders(addresses: AddressMap, problems: Problems) -> None:
         site = cluster[item.site]
         leader_columns = [c for c in site.columns if c.type == "leader"]
         if not leader_columns:
-            problems.add(item.source, item.line_of("Leaders"), "unknown-leader", f"Leaders: {site.source} has no leader column (领导之窗) whose pages could list this item")
+            problems.add(item.source, item.line_of("Leaders"), "unknown-leader", _("Leaders: {site_file} has no leader column (领导之窗) whose pages could list this item").format(site_file=site.source))
             continue
         known = names.get(item.site, set())
         for name in split_list(value):
@@ -133,7 +136,9 @@ def check_leaders(addresses: AddressMap, problems: Problems) -> None:
                     item.source,
                     item.line_of("Leaders"),
                     "unknown-leader",
-                    f"Leaders: no page titled {name!r} in {leader_columns[0].name} ({leader_columns[0].id}){did_you_mean(name, sorted(known))}",
+                    _("Leaders: no page titled {name!r} in {column} ({column_id}){hint}").format(
+                        name=name, column=leader_columns[0].name, column_id=leader_columns[0].id, hint=did_you_mean(name, sorted(known))
+                    ),
                 )
 
 

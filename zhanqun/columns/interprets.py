@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..content.index import Item
 from ..errors import Problems
+from ..i18n import _
 from ..links.addresses import AddressMap
 from ..links.resolve import LinkResolver
 from .documents import is_document
@@ -37,18 +38,18 @@ def link_interpretations(addresses: AddressMap, resolver: LinkResolver, problems
                 item.source,
                 line,
                 "bad-interprets",
-                f"Interprets: {ref!r} must name the document as site:<id>/<column>/<file>.md or {{filename}}<path>.md",
+                _("Interprets: {ref!r} must name the document as site:<id>/<column>/<file>.md or {{filename}}<path>.md").format(ref=ref),
             )
             continue
         resolution = resolver.resolve(ref, item)
         if resolution.error:
-            problems.add(item.source, line, resolution.code, f"Interprets: {resolution.error}")
+            problems.add(item.source, line, resolution.code, _("Interprets: {error}").format(error=resolution.error))
             continue
         target = resolution.target
         if target is None and resolution.url is None:
             continue  # a file whose header cannot be read: its own errors are reported
         if target is None:
-            problems.add(item.source, line, "bad-interprets", f"Interprets: {ref} is a site, not a document")
+            problems.add(item.source, line, "bad-interprets", _("Interprets: {ref} is a site, not a document").format(ref=ref))
             continue
         if not is_document(target, addresses.cluster):
             column = addresses.cluster[target.site].column(target.column)
@@ -56,12 +57,13 @@ def link_interpretations(addresses: AddressMap, resolver: LinkResolver, problems
                 item.source,
                 line,
                 "bad-interprets",
-                f"Interprets: {target.source} is in {column.name if column else target.column} ({column.type if column else '?'}), "
-                "not a document or disclosure column",
+                _("Interprets: {source} is in {column} ({type}), not a document or disclosure column").format(
+                    source=target.source, column=column.name if column else target.column, type=column.type if column else "?"
+                ),
             )
             continue
         if target is item:
-            problems.add(item.source, line, "bad-interprets", "Interprets: an item cannot interpret itself")
+            problems.add(item.source, line, "bad-interprets", _("Interprets: an item cannot interpret itself"))
             continue
         found.document_of[item.source] = target
         found.of_document.setdefault(target.source, []).append(item)

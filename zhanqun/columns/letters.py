@@ -28,6 +28,7 @@ from ..config.sites import AUDIT_LIMITS
 from ..content.index import Item
 from ..content.sanitize import clean
 from ..errors import Problems
+from ..i18n import _
 from ..links.addresses import AddressMap
 
 LETTER_SECTION = "来信"
@@ -102,17 +103,17 @@ def split_sections(item: Item, problems: Problems) -> tuple[str, str] | None:
             item.source,
             item.body_line,
             "letter-sections",
-            f"a letter's text starts with a '## {LETTER_SECTION}' line, and the reply with '## {REPLY_SECTION}'",
+            _("a letter's text starts with a '## {letter}' line, and the reply with '## {reply}'").format(letter=LETTER_SECTION, reply=REPLY_SECTION),
         )
         return None
     before = "\n".join(lines[:letter_at]).strip()
     if before:
-        problems.add(item.source, item.body_line, "letter-sections", f"text before '## {LETTER_SECTION}' would not be published; move it into a section")
+        problems.add(item.source, item.body_line, "letter-sections", _("text before '## {letter}' would not be published; move it into a section").format(letter=LETTER_SECTION))
     end = reply_at if reply_at is not None else len(lines)
     letter = "\n".join(lines[letter_at + 1 : end]).strip("\n")
     reply = "\n".join(lines[reply_at + 1 :]).strip("\n") if reply_at is not None else ""
     if not letter.strip():
-        problems.add(item.source, item.body_line + letter_at, "letter-sections", f"the '## {LETTER_SECTION}' section is empty")
+        problems.add(item.source, item.body_line + letter_at, "letter-sections", _("the '## {letter}' section is empty").format(letter=LETTER_SECTION))
     return letter, reply
 
 
@@ -128,26 +129,26 @@ def read_letter(item: Item, today: date, problems: Problems, warn_days: int = OV
     received = _day(item.meta.get("Received"))
     replied = _day(item.meta.get("Replied"))
     if received is None and not item.written("Received"):
-        problems.add(item.source, 1, "missing-key", "a letter needs 'Received:' (受理日期, YYYY-MM-DD)")
+        problems.add(item.source, 1, "missing-key", _("a letter needs 'Received:' (受理日期, YYYY-MM-DD)"))
     if sections is None:
         return None
     letter, reply = sections
     if replied:
         if not item.meta.get("Replier", "").strip():
-            problems.add(item.source, item.line_of("Replied"), "missing-key", "a replied letter needs 'Replier:' (答复部门)")
+            problems.add(item.source, item.line_of("Replied"), "missing-key", _("a replied letter needs 'Replier:' (答复部门)"))
         if not reply.strip():
-            problems.add(item.source, item.line_of("Replied"), "letter-sections", f"Replied is set but the '## {REPLY_SECTION}' section is missing or empty")
+            problems.add(item.source, item.line_of("Replied"), "letter-sections", _("Replied is set but the '## {reply}' section is missing or empty").format(reply=REPLY_SECTION))
         if received and replied < received:
-            problems.add(item.source, item.line_of("Replied"), "bad-value", f"Replied: {replied} is before Received: {received}")
+            problems.add(item.source, item.line_of("Replied"), "bad-value", _("Replied: {replied} is before Received: {received}").format(replied=replied, received=received))
     elif reply.strip() and not item.written("Replied"):
-        problems.add(item.source, item.line_of("Received") or 1, "missing-key", f"the letter has a '## {REPLY_SECTION}' but no 'Replied:' date (答复日期)")
+        problems.add(item.source, item.line_of("Received") or 1, "missing-key", _("the letter has a '## {reply}' but no 'Replied:' date (答复日期)").format(reply=REPLY_SECTION))
     elif received:
         waiting = (today - received).days
         if waiting > warn_days:
-            message = (
-                f"no reply {waiting} days after Received: {received} (today {today}); letters unanswered for "
-                f"over {fail_days} days fail the inspection (build.py audit): add the '## {REPLY_SECTION}' and 'Replied:'"
-            )
+            message = _(
+                "no reply {waiting} days after Received: {received} (today {today}); letters unanswered for "
+                "over {fail_days} days fail the inspection (build.py audit): add the '## {reply}' and 'Replied:'"
+            ).format(waiting=waiting, received=received, today=today, fail_days=fail_days, reply=REPLY_SECTION)
             problems.warn(item.source, item.line_of("Received"), "letter-overdue", message)  # audit's deadline, not the build's
     return Letter(item, letter, reply, received, replied)
 

@@ -12,15 +12,16 @@ import posixpath
 
 from ..content.index import Item
 from ..errors import Problems
+from ..i18n import N_, _
 from ..links.addresses import AddressMap
 from ..links.resolve import LinkResolver, Resolution
 
 IMAGE = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg")
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "Video": ("a video", (".mp4", ".webm", ".ogv")),
-    "Poster": ("an image", IMAGE),
-    "Captions": ("WebVTT captions", (".vtt",)),
-    "Photo": ("an image", IMAGE),
+    "Video": (N_("a video"), (".mp4", ".webm", ".ogv")),
+    "Poster": (N_("an image"), IMAGE),
+    "Captions": (N_("WebVTT captions"), (".vtt",)),
+    "Photo": (N_("an image"), IMAGE),
 }
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg"}
 
@@ -35,7 +36,7 @@ def resolve_media(item: Item, resolver: LinkResolver, problems: Problems) -> dic
         line = item.line_of(key)
         extension = posixpath.splitext(value.split("#", 1)[0].split("?", 1)[0])[1].lower()
         if extension not in extensions:
-            problems.add(item.source, line, "bad-media", f"{key}: {value!r} is not {what} ({', '.join(extensions)})")
+            problems.add(item.source, line, "bad-media", _("{key}: {value!r} is not {what} ({extensions})").format(key=key, value=value, what=_(what), extensions=", ".join(extensions)))
             continue
         if value.startswith(("{static}", "{attach}", "site:")):
             resolution: Resolution | None = resolver.resolve(value, item)
@@ -44,21 +45,21 @@ def resolve_media(item: Item, resolver: LinkResolver, problems: Problems) -> dic
         else:  # an address: relative to the item's page, from the site's root, or the cluster's own
             resolution = resolver.resolve_address(value, item)
         if resolution is None:
-            problems.add(item.source, line, "external-media", f"{key}: {value!r} is on another host; put the file under content/{item.site}/files/ and name it here (no external players)")
+            problems.add(item.source, line, "external-media", _("{key}: {value!r} is on another host; put the file under content/{site}/files/ and name it here (no external players)").format(key=key, value=value, site=item.site))
             continue
         if resolution.error or not resolution.url:
-            error = (resolution.error or "not a file").replace("{static}/" + value, value)
-            problems.add(item.source, line, "missing-file", f"{key}: {error}")
+            error = (resolution.error or _("not a file")).replace("{static}/" + value, value)
+            problems.add(item.source, line, "missing-file", _("{key}: {error}").format(key=key, error=error))
             continue
         if resolution.file is None:
-            problems.add(item.source, line, "bad-media", f"{key}: {value!r} is a page, not {what} under files/")
+            problems.add(item.source, line, "bad-media", _("{key}: {value!r} is a page, not {what} under files/").format(key=key, value=value, what=_(what)))
             continue
         found[key.lower()] = resolution.url
         if key == "Video":
             found["video_type"] = VIDEO_TYPES[extension]
     for key in ("Poster", "Captions"):
         if key in item.meta and "Video" not in item.meta:
-            problems.add(item.source, item.line_of(key), "bad-media", f"{key}: only used with 'Video:'")
+            problems.add(item.source, item.line_of(key), "bad-media", _("{key}: only used with 'Video:'").format(key=key))
     return found
 
 

@@ -23,12 +23,15 @@ from ..config.sites import Site
 from ..content.index import Item
 from ..content.metadata import parse_date
 from ..errors import BuildFailed, Problems
+from ..i18n import N_, _
 from ..pipeline import BuildContext, BuildOptions, prepare
 
 Status = Literal["pass", "warn", "fail"]
 
-#: The rule every check applies, and where it comes from.
-SOURCE = "国办秘函〔2019〕19号（全国政府网站抽查评分细则）"
+#: Where the rules of the checks come from (translated where it is shown, like each rule).
+SOURCE = N_("国办秘函〔2019〕19号（全国政府网站抽查评分细则）")
+#: Where the annual report's deadline comes from.
+REPORT_SOURCE = N_("《中华人民共和国政府信息公开条例》第五十条")
 #: Column types that list dated items, and which limit applies to them.
 #: (A 政府信息公开 column holds the 指南 and 制度 pages, which change when they must: its documents live
 #: in document columns, which are measured; so it is listed, and may be empty, but never "stale".)
@@ -46,13 +49,17 @@ class Finding:
     status: Status
     value: int | str | None
     limit: int | str | None
-    rule: str
+    rule: str  # shown to the webmaster: made with ``_()`` when the finding is made (it holds the site's limits)
     veto: bool = False
     source: str = SOURCE
     items: list[dict[str, str | int]] = field(default_factory=list)  # the columns, letters or pages involved
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The finding for ``--format json``: its texts as the text output shows them (``check``/``status`` stay ASCII)."""
+        data = asdict(self)
+        # as build.py's text output: ``_(finding.rule)`` (the rule was made with ``_()``), the source marked with ``N_``
+        data["rule"], data["source"] = _(self.rule), _(self.source)
+        return data
 
 
 def _updated(item: Item, today: date) -> date:
@@ -103,19 +110,19 @@ def audit_site(context: BuildContext, site: Site, today: date) -> list[Finding]:
     age = days_since(newest)
     findings.append(Finding(
         site.id, "home-updated", "fail" if age is None or age > limits["home_days"] else "pass", age, limits["home_days"],
-        f"首页栏目信息超过{limits['home_days']}天未更新为单项否决", veto=True,
+        _("首页栏目信息超过{days}天未更新为单项否决").format(days=limits["home_days"]), veto=True,
         items=[{"path": newest.source, "title": newest.title, "date": _updated(newest, today).isoformat()}] if newest else [],
     ))
     if future:
         findings.append(Finding(
-            site.id, "future-dated", "warn", len(future), today.isoformat(), "发布日期或更新日期晚于今天的信息不计入更新，请检查日期",
+            site.id, "future-dated", "warn", len(future), today.isoformat(), _("发布日期或更新日期晚于今天的信息不计入更新，请检查日期"),
             items=[{"path": item.source, "title": item.title, "date": item.date.date().isoformat(), "modified": item.meta.get("Modified", "")} for item in future],
         ))
     # 空白栏目
     empty = [c for c in listed if not by_column.get(c.id)]
     findings.append(Finding(
         site.id, "empty-columns", "fail" if len(empty) >= limits["empty_columns"] else ("warn" if empty else "pass"),
-        len(empty), limits["empty_columns"], f"空白栏目达到{limits['empty_columns']}个为单项否决", veto=True,
+        len(empty), limits["empty_columns"], _("空白栏目达到{count}个为单项否决").format(count=limits["empty_columns"]), veto=True,
         items=[{"column": c.id, "name": c.name} for c in empty],
     ))
     # 栏目更新：by column type; the first news column is the 要闻/动态 column
@@ -130,7 +137,9 @@ def audit_site(context: BuildContext, site: Site, today: date) -> list[Finding]:
             stale.append({"column": column.id, "name": column.name, "days": column_age, "limit": limits[key]})
     findings.append(Finding(
         site.id, "stale-columns", "warn" if stale else "pass", len(stale), None,
-        f"动态、要闻类栏目超过{limits['news_days']}天、通知公告和文件类超过{limits['notice_days']}天、人事任免类超过{limits['appointment_days']}天未更新扣分",
+        _("动态、要闻类栏目超过{news_days}天、通知公告和文件类超过{notice_days}天、人事任免类超过{appointment_days}天未更新扣分").format(
+            news_days=limits["news_days"], notice_days=limits["notice_days"], appointment_days=limits["appointment_days"]
+        ),
         items=stale,
     ))
     findings += _letters(context, site, today, limits)
@@ -161,13 +170,14 @@ def _letters(context: BuildContext, site: Site, today: date, limits: dict[str, i
     status: Status = "fail" if worst > limits["letter_fail_days"] else ("warn" if waiting else "pass")
     findings = [Finding(
         site.id, "letters-unanswered", status, worst, limits["letter_fail_days"],
-        f"留言超过{limits['letter_fail_days']}天未答复为单项否决，超过{warn_days}天提醒", veto=True, items=waiting,
+        _("留言超过{fail_days}天未答复为单项否决，超过{warn_days}天提醒").format(fail_days=limits["letter_fail_days"], warn_days=warn_days),
+        veto=True, items=waiting,
     )]
     newest = max((letter.received for letter in letters if letter.received), default=None)
     quiet = (today - newest).days if newest else None
     findings.append(Finding(
         site.id, "letters-received", "warn" if quiet is None or quiet > limits["no_letter_days"] else "pass", quiet, limits["no_letter_days"],
-        f"超过{limits['no_letter_days']}天无留言，应检查互动渠道是否可用",
+        _("超过{days}天无留言，应检查互动渠道是否可用").format(days=limits["no_letter_days"]),
     ))
     return findings
 
@@ -184,9 +194,9 @@ def _annual_report(context: BuildContext, site: Site, today: date) -> Finding:
     )
     has = any(report.year == year for report in reports) or written
     due = today > deadline
-    rule = f"上一年度政府信息公开工作年度报告应于{month}月{day}日前公布"
+    rule = _("上一年度政府信息公开工作年度报告应于{month}月{day}日前公布").format(month=month, day=day)
     status: Status = "pass" if has or not due else "fail"
-    return Finding(site.id, "annual-report", status, str(year) if has else None, deadline.isoformat(), rule, source="《中华人民共和国政府信息公开条例》第五十条")
+    return Finding(site.id, "annual-report", status, str(year) if has else None, deadline.isoformat(), rule, source=REPORT_SOURCE)
 
 
 def run_audit(options: BuildOptions, problems: Problems) -> list[Finding]:

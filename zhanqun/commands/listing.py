@@ -7,6 +7,7 @@ from typing import Any
 
 from ..config.sites import load_cluster
 from ..errors import BuildFailed, Problems, did_you_mean
+from ..i18n import _
 from ..pipeline import BuildOptions, UsageError, prepare
 
 
@@ -46,7 +47,7 @@ def list_columns(root: Path, site_id: str, problems: Problems) -> list[dict[str,
         return []
     found = cluster.named(site_id)  # ulanhot, or 乌兰浩特市
     if found is None:
-        raise UsageError(f"no site '{site_id}'{did_you_mean(site_id, cluster.ids)} (sites: {cluster.listing()})")
+        raise UsageError(_("no site '{site}'{hint} (sites: {sites})").format(site=site_id, hint=did_you_mean(site_id, cluster.ids), sites=cluster.listing()))
     site_id = found
     rows = []
     for column in cluster[site_id].columns:

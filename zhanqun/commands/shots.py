@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from ..i18n import _
 from ..paths import write_bytes
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ CHROMIUM_ARGS = (
 )
 #: Desktop and phone widths every page type is shot (and tested) at.
 WIDTHS = (1280, 390)
+#: commands to type, shown as they are in every language
 INSTALL_HINT = "apt-get install -y chromium fonts-noto-cjk && python -m pip install playwright"
 
 
@@ -139,7 +141,7 @@ def start_playwright() -> Any:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        raise BrowserUnavailable(f"the Python package playwright is not installed ({INSTALL_HINT})") from exc
+        raise BrowserUnavailable(_("the Python package playwright is not installed ({install})").format(install=INSTALL_HINT)) from exc
     return sync_playwright().start()
 
 
@@ -147,11 +149,11 @@ def launch_browser(playwright: Any) -> Any:
     """Debian's chromium, headless, without any background network traffic."""
     executable = find_chromium()
     if executable is None:
-        raise BrowserUnavailable(f"no chromium found at {', '.join(CHROMIUM_PATHS)} ({INSTALL_HINT})")
+        raise BrowserUnavailable(_("no chromium found at {paths} ({install})").format(paths=", ".join(CHROMIUM_PATHS), install=INSTALL_HINT))
     try:
         return playwright.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS), headless=True)
     except Exception as exc:  # Playwright raises its own Error for a browser that will not start
-        raise BrowserUnavailable(f"chromium at {executable} did not start: {str(exc).splitlines()[0]}") from exc
+        raise BrowserUnavailable(_("chromium at {executable} did not start: {error}").format(executable=executable, error=str(exc).splitlines()[0])) from exc
 
 
 def take_screenshots(
@@ -224,12 +226,12 @@ def shoot(options: BuildOptions, rebuild: bool = True, on_shot: Callable[[Path],
         known = {p.stem for p in (options.root / "sites").glob("*.toml")}
         unknown = [s for s in site_ids if not SITE_ID_RE.fullmatch(s) or s not in known]
         if unknown:
-            raise UsageError(f"no site {', '.join(repr(s) for s in unknown)} (sites: {', '.join(sorted(known))})")
+            raise UsageError(_("no site {names} (sites: {sites})").format(names=", ".join(repr(s) for s in unknown), sites=", ".join(sorted(known))))
     missing = [s for s in site_ids if not (output / s / "index.html").is_file()]
     for site_id in missing:
-        problems.add(f"output/{options.target}/{site_id}", None, "no-output", f"no built site here; run 'python build.py build --site {site_id}' or leave out --no-build")
+        problems.add(f"output/{options.target}/{site_id}", None, "no-output", _("no built site here; run 'python build.py build --site {site}' or leave out --no-build").format(site=site_id))
     if not site_ids:
-        problems.add(f"output/{options.target}", None, "no-output", "no built sites here; run 'python build.py build' or leave out --no-build")
+        problems.add(f"output/{options.target}", None, "no-output", _("no built sites here; run 'python build.py build' or leave out --no-build"))
     if problems.has_errors():
         return ShotsReport(problems, [], shots)
     try:
