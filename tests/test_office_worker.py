@@ -46,7 +46,8 @@ def test_columns_lists_a_sites_columns_with_their_names_and_items(cluster: Repo)
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert [line.split()[0] for line in lines] == ["zwdt", "tzgg", "zfwj"]
-    assert lines[0].split() == ["zwdt", "news", "1", "篇", "政务动态"]
+    assert lines[0].split() == ["zwdt", "news", "1", "items", "政务动态"]
+    assert cluster.run("--lang", "zh", "columns", "portal").output.splitlines()[0].split() == ["zwdt", "news", "1", "篇", "政务动态"]
     rows = json.loads(cluster.run("--format", "json", "columns", "portal").output)
     assert rows[2] == {"id": "zfwj", "name": "政府文件", "type": "document", "items": 0}
     wrong = cluster.run("columns", "portl")
