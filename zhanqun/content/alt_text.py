@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Problems
+from ..i18n import _
 
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=indent)?(?P=fence)[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(?<!`)(?P<ticks>`+)(?!`)(?:[^\n]|\n(?!\s*\n))+?(?<!`)(?P=ticks)(?!`)")
@@ -35,16 +36,17 @@ def images_without_alt(body: str) -> list[tuple[int, str]]:
             continue
         target = match.group("src") or match.group("ref") or ""
         shown = f"({target})" if match.group("src") is not None else f"[{target}]"
-        found.append((match.start(), f"image {target or '(no address)'} has no alt text; describe what it shows: ![说明图片内容的文字]{shown}"))
+        message = _("image {target} has no alt text; describe what it shows: ![说明图片内容的文字]{shown}").format(target=target or _("(no address)"), shown=shown)
+        found.append((match.start(), message))
     for match in _HTML_IMG.finditer(text):
         attrs = match.group("attrs")
         src_match = _SRC_ATTR.search(attrs)
-        src = src_match.group("src") if src_match else "(no src)"
+        src = src_match.group("src") if src_match else _("(no src)")
         alt = _ALT_ATTR.search(attrs)
         if alt is None:
-            found.append((match.start(), f"<img src=\"{src}\"> has no alt attribute; add alt=\"…\" describing what it shows"))
+            found.append((match.start(), _("<img src=\"{src}\"> has no alt attribute; add alt=\"…\" describing what it shows").format(src=src)))
         elif not (alt.group("dq") or alt.group("sq") or alt.group("bare") or "").strip():
-            found.append((match.start(), f"<img src=\"{src}\"> has an empty alt attribute; describe what it shows"))
+            found.append((match.start(), _("<img src=\"{src}\"> has an empty alt attribute; describe what it shows").format(src=src)))
     return sorted(found)
 
 

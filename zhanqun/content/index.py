@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from ..config.sites import RESERVED_FOLDERS, Cluster, Column, Site
 from ..errors import Problems, did_you_mean
+from ..i18n import _
 from .alt_text import check_alt_text
 from .html_policy import check_item_html, check_rendered_html
 from .markdown_render import MarkdownRenderer
@@ -120,7 +121,9 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
         if Path(os.path.realpath(folder)) != real_content / site.id:
             problems.add(
                 f"content/{site.id}", None, "link-outside",
-                f"content/{site.id} is a symbolic link to {os.path.realpath(folder)}; a site's content must be a real folder of the repository, reviewed and versioned with it",
+                _("content/{site} is a symbolic link to {target}; a site's content must be a real folder of the repository, reviewed and versioned with it").format(
+                    site=site.id, target=os.path.realpath(folder)
+                ),
             )
             continue
         for path in sorted(folder.rglob("*")):
@@ -131,17 +134,20 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
             if _ignored(rel) or not _symlink_ok(path, root, f"content/{site.id}/{rel}", problems) or path.is_dir():
                 continue
             if not path.is_file():
-                problems.add(f"content/{site.id}/{rel}", None, "not-a-file", "a named pipe, socket or device, not a file; remove it (content is Markdown files)")
+                problems.add(f"content/{site.id}/{rel}", None, "not-a-file", _("a named pipe, socket or device, not a file; remove it (content is Markdown files)"))
                 continue
             source = f"content/{site.id}/{rel}"
             # a column folder that is no column is reported once, as unknown-column, with where to move
             # the file; renaming it (政务动态/ → zheng-wu-dong-tai/) would not help
             _check_file_name(rel if site.column(top) is not None or "/" not in rel else rel.split("/", 1)[1], source, problems)
             if path.suffix.lower() not in (".md", ".markdown"):
-                problems.add(source, None, "not-markdown", "content folders hold Markdown (.md) files; put images and attachments under files/")
+                problems.add(source, None, "not-markdown", _("content folders hold Markdown (.md) files; put images and attachments under files/"))
                 continue
             if "/" not in rel:
-                problems.add(source, None, "outside-column", f"a Markdown file must be inside a column folder, e.g. content/{site.id}/{site.columns[0].id}/{path.name}")
+                problems.add(
+                    source, None, "outside-column",
+                    _("a Markdown file must be inside a column folder, e.g. {example}").format(example=f"content/{site.id}/{site.columns[0].id}/{path.name}"),
+                )
                 continue
             column = site.column(top)
             if column is None:
@@ -169,7 +175,7 @@ def _check_site_folders(root: Path, cluster: Cluster, problems: Problems) -> Non
         if folder.name not in cluster and not (root / "sites" / f"{folder.name}.toml").exists():
             problems.add(
                 f"content/{folder.name}", None, "unknown-site",
-                f"no site file sites/{folder.name}.toml for this folder{did_you_mean(folder.name, cluster.ids)}",
+                _("no site file sites/{folder}.toml for this folder{hint}").format(folder=folder.name, hint=did_you_mean(folder.name, cluster.ids)),
             )
 
 
@@ -178,11 +184,13 @@ def _unknown_column(site: Site, folder: str) -> str:
     columns = ", ".join(f"{c.id} ({c.name})" for c in site.columns)
     named = [c for c in site.columns if c.name == folder]
     if named:
-        return f"the folder {folder}/ is named after the column {named[0].name}: folders use the column's id, so move the file to content/{site.id}/{named[0].id}/ (columns: {columns})"
-    return (
-        f"{site.name} has no column {folder!r}{did_you_mean(folder, [c.id for c in site.columns])}: "
-        f"move the file into one of its columns ({columns}), or ask the webmaster to add the column to {site.source}"
-    )
+        return _(
+            "the folder {folder}/ is named after the column {name}: folders use the column's id, so move the file to content/{site}/{column}/ (columns: {columns})"
+        ).format(folder=folder, name=named[0].name, site=site.id, column=named[0].id, columns=columns)
+    return _(
+        "{site_name} has no column {folder!r}{hint}: "
+        "move the file into one of its columns ({columns}), or ask the webmaster to add the column to {site_file}"
+    ).format(site_name=site.name, folder=folder, hint=did_you_mean(folder, [c.id for c in site.columns]), columns=columns, site_file=site.source)
 
 
 #: A content file's name and the folders inside a column: the name is part of addresses and of
@@ -201,11 +209,11 @@ def _check_file_name(rel: str, source: str, problems: Problems) -> None:
             continue
         stem, dot, suffix = part.rpartition(".") if "." in part.lstrip(".") else (part, "", "")
         suggestion = slug_from_title(stem, fallback="item") + (dot + suffix.lower() if suffix.isascii() and suffix.isalnum() else "")
-        what = "file" if part == rel.rsplit("/", 1)[-1] else "folder"
-        problems.add(
-            source, None, "bad-file-name",
-            f"the {what} name {part!r} is not plain ASCII (letters, digits, '-', '_' and '.'); rename it, e.g. to {suggestion!r}",
-        )
+        if part == rel.rsplit("/", 1)[-1]:
+            message = _("the file name {name!r} is not plain ASCII (letters, digits, '-', '_' and '.'); rename it, e.g. to {suggestion!r}")
+        else:
+            message = _("the folder name {name!r} is not plain ASCII (letters, digits, '-', '_' and '.'); rename it, e.g. to {suggestion!r}")
+        problems.add(source, None, "bad-file-name", message.format(name=part, suggestion=suggestion))
         return
 
 
@@ -222,15 +230,22 @@ def _symlink_ok(path: Path, root: Path, source: str, problems: Problems) -> bool
     try:
         resolved = path.resolve(strict=True)
     except (OSError, RuntimeError):  # missing target or a loop
-        problems.add(source, None, "broken-symlink", f"a symbolic link to {target}, which does not exist; remove it or copy the file itself here")
+        problems.add(source, None, "broken-symlink", _("a symbolic link to {target}, which does not exist; remove it or copy the file itself here").format(target=target))
         return False
     content = root.resolve() / "content"
     if content not in resolved.parents:
-        where = "outside the repository" if root.resolve() not in resolved.parents else f"to {resolved.relative_to(root.resolve()).as_posix()}, outside content/"
-        problems.add(source, None, "link-outside", f"a symbolic link to {target}, {where}; copy the file into the repository's content instead, so it is reviewed and versioned with the site")
+        if root.resolve() not in resolved.parents:
+            message = _(
+                "a symbolic link to {target}, outside the repository; copy the file into the repository's content instead, so it is reviewed and versioned with the site"
+            ).format(target=target)
+        else:
+            message = _(
+                "a symbolic link to {target}, to {resolved}, outside content/; copy the file into the repository's content instead, so it is reviewed and versioned with the site"
+            ).format(target=target, resolved=resolved.relative_to(root.resolve()).as_posix())
+        problems.add(source, None, "link-outside", message)
         return False
     if resolved.is_dir():
-        problems.add(source, None, "link-outside", f"a symbolic link to the folder {target}; put the items themselves in the column folder")
+        problems.add(source, None, "link-outside", _("a symbolic link to the folder {target}; put the items themselves in the column folder").format(target=target))
         return False
     return True
 
@@ -239,11 +254,11 @@ def _read_bytes(path: Path, source: str, problems: Problems) -> bytes | None:
     """The file's bytes; an unreadable file is a located error, not a traceback."""
     try:
         if path.stat().st_size > MAX_BYTES:  # do not read a 2 GB video into memory to say so
-            problems.add(source, None, "file-too-large", f"{path.stat().st_size // 1024} KiB is over the 5 MB limit for a content file; put large material in files/ and link it")
+            problems.add(source, None, "file-too-large", _("{size} KiB is over the 5 MB limit for a content file; put large material in files/ and link it").format(size=path.stat().st_size // 1024))
             return None
         return path.read_bytes()
     except OSError as exc:
-        problems.add(source, None, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+        problems.add(source, None, "unreadable", _("cannot read the file: {reason}").format(reason=exc.strerror or exc))
         return None
 
 
@@ -273,21 +288,21 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
         check = KNOWN_KEYS[key].check
         message = check(value) if check else None
         if message:
-            problems.add(source, lines[key], "bad-value", f"{key}: {message}")
+            problems.add(source, lines[key], "bad-value", _("{key}: {message}").format(key=key, message=message))
             del meta[key]
     for key in ("Title", "Date"):
         if key not in parsed.meta and key not in parsed.mistyped:
-            problems.add(source, 1, "missing-key", f"missing '{key}:' header line (every item needs Title and Date)")
+            problems.add(source, 1, "missing-key", _("missing '{key}:' header line (every item needs Title and Date)").format(key=key))
     if column.type in ("document", "disclosure"):
         missing = [key for key in DOCUMENT_KEYS if key not in parsed.meta and key not in parsed.mistyped]
         if missing:
-            problems.add(source, 1, "missing-key", f"a {column.type} item needs {', '.join(missing)} ({column.name} 栏目)")
+            problems.add(source, 1, "missing-key", _("a {type} item needs {keys} ({column} 栏目)").format(type=column.type, keys=", ".join(missing), column=column.name))
         if meta.get("Validity") in ("失效", "废止") and "Validity-Date" not in parsed.meta:
-            problems.add(source, lines.get("Validity"), "missing-key", f"Validity: {meta['Validity']} needs a Validity-Date")
+            problems.add(source, lines.get("Validity"), "missing-key", _("Validity: {validity} needs a Validity-Date").format(validity=meta["Validity"]))
         _check_document_dates(meta, lines, source, problems)
     if not parsed.body.strip():
         line = min(parsed.body_line, parsed.last_line) if meta else 1
-        problems.add(source, line, "empty-body", "the item has no text after its header (an empty line, then the text)")
+        problems.add(source, line, "empty-body", _("the item has no text after its header (an empty line, then the text)"))
     if meta.get("Status", "published") != "draft":
         _check_placeholders(parsed.body, parsed.body_line, meta, lines, source, problems)
     # A letter's body is the public's own text, shown escaped and never as HTML: nothing in it
@@ -329,13 +344,16 @@ def _check_placeholders(body: str, body_line: int, meta: dict[str, str], lines: 
     for key, value in meta.items():
         found = placeholder_in(value, VALUE_PLACEHOLDERS) if value.strip() == "（职务）" else placeholder_in(value)
         if found:
-            problems.add(source, lines.get(key), "placeholder-text", f"{key}: still reads '{found}' (written by build.py new): write the real value before the item is published")
+            problems.add(
+                source, lines.get(key), "placeholder-text",
+                _("{key}: still reads '{found}' (written by build.py new): write the real value before the item is published").format(key=key, found=found),
+            )
     for number, text in enumerate(body.split("\n")):
         found = placeholder_in(text)
         if found:
             problems.add(
                 source, body_line + number, "placeholder-text",
-                f"the text still reads '{found}' (written by build.py new): write the item's text in its place before it is published",
+                _("the text still reads '{found}' (written by build.py new): write the item's text in its place before it is published").format(found=found),
             )
 
 
@@ -345,12 +363,14 @@ def _check_document_dates(meta: dict[str, str], lines: dict[str, int], source: s
     if written and published and written.date() > published.date():
         problems.add(
             source, lines.get("Written"), "bad-date-order",
-            f"Written: 成文日期 {written.date()} is after the 发布日期 (Date: {published.date()}); a document is written before it is published",
+            _("Written: 成文日期 {written} is after the 发布日期 (Date: {published}); a document is written before it is published").format(
+                written=written.date(), published=published.date()
+            ),
         )
     if written and ended and ended.date() < written.date():
         problems.add(
             source, lines.get("Validity-Date"), "bad-date-order",
-            f"Validity-Date: {ended.date()} is before the 成文日期 (Written: {written.date()})",
+            _("Validity-Date: {ended} is before the 成文日期 (Written: {written})").format(ended=ended.date(), written=written.date()),
         )
 
 
@@ -372,7 +392,7 @@ def _resolve_syndication(index: ContentIndex, cluster: Cluster, problems: Proble
                 receivers.append(word)
             else:
                 choices = list(SYNDICATE_GROUPS) + cluster.ids
-                problems.add(item.source, item.line_of("Syndicate"), "unknown-site", f"Syndicate: no site '{word}'{did_you_mean(word, choices)}")
+                problems.add(item.source, item.line_of("Syndicate"), "unknown-site", _("Syndicate: no site '{site}'{hint}").format(site=word, hint=did_you_mean(word, choices)))
         item.syndicate = tuple(dict.fromkeys(r for r in receivers if r != item.site))
 
 
@@ -394,7 +414,7 @@ def _check_unique_paths(index: ContentIndex, problems: Problems) -> None:
                 item.source,
                 item.line_of("Slug") or item.line_of("Title"),
                 "duplicate-slug",
-                f"writes {site_id}/{path}, as does {other.source}; give one of them another 'Slug:'",
+                _("writes {site}/{path}, as does {other}; give one of them another 'Slug:'").format(site=site_id, path=path, other=other.source),
             )
         else:
             seen[key] = item

@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 
+from ..i18n import _
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 STATUSES = ("published", "draft", "hidden")
@@ -93,8 +95,8 @@ def check_date(value: str) -> str | None:
         return None
     suggestion = _iso_suggestion(value)
     if suggestion:
-        return f"write dates as YYYY-MM-DD: '{suggestion}' instead of '{value}'"
-    return f"'{value}' is not a date; write YYYY-MM-DD or YYYY-MM-DD HH:MM"
+        return _("write dates as YYYY-MM-DD: '{suggestion}' instead of '{value}'").format(suggestion=suggestion, value=value)
+    return _("'{value}' is not a date; write YYYY-MM-DD or YYYY-MM-DD HH:MM").format(value=value)
 
 
 def _iso_suggestion(value: str) -> str | None:
@@ -134,7 +136,7 @@ def fixed_value(key: str, value: str) -> str:
 def check_day(value: str) -> str | None:
     message = check_date(value)
     if message is None and not _DAY_RE.fullmatch(value):
-        return f"'{value}' must be a day, YYYY-MM-DD"
+        return _("'{value}' must be a day, YYYY-MM-DD").format(value=value)
     return message
 
 
@@ -160,32 +162,34 @@ def _choice(choices: tuple[str, ...]) -> Check:
 
         hidden = [ch for ch in value if unicodedata.category(ch) in ("Cf", "Cc", "Zs") and ch != " "]
         if hidden:
-            return f"'{value}' holds an invisible character (U+{ord(hidden[0]):04X}); delete it and write one of {', '.join(choices)}"
+            return _("'{value}' holds an invisible character (U+{code:04X}); delete it and write one of {choices}").format(
+                value=value, code=ord(hidden[0]), choices=", ".join(choices)
+            )
         meant = CHINESE_VALUES.get(value.strip())
-        hint = f" (write '{meant}' for {value})" if meant in choices else did_you_mean(value, choices)
-        return f"'{value}' is not one of {', '.join(choices)}{hint}"
+        hint = _(" (write '{meant}' for {value})").format(meant=meant, value=value) if meant in choices else did_you_mean(value, choices)
+        return _("'{value}' is not one of {choices}{hint}").format(value=value, choices=", ".join(choices), hint=hint)
 
     return check
 
 
 def _slug(value: str) -> str | None:
     if value == "index":
-        return "'index' is the column's own list page; choose another slug"
+        return _("'index' is the column's own list page; choose another slug")
     if SLUG_RE.fullmatch(value):
         return None
     fixed = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-    hint = f" (did you mean '{fixed}'?)" if fixed and SLUG_RE.fullmatch(fixed) else ""
-    return f"'{value}' is not a slug: use lowercase ASCII letters, digits and hyphens{hint}"
+    hint = _(" (did you mean '{fixed}'?)").format(fixed=fixed) if fixed and SLUG_RE.fullmatch(fixed) else ""
+    return _("'{value}' is not a slug: use lowercase ASCII letters, digits and hyphens{hint}").format(value=value, hint=hint)
 
 
 def _tags(value: str) -> str | None:
     if re.search(r"[;；]", value):
-        return "separate tags with commas, not semicolons"
+        return _("separate tags with commas, not semicolons")
     for tag in split_list(value):
         if len(tag) > MAX_TAG_LENGTH:
-            return f"tag '{tag[:12]}…' is longer than {MAX_TAG_LENGTH} characters; separate tags with commas"
+            return _("tag '{tag}…' is longer than {limit} characters; separate tags with commas").format(tag=tag[:12], limit=MAX_TAG_LENGTH)
         if not any(unicodedata.category(ch)[0] in "LN" for ch in tag):
-            return f"tag '{tag}' has no letter or digit; a tag is a word such as 春耕"
+            return _("tag '{tag}' has no letter or digit; a tag is a word such as 春耕").format(tag=tag)
     return None
 
 
@@ -194,9 +198,9 @@ def _aliases(value: str) -> str | None:
 
     for alias in split_list(value):
         if not alias.startswith("/") or "//" in alias or ".." in alias.split("/") or "\\" in alias:
-            return f"alias '{alias}' must be a path on this site starting with '/', such as /old/page.html"
+            return _("alias '{alias}' must be a path on this site starting with '/', such as /old/page.html").format(alias=alias)
         if url_segments(alias) is None:
-            return f"alias '{alias}' leaves the site once its %-escapes are decoded; write the old path on this site, such as /old/page.html"
+            return _("alias '{alias}' leaves the site once its %-escapes are decoded; write the old path on this site, such as /old/page.html").format(alias=alias)
     return None
 
 
@@ -207,15 +211,15 @@ _DOC_NO_YEAR = re.compile(r"[\[［(（【〖]\s*(\d{4})\s*[\]］)）】〗]")
 def _doc_no(value: str) -> str | None:
     """A 发文字号 writes its year in 六角括号: 兴署发〔2026〕1号, not [2026] or (2026)."""
     if not value.strip():
-        return "must not be empty"
+        return _("must not be empty")
     if _DOC_NO_YEAR.search(value):
         fixed = _DOC_NO_YEAR.sub(r"〔\1〕", value.strip())
-        return f"write the year in 六角括号 〔〕: '{fixed}' instead of '{value.strip()}'"
+        return _("write the year in 六角括号 〔〕: '{fixed}' instead of '{value}'").format(fixed=fixed, value=value.strip())
     return None
 
 
 def _not_empty(value: str) -> str | None:
-    return None if value.strip() else "must not be empty"
+    return None if value.strip() else _("must not be empty")
 
 
 @dataclass(frozen=True)

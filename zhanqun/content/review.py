@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..config.sites import Cluster
 from ..errors import Problems
+from ..i18n import _
 from .index import ContentIndex, Item
 
 REVIEW_KEYS = ("Reviewed-By", "Approved-By")
@@ -31,21 +32,24 @@ def check_review(index: ContentIndex, cluster: Cluster, problems: Problems) -> N
         sites = [s for s in (item.site, *item.syndicate) if s in requiring]
         if not sites:
             continue
-        where = f"site '{sites[0]}'" if sites[0] != item.site else "this site"
         line = item.line_of("Title") or 1
         missing = _missing(item)
         if missing:
-            names = " and ".join(f"'{key}:'" for key in missing)
-            problems.add(
-                item.source,
-                line,
-                "missing-review",
-                f"{where} publishes only reviewed items (require_review): add {names} with the names of the reviewer (审核) and approver (签发), or set 'Status: draft'",
-            )
+            quoted = [f"'{key}:'" for key in missing]
+            names = _("{first} and {second}").format(first=quoted[0], second=quoted[1]) if len(quoted) == 2 else quoted[0]
+            if sites[0] != item.site:
+                message = _(
+                    "site '{site}' publishes only reviewed items (require_review): add {names} with the names of the reviewer (审核) and approver (签发), or set 'Status: draft'"
+                ).format(site=sites[0], names=names)
+            else:
+                message = _(
+                    "this site publishes only reviewed items (require_review): add {names} with the names of the reviewer (审核) and approver (签发), or set 'Status: draft'"
+                ).format(names=names)
+            problems.add(item.source, line, "missing-review", message)
         elif item.meta["Reviewed-By"].strip() == item.meta["Approved-By"].strip():
             problems.add(
                 item.source,
                 item.line_of("Approved-By"),
                 "review-same-person",
-                "Approved-By names the reviewer again; the approver (签发) must be another person than the reviewer (审核)",
+                _("Approved-By names the reviewer again; the approver (签发) must be another person than the reviewer (审核)"),
             )

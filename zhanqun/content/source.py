@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..errors import Problems, did_you_mean
+from ..i18n import N_, _
 from .metadata import (
     CHINESE_KEYS,
     CHINESE_VALUES,
@@ -60,7 +61,7 @@ def decode(raw: bytes, path: str, problems: Problems) -> tuple[str, str] | None:
     byte is an error at that line, not a GBK file full of mojibake.
     """
     if len(raw) > MAX_BYTES:
-        problems.add(path, None, "file-too-large", f"{len(raw) // 1024} KiB is over the 5 MB limit for a content file; put large material in files/ and link it")
+        problems.add(path, None, "file-too-large", _("{size} KiB is over the 5 MB limit for a content file; put large material in files/ and link it").format(size=len(raw) // 1024))
         return None
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if raw.startswith(bom):  # Word's "Unicode text": unambiguous, so read it
@@ -68,15 +69,15 @@ def decode(raw: bytes, path: str, problems: Problems) -> tuple[str, str] | None:
                 text = raw[len(bom) :].decode(codec)
             except UnicodeDecodeError:
                 break
-            problems.warn(path, None, "encoding", "read as UTF-16 (\"Unicode text\"); please save the file as UTF-8")
+            problems.warn(path, None, "encoding", _("read as UTF-16 (\"Unicode text\"); please save the file as UTF-8"))
             return _text_or_binary(text, "utf-16", path, problems)
     if b"\x00" in raw[:8192]:
         codec = _utf16_without_bom(raw)
         if codec:
-            problems.warn(path, None, "encoding", "read as UTF-16 (\"Unicode text\"); please save the file as UTF-8")
+            problems.warn(path, None, "encoding", _("read as UTF-16 (\"Unicode text\"); please save the file as UTF-8"))
             return _text_or_binary(raw.decode(codec), "utf-16", path, problems)
         if raw[:8192].count(b"\x00") > MAX_STRAY_NULS or not _decodes(raw.removeprefix(b"\xef\xbb\xbf"), "utf-8"):
-            problems.add(path, None, "binary-file", "this is a binary file, not Markdown text; put it under files/ and link it with {static}")
+            problems.add(path, None, "binary-file", _("this is a binary file, not Markdown text; put it under files/ and link it with {static}"))
             return None
         # a few NUL bytes in a UTF-8 text: each is reported at its line below (control-character)
     encoding = "utf-8"
@@ -87,15 +88,15 @@ def decode(raw: bytes, path: str, problems: Problems) -> tuple[str, str] | None:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         if _mostly_utf8(raw):
-            problems.add(path, line, "bad-encoding", "invalid UTF-8 byte on this line (a damaged or mixed-encoding file); save it again as UTF-8")
+            problems.add(path, line, "bad-encoding", _("invalid UTF-8 byte on this line (a damaged or mixed-encoding file); save it again as UTF-8"))
             return None
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            problems.add(path, line, "bad-encoding", "the file is neither UTF-8 nor GBK/GB18030; save it as UTF-8")
+            problems.add(path, line, "bad-encoding", _("the file is neither UTF-8 nor GBK/GB18030; save it as UTF-8"))
             return None
         encoding = "gb18030"
-        problems.warn(path, None, "encoding", "read as GBK/GB18030; please save the file as UTF-8")
+        problems.warn(path, None, "encoding", _("read as GBK/GB18030; please save the file as UTF-8"))
     return _text_or_binary(text, encoding, path, problems)
 
 
@@ -150,14 +151,16 @@ def _mostly_utf8(raw: bytes) -> bool:
 #: and Python-Markdown disagree about: each is a located error.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 _CONTROL_NAMES = {
-    "\x00": "a NUL byte",
-    "\x0b": "a vertical tab (a line break pasted from Word)",
-    "\x0c": "a form feed (a page break pasted from Word)",
-    "\x85": "a NEL line break",
-    "\u2028": "a Unicode line separator",
-    "\u2029": "a Unicode paragraph separator",
-    **{chr(c): "a direction override, which makes text read differently from how it is written" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+    "\x00": N_("a NUL byte"),
+    "\x0b": N_("a vertical tab (a line break pasted from Word)"),
+    "\x0c": N_("a form feed (a page break pasted from Word)"),
+    "\x85": N_("a NEL line break"),
+    "\u2028": N_("a Unicode line separator"),
+    "\u2029": N_("a Unicode paragraph separator"),
+    **{chr(c): N_("a direction override, which makes text read differently from how it is written") for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
 }
+#: The name of any other control character.
+_CONTROL_CHARACTER = N_("a control character")
 #: Control characters reported per file before the rest are counted.
 MAX_CONTROL_REPORTS = 5
 
@@ -168,7 +171,7 @@ def _text_or_binary(text: str, encoding: str, path: str, problems: Problems) -> 
     # vertical tabs and form feeds are Word's line and page breaks: text, reported one by one below
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if sample and (controls > 8 and controls * 20 > len(sample)):
-        problems.add(path, None, "binary-file", "this is a binary file, not Markdown text; put it under files/ and link it with {static}")
+        problems.add(path, None, "binary-file", _("this is a binary file, not Markdown text; put it under files/ and link it with {static}"))
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     by_line: dict[int, list[str]] = {}
@@ -176,16 +179,16 @@ def _text_or_binary(text: str, encoding: str, path: str, problems: Problems) -> 
         by_line.setdefault(text.count("\n", 0, match.start()) + 1, []).append(match.group(0))
     for n, (line, chars) in enumerate(sorted(by_line.items())[:MAX_CONTROL_REPORTS], 1):
         char = chars[0]
-        name = _CONTROL_NAMES.get(char, "a control character")
-        times = f" ({len(chars)} on this line)" if len(chars) > 1 else ""
-        more = f"; {len(by_line) - n} more line(s) of this file have such characters" if n == MAX_CONTROL_REPORTS < len(by_line) else ""
+        name = _(_CONTROL_NAMES.get(char, _CONTROL_CHARACTER))
+        times = _(" ({count} on this line)").format(count=len(chars)) if len(chars) > 1 else ""
+        more = _("; {count} more line(s) of this file have such characters").format(count=len(by_line) - n) if n == MAX_CONTROL_REPORTS < len(by_line) else ""
         if char in "\x0b\x0c\x85\u2028\u2029":
-            advice = "that web pages and feeds cannot carry; delete it (use a normal line break)"
+            message = _("U+{code:04X}, {name}{times}, that web pages and feeds cannot carry; delete it (use a normal line break){more}")
         elif 0x202A <= ord(char) <= 0x2069:
-            advice = "which no government text needs; delete it"
+            message = _("U+{code:04X}, {name}{times}, which no government text needs; delete it{more}")
         else:
-            advice = "that web pages and feeds cannot carry; delete it"
-        problems.add(path, line, "control-character", f"U+{ord(char):04X}, {name}{times}, {advice}{more}")
+            message = _("U+{code:04X}, {name}{times}, that web pages and feeds cannot carry; delete it{more}")
+        problems.add(path, line, "control-character", message.format(code=ord(char), name=name, times=times, more=more))
     if by_line:
         return None
     return text, encoding
@@ -210,8 +213,10 @@ def parse_header(text: str, path: str, problems: Problems, encoding: str = "utf-
         if line[:1].isspace() or not line[:1].isprintable():
             problems.add(
                 path, number, "bad-header-line",
-                f"indented header line {line.strip()[:40]!r}: header lines start at the beginning of the line, "
-                "and a value stays on its own line; remove the space, or leave an empty line before the text",
+                _(
+                    "indented header line {line!r}: header lines start at the beginning of the line, "
+                    "and a value stays on its own line; remove the space, or leave an empty line before the text"
+                ).format(line=line.strip()[:40]),
             )
             n += 1
             continue
@@ -220,9 +225,9 @@ def parse_header(text: str, path: str, problems: Problems, encoding: str = "utf-
             key = canonical_key(match.group("key"))
             if key is None:
                 raw_key = match.group("key")
-                problems.add(path, number, "unknown-key", f"unknown metadata key '{raw_key}'{did_you_mean(raw_key, KNOWN_KEYS)}")
+                problems.add(path, number, "unknown-key", _("unknown metadata key '{key}'{hint}").format(key=raw_key, hint=did_you_mean(raw_key, KNOWN_KEYS)))
             elif key in source.meta:
-                problems.add(path, number, "duplicate-key", f"'{key}' is already set on line {source.lines[key]}")
+                problems.add(path, number, "duplicate-key", _("'{key}' is already set on line {line}").format(key=key, line=source.lines[key]))
             else:
                 source.meta[key] = match.group("value").strip()
                 source.lines[key] = number
@@ -251,11 +256,11 @@ def _header_start(lines: list[str], path: str, problems: Problems) -> int | None
         return None
     if first == 0 and _unindented(lines[0]) == lines[0]:
         return 0
-    what = f"the {first} empty line(s)" if first else "the space or invisible character"
-    problems.add(
-        path, 1, "bad-header-line",
-        f"the header must start on the first line, at its first character: delete {what} before {_unindented(lines[first])[:30]!r}",
-    )
+    if first:
+        message = _("the header must start on the first line, at its first character: delete the {count} empty line(s) before {start!r}")
+    else:
+        message = _("the header must start on the first line, at its first character: delete the space or invisible character before {start!r}")
+    problems.add(path, 1, "bad-header-line", message.format(count=first, start=_unindented(lines[first])[:30]))
     return first
 
 
@@ -333,14 +338,17 @@ def _report_header_lines_in_body(source: SourceFile, end: int, problems: Problem
         previous_blank = False
         if key is None:
             continue
-        where = f"the header ends at the empty line {end}" if end else "this file has no header before it"
-        problems.add(
-            source.path,
-            source.body_line + offset,
-            "header-in-text",
-            f"'{line.strip()[:50]}' reads as a header line, but {where}, so it would be published as text "
-            f"and not set {key}; move it up into the header (no empty line inside the header), or show it in a code block",
-        )
+        if end:
+            message = _(
+                "'{line}' reads as a header line, but the header ends at the empty line {end}, so it would be published as text "
+                "and not set {key}; move it up into the header (no empty line inside the header), or show it in a code block"
+            )
+        else:
+            message = _(
+                "'{line}' reads as a header line, but this file has no header before it, so it would be published as text "
+                "and not set {key}; move it up into the header (no empty line inside the header), or show it in a code block"
+            )
+        problems.add(source.path, source.body_line + offset, "header-in-text", message.format(line=line.strip()[:50], end=end, key=key))
 
 
 def _looks_like_header(line: str) -> bool:
@@ -360,25 +368,34 @@ def _report_bad_header_line(line: str, number: int, path: str, problems: Problem
         raw_key = wide.group("key").strip()
         key = _meant_key(raw_key)
         if key:
-            problems.add(path, number, "wide-colon", f"full-width colon '：' after '{raw_key}'; use an ASCII colon: '{key}: {fixed_value(key, wide.group('value'))}'")
+            problems.add(
+                path, number, "wide-colon",
+                _("full-width colon '：' after '{raw_key}'; use an ASCII colon: '{line}'").format(raw_key=raw_key, line=f"{key}: {fixed_value(key, wide.group('value'))}"),
+            )
             return key
     cjk = _CJK_KEY_LINE.match(line)
     if cjk:
         raw_key = cjk.group("key").strip()
         english = CHINESE_KEYS.get(raw_key)
         if english:
-            problems.add(path, number, "chinese-key", f"use '{english}' for {raw_key}: '{english}: {fixed_value(english, cjk.group('value'))}'")
+            problems.add(
+                path, number, "chinese-key",
+                _("use '{key}' for {raw_key}: '{line}'").format(key=english, raw_key=raw_key, line=f"{english}: {fixed_value(english, cjk.group('value'))}"),
+            )
             return english
         ascii_key = canonical_key(unicodedata.normalize("NFKC", raw_key))
         if ascii_key:
-            problems.add(path, number, "unknown-key", f"'{raw_key}' is typed in full-width letters; write '{ascii_key}: {fixed_value(ascii_key, cjk.group('value'))}'")
+            problems.add(
+                path, number, "unknown-key",
+                _("'{raw_key}' is typed in full-width letters; write '{line}'").format(raw_key=raw_key, line=f"{ascii_key}: {fixed_value(ascii_key, cjk.group('value'))}"),
+            )
             return ascii_key
-        problems.add(path, number, "unknown-key", f"unknown metadata key '{raw_key}'; keys are English words such as Title, Date, Source")
+        problems.add(path, number, "unknown-key", _("unknown metadata key '{key}'; keys are English words such as Title, Date, Source").format(key=raw_key))
         return None
     if wide:
-        problems.add(path, number, "wide-colon", f"full-width colon '：' in header line; use an ASCII colon and a known key{did_you_mean(wide.group('key'), KNOWN_KEYS)}")
+        problems.add(path, number, "wide-colon", _("full-width colon '：' in header line; use an ASCII colon and a known key{hint}").format(hint=did_you_mean(wide.group("key"), KNOWN_KEYS)))
         return None
-    problems.add(path, number, "bad-header-line", f"not a 'Key: value' line: {line.strip()[:40]!r}; end the header with an empty line before the text")
+    problems.add(path, number, "bad-header-line", _("not a 'Key: value' line: {line!r}; end the header with an empty line before the text").format(line=line.strip()[:40]))
     return None
 
 
