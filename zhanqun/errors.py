@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Literal
 
+from .i18n import _
+
 Severity = Literal["error", "warning"]
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -128,7 +130,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
         lowered = {c.lower(): c for c in choices}
         if word.lower() in lowered:
             close = [lowered[word.lower()]]
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{word}'?)").format(word=close[0]) if close else ""
 
 
 def shown_path(path: Path, root: Path) -> str:
@@ -150,6 +152,7 @@ def describe_os_error(exc: OSError, root: Path | None = None) -> str:
         except (ValueError, OSError):
             pass
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        what = f" {name}" if name else ""
-        return f"the disk is full: could not write{what} (free some space and build again)"
+        if name:
+            return _("the disk is full: could not write {name} (free some space and build again)").format(name=name)
+        return _("the disk is full: could not write (free some space and build again)")
     return f"{exc.strerror or exc}: {name}" if name else f"{exc.strerror or exc}"

@@ -7,17 +7,20 @@ themselves in stage 2.
 
 from __future__ import annotations
 
+from ..i18n import N_
+
 #: Suffixes refused outright: a browser runs them in the site's origin, or a server may execute them.
+#: Each says what such a file is, marked with ``N_``: a message shows it through ``_``.
 ACTIVE_SUFFIXES = {
-    ".html": "a web page", ".htm": "a web page", ".shtml": "a web page", ".shtm": "a web page",
-    ".xhtml": "a web page", ".xht": "a web page", ".mht": "a web archive", ".mhtml": "a web archive",
-    ".xml": "an XML document (it can carry a web page and its scripts)", ".xsl": "an XSL style sheet",
-    ".xslt": "an XSL style sheet", ".rdf": "an XML document", ".svgz": "a compressed SVG (it cannot be checked)",
-    ".js": "a script", ".mjs": "a script", ".cjs": "a script", ".swf": "a Flash program",
-    ".jar": "a Java program", ".class": "a Java program", ".wasm": "a WebAssembly program",
-    ".appcache": "an application cache manifest", ".php": "a server script", ".phtml": "a server script",
-    ".php5": "a server script", ".asp": "a server script", ".aspx": "a server script", ".jsp": "a server script",
-    ".jspx": "a server script", ".cgi": "a server script", ".pl": "a server script",
+    ".html": N_("a web page"), ".htm": N_("a web page"), ".shtml": N_("a web page"), ".shtm": N_("a web page"),
+    ".xhtml": N_("a web page"), ".xht": N_("a web page"), ".mht": N_("a web archive"), ".mhtml": N_("a web archive"),
+    ".xml": N_("an XML document (it can carry a web page and its scripts)"), ".xsl": N_("an XSL style sheet"),
+    ".xslt": N_("an XSL style sheet"), ".rdf": N_("an XML document"), ".svgz": N_("a compressed SVG (it cannot be checked)"),
+    ".js": N_("a script"), ".mjs": N_("a script"), ".cjs": N_("a script"), ".swf": N_("a Flash program"),
+    ".jar": N_("a Java program"), ".class": N_("a Java program"), ".wasm": N_("a WebAssembly program"),
+    ".appcache": N_("an application cache manifest"), ".php": N_("a server script"), ".phtml": N_("a server script"),
+    ".php5": N_("a server script"), ".asp": N_("a server script"), ".aspx": N_("a server script"), ".jsp": N_("a server script"),
+    ".jspx": N_("a server script"), ".cgi": N_("a server script"), ".pl": N_("a server script"),
 }
 #: The attachment types a site publishes: what government offices attach, by suffix.
 ATTACHMENT_TYPES = frozenset(

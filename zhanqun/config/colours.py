@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import Problems
+from ..i18n import N_, _
 
 #: WCAG 2.1 AA minimum contrast for normal-size text.
 MINIMUM_CONTRAST = 4.5
@@ -32,14 +33,14 @@ class ColourRole:
 
     key: str  # "primary"
     text: str  # the text colour drawn on it
-    text_name: str  # how the message names that text
+    text_name: str  # how the message names that text (marked with N_; ``{colour}`` is ``text``)
     direction: str  # "darker" or "lighter": which way a suggestion moves
 
 
 #: Every theme colour the theme draws text on; a feature that adds one adds it here.
 ROLES: tuple[ColourRole, ...] = (
-    ColourRole("primary", WHITE, "white text", "darker"),
-    ColourRole("accent", DARK_TEXT, f"dark text ({DARK_TEXT})", "lighter"),
+    ColourRole("primary", WHITE, N_("white text"), "darker"),
+    ColourRole("accent", DARK_TEXT, N_("dark text ({colour})"), "lighter"),
 )
 
 
@@ -143,6 +144,8 @@ def check_theme_colours(
             source,
             locate(role.key),
             "low-contrast",
-            f"theme.{role.key} '{value}' has contrast {format_ratio(ratio)} with {role.text_name}; "
-            f"needs {MINIMUM_CONTRAST}:1 — try '{better}'",
+            _("theme.{key} '{value}' has contrast {ratio} with {text}; needs {minimum}:1 — try '{better}'").format(
+                key=role.key, value=value, ratio=format_ratio(ratio), text=_(role.text_name).format(colour=role.text),
+                minimum=MINIMUM_CONTRAST, better=better,
+            ),
         )

@@ -14,6 +14,8 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _
+
 #: Fields a pattern may use, and what each stands for.
 FIELDS = {
     "credit_code": "统一社会信用代码 of the site ([disclosure] credit_code)",
@@ -70,26 +72,26 @@ def pattern_problem(pattern: str) -> str | None:
     try:
         pieces = list(string.Formatter().parse(pattern))
     except ValueError as exc:
-        return f"{pattern!r} is not a valid pattern ({exc}); write e.g. '{{credit_code}}/{{year}}-{{serial:05d}}'"
+        return _("{pattern!r} is not a valid pattern ({error}); write e.g. '{{credit_code}}/{{year}}-{{serial:05d}}'").format(pattern=pattern, error=exc)
     seen: set[str] = set()
     for _literal, field, spec, conversion in pieces:
         if field is None:
             continue
         if field not in FIELDS:
-            return f"unknown field {{{field}}} in {pattern!r}; fields are {', '.join('{' + f + '}' for f in FIELDS)}"
+            return _("unknown field {{{field}}} in {pattern!r}; fields are {fields}").format(field=field, pattern=pattern, fields=", ".join("{" + f + "}" for f in FIELDS))
         if field in seen:
-            return f"{{{field}}} appears twice in {pattern!r}"
+            return _("{{{field}}} appears twice in {pattern!r}").format(field=field, pattern=pattern)
         seen.add(field)
         if conversion:
-            return f"{{{field}!{conversion}}}: conversions are not allowed in an index pattern"
+            return _("{{{field}!{conversion}}}: conversions are not allowed in an index pattern").format(field=field, conversion=conversion)
         if field == "serial" and not _SERIAL_SPEC.match(spec or ""):
-            return f"{{serial:{spec}}}: write {{serial}} or a zero-padded width such as {{serial:05d}}"
+            return _("{{serial:{spec}}}: write {{serial}} or a zero-padded width such as {{serial:05d}}").format(spec=spec)
         if field != "serial" and spec not in ("", "d", "02d", "04d"):
-            return f"{{{field}:{spec}}}: only {{serial}} takes a format"
+            return _("{{{field}:{spec}}}: only {{serial}} takes a format").format(field=field, spec=spec)
     if "serial" not in seen:
-        return f"{pattern!r} has no {{serial}} field, so two documents would get the same number"
+        return _("{pattern!r} has no {{serial}} field, so two documents would get the same number").format(pattern=pattern)
     if "year" not in seen:
-        return f"{pattern!r} has no {{year}} field; 索引号 are numbered per year"
+        return _("{pattern!r} has no {{year}} field; 索引号 are numbered per year").format(pattern=pattern)
     return None
 
 

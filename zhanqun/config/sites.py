@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import Problems, did_you_mean
+from ..i18n import N_, _
 from .attachment_types import ACTIVE_SUFFIXES
 from .colours import check_theme_colours
 from .index_numbers import pattern_problem
@@ -145,7 +146,7 @@ class Site:
     def audit_limits(self) -> dict[str, int]:
         """The limits ``build.py audit`` and the letters' warning apply: the national ones, with this
         site's stricter ``[audit]`` values; a stricter letter veto brings the reminder forward too."""
-        limits = {name: default for name, (default, _) in AUDIT_LIMITS.items()} | self.audit
+        limits = {name: default for name, (default, _doc) in AUDIT_LIMITS.items()} | self.audit
         limits["letter_warn_days"] = min(limits["letter_warn_days"], limits["letter_fail_days"])
         return limits
 
@@ -207,49 +208,50 @@ class Key:
 
 
 def _one_of(choices: tuple[str, ...]) -> Check:
-    return lambda v: None if v in choices else f"{v!r} is not one of {', '.join(choices)}"
+    return lambda v: None if v in choices else _("{value!r} is not one of {choices}").format(value=v, choices=", ".join(choices))
 
 
 def _matches(pattern: re.Pattern[str], what: str) -> Check:
+    """``what`` is marked with ``N_`` where the key is declared and translated when the check runs."""
     # the whole value must match: ``re.match`` with ``$`` would accept "tzgg\n"
-    return lambda v: None if pattern.fullmatch(v) else f"{v!r} is not {what}"
+    return lambda v: None if pattern.fullmatch(v) else _("{value!r} is not {what}").format(value=v, what=_(what))
 
 
 def _sitecode(v: str) -> str | None:
-    return None if re.fullmatch(r"[0-9A-Za-z]{10}", v) else f"{v!r} must be 10 characters (网站标识码)"
+    return None if re.fullmatch(r"[0-9A-Za-z]{10}", v) else _("{value!r} must be 10 characters (网站标识码)").format(value=v)
 
 
 def _positive(v: int) -> str | None:
-    return None if v > 0 else f"{v!r} must be a positive number"
+    return None if v > 0 else _("{value!r} must be a positive number").format(value=v)
 
 
 def _per_page(v: int) -> str | None:
-    return _positive(v) or (None if v <= 1000 else f"{v!r} is more items than a page can show; at most 1000")
+    return _positive(v) or (None if v <= 1000 else _("{value!r} is more items than a page can show; at most 1000").format(value=v))
 
 
 def _asset(v: str) -> str | None:
     """A theme picture: a plain relative path (no ``..``, no address), ending like an image."""
     if not ASSET_RE.fullmatch(v) or ".." in v.split("/"):
-        return f"{v!r} must be a path under themes/<id>/static/ or themes/gov/static/, such as 'images/logo.svg' (no '..', no leading '/', no address)"
+        return _("{value!r} must be a path under themes/<id>/static/ or themes/gov/static/, such as 'images/logo.svg' (no '..', no leading '/', no address)").format(value=v)
     if not v.lower().endswith(ASSET_SUFFIXES):
-        return f"{v!r} is not a picture ({', '.join(ASSET_SUFFIXES)})"
+        return _("{value!r} is not a picture ({suffixes})").format(value=v, suffixes=", ".join(ASSET_SUFFIXES))
     return None
 
 
 def _host(v: str) -> str | None:
-    return None if HOST_RE.fullmatch(v.lower().rstrip(".")) else f"{v!r} is not a host name such as 'player.xam.gov.cn'"
+    return None if HOST_RE.fullmatch(v.lower().rstrip(".")) else _("{value!r} is not a host name such as 'player.xam.gov.cn'").format(value=v)
 
 
 def _attachment_type(v: str) -> str | None:
     if not re.fullmatch(r"\.[A-Za-z0-9]{1,10}", v):
-        return f"{v!r} is not a file type such as '.exe'"
+        return _("{value!r} is not a file type such as '.exe'").format(value=v)
     if v.lower() in ACTIVE_SUFFIXES:
-        return f"{v!r} is {ACTIVE_SUFFIXES[v.lower()]}, which would run in the site's address; it is never published"
+        return _("{value!r} is {kind}, which would run in the site's address; it is never published").format(value=v, kind=_(ACTIVE_SUFFIXES[v.lower()]))
     return None
 
 
 def _module(v: str) -> str | None:
-    return None if MODULE_RE.fullmatch(v) else f"{v!r} is not a Python module name such as 'my_plugin'"
+    return None if MODULE_RE.fullmatch(v) else _("{value!r} is not a Python module name such as 'my_plugin'").format(value=v)
 
 
 def _link_column_url(v: str) -> str | None:
@@ -258,7 +260,7 @@ def _link_column_url(v: str) -> str | None:
         return None
     if v.startswith("/") and not v.startswith("//") and not re.search(r"[\s\\]", v):
         return None
-    return f"{v!r}: a link column leads to an http(s) address, a site: link (site:portal/bsfw/) or a path on this site (/bsfw/)"
+    return _("{value!r}: a link column leads to an http(s) address, a site: link (site:portal/bsfw/) or a path on this site (/bsfw/)").format(value=v)
 
 
 #: The limits of ``build.py audit`` (the national inspection's), each settable in ``[audit]``: default, meaning.
@@ -282,8 +284,8 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key("address", str, doc="办公地址"),
     ),
     "theme": (
-        Key("primary", str, check=_matches(COLOUR_RE, "a colour like #9b1c1c"), doc="主色，如 #9b1c1c；须与白色文字有足够对比度"),
-        Key("accent", str, check=_matches(COLOUR_RE, "a colour like #c8a04a"), doc="强调色，如 #c8a04a"),
+        Key("primary", str, check=_matches(COLOUR_RE, N_("a colour like #9b1c1c")), doc="主色，如 #9b1c1c；须与白色文字有足够对比度"),
+        Key("accent", str, check=_matches(COLOUR_RE, N_("a colour like #c8a04a")), doc="强调色，如 #c8a04a"),
         Key("logo", str, check=_asset, doc="网站标志图片，themes/<id>/static/ 或 themes/gov/static/ 下的路径，如 images/logo.svg"),
         Key("banner", str, check=_asset, doc="页头背景图，查找方式同 logo"),
         Key("home_columns", list, doc="首页按顺序显示的栏目 id（要闻栏目不重复显示）", items=str),
@@ -293,7 +295,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key("index_pattern", str, check=pattern_problem, doc="索引号格式，如 {credit_code}/{year}-{serial:05d}"),
     ),
     "mailbox": (
-        Key("endpoint", str, check=_matches(re.compile(r"https?://[\w.-]+(?::\d{1,5})?(?:/\S*)?"), "an http(s) address"), doc="写信表单提交地址（http/https）"),
+        Key("endpoint", str, check=_matches(re.compile(r"https?://[\w.-]+(?::\d{1,5})?(?:/\S*)?"), N_("an http(s) address")), doc="写信表单提交地址（http/https）"),
         Key("address", str, doc="未设 endpoint 时，来信的邮寄地址"),
         Key("phone", str, doc="未设 endpoint 时，信访电话"),
     ),
@@ -302,7 +304,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key("iframe_hosts", list, doc="允许在正文中嵌入 <iframe> 的主机名，如 player.xam.gov.cn", items=str, item_check=_host),
         Key("attachment_types", list, doc="在常用文档、图片、音视频之外允许发布的附件类型，如 .dwg（网页、脚本类永不发布）", items=str, item_check=_attachment_type),
     ),
-    "audit": tuple(Key(name, int, check=_positive, doc=doc) for name, (_, doc) in AUDIT_LIMITS.items()),
+    "audit": tuple(Key(name, int, check=_positive, doc=doc) for name, (_default, doc) in AUDIT_LIMITS.items()),
     "pelican": (
         Key("plugins", list, doc="本站额外启用的 Pelican 插件（模块名）", items=str, item_check=_module),
         Key("settings", dict, doc="本站的 Pelican 设置（仅限允许的设置，如 DEFAULT_PAGINATION）"),
@@ -333,13 +335,13 @@ COLUMN_TYPE_DOCS: dict[str, str] = {
 }
 
 TOP_LEVEL: tuple[Key, ...] = (
-    Key("id", str, True, _matches(SITE_ID_RE, "a short ASCII id such as 'ulanhot'"), doc="站点标识，小写英文字母和数字，如 ulanhot；与文件名 sites/<id>.toml、内容目录 content/<id>/ 一致"),
+    Key("id", str, True, _matches(SITE_ID_RE, N_("a short ASCII id such as 'ulanhot'")), doc="站点标识，小写英文字母和数字，如 ulanhot；与文件名 sites/<id>.toml、内容目录 content/<id>/ 一致"),
     Key("name", str, True, doc="网站全称，如 乌兰浩特市人民政府"),
     Key("short_name", str, doc="简称，用于站群导航，如 乌兰浩特市"),
     Key("kind", str, True, _one_of(SITE_KINDS), doc="站点类型：portal（门户）、county（旗县市）、department（盟直部门）"),
     Key("parent", str, doc="上级站点的 id（旗县市和部门站点必填，一般为 portal）"),
-    Key("url", str, True, _matches(URL_RE, "an address like https://www.xam.gov.cn/"), doc="互联网正式地址，以 / 结尾，如 https://www.wlht.gov.cn/"),
-    Key("intranet_url", str, check=_matches(URL_RE, "an address like http://wlht.zw.xam/"), doc="政务内网地址（intranet 目标使用），以 / 结尾"),
+    Key("url", str, True, _matches(URL_RE, N_("an address like https://www.xam.gov.cn/")), doc="互联网正式地址，以 / 结尾，如 https://www.wlht.gov.cn/"),
+    Key("intranet_url", str, check=_matches(URL_RE, N_("an address like http://wlht.zw.xam/")), doc="政务内网地址（intranet 目标使用），以 / 结尾"),
     Key("sitecode", str, True, _sitecode, doc="网站标识码，10 位，显示在页脚"),
     Key("order", int, doc="在站群导航同类站点中的排序，数字小的在前"),
     Key("footer", dict, True, doc="页脚信息，见 [footer]"),
@@ -348,7 +350,7 @@ TOP_LEVEL: tuple[Key, ...] = (
 )
 
 COLUMN_KEYS: tuple[Key, ...] = (
-    Key("id", str, True, _matches(COLUMN_ID_RE, "a short ASCII id such as 'zwdt'"), doc="栏目标识，小写英文字母和数字，如 zwdt；也是内容目录名 content/<站点>/<栏目>/"),
+    Key("id", str, True, _matches(COLUMN_ID_RE, N_("a short ASCII id such as 'zwdt'")), doc="栏目标识，小写英文字母和数字，如 zwdt；也是内容目录名 content/<站点>/<栏目>/"),
     Key("name", str, True, doc="栏目中文名，如 政务动态"),
     Key("type", str, True, _one_of(COLUMN_TYPES), doc="栏目类型，见“栏目类型”一节"),
     Key("url", str, check=_link_column_url, doc="link 类型栏目：导航项打开的地址（http/https、site: 链接或本站路径）"),
@@ -396,11 +398,11 @@ def _check_audit_limits(audit: Any, source: str, loc: "_Locator", problems: Prob
         if name in AUDIT_LIMITS and type(value) is int and value > AUDIT_LIMITS[name][0]:
             problems.add(
                 source, loc.find("audit", name), "bad-value",
-                f"audit.{name}: {value} is looser than the national rule ({AUDIT_LIMITS[name][0]}); a site may only set a stricter limit",
+                _("audit.{name}: {value} is looser than the national rule ({limit}); a site may only set a stricter limit").format(name=name, value=value, limit=AUDIT_LIMITS[name][0]),
             )
     warn, fail = audit.get("letter_warn_days"), audit.get("letter_fail_days", AUDIT_LIMITS["letter_fail_days"][0])
     if type(warn) is int and type(fail) is int and warn > fail:
-        problems.add(source, loc.find("audit", "letter_warn_days"), "bad-value", f"audit.letter_warn_days: {warn} is after letter_fail_days ({fail}); the reminder comes first")
+        problems.add(source, loc.find("audit", "letter_warn_days"), "bad-value", _("audit.letter_warn_days: {warn} is after letter_fail_days ({fail}); the reminder comes first").format(warn=warn, fail=fail))
 
 
 def _check_table(
@@ -421,47 +423,52 @@ def _check_table(
                 source,
                 locate(name),
                 "unknown-key",
-                f"{prefix}{name}: unknown key{did_you_mean(name, known)}",
+                _("{key}: unknown key{hint}").format(key=f"{prefix}{name}", hint=did_you_mean(name, known)),
             )
             ok = False
     for key in keys:
         if key.name not in data:
             if key.required:
                 problems.add(
-                    source, locate(None), "missing-key", f"{prefix}{key.name}: required key is missing"
+                    source, locate(None), "missing-key", _("{key}: required key is missing").format(key=f"{prefix}{key.name}")
                 )
                 ok = False
             continue
         value = data[key.name]
         expected = key.type if isinstance(key.type, tuple) else (key.type,)
         if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
-            names = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in expected)
+            names = _(" or ").join(_type_name(t) for t in expected)
             problems.add(
-                source, locate(key.name), "bad-value", f"{prefix}{key.name}: must be {names}"
+                source, locate(key.name), "bad-value", _("{key}: must be {names}").format(key=f"{prefix}{key.name}", names=names)
             )
             ok = False
             continue
         if isinstance(value, str) and key.required and not value.strip():
-            problems.add(source, locate(key.name), "bad-value", f"{prefix}{key.name}: must not be empty")
+            problems.add(source, locate(key.name), "bad-value", _("{key}: must not be empty").format(key=f"{prefix}{key.name}"))
             ok = False
             continue
         if key.check:
             message = key.check(value)
             if message:
-                problems.add(source, locate(key.name), "bad-value", f"{prefix}{key.name}: {message}")
+                problems.add(source, locate(key.name), "bad-value", _("{key}: {message}").format(key=f"{prefix}{key.name}", message=message))
                 ok = False
         if isinstance(value, list) and key.items is not None:
             for n, element in enumerate(value):
                 if not isinstance(element, key.items) or isinstance(element, bool) and key.items is not bool:
-                    problems.add(source, locate(key.name), "bad-value", f"{prefix}{key.name}[{n}]: must be {_TYPE_NAMES.get(key.items, key.items.__name__)}, not {element!r}")
+                    problems.add(source, locate(key.name), "bad-value", _("{key}: must be {name}, not {element!r}").format(key=f"{prefix}{key.name}[{n}]", name=_type_name(key.items), element=element))
                     ok = False
                 elif key.item_check and (message := key.item_check(element)):
-                    problems.add(source, locate(key.name), "bad-value", f"{prefix}{key.name}[{n}]: {message}")
+                    problems.add(source, locate(key.name), "bad-value", _("{key}: {message}").format(key=f"{prefix}{key.name}[{n}]", message=message))
                     ok = False
     return ok
 
 
-_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list", dict: "a table"}
+_TYPE_NAMES = {str: N_("a string"), int: N_("a whole number"), bool: N_("true or false"), list: N_("a list"), dict: N_("a table")}
+
+
+def _type_name(kind: type) -> str:
+    """How a message names a TOML type, in the current language."""
+    return _(_TYPE_NAMES[kind]) if kind in _TYPE_NAMES else kind.__name__
 
 
 def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
@@ -481,7 +488,7 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
             source,
             loc.find(None, "id"),
             "bad-value",
-            f"id: {data['id']!r} must equal the file name {path.stem!r}",
+            _("id: {id!r} must equal the file name {stem!r}").format(id=data["id"], stem=path.stem),
         )
     for name, keys in SECTIONS.items():
         table = data.get(name)
@@ -496,11 +503,11 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
     raw_columns = data.get("columns")
     if isinstance(raw_columns, list):
         if not raw_columns:
-            problems.add(source, loc.find(None, "columns"), "missing-key", "columns: a site needs at least one column")
+            problems.add(source, loc.find(None, "columns"), "missing-key", _("columns: a site needs at least one column"))
         for n, raw in enumerate(raw_columns):
             where = f"columns[{n}]"
             if not isinstance(raw, dict):
-                problems.add(source, None, "bad-value", f"{where}: must be a table ([[columns]])")
+                problems.add(source, None, "bad-value", _("{where}: must be a table ([[columns]])").format(where=where))
                 continue
             locate = lambda k, n=n: loc.find("columns", k, n)  # noqa: E731
             if not _check_table(raw, COLUMN_KEYS, where, source, locate, problems):
@@ -509,7 +516,7 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
                 continue
             if raw["id"] in RESERVED_FOLDERS or raw["id"] in ("theme", "feeds", "pagefind"):
                 problems.add(
-                    source, locate("id"), "bad-value", f"{where}.id: {raw['id']!r} is a folder the build itself uses (attachments, data, the theme, feeds, search); choose another id"
+                    source, locate("id"), "bad-value", _("{where}.id: {id!r} is a folder the build itself uses (attachments, data, the theme, feeds, search); choose another id").format(where=where, id=raw["id"])
                 )
                 continue
             if raw["id"] in seen:
@@ -517,11 +524,11 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
                     source,
                     locate("id"),
                     "duplicate-column",
-                    f"{where}.id: {raw['id']!r} is already columns[{seen[raw['id']]}]",
+                    _("{where}.id: {id!r} is already columns[{n}]").format(where=where, id=raw["id"], n=seen[raw["id"]]),
                 )
                 continue
             if raw["type"] == "link" and not raw.get("url"):
-                problems.add(source, locate("type"), "missing-key", f"{where}.url: a link column needs a url")
+                problems.add(source, locate("type"), "missing-key", _("{where}.url: a link column needs a url").format(where=where))
                 continue
             seen[raw["id"]] = n
             columns.append(
@@ -542,23 +549,23 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
                     source,
                     loc.find("pelican.settings", key) or loc.find("pelican", "settings"),
                     "bad-value",
-                    f"pelican.settings.{key}: settings are upper-case names, and ZQ_ names are zhanqun's own",
+                    _("pelican.settings.{key}: settings are upper-case names, and ZQ_ names are zhanqun's own").format(key=key),
                 )
     kind = data.get("kind")
     if kind in ("county", "department") and not data.get("parent"):
-        problems.add(source, loc.find(None, "kind"), "missing-key", f"parent: a {kind} site must name its parent (the portal)")
+        problems.add(source, loc.find(None, "kind"), "missing-key", _("parent: a {kind} site must name its parent (the portal)").format(kind=kind))
     _check_audit_limits(data.get("audit"), source, loc, problems)
     theme = data.get("theme", {}) if isinstance(data.get("theme"), dict) else {}
     home_columns = theme.get("home_columns", [])
     for column_id in home_columns if isinstance(home_columns, list) else []:
         if column_id not in seen:
             by_name = [c.id for c in columns if c.name == column_id]  # 政务动态 for zwdt
-            hint = f" (its id is {by_name[0]!r}: home_columns lists column ids)" if by_name else did_you_mean(str(column_id), seen)
+            hint = _(" (its id is {id!r}: home_columns lists column ids)").format(id=by_name[0]) if by_name else did_you_mean(str(column_id), seen)
             problems.add(
                 source,
                 loc.find("theme", "home_columns"),
                 "unknown-column",
-                f"theme.home_columns: no column {column_id!r}{hint}",
+                _("theme.home_columns: no column {column!r}{hint}").format(column=column_id, hint=hint),
             )
     if len(problems.errors) > before:
         return None
@@ -625,16 +632,16 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
     sites_dir = root / "sites"
     paths = sorted(sites_dir.glob("*.toml")) if sites_dir.is_dir() else []
     if not paths:
-        problems.add("sites", None, "no-sites", f"no site files found in {sites_dir}")
+        problems.add("sites", None, "no-sites", _("no site files found in {folder}").format(folder=sites_dir))
         return Cluster(())
     sites: list[Site] = []
     for path in paths:
         source = f"sites/{path.name}"
         if not SITE_ID_RE.fullmatch(path.stem):
-            problems.add(source, None, "bad-file-name", "site file names must be short ASCII ids such as 'ulanhot.toml'")
+            problems.add(source, None, "bad-file-name", _("site file names must be short ASCII ids such as 'ulanhot.toml'"))
             continue
         if not path.is_file():
-            problems.add(source, None, "bad-file-name", "named like a site file but not a file (a folder, or a link to nothing); remove it")
+            problems.add(source, None, "bad-file-name", _("named like a site file but not a file (a folder, or a link to nothing); remove it"))
             continue
         site = _load_site(path, source, problems)
         if site:
@@ -644,7 +651,7 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
     portals = [site for site in sites if site.kind == "portal"]
     if len(portals) > 1:
         for site in portals[1:]:
-            problems.add(site.source, None, "duplicate-portal", f"the cluster already has a portal: {portals[0].source}")
+            problems.add(site.source, None, "duplicate-portal", _("the cluster already has a portal: {source}").format(source=portals[0].source))
     for site in sites:
         if site.parent is None:
             continue
@@ -653,10 +660,10 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
                 site.source,
                 key_line(root, site, None, "parent"),
                 "unknown-site",
-                f"parent: no site {site.parent!r}{did_you_mean(site.parent, ids)}",
+                _("parent: no site {parent!r}{hint}").format(parent=site.parent, hint=did_you_mean(site.parent, ids)),
             )
         elif site.parent == site.id:
-            problems.add(site.source, None, "bad-value", "parent: a site cannot be its own parent")
+            problems.add(site.source, None, "bad-value", _("parent: a site cannot be its own parent"))
     _check_unique_addresses(root, sites, problems)
     sites.sort(key=lambda s: (_KIND_ORDER[s.kind], s.order, s.id))
     return Cluster(tuple(sites))
@@ -692,9 +699,14 @@ def _check_unique_addresses(root: Path, sites: list[Site], problems: Problems) -
                 continue  # the same two production addresses, reported once
             shown = key if (key == "url" or site.intranet_url) else "url"
             text = (root / site.source).read_bytes().decode("utf-8-sig", errors="replace")
+            if target == "production":  # one whole sentence per target: the word order differs in Chinese
+                message = _("{key}: {address} is already the production address of {other}; every site needs its own address")
+            else:
+                message = _("{key}: {address} is already the intranet address of {other}; every site needs its own address")
             problems.add(
                 site.source,
                 _Locator(text).find(None, shown),
                 "duplicate-url",
-                f"{shown}: {address_of(site)} is already the {target} address of {other.source}; every site needs its own address",
+                message.format(key=shown, address=address_of(site), other=other.source),
             )
+

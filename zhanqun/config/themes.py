@@ -18,6 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
 from ..errors import Problems, did_you_mean, shown_path
+from ..i18n import _
 from .sites import Cluster
 
 SHARED_THEME = "gov"
@@ -65,30 +66,36 @@ def _check_files(root: Path, folder: Path, problems: Problems) -> None:
             if path.is_symlink():
                 real = Path(os.path.realpath(path))
                 if themes not in real.parents or not real.exists():
-                    where = "which does not exist" if not real.exists() else f"outside the repository's themes/ ({real})"
-                    problems.add(shown_path(path, root), None, "link-outside", f"a symbolic link to {os.readlink(path)}, {where}; a theme's files are published, so they must be theme files")
+                    if not real.exists():
+                        message = _("a symbolic link to {link}, which does not exist; a theme's files are published, so they must be theme files")
+                    else:
+                        message = _("a symbolic link to {link}, outside the repository's themes/ ({real}); a theme's files are published, so they must be theme files")
+                    problems.add(shown_path(path, root), None, "link-outside", message.format(link=os.readlink(path), real=real))
                 continue
             if not path.is_dir() and not path.is_file():
-                problems.add(shown_path(path, root), None, "not-a-file", "a named pipe, socket or device, not a file; remove it")
+                problems.add(shown_path(path, root), None, "not-a-file", _("a named pipe, socket or device, not a file; remove it"))
                 continue
             rel_static = path.relative_to(folder).as_posix()
             if rel_static.startswith("static/") and folder.name != SHARED_THEME:
                 shared = shared_static / rel_static[len("static/") :]
                 if shared.exists() and shared.is_dir() != path.is_dir():
-                    kind = ("a folder", "a file") if path.is_dir() else ("a file", "a folder")
-                    problems.add(shown_path(path, root), None, "bad-theme-file", f"is {kind[0]}, but {shown_path(shared, root)}, which it replaces, is {kind[1]}")
+                    if path.is_dir():
+                        message = _("is a folder, but {shared}, which it replaces, is a file")
+                    else:
+                        message = _("is a file, but {shared}, which it replaces, is a folder")
+                    problems.add(shown_path(path, root), None, "bad-theme-file", message.format(shared=shown_path(shared, root)))
 
 
 def _parse(environment: Environment, path: Path, root: Path, problems: Problems) -> nodes.Template | None:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        problems.add(shown_path(path, root), None, "template-error", f"cannot read the template: {exc}")
+        problems.add(shown_path(path, root), None, "template-error", _("cannot read the template: {error}").format(error=exc))
         return None
     try:
         return environment.parse(source, path.name, str(path))
     except TemplateSyntaxError as exc:
-        problems.add(shown_path(path, root), exc.lineno, "template-error", f"TemplateSyntaxError: {exc.message}")
+        problems.add(shown_path(path, root), exc.lineno, "template-error", _("TemplateSyntaxError: {message}").format(message=exc.message))
         return None
 
 
@@ -109,7 +116,7 @@ def _check_site_values(tree: nodes.Template, path: Path, root: Path, problems: P
         if isinstance(key, str) and key not in ZQ_SITE_KEYS:
             problems.add(
                 shown_path(path, root), node.lineno, "template-error",
-                f"ZQ_SITE has no {key!r}{did_you_mean(key, ZQ_SITE_KEYS)}; it holds {', '.join(ZQ_SITE_KEYS)}",
+                _("ZQ_SITE has no {key!r}{hint}; it holds {keys}").format(key=key, hint=did_you_mean(key, ZQ_SITE_KEYS), keys=", ".join(ZQ_SITE_KEYS)),
             )
 
 
@@ -127,7 +134,11 @@ def _check_names(tree: nodes.Template, path: Path, templates: Path, shared: Path
         if not any(candidate.is_file() for candidate in candidates):
             problems.add(
                 shown_path(path, root), node.lineno, "template-error",
-                f"no template {name!r} in {' or '.join(shown_path(c.parent, root) + '/' for c in candidates)}{did_you_mean(name, sorted(p.relative_to(shared).as_posix() for p in shared.rglob('*.html')))}",
+                _("no template {name!r} in {folders}{hint}").format(
+                    name=name,
+                    folders=_(" or ").join(shown_path(c.parent, root) + "/" for c in candidates),
+                    hint=did_you_mean(name, sorted(p.relative_to(shared).as_posix() for p in shared.rglob("*.html"))),
+                ),
             )
 
 
@@ -154,7 +165,7 @@ def _parent_blocks(environment: Environment, tree: nodes.Template, templates: Pa
     except (TemplateSyntaxError, OSError, UnicodeDecodeError):
         return set(), name  # reported where that template is checked
     names = {block.name for block in _block_names(environment, parent_tree)}
-    more, _ = _parent_blocks(environment, parent_tree, templates, shared, seen)
+    more, _extended = _parent_blocks(environment, parent_tree, templates, shared, seen)
     return names | more, name
 
 
@@ -172,6 +183,7 @@ def _check_blocks(environment: Environment, tree: nodes.Template, path: Path, te
             shown_path(path, root),
             block.lineno,
             "unknown-block",
-            f"{{% block {block.name} %}}: {extended} has no such block, so this one would never be shown"
-            f"{did_you_mean(block.name, sorted(known))}; its blocks are {', '.join(sorted(known))}",
+            _("{{% block {name} %}}: {extended} has no such block, so this one would never be shown{hint}; its blocks are {blocks}").format(
+                name=block.name, extended=extended, hint=did_you_mean(block.name, sorted(known)), blocks=", ".join(sorted(known))
+            ),
         )
