@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..config.sites import Cluster, Site
 from ..content.index import ContentIndex, Item
 from ..errors import Problems
+from ..i18n import _
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,9 @@ def check_syndication(addresses: AddressMap, problems: Problems) -> None:
                     item.source,
                     item.line_of("Syndicate"),
                     "syndicate-no-column",
-                    f"Syndicate: site '{receiver}' has no column '{item.column}' to receive this item; add it to {site.source} or leave the site out",
+                    _("Syndicate: site '{receiver}' has no column '{column}' to receive this item; add it to {source} or leave the site out").format(
+                        receiver=receiver, column=item.column, source=site.source
+                    ),
                 )
                 continue
             key = (receiver, addresses.syndicated_path(item))
@@ -106,6 +109,7 @@ def check_syndication(addresses: AddressMap, problems: Problems) -> None:
                     item.source,
                     item.line_of("Syndicate"),
                     "duplicate-slug",
-                    f"Syndicate: the copy in '{receiver}' would be {receiver}/{addresses.syndicated_path(item)}, "
-                    f"which is already {other.source}; give one of them another 'Slug:'",
+                    _("Syndicate: the copy in '{receiver}' would be {receiver}/{path}, which is already {other}; give one of them another 'Slug:'").format(
+                        receiver=receiver, path=addresses.syndicated_path(item), other=other.source
+                    ),
                 )

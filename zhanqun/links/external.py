@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from ..errors import Problems, shown_path
+from ..i18n import _
 from .addresses import AddressMap
 from .link_check import LINK_ATTRIBUTES, SiteFiles, srcset_urls
 
@@ -46,7 +47,7 @@ def collect(addresses: AddressMap, folders: dict[str, Path]) -> dict[str, list[t
 
 def probe(url: str, timeout: float) -> str | None:
     """None when ``url`` answers with a success (after redirects), else what went wrong."""
-    status = "no answer"
+    status = _("no answer")
     for method in ("HEAD", "GET"):
         request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
         try:
@@ -60,7 +61,7 @@ def probe(url: str, timeout: float) -> str | None:
                 continue  # some servers refuse HEAD: ask again with GET
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
-            return f"unreachable ({reason})"
+            return _("unreachable ({reason})").format(reason=reason)
         return status
     return status
 
@@ -85,6 +86,7 @@ def check_external(
         failed += 1
         pages = sorted(set(found[url]))
         site_id, rel = pages[0]
-        more = f" (also on {len(pages) - 1} more page(s))" if len(pages) > 1 else ""
-        problems.add(shown_path(folders[site_id] / rel, root), None, "external-link", f'"{url}": {verdict}{more}')
+        more = _(" (also on {count} more page(s))").format(count=len(pages) - 1) if len(pages) > 1 else ""
+        message = _('"{url}": {verdict}{more}').format(url=url, verdict=verdict, more=more)
+        problems.add(shown_path(folders[site_id] / rel, root), None, "external-link", message)
     return len(urls), failed

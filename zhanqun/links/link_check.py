@@ -33,6 +33,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from ..errors import Problems, shown_path
+from ..i18n import _
 from .addresses import AddressMap
 
 #: Attributes whose addresses must lead somewhere.
@@ -58,7 +59,9 @@ class LinkReport:
     seconds: float = 0.0
 
     def line(self) -> str:
-        return f"links: {self.pages} pages, {self.links} links into the cluster checked, {self.broken} broken"
+        return _("links: {pages} pages, {links} links into the cluster checked, {broken} broken").format(
+            pages=self.pages, links=self.links, broken=self.broken
+        )
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ class LinkChecker:
             parts = urlsplit(addresses.site_url(site.id))
             bases.append((parts.netloc.lower(), parts.path or "/", site.id))
         self.bases = sorted(bases, key=lambda b: len(b[1]), reverse=True)
-        self.hosts = {netloc for netloc, _, _ in bases}
+        self.hosts = {netloc for netloc, _path, _site in bases}
         self._files: dict[str, SiteFiles | None] = {}
         self._verdicts: dict[tuple[str, str], str | None | bool] = {}
 
@@ -158,7 +161,7 @@ class LinkChecker:
                 if value is None or attribute not in LINK_ATTRIBUTES and attribute not in SYNTAX_ATTRIBUTES:
                     continue
                 if ("{" in value or "|" in value or "site:" in value) and LEFTOVER_RE.search(value):
-                    broken.append(Broken(site_id, rel, attribute, value, "unresolved link syntax left in the page", "unresolved-link"))
+                    broken.append(Broken(site_id, rel, attribute, value, _("unresolved link syntax left in the page"), "unresolved-link"))
                     continue
                 if attribute in SYNTAX_ATTRIBUTES:
                     continue
@@ -193,7 +196,7 @@ class LinkChecker:
             if host == netloc and (path.startswith(prefix) or path + "/" == prefix):
                 return self._find(site_id, path[len(prefix) :])
         first = path.strip("/").split("/", 1)[0]
-        return f"no site at /{first}/" if first else "no site at / (each site is a folder of the host)"
+        return _("no site at /{first}/").format(first=first) if first else _("no site at / (each site is a folder of the host)")
 
     def _find(self, site_id: str, rel: str) -> str:
         rel = unquote(rel)
@@ -201,11 +204,11 @@ class LinkChecker:
         if rel:
             rel = posixpath.normpath(rel)
             if rel.startswith("..") or rel.startswith("/"):
-                return "leaves the site"
+                return _("leaves the site")
             rel = "" if rel == "." else rel
         files = self.files_of(site_id)
         if files is None:
-            return f"site '{site_id}' has no output; build it too"
+            return _("site '{site}' has no output; build it too").format(site=site_id)
         if folder or rel == "":
             target = f"{rel}/index.html" if rel else "index.html"
         else:
@@ -214,7 +217,7 @@ class LinkChecker:
             return ""
         if not folder and rel in files.folders and f"{rel}/index.html" in files.files:
             return ""  # /zwdt → /zwdt/: every web server redirects a folder
-        return "no such page" if target.endswith(".html") else "no such file"
+        return _("no such page") if target.endswith(".html") else _("no such file")
 
 
 def srcset_urls(value: str) -> Iterator[str]:
@@ -260,18 +263,20 @@ def check_output(
             for b in broken:
                 key = (b.code, b.reason, urljoin(checker.page_url(site_id, rel), b.value))
                 groups.setdefault(key, []).append(b)
-    for (code, reason, _), found in sorted(groups.items()):
+    for (code, reason, _url), found in sorted(groups.items()):
         report.broken += len(found)
         origin = _origin(found, sources, root)
         shown = found[:MAX_PAGES_PER_LINK]
         for n, b in enumerate(shown):
             more = len(found) - len(shown)
-            tail = f"; the same link is on {more} more page(s)" if more and n == len(shown) - 1 else ""
+            tail = _("; the same link is on {count} more page(s)").format(count=more) if more and n == len(shown) - 1 else ""
             problems.add(
                 shown_path(final / b.site / b.page, root),
                 None,
                 code,
-                f'{b.attribute} "{b.value}": {reason} ({origin}){tail}',
+                _('{attribute} "{value}": {reason} ({origin}){tail}').format(
+                    attribute=b.attribute, value=b.value, reason=reason, origin=origin, tail=tail
+                ),
             )
     report.seconds = time.perf_counter() - started
     return report
@@ -282,7 +287,7 @@ def _origin(found: list[Broken], sources: dict[tuple[str, str], str], root: Path
     same source, else the templates of the sites involved."""
     origins = {sources.get((b.site, b.page)) for b in found}
     if len(origins) == 1 and None not in origins:
-        return f"from {origins.pop()}"
+        return _("from {source}").format(source=origins.pop())
     sites = sorted({b.site for b in found})
     folders = [f"themes/{s}/templates/" for s in sites if (root / "themes" / s / "templates").is_dir()]
-    return "from a template: " + " or ".join(folders + ["themes/gov/templates/"])
+    return _("from a template: {folders}").format(folders=_(" or ").join(folders + ["themes/gov/templates/"]))

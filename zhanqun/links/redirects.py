@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..content.index import Item
 from ..errors import Problems
+from ..i18n import _
 from ..paths import UnsafePath, confine, normalise, write_text
 from .addresses import AddressMap
 
@@ -75,34 +76,45 @@ def plan_redirects(addresses: AddressMap, problems: Problems) -> dict[str, list[
             for alias in item.aliases:
                 where = f"Aliases: {alias}"
                 if "?" in alias or "#" in alias:
-                    problems.add(item.source, line, "bad-alias", f"{where}: a static site cannot redirect a query or fragment; ask the webmaster for a server redirect")
+                    message = _("{where}: a static site cannot redirect a query or fragment; ask the webmaster for a server redirect").format(where=where)
+                    problems.add(item.source, line, "bad-alias", message)
                     continue
                 try:
                     path = alias_path(alias)
                 except UnsafePath:
-                    problems.add(item.source, line, "bad-alias", f"{where}: leaves the site (after decoding %-escapes and resolving '..'); an alias is a path on this site, such as /old/page.html")
+                    message = _(
+                        "{where}: leaves the site (after decoding %-escapes and resolving '..'); an alias is a path on this site, such as /old/page.html"
+                    ).format(where=where)
+                    problems.add(item.source, line, "bad-alias", message)
                     continue
                 if path is None:
                     problems.add(
                         item.source,
                         line,
                         "bad-alias",
-                        f"{where}: a static host does not serve this file type as a page; aliases end in "
-                        f"{', '.join(PAGE_SUFFIXES)} or '/' (others need a server redirect)",
+                        _(
+                            "{where}: a static host does not serve this file type as a page; aliases end in "
+                            "{suffixes} or '/' (others need a server redirect)"
+                        ).format(where=where, suffixes=", ".join(PAGE_SUFFIXES)),
                     )
                     continue
                 too_long = next((part for part in path.split("/") if len(part.encode("utf-8")) > MAX_SEGMENT_BYTES), None)
                 if too_long:
-                    problems.add(item.source, line, "bad-alias", f"{where}: the name {too_long[:20]!r}… is longer than a file system allows; an alias is a real old address, short")
+                    message = _("{where}: the name {name!r}… is longer than a file system allows; an alias is a real old address, short").format(
+                        where=where, name=too_long[:20]
+                    )
+                    problems.add(item.source, line, "bad-alias", message)
                     continue
                 clash = _clash(path, pages, columns)
                 if clash:
-                    problems.add(item.source, line, "alias-collision", f"{where}: is {site.id}/{path}, {clash}; an alias cannot replace it")
+                    message = _("{where}: is {site}/{path}, {clash}; an alias cannot replace it").format(where=where, site=site.id, path=path, clash=clash)
+                    problems.add(item.source, line, "alias-collision", message)
                     continue
                 other = taken.get(path)
                 if other:
                     at = f"{other.item.source}:{other.item.line_of('Aliases')}"
-                    problems.add(item.source, line, "alias-collision", f"{where}: {site.id}/{path} is already an alias ({other.alias}) of {at}")
+                    message = _("{where}: {site}/{path} is already an alias ({alias}) of {at}").format(where=where, site=site.id, path=path, alias=other.alias, at=at)
+                    problems.add(item.source, line, "alias-collision", message)
                     continue
                 taken[path] = Redirect(site.id, path, alias, item, addresses.item_url(item))
         if taken:
@@ -113,21 +125,21 @@ def plan_redirects(addresses: AddressMap, problems: Problems) -> dict[str, list[
 def _clash(path: str, pages: dict[str, Item], columns: set[str]) -> str | None:
     """What the build already writes at ``path`` in a site, described for a message."""
     if path in pages:
-        return f"the address of {pages[path].source}"
+        return _("the address of {source}").format(source=pages[path].source)
     if path in FIXED_PAGES:
-        return "a page every site has"
+        return _("a page every site has")
     if path.startswith(RESERVED_PREFIXES):
-        return "inside a folder the build writes"
-    head, _, rest = path.partition("/")
+        return _("inside a folder the build writes")
+    head, _sep, rest = path.partition("/")
     if head in columns and (rest == "index.html" or rest.startswith("page/")):
-        return f"a list page of the column '{head}'"
+        return _("a list page of the column '{column}'").format(column=head)
     if head in columns and rest.startswith(GENERATED_IN_COLUMN):
-        return f"a page of the 政府信息公开 area the build writes in the column '{head}'"
+        return _("a page of the 政府信息公开 area the build writes in the column '{column}'").format(column=head)
     parts = path.split("/")
     for n in range(1, len(parts)):
         above = "/".join(parts[:n])
         if above in pages or above in FIXED_PAGES:
-            return f"below {above}, which is a page, not a folder"
+            return _("below {above}, which is a page, not a folder").format(above=above)
     return None
 
 
@@ -155,14 +167,14 @@ def write_redirects(redirects: list[Redirect], folder: Path, site_name: str, pro
         try:
             path = confine(folder, redirect.path)
         except UnsafePath as exc:  # planned paths are checked already; this is the last lock
-            problems.add(redirect.item.source, redirect.item.line_of("Aliases"), "bad-alias", f"{where}: {exc}")
+            problems.add(redirect.item.source, redirect.item.line_of("Aliases"), "bad-alias", _("{where}: {reason}").format(where=where, reason=exc))
             continue
         if path.exists() or path.is_symlink():
             problems.add(
                 redirect.item.source,
                 redirect.item.line_of("Aliases"),
                 "alias-collision",
-                f"{where}: is {redirect.site}/{redirect.path}, a page the build writes; an alias cannot replace it",
+                _("{where}: is {site}/{path}, a page the build writes; an alias cannot replace it").format(where=where, site=redirect.site, path=redirect.path),
             )
             continue
         write_text(folder, redirect.path, redirect_page(redirect.url, redirect.item.title, site_name))

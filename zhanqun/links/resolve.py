@@ -27,6 +27,7 @@ from ..config.sites import RESERVED_FOLDERS, Column, Site
 from ..content.attachments import Attachments, FileId, read_attachments
 from ..content.index import Item
 from ..errors import Problem, Problems, did_you_mean
+from ..i18n import _
 from ..paths import url_segments
 from .addresses import AddressMap
 
@@ -152,25 +153,30 @@ class LinkResolver:
         if what in ("tag", "author", "tags", "authors", "categories", "archives"):
             return Resolution(
                 None,
-                error=f"{written}: zhanqun writes no tag, author or archive pages; link a column with "
-                f"{{category}}<column id>, a page with {{filename}}<file>.md or another site with site:<id>",
+                error=_(
+                    "{written}: zhanqun writes no tag, author or archive pages; link a column with "
+                    "{{category}}<column id>, a page with {{filename}}<file>.md or another site with site:<id>"
+                ).format(written=written),
                 code="no-such-page-kind",
             )
         return Resolution(
             None,
-            error=f"{written}: unknown link kind {{{what}}}{did_you_mean(what, KINDS)}; "
-            "write {filename}, {static}, {category}, {index} or site:",
+            error=_(
+                "{written}: unknown link kind {{{what}}}{hint}; write {{filename}}, {{static}}, {{category}}, {{index}} or site:"
+            ).format(written=written, what=what, hint=did_you_mean(what, KINDS)),
             code="broken-link",
         )
 
     def _site(self, spec: str, item: Item | None, suffix: str) -> Resolution:
         written = f"site:{spec}"
-        site_id, _, rel = spec.partition("/")
+        site_id, _sep, rel = spec.partition("/")
         if site_id not in self.cluster:
             hint = did_you_mean(site_id, self.cluster.ids).strip()[1:-1]  # "did you mean 'x'?"
             return Resolution(
                 None,
-                error=f"{written}: no such site ({hint + ' ' if hint else ''}sites are {', '.join(self.cluster.ids)})",
+                error=_("{written}: no such site ({hint}sites are {sites})").format(
+                    written=written, hint=hint + " " if hint else "", sites=", ".join(self.cluster.ids)
+                ),
                 code="unknown-site",
             )
         rel = unquote(rel)
@@ -178,7 +184,7 @@ class LinkResolver:
             return Resolution(self.addresses.site_url(site_id) + suffix)
         normal = posixpath.normpath(rel)
         if normal.startswith("..") or normal.startswith("/"):
-            return Resolution(None, error=f"{written}: leaves content/{site_id}/", code="link-outside")
+            return Resolution(None, error=_("{written}: leaves content/{site}/").format(written=written, site=site_id), code="link-outside")
         if normal.split("/", 1)[0] in RESERVED_FOLDERS:
             return self._file(site_id, normal, suffix, written)
         if rel.endswith("/") or "/" not in normal:
@@ -193,7 +199,7 @@ class LinkResolver:
             return self._file(item.site, rel, suffix, written)  # Pelican allows {filename} for files too
         site = self.cluster[item.site]
         if site.column(rel) is not None:
-            return Resolution(None, error=f"{written}: is a column, not a page; link it with {{category}}{rel}")
+            return Resolution(None, error=_("{written}: is a column, not a page; link it with {{category}}{rel}").format(written=written, rel=rel))
         return self._page(item.site, rel, item, suffix, written)
 
     def _page(self, site_id: str, rel: str, item: Item | None, suffix: str, written: str) -> Resolution:
@@ -202,7 +208,12 @@ class LinkResolver:
             return Resolution(None)  # the file's own errors are reported; nothing renders until they are fixed
         if target is None:
             candidates = [i.rel for i in self.index.of_site(site_id)]
-            return Resolution(None, error=f"{written}: no such page content/{site_id}/{rel}{did_you_mean(rel, candidates)}")
+            return Resolution(
+                None,
+                error=_("{written}: no such page content/{site}/{rel}{hint}").format(
+                    written=written, site=site_id, rel=rel, hint=did_you_mean(rel, candidates)
+                ),
+            )
         return self._item(target, item, suffix, written)
 
     def _item(self, target: Item, item: Item | None, suffix: str, written: str, url: str | None = None) -> Resolution:
@@ -210,17 +221,22 @@ class LinkResolver:
         draft, internal (from a public page) or not published in this target; else its address."""
         if target.is_draft:
             return Resolution(
-                None, target, f"{written}: links a draft ({target.source}, Status: draft), which is never published", "link-to-draft"
+                None,
+                target,
+                _("{written}: links a draft ({source}, Status: draft), which is never published").format(written=written, source=target.source),
+                "link-to-draft",
             )
         if target.is_internal and not (item is not None and item.is_internal):
             return Resolution(
                 None,
                 target,
-                f"{written}: a public page links an internal page ({target.source}, Visibility: internal)",
+                _("{written}: a public page links an internal page ({source}, Visibility: internal)").format(written=written, source=target.source),
                 "link-to-internal",
             )
         if not self.addresses.renders(target):
-            return Resolution(None, target, f"{written}: not published in the {self.addresses.target.name} target")
+            return Resolution(
+                None, target, _("{written}: not published in the {target} target").format(written=written, target=self.addresses.target.name)
+            )
         return Resolution((url or self.addresses.item_url(target)) + suffix, target)
 
     def _column(self, site_id: str, column_id: str, suffix: str, written: str) -> Resolution:
@@ -230,7 +246,9 @@ class LinkResolver:
             ids = [c.id for c in site.columns]
             return Resolution(
                 None,
-                error=f"{written}: site '{site_id}' has no column '{column_id}'{did_you_mean(column_id, ids)}; columns are {', '.join(ids)}",
+                error=_("{written}: site '{site}' has no column '{column}'{hint}; columns are {columns}").format(
+                    written=written, site=site_id, column=column_id, hint=did_you_mean(column_id, ids), columns=", ".join(ids)
+                ),
             )
         if column.type == "link":
             resolution = self.link_column(site, column)  # a link column's navigation address
@@ -279,7 +297,7 @@ class LinkResolver:
         if path.startswith(("/", "\\")):
             # /ulanhot/zwdt/x.html (the preview's form) or /zwdt/x.html (a path on this site)
             stripped = path.lstrip("/\\")
-            first, _, rest = stripped.partition("/")
+            first, _sep, rest = stripped.partition("/")
             if first in self.cluster and (self._site_path_exists(first, rest) or not self._site_path_exists(site_id, stripped)):
                 return self._site_path(first, rest, item, suffix, ref)
             return self._site_path(site_id, stripped, item, suffix, ref)
@@ -330,7 +348,7 @@ class LinkResolver:
         site = self.cluster[site_id]
         if path in ("", "index.html"):
             return "home"
-        head, _, rest = path.partition("/")
+        head, _sep, rest = path.partition("/")
         if head == "files":
             return "file"
         column = site.column(head)
@@ -347,7 +365,7 @@ class LinkResolver:
         folder = path.endswith("/") or path == ""
         segments = url_segments(path)
         if segments is None:
-            return Resolution(None, error=f"{written}: leaves the site", code="link-outside")
+            return Resolution(None, error=_("{written}: leaves the site").format(written=written), code="link-outside")
         clean = "/".join(segments)
         kind = self._kind_of(site_id, clean, folder)
         if kind == "home":
@@ -365,7 +383,10 @@ class LinkResolver:
         hint = did_you_mean(clean, pages + self.attachments.paths_of(site_id))
         return Resolution(
             None,
-            error=f"{written}: there is no page or file {clean or '/'} on {site_id}{hint}; link an item with {{filename}}…md or site:{site_id}/<column>/<file>.md, a file with {{static}}/files/…",
+            error=_(
+                "{written}: there is no page or file {path} on {site}{hint}; link an item with {{filename}}…md "
+                "or site:{site}/<column>/<file>.md, a file with {{static}}/files/…"
+            ).format(written=written, path=clean or "/", site=site_id, hint=hint),
         )
 
     def link_column(self, site: Site, column: Column) -> Resolution:
@@ -382,9 +403,11 @@ class LinkResolver:
                 ref, suffix = _split_suffix(value)
                 resolution = self._site(ref[5:], None, suffix)
                 if resolution.url is not None and resolution.url.startswith("site:"):
-                    resolution = Resolution(None, error=f"{value}: leads to another link column; link the address itself")
+                    resolution = Resolution(None, error=_("{value}: leads to another link column; link the address itself").format(value=value))
             elif value.startswith("/"):
-                resolution = self.address(value, None, site.id) or Resolution(None, error=f"{value}: not an address on this site")
+                resolution = self.address(value, None, site.id) or Resolution(
+                    None, error=_("{value}: not an address on this site").format(value=value)
+                )
             else:
                 resolution = Resolution(value)
             self._link_columns[key] = resolution
@@ -409,21 +432,25 @@ class LinkResolver:
         if rel.split("/", 1)[0] != "files":
             return Resolution(
                 None,
-                error=f"{written}: only files under content/{site_id}/files/ are published; put the file there",
+                error=_("{written}: only files under content/{site}/files/ are published; put the file there").format(written=written, site=site_id),
             )
         name = FileId(site_id, rel)
         if self.attachments.identify(site_id, rel) is None:
             refused = self.attachments.refused.get(name)
             if refused:
-                return Resolution(None, error=f"{written}: content/{site_id}/{rel} is not published: {refused.reason}", code=refused.code, file=name)
-            return Resolution(None, error=f"{written}: no such file content/{site_id}/{rel}{did_you_mean(rel, self.attachments.paths_of(site_id))}")
+                error = _("{written}: content/{site}/{rel} is not published: {reason}").format(written=written, site=site_id, rel=rel, reason=refused.reason)
+                return Resolution(None, error=error, code=refused.code, file=name)
+            hint = did_you_mean(rel, self.attachments.paths_of(site_id))
+            return Resolution(None, error=_("{written}: no such file content/{site}/{rel}{hint}").format(written=written, site=site_id, rel=rel, hint=hint))
         return Resolution(self.addresses.site_url(site_id) + _url_path(rel) + suffix, file=name)
 
     def _outside(self, written: str, item: Item) -> Resolution:
         return Resolution(
             None,
-            error=f"{written}: leaves content/{item.site}/; a link stays inside its site's content folder "
-            "(another site's page: site:<id>/<column>/<file>.md)",
+            error=_(
+                "{written}: leaves content/{site}/; a link stays inside its site's content folder "
+                "(another site's page: site:<id>/<column>/<file>.md)"
+            ).format(written=written, site=item.site),
             code="link-outside",
         )
 
@@ -519,7 +546,7 @@ def rewrite_text(
         elif _MD_FILE_RE.search(_split_suffix(ref)[0]) and not _SCHEME_RE.match(ref) and not ref.startswith("//"):
             problems.add(
                 item.source, line_of(offset), "md-link",
-                f"{ref}: links a Markdown file as an address; write {{filename}}{ref} (this site) or site:<id>/<column>/<file>.md",
+                _("{ref}: links a Markdown file as an address; write {{filename}}{ref} (this site) or site:<id>/<column>/<file>.md").format(ref=ref),
             )
             return None
         else:
@@ -574,7 +601,7 @@ def rewrite_meta(item: Item, resolver: LinkResolver, problems: Problems) -> dict
         resolution = resolver.resolve(value, item)
         if resolution.error:
             if key not in CHECKED_BY_FEATURES:
-                problems.add(item.source, item.line_of(key), resolution.code, f"{key}: {resolution.error}")
+                problems.add(item.source, item.line_of(key), resolution.code, _("{key}: {error}").format(key=key, error=resolution.error))
         else:
             meta[key] = resolution.url or value
     return meta
@@ -588,4 +615,4 @@ def check_link_columns(resolver: LinkResolver, problems: Problems) -> None:
                 continue
             resolution = resolver.link_column(site, column)
             if resolution.error:
-                problems.add(site.source, None, resolution.code, f"columns[{n}].url: {resolution.error}")
+                problems.add(site.source, None, resolution.code, _("columns[{n}].url: {error}").format(n=n, error=resolution.error))
