@@ -19,6 +19,8 @@ import stat
 from pathlib import Path
 from urllib.parse import unquote
 
+from .i18n import _
+
 #: What WHATWG URL parsing removes anywhere in an address before reading it.
 _TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 #: Characters no written path may hold once decoded: control characters and separators.
@@ -64,12 +66,12 @@ def url_segments(path: str) -> list[str] | None:
 def normalise(path: str) -> str:
     """``path`` as a clean relative path (``a/b.html``); raises :class:`UnsafePath` if it leaves."""
     if path.startswith(("/", "\\")) and path.lstrip("/\\") == "":
-        raise UnsafePath(f"{path!r} names no file")
+        raise UnsafePath(_("{path!r} names no file").format(path=path))
     segments = url_segments(path.lstrip("/\\"))
     if segments is None:
-        raise UnsafePath(f"{path!r} leaves its folder (or holds an encoded separator or control character)")
+        raise UnsafePath(_("{path!r} leaves its folder (or holds an encoded separator or control character)").format(path=path))
     if not segments:
-        raise UnsafePath(f"{path!r} names no file")
+        raise UnsafePath(_("{path!r} names no file").format(path=path))
     return "/".join(segments)
 
 
@@ -85,9 +87,9 @@ def confine(base: Path, rel: str) -> Path:
     candidate = base / clean
     real_parent = Path(os.path.realpath(candidate.parent))
     if real_parent != real_base and real_base not in real_parent.parents:
-        raise UnsafePath(f"{rel!r} leads outside {base} (through a symbolic link)")
+        raise UnsafePath(_("{path!r} leads outside {base} (through a symbolic link)").format(path=rel, base=base))
     if candidate.is_symlink():
-        raise UnsafePath(f"{rel!r} is a symbolic link; zhanqun never writes through one")
+        raise UnsafePath(_("{path!r} is a symbolic link; zhanqun never writes through one").format(path=rel))
     return candidate
 
 
@@ -194,13 +196,13 @@ def check_output_folder(out: Path, root: Path, protected: tuple[str, ...], targe
     out_real = Path(os.path.realpath(out))
     root_real = Path(os.path.realpath(root))
     if out_real == root_real:
-        return "it is the repository itself (its sources would be replaced)"
+        return _("it is the repository itself (its sources would be replaced)")
     if out_real in root_real.parents:
-        return "it contains the repository (a site folder written there could replace it)"
+        return _("it contains the repository (a site folder written there could replace it)")
     for name in protected:
         folder = root_real / name
         if out_real == folder or folder in out_real.parents:
-            return f"it is inside the repository's sources, code or history ({name}/)"
+            return _("it is inside the repository's sources, code or history ({name}/)").format(name=name)
     absolute = Path(os.path.abspath(out))
     root_abs = Path(os.path.abspath(root))
     if root_abs in absolute.parents:
@@ -208,24 +210,26 @@ def check_output_folder(out: Path, root: Path, protected: tuple[str, ...], targe
         for part in absolute.relative_to(root_abs).parts:
             step = step / part
             if step.is_symlink():
-                return f"it leads through the symbolic link {step.relative_to(root_abs).as_posix()} inside the repository"
+                return _("it leads through the symbolic link {link} inside the repository").format(link=step.relative_to(root_abs).as_posix())
     if out_real.exists() and not out_real.is_dir():
-        return "it is a file"
+        return _("it is a file")
     if out_real.is_dir() and any(out_real.iterdir()):
         if not (out_real / OUTPUT_MARKER).is_file():
-            return (
-                f"it is a folder that is not empty and was not made by zhanqun (there is no {OUTPUT_MARKER} file in it; "
-                f"if it holds an earlier zhanqun build, create that file to adopt it)"
-            )
+            return _(
+                "it is a folder that is not empty and was not made by zhanqun (there is no {marker} file in it; "
+                "if it holds an earlier zhanqun build, create that file to adopt it)"
+            ).format(marker=OUTPUT_MARKER)
         made_for = marked_target(out_real)
         if made_for not in (None, target):
-            return f"it holds the {made_for} build; write the {target} build to its own folder"
+            return _("it holds the {made_for} build; write the {target} build to its own folder").format(made_for=made_for, target=target)
         links = sorted(child.name for child in out_real.iterdir() if child.is_symlink())
         if links:
-            return (
-                f"{', '.join(links)} in it {'is a symbolic link' if len(links) == 1 else 'are symbolic links'}; "
-                "a build replaces its site folders and never writes through a link (remove the link)"
+            message = (
+                _("{links} in it is a symbolic link; a build replaces its site folders and never writes through a link (remove the link)")
+                if len(links) == 1
+                else _("{links} in it are symbolic links; a build replaces its site folders and never writes through a link (remove the link)")
             )
+            return message.format(links=", ".join(links))
     return None
 
 

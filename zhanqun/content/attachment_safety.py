@@ -31,6 +31,7 @@ from ..config.attachment_types import (
     ATTACHMENT_TYPES,
     PLAIN_TEXT_SUFFIXES,
 )
+from ..i18n import _
 
 SNIFF_BYTES = 1024
 #: The start of markup, after a byte-order mark (UTF-8 or UTF-16) and white space.
@@ -69,15 +70,19 @@ def check_attachment(path: Path, name: str, extra_types: tuple[str, ...] = ()) -
     """
     suffix = Path(name).suffix.lower()
     if suffix in ACTIVE_SUFFIXES:
-        return Refusal(f"{ACTIVE_SUFFIXES[suffix]} under files/ would run in the site's own address; publish the text as an item, or the document as PDF")
+        return Refusal(
+            _("{kind} under files/ would run in the site's own address; publish the text as an item, or the document as PDF").format(kind=_(ACTIVE_SUFFIXES[suffix]))
+        )
     inner = [s.lower() for s in Path(name).suffixes[:-1] if s.lower() in ACTIVE_SUFFIXES]
     if inner:  # report.php.pdf: some servers run a file whose name holds .php anywhere
-        return Refusal(f"the name holds {inner[0]}, and some web servers run such a file as a script whatever its last suffix; rename it")
+        return Refusal(_("the name holds {suffix}, and some web servers run such a file as a script whatever its last suffix; rename it").format(suffix=inner[0]))
     if suffix not in ATTACHMENT_TYPES and suffix not in {t.lower() for t in extra_types}:
-        shown = f"files of type {suffix}" if suffix else "a file without a type (a suffix such as .pdf)"
+        shown = _("files of type {suffix}").format(suffix=suffix) if suffix else _("a file without a type (a suffix such as .pdf)")
         return Refusal(
-            f"{shown} are not published: a browser might guess it is a page and run it in the site's address. "
-            "Attach documents (.pdf .docx .xlsx .wps .ofd …), pictures, archives or media; a webmaster can add a type under [publishing] attachment_types"
+            _(
+                "{shown} are not published: a browser might guess it is a page and run it in the site's address. "
+                "Attach documents (.pdf .docx .xlsx .wps .ofd …), pictures, archives or media; a webmaster can add a type under [publishing] attachment_types"
+            ).format(shown=shown)
         )
     if suffix == ".svg":
         return check_svg(path.read_bytes())
@@ -85,8 +90,10 @@ def check_attachment(path: Path, name: str, extra_types: tuple[str, ...] = ()) -
         head = handle.read(SNIFF_BYTES)
     if suffix not in PLAIN_TEXT_SUFFIXES and _MARKUP_START.match(head):
         return Refusal(
-            f"this {suffix} file holds web page markup, not a real document, so a browser may run it as a page in the site's address "
-            "(office systems often export HTML under a .xls or .doc name); open it and save it again as a real document (.xlsx, .docx, .pdf)"
+            _(
+                "this {suffix} file holds web page markup, not a real document, so a browser may run it as a page in the site's address "
+                "(office systems often export HTML under a .xls or .doc name); open it and save it again as a real document (.xlsx, .docx, .pdf)"
+            ).format(suffix=suffix)
         )
     return None
 
@@ -115,46 +122,48 @@ class _SvgChecker:
         # the usual <!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" …> of drawing programs is harmless
         # (never fetched); declarations written inside it ([<!ENTITY …>]) are not
         if has_internal_subset:
-            self.refuse("an SVG that declares its own document type ([<!ENTITY …>] inside <!DOCTYPE>) is refused; export the picture again as plain SVG")
+            self.refuse(_("an SVG that declares its own document type ([<!ENTITY …>] inside <!DOCTYPE>) is refused; export the picture again as plain SVG"))
 
     def entity(self, *args: object) -> None:
-        self.refuse("an SVG that declares entities (<!ENTITY>) is refused; save the picture without them")
+        self.refuse(_("an SVG that declares entities (<!ENTITY>) is refused; save the picture without them"))
 
     def instruction(self, target: str, data: str) -> None:
         if target.lower() == "xml-stylesheet":
-            self.refuse("an SVG that loads a style sheet (<?xml-stylesheet?>) is refused")
+            self.refuse(_("an SVG that loads a style sheet (<?xml-stylesheet?>) is refused"))
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
-        namespace, _, local = name.rpartition(" ")
+        namespace, _sep, local = name.rpartition(" ")
         if not self.root_seen:
             self.root_seen = True
             if namespace != SVG_NS or local != "svg":
-                self.refuse("this .svg file is not an SVG picture (its root element is not <svg> in the SVG namespace)")
+                self.refuse(_("this .svg file is not an SVG picture (its root element is not <svg> in the SVG namespace)"))
                 return
         if namespace == XHTML_NS:
-            self.refuse(f"<{local}> is HTML inside the picture; an SVG attachment may only draw")
+            self.refuse(_("<{element}> is HTML inside the picture; an SVG attachment may only draw").format(element=local))
             return
         if namespace == SVG_NS and local not in SVG_ELEMENTS:
-            self.refuse(f"<{local}> can run code or load a page; an SVG attachment may only draw")
+            self.refuse(_("<{element}> can run code or load a page; an SVG attachment may only draw").format(element=local))
             return
         if local == "style":
             self.in_style += 1
         for attribute, value in attributes.items():
-            attr_ns, _, attr = attribute.rpartition(" ")
+            attr_ns, _sep, attr = attribute.rpartition(" ")
             if attr.lower().startswith("on"):
-                self.refuse(f"<{local} {attr}=…> runs a script when the picture is opened")
+                self.refuse(_("<{element} {attribute}=…> runs a script when the picture is opened").format(element=local, attribute=attr))
                 return
             if attr == "href" and attr_ns in ("", XLINK_NS) and not self._address_ok(local, value):
-                self.refuse(f"<{local} href=\"{value[:40]}\"> leads to an address that can run code; link only parts of the picture (#id) or images")
+                self.refuse(
+                    _("<{element} href=\"{address}\"> leads to an address that can run code; link only parts of the picture (#id) or images").format(element=local, address=value[:40])
+                )
                 return
             if local in ("animate", "set", "animateTransform", "animateMotion") and attr == "attributeName" and ("href" in value.lower() or value.lower().startswith("on")):
-                self.refuse(f"<{local} attributeName=\"{value}\"> changes an address or a handler while the picture plays")
+                self.refuse(_("<{element} attributeName=\"{value}\"> changes an address or a handler while the picture plays").format(element=local, value=value))
                 return
             if attr == "style" and _STYLE_DANGER.search(value):
-                self.refuse(f"<{local} style=…> loads from another address or runs code")
+                self.refuse(_("<{element} style=…> loads from another address or runs code").format(element=local))
                 return
             if "javascript:" in _SQUEEZE.sub("", value).lower():
-                self.refuse(f"<{local} {attr}=…> holds a javascript: address")
+                self.refuse(_("<{element} {attribute}=…> holds a javascript: address").format(element=local, attribute=attr))
                 return
 
     @staticmethod
@@ -171,7 +180,7 @@ class _SvgChecker:
 
     def text(self, data: str) -> None:
         if self.in_style and _STYLE_DANGER.search(data):
-            self.refuse("the picture's <style> loads from another address or runs code")
+            self.refuse(_("the picture's <style> loads from another address or runs code"))
 
     def end(self, name: str) -> None:
         if name.rpartition(" ")[2] == "style":
@@ -186,7 +195,10 @@ def check_svg(data: bytes) -> Refusal | None:
     except expat.ExpatError as exc:
         if checker.refusal:
             return checker.refusal
-        return Refusal(f"this SVG is not well-formed XML ({expat.ErrorString(exc.code)}), so it cannot be checked; save it again from the drawing program", exc.lineno)
+        return Refusal(
+            _("this SVG is not well-formed XML ({error}), so it cannot be checked; save it again from the drawing program").format(error=expat.ErrorString(exc.code)),
+            exc.lineno,
+        )
     if not checker.root_seen:
-        return Refusal("this .svg file holds no SVG picture")
+        return Refusal(_("this .svg file holds no SVG picture"))
     return checker.refusal

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Problems
+from ..i18n import _
 from .attachment_safety import check_attachment
 
 if TYPE_CHECKING:
@@ -97,14 +98,14 @@ def read_attachments(root: Path, cluster: "Cluster", problems: Problems) -> Atta
         if not folder.is_dir():
             continue
         if Path(os.path.realpath(folder)) != real_root / "content" / site.id / FILES:
-            problems.add(f"content/{site.id}/{FILES}", None, "link-outside", f"content/{site.id}/{FILES} is a symbolic link to {os.path.realpath(folder)}; attachments must be real files of the repository, reviewed with the site")
+            problems.add(f"content/{site.id}/{FILES}", None, "link-outside", _("{folder} is a symbolic link to {target}; attachments must be real files of the repository, reviewed with the site").format(folder=f"content/{site.id}/{FILES}", target=os.path.realpath(folder)))
             continue
         for dirpath, dirnames, filenames in os.walk(folder):
             base = Path(dirpath)
             for name in sorted(dirnames):
                 if (base / name).is_symlink():
                     rel = (base / name).relative_to(root).as_posix()
-                    problems.add(rel, None, "link-outside", f"{rel} is a symbolic link to a folder; copy the files themselves under files/")
+                    problems.add(rel, None, "link-outside", _("{path} is a symbolic link to a folder; copy the files themselves under files/").format(path=rel))
             dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (base / d).is_symlink())
             for name in sorted(filenames):
                 if name.startswith(".") or name.endswith("~"):
@@ -116,22 +117,22 @@ def read_attachments(root: Path, cluster: "Cluster", problems: Problems) -> Atta
                 unsafe = _unsafe_name(name)
                 if unsafe:
                     problems.add(source, None, "bad-file-name", unsafe)
-                    found.refused[name_id] = Refused("bad-file-name", "its name cannot be an address (see the error reported for the file)")
+                    found.refused[name_id] = Refused("bad-file-name", _("its name cannot be an address (see the error reported for the file)"))
                     continue
                 if not path.is_symlink() and not path.is_file():
-                    problems.add(source, None, "not-a-file", "a named pipe, socket or device, not a file; remove it")
-                    found.refused[name_id] = Refused("not-a-file", "it is not a file")
+                    problems.add(source, None, "not-a-file", _("a named pipe, socket or device, not a file; remove it"))
+                    found.refused[name_id] = Refused("not-a-file", _("it is not a file"))
                     continue
                 identity = _identity(path, real_root, cluster, source, problems)
                 if identity is None:
-                    found.refused[name_id] = Refused("link-outside", "it is no attachment (see the error reported for the file)")
+                    found.refused[name_id] = Refused("link-outside", _("it is no attachment (see the error reported for the file)"))
                     continue
                 stat = path.stat()
                 identity = by_inode.setdefault((stat.st_dev, stat.st_ino), identity)
                 if identity not in checked:
                     refusal = check_attachment(path, rel, cluster[identity.site].publishing.attachment_types)
                     checked[identity] = None if refusal is None else (
-                        f"{refusal.reason} (line {refusal.line} of {identity.source})" if refusal.line else refusal.reason
+                        _("{reason} (line {line} of {source})").format(reason=refusal.reason, line=refusal.line, source=identity.source) if refusal.line else refusal.reason
                     )
                 if checked[identity]:
                     found.refused[name_id] = Refused("active-content", str(checked[identity]))
@@ -146,15 +147,15 @@ def _identity(path: Path, real_root: Path, cluster: "Cluster", source: str, prob
     if path.is_symlink():
         target = os.readlink(path)
         if not real.exists():
-            problems.add(source, None, "broken-symlink", f"a symbolic link to {target}, which does not exist; remove it or copy the file itself here")
+            problems.add(source, None, "broken-symlink", _("a symbolic link to {target}, which does not exist; remove it or copy the file itself here").format(target=target))
             return None
         if real_root not in real.parents:
-            problems.add(source, None, "link-outside", f"a symbolic link to {target}, outside the repository; copy the file into the repository instead, so it is reviewed and versioned with the site")
+            problems.add(source, None, "link-outside", _("a symbolic link to {target}, outside the repository; copy the file into the repository instead, so it is reviewed and versioned with the site").format(target=target))
             return None
     parts = real.relative_to(real_root).parts if real_root in real.parents else ()
     if len(parts) < 4 or parts[0] != "content" or parts[2] != FILES or parts[1] not in cluster or not real.is_file():
         shown = real.relative_to(real_root).as_posix() if parts else str(real)
-        problems.add(source, None, "link-outside", f"leads to {shown}, which is not an attachment; a name under files/ must be a file there (or a link to another file under some site's files/)")
+        problems.add(source, None, "link-outside", _("leads to {shown}, which is not an attachment; a name under files/ must be a file there (or a link to another file under some site's files/)").format(shown=shown))
         return None
     return FileId(parts[1], "/".join(parts[2:]))
 
@@ -165,5 +166,5 @@ _UNSAFE_NAME_RE = re.compile(r"[%\\#?\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u206
 
 def _unsafe_name(name: str) -> str | None:
     if _UNSAFE_NAME_RE.search(name):
-        return f"the name {name!r} holds a character that changes what an address means (%, \\, #, ?, control or direction marks); rename the file"
+        return _("the name {name!r} holds a character that changes what an address means (%, \\, #, ?, control or direction marks); rename the file").format(name=name)
     return None

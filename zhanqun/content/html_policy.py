@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..errors import Problems
+from ..i18n import N_, _
 
 if TYPE_CHECKING:
     from .markdown_render import MarkdownRenderer
@@ -36,16 +37,16 @@ FRAME_TAGS = ("iframe", "frame")
 #: redirects an official page elsewhere, a form posts visitors' input to another server, and
 #: plug-in objects run foreign code. The theme provides what a page legitimately needs of these.
 PAGE_TAGS = {
-    "base": "<base> changes where every link of the page leads",
-    "meta": "<meta> in content can redirect or re-label the page",
-    "link": "<link> in content loads resources into the page",
-    "form": "<form> sends what visitors type to another server; the mailbox form comes from the site file",
-    "embed": "<embed> runs a plug-in",
-    "object": "<object> runs a plug-in",
-    "applet": "<applet> runs a plug-in",
-    "frameset": "<frameset> replaces the page with frames",
-    "svg": "<svg> drawn in the text can carry scripts; save the drawing as an .svg file under files/ and show it with ![说明]({static}/files/….svg)",
-    "math": "<math> in the text can carry scripts and links; write the formula as text or as a picture under files/",
+    "base": N_("<base> changes where every link of the page leads"),
+    "meta": N_("<meta> in content can redirect or re-label the page"),
+    "link": N_("<link> in content loads resources into the page"),
+    "form": N_("<form> sends what visitors type to another server; the mailbox form comes from the site file"),
+    "embed": N_("<embed> runs a plug-in"),
+    "object": N_("<object> runs a plug-in"),
+    "applet": N_("<applet> runs a plug-in"),
+    "frameset": N_("<frameset> replaces the page with frames"),
+    "svg": N_("<svg> drawn in the text can carry scripts; save the drawing as an .svg file under files/ and show it with ![说明]({static}/files/….svg)"),
+    "math": N_("<math> in the text can carry scripts and links; write the formula as text or as a picture under files/"),
 }
 #: URL schemes that run code when followed.
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
@@ -120,25 +121,27 @@ class _PolicyParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "script":
-            self._report("html-script", "<script> is not allowed in content; scripts belong in the theme")
+            self._report("html-script", _("<script> is not allowed in content; scripts belong in the theme"))
         elif tag in PAGE_TAGS:
-            self._report("html-tag", f"{PAGE_TAGS[tag]}; it is not allowed in content")
+            self._report("html-tag", _("{reason}; it is not allowed in content").format(reason=_(PAGE_TAGS[tag])))
         for name, value in attrs:
             if name.startswith("on"):
-                self._report("html-event-handler", f"<{tag} {name}=…>: event-handler attributes run scripts and are not allowed")
+                self._report("html-event-handler", _("<{tag} {name}=…>: event-handler attributes run scripts and are not allowed").format(tag=tag, name=name))
             elif name == "srcdoc":
-                self._report("html-iframe", f"<{tag} srcdoc=…> embeds a page written inline; link a page instead")
+                self._report("html-iframe", _("<{tag} srcdoc=…> embeds a page written inline; link a page instead").format(tag=tag))
             elif value and is_script_url(value):
-                self._report("html-javascript-url", f"<{tag} {name}=\"{_short(value)}\">: javascript: addresses are not allowed")
+                self._report("html-javascript-url", _("<{tag} {name}=\"{value}\">: javascript: addresses are not allowed").format(tag=tag, name=name, value=_short(value)))
         if tag in FRAME_TAGS:
             src = dict(attrs).get("src") or ""
             host = _host(src)
             if host is not None and not is_script_url(src) and host.rstrip(".") not in self.iframe_hosts:
-                allowed = ", ".join(sorted(self.iframe_hosts)) or "none yet"
+                allowed = ", ".join(sorted(self.iframe_hosts)) or _("none yet")
                 shown = host or src.strip()[:40]
                 self._report(
                     "html-iframe",
-                    f"<{tag}> from '{shown}' is not allowed on this site; add the host to [publishing] iframe_hosts in the site file (allowed: {allowed})",
+                    _("<{tag}> from '{shown}' is not allowed on this site; add the host to [publishing] iframe_hosts in the site file (allowed: {allowed})").format(
+                        tag=tag, shown=shown, allowed=allowed
+                    ),
                 )
 
     handle_startendtag = handle_starttag
@@ -151,13 +154,13 @@ def _findings(html: str, iframe_hosts: tuple[str, ...]) -> list[tuple[int, str, 
         parser.feed(html)
         parser.close()
     except Exception:  # html.parser is lenient; this guards a future change, never the author
-        parser.findings.append((1, "html-unparsable", "the raw HTML in this text could not be read; simplify it"))
+        parser.findings.append((1, "html-unparsable", _("the raw HTML in this text could not be read; simplify it")))
     found = list(parser.findings)
     for match in _MD_LINK_RE.finditer(html):
         url = match.group("a") or match.group("b") or match.group("c") or ""
         if is_script_url(url):
             line = 1 + html.count("\n", 0, match.start())
-            found.append((line, "html-javascript-url", f"link to '{_short(url)}': javascript: addresses are not allowed"))
+            found.append((line, "html-javascript-url", _("link to '{url}': javascript: addresses are not allowed").format(url=_short(url))))
     return sorted(found)
 
 
@@ -209,7 +212,7 @@ _ATTR_LIST_HANDLER_RE = re.compile(r"\{[:\s][^{}\n]*?\b(?P<name>on[a-z]+)\s*=", 
 def _attr_list_findings(markdown: str) -> list[tuple[int, str, str]]:
     """Event handlers in attribute lists, fenced-code openings included, at their lines."""
     return [
-        (1 + markdown.count("\n", 0, m.start()), "html-event-handler", f"{{: {m.group('name')}=… }}: event-handler attributes run scripts and are not allowed")
+        (1 + markdown.count("\n", 0, m.start()), "html-event-handler", _("{{: {name}=… }}: event-handler attributes run scripts and are not allowed").format(name=m.group("name")))
         for m in _ATTR_LIST_HANDLER_RE.finditer(markdown)
     ]
 
@@ -257,7 +260,8 @@ def check_rendered_html(
         try:
             rendered = renderer.html(text)
         except MarkdownTooDeep as exc:
-            problems.add(path, first, "too-deep", f"{label}{exc}")
+            # TRANSLATORS: {label} is "" or "Summary: " (the header key); {problem} is already translated
+            problems.add(path, first, "too-deep", _("{label}{problem}").format(label=label, problem=exc))
             continue
         if "<" not in rendered:
             continue
@@ -266,13 +270,13 @@ def check_rendered_html(
             line = first + _line_of(removal.needle, text) - 1
             if line in reported:
                 continue  # the policy above has said what is wrong on this line
-            advice = "save the picture under files/ and show it with ![说明]({static}/files/…)" if removal.needle == "data:" else "remove it"
-            problems.add(path, line, "unsafe-html", f"{label}{removal.what} could run code or load another page on an official site and is not allowed; {advice}")
+            advice = _("save the picture under files/ and show it with ![说明]({static}/files/…)") if removal.needle == "data:" else _("remove it")
+            problems.add(path, line, "unsafe-html", _("{label}{what} could run code or load another page on an official site and is not allowed; {advice}").format(label=label, what=removal.what, advice=advice))
         by_line: dict[int, list[str]] = {}
         for removal in (r for r in gone if not r.dangerous):
-            by_line.setdefault(first + _line_of(removal.needle, text) - 1, []).append(removal.what + (f" (×{removal.count})" if removal.count > 1 else ""))
+            by_line.setdefault(first + _line_of(removal.needle, text) - 1, []).append(removal.what + (_(" (×{count})").format(count=removal.count) if removal.count > 1 else ""))
         for line, listed in sorted(by_line.items()):
-            problems.warn(path, line, "html-removed", f"{label}not kept on the page (only plain document HTML is): {', '.join(listed)}")
+            problems.warn(path, line, "html-removed", _("{label}not kept on the page (only plain document HTML is): {listed}").format(label=label, listed=", ".join(listed)))
 
 
 #: Markdown that can put something in the HTML the sanitiser would remove: raw HTML and

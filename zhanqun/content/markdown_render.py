@@ -14,6 +14,8 @@ from typing import Any
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
+from ..i18n import _
+
 #: The Markdown dialect of every item: Python-Markdown's "extra" (tables, footnotes, fenced code,
 #: attribute lists, abbreviations, definition lists, Markdown inside HTML blocks), lists that keep
 #: their type, and ids on headings for in-page links.
@@ -46,6 +48,6 @@ class MarkdownRenderer:
                 done = self._markdown.convert(text)
             except RecursionError:
                 self._markdown = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS, output_format="html")
-                raise MarkdownTooDeep("the text nests lists, quotes or HTML too deeply to be shown; flatten it") from None
+                raise MarkdownTooDeep(_("the text nests lists, quotes or HTML too deeply to be shown; flatten it")) from None
             self._done[text] = done
         return done

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 import nh3
 from selectolax.lexbor import LexborHTMLParser
 
+from ..i18n import _
+
 #: Tags a page may show from content: what Markdown (extra, toc) writes and plain document HTML.
 TAGS = frozenset(
     {
@@ -431,23 +433,23 @@ def removed(html: str, policy: Policy = Policy()) -> list[Removal]:
             continue
         by_scheme[(tag, name)] += count
         if tag in ("iframe", "frame") and name == "src":
-            found.append(Removal("<iframe src=…> from a host the site file does not list", "iframe", True, count))
+            found.append(Removal(_("<iframe src=…> from a host the site file does not list"), "iframe", True, count))
         elif scheme == "data" and tag in ("img", "source"):
-            found.append(Removal("a picture written into the text (data: address) that is not a plain image", "data:", True, count))
+            found.append(Removal(_("a picture written into the text (data: address) that is not a plain image"), "data:", True, count))
         else:
-            found.append(Removal(f"{scheme}: address in {name}= of <{tag}>", scheme, scheme in SCRIPT_SCHEMES, count))
+            found.append(Removal(_("{scheme}: address in {name}= of <{tag}>").format(scheme=scheme, name=name, tag=tag), scheme, scheme in SCRIPT_SCHEMES, count))
     for (tag, name), count in sorted((before[1] - after[1]).items()):
         count -= by_scheme[(tag, name)]
         if count <= 0 or (tag in gone_tags and not name.startswith("on")):
             continue  # an address already reported, or went with its tag
         if tag in ("iframe", "frame") and name == "src":
-            found.append(Removal("<iframe src=…> from a host the site file does not list", "iframe", True, count))
+            found.append(Removal(_("<iframe src=…> from a host the site file does not list"), "iframe", True, count))
             continue
         if name == "style":
             continue  # reported declaration by declaration below
         dangerous = name.startswith("on") or name in ("srcdoc", "formaction", "action")
-        found.append(Removal(f"{name}= on <{tag}>", name, dangerous, count))
+        found.append(Removal(_("{name}= on <{tag}>").format(name=name, tag=tag), name, dangerous, count))
     for (tag, declaration), count in sorted((before[3] - after[3]).items()):
         if tag not in gone_tags:  # a value out of bounds: it could hide text or cover the page
-            found.append(Removal(f"style {declaration!r} on <{tag}>", declaration.split(":")[0], False, count))
+            found.append(Removal(_("style {declaration!r} on <{tag}>").format(declaration=declaration, tag=tag), declaration.split(":")[0], False, count))
     return sorted(found, key=lambda r: (not r.dangerous, r.what))
