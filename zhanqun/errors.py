@@ -43,7 +43,7 @@ class Problem:
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = _("warning: ") if self.severity == "warning" else ""
         return f"{where}: {prefix}{self.code}: {self.message}"
 
     def to_json(self) -> dict[str, object]:
