@@ -25,6 +25,7 @@ from .content.markdown_render import MarkdownRenderer, MarkdownTooDeep
 from .content.review import check_review
 from .content.sanitize import Policy, clean
 from .errors import BuildFailed, Problems, describe_os_error, did_you_mean, shown_path
+from .i18n import _
 from .links.addresses import TARGETS, AddressMap, Target, check_syndication
 from .links.link_check import LinkReport, check_output
 from .links.redirects import Redirect, plan_redirects, write_redirects
@@ -67,12 +68,12 @@ class BuildOptions:
             return self.today
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
         if epoch and not epoch.isdigit():  # set but unreadable: a reproducible build must not fall back to the clock
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch} is not a number of seconds since 1970 (e.g. 1767225600)")
+            raise UsageError(_("SOURCE_DATE_EPOCH={epoch} is not a number of seconds since 1970 (e.g. 1767225600)").format(epoch=epoch))
         if epoch:
             try:
                 return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
             except (OverflowError, OSError, ValueError):
-                raise UsageError(f"SOURCE_DATE_EPOCH={epoch} is not a time a calendar has (seconds since 1970, e.g. 1767225600)") from None
+                raise UsageError(_("SOURCE_DATE_EPOCH={epoch} is not a time a calendar has (seconds since 1970, e.g. 1767225600)").format(epoch=epoch)) from None
         return date.today()
 
 
@@ -151,13 +152,14 @@ def read_sites(context: BuildContext) -> None:
     for site in context.cluster.sites:
         for label, path in (("logo", site.theme.logo), ("banner", site.theme.banner)):
             if path and not theme_asset_exists(context.root, site.id, path):
-                context.problems.add(site.source, key_line(context.root, site, "theme", label), "missing-file", f"theme.{label}: no file {path} in themes/{site.id}/static/ or themes/gov/static/")
+                message = _("theme.{label}: no file {path} in themes/{site}/static/ or themes/gov/static/").format(label=label, path=path, site=site.id)
+                context.problems.add(site.source, key_line(context.root, site, "theme", label), "missing-file", message)
     wanted = context.options.sites
     unknown = [s for s in wanted if s not in context.cluster]
     if unknown:
         raise UsageError(
-            "; ".join(f"no site '{s}'{did_you_mean(s, context.cluster.ids)}" for s in unknown)
-            + f" (sites: {', '.join(context.cluster.ids)})"
+            "; ".join(_("no site '{site}'{hint}").format(site=s, hint=did_you_mean(s, context.cluster.ids)) for s in unknown)
+            + _(" (sites: {sites})").format(sites=", ".join(context.cluster.ids))
         )
     context.site_ids = [s for s in context.cluster.ids if not wanted or s in wanted]
 
@@ -212,7 +214,7 @@ def render_sites(context: BuildContext, site_folder: Callable[[str], Path], prog
         nonlocal done
         done += 1
         if progress:
-            progress(f"rendered {result.site} ({result.pages} pages, {result.seconds:.1f}s)", done, total)
+            progress(_("rendered {site} ({pages} pages, {seconds:.1f}s)").format(site=result.site, pages=result.pages, seconds=result.seconds), done, total)
 
     workers = context.options.jobs or os.cpu_count() or 1
     context.results = render_all(jobs, workers, on_done)
@@ -291,7 +293,11 @@ def run_output_checks(context: BuildContext) -> None:
 def read(options: BuildOptions, problems: Problems) -> BuildContext:
     """Stages 1–2, which do not depend on the target: site files and the content index."""
     if options.target not in TARGETS:
-        raise UsageError(f"unknown target '{options.target}'{did_you_mean(options.target, TARGETS)}; targets are {', '.join(TARGETS)}")
+        raise UsageError(
+            _("unknown target '{target}'{hint}; targets are {targets}").format(
+                target=options.target, hint=did_you_mean(options.target, TARGETS), targets=", ".join(TARGETS)
+            )
+        )
     context = BuildContext(options, problems, TARGETS[options.target])
     _timed(context, "sites", read_sites)
     _timed(context, "content", read_content)
@@ -360,12 +366,15 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         except BuildFailed:
             pass
         except Interrupted as exc:
-            kept = "the new output had already been swapped in" if swapped else "the previous output was left as it was"
-            problems.add(shown_path(options.output, options.root), None, "interrupted", f"build interrupted by {exc.signal_name}; {kept}")
+            if swapped:
+                message = _("build interrupted by {signal}; the new output had already been swapped in").format(signal=exc.signal_name)
+            else:
+                message = _("build interrupted by {signal}; the previous output was left as it was").format(signal=exc.signal_name)
+            problems.add(shown_path(options.output, options.root), None, "interrupted", message)
         except UnsafePath as exc:  # the output changed under the build (a site folder became a link)
-            problems.add(shown_path(options.output, options.root), None, "unsafe-path", f"{exc}; the previous output was left as it was")
+            problems.add(shown_path(options.output, options.root), None, "unsafe-path", _("{problem}; the previous output was left as it was").format(problem=exc))
         except OSError as exc:
-            problems.add(shown_path(options.output, options.root), None, "write-failed", f"{describe_os_error(exc, options.root)}; the previous output was left as it was")
+            problems.add(shown_path(options.output, options.root), None, "write-failed", _("{problem}; the previous output was left as it was").format(problem=describe_os_error(exc, options.root)))
         finally:
             if swap is not None:
                 swap.discard()
@@ -398,8 +407,10 @@ def _refuse_unsafe_output(options: BuildOptions) -> None:
     reason = check_output_folder(options.output, options.root, PROTECTED_FOLDERS, options.target)
     if reason:
         raise UsageError(
-            f"--out {options.output}: {reason}; each build replaces <out>/<site id>/ wholesale. "
-            f"Write to a new or empty folder, or one an earlier build made, e.g. --out output/{options.target}"
+            _(
+                "--out {output}: {reason}; each build replaces <out>/<site id>/ wholesale. "
+                "Write to a new or empty folder, or one an earlier build made, e.g. --out output/{target}"
+            ).format(output=options.output, reason=reason, target=options.target)
         )
 
 
@@ -455,6 +466,6 @@ def _check_external(options: BuildOptions, problems: Problems) -> str:
     assert context.addresses
     folders = {s: options.output / s for s in context.site_ids if (options.output / s).is_dir()}
     if not folders:
-        raise UsageError(f"check --external reads the pages of the last build, and {options.output} has none; run build first")
+        raise UsageError(_("check --external reads the pages of the last build, and {output} has none; run build first").format(output=options.output))
     tried, failed = check_external(context.addresses, folders, options.root, problems)
-    return f"external links: {tried} addresses tried, {failed} failed"
+    return _("external links: {tried} addresses tried, {failed} failed").format(tried=tried, failed=failed)

@@ -11,6 +11,8 @@ import sys
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from .i18n import _
+
 Progress = Callable[[str, int, int], None]  # (message, done, total)
 
 
@@ -28,7 +30,7 @@ def make_progress(verbose: int) -> Iterator[Progress | None]:
     from rich.progress import Progress as Bar
 
     with Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
-        task = bar.add_task("rendering", total=None)
+        task = bar.add_task(_("rendering"), total=None)
 
         def update(message: str, done: int, total: int) -> None:
             bar.update(task, description=message, completed=done, total=total)

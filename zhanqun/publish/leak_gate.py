@@ -41,6 +41,7 @@ from ..config.sites import Cluster
 from ..content.attachments import Attachments
 from ..content.index import ContentIndex, Item
 from ..errors import Problems, shown_path
+from ..i18n import N_, _
 from ..links.addresses import AddressMap
 from ..render.attachment_use import AttachmentUse
 
@@ -86,7 +87,7 @@ class Trace:
     what: str  # "title", "slug", "attachment", "text"
     shown: str  # the trace as the author wrote it, for the message
     bounded: bool = False  # must not be part of a longer ASCII word (slugs, file names)
-    why: str = "which this target must not publish"  # what keeps the item (or file) in
+    why: str = N_("which this target must not publish")  # what keeps the item (or file) in; translated where shown
 
 
 def _spellings(value: str) -> set[str]:
@@ -121,7 +122,7 @@ def reading_views(text: str) -> list[str]:
     HTML), each also with %-escapes decoded (addresses); duplicates dropped."""
     views: list[str] = []
     current = text
-    for _ in range(2):
+    for _reading in range(2):
         current = html.unescape(_strip_tags(current))
         for view in (reading(current), reading(unquote(current)) if "%" in current else ""):
             if view and view not in views:
@@ -220,9 +221,9 @@ class LeakScanner:
         found: dict[tuple[int | None, str, str], Trace] = {}
         for number, line in enumerate(lines, 1):
             if line.strip():
-                for _, trace in self.scan_reading(line):
+                for _line, trace in self.scan_reading(line):
                     found.setdefault((number, trace.item, trace.what), trace)
-        placed = {(item, what) for (_, item, what) in found}
+        placed = {(item, what) for (_line, item, what) in found}
         readings = [reading(html.unescape(_strip_tags(line))) for line in lines]
         starts, total = [], 0
         for line_reading in readings:
@@ -235,7 +236,7 @@ class LeakScanner:
             offset = joined.find(trace.text)
             number = bisect.bisect_right(starts, offset) if offset >= 0 else line
             found.setdefault((number, trace.item, trace.what), trace)
-        return sorted(((line, trace) for (line, _, _), trace in found.items()), key=lambda pair: (pair[0] or 0, pair[1].item, pair[1].what))
+        return sorted(((line, trace) for (line, _item, _what), trace in found.items()), key=lambda pair: (pair[0] or 0, pair[1].item, pair[1].what))
 
     def scan_reading(self, text: str) -> list[tuple[int | None, Trace]]:
         """Like :meth:`scan`, and also in the readings of ``text`` (:func:`reading_views`).
@@ -246,7 +247,7 @@ class LeakScanner:
         found: dict[tuple[str, str], tuple[int | None, Trace]] = {(t.item, t.what): (line, t) for line, t in self.scan(text)}
         lines: list[str] | None = None
         for view in reading_views(text):
-            for _, trace in self.find(view):
+            for _offset, trace in self.find(view):
                 key = (trace.item, trace.what)
                 if key in found:
                     continue
@@ -307,7 +308,7 @@ def collect_traces(index: ContentIndex, cluster: Cluster, addresses: AddressMap,
                 traces.append(Trace(read[::-1], source, what, value, False, why))
 
     for item in hidden:
-        why = "a draft, which no target publishes" if item.is_draft else "an internal item, which only the intranet may show"
+        why = N_("a draft, which no target publishes") if item.is_draft else N_("an internal item, which only the intranet may show")
         if not common_title(item.title) and item.title not in public_slugs:  # a slug is shown in addresses
             add(item.title, item.source, "title", why, MIN_DRAFT_TITLE if item.is_draft else MIN_TITLE, exempt=public_titles)
         add(item.slug, item.source, "slug", why, MIN_SLUG, bounded=True, exempt=public_slugs)
@@ -320,14 +321,14 @@ def collect_traces(index: ContentIndex, cluster: Cluster, addresses: AddressMap,
     for name in attachments.names_of(use.withheld):
         file_name = name.path.rsplit("/", 1)[-1]
         if file_name not in public_files:
-            add(file_name, attachments.names[name].source, "attachment", "a file only unpublished items link", MIN_FILE_NAME, bounded=True)
+            add(file_name, attachments.names[name].source, "attachment", N_("a file only unpublished items link"), MIN_FILE_NAME, bounded=True)
     return traces
 
 
 def _shared(text: str, corpus: str, times: int) -> bool:
     """Whether ``text`` occurs at least ``times`` times in ``corpus``."""
     start = 0
-    for _ in range(times):
+    for _time in range(times):
         start = corpus.find(text, start)
         if start < 0:
             return False
@@ -335,8 +336,17 @@ def _shared(text: str, corpus: str, times: int) -> bool:
     return True
 
 
+#: What a leak message says, by the kind of trace: one whole sentence each (a translation may order it).
+_SHOWS = {
+    "title": N_("shows the title '{shown}' of {item}, {why}"),
+    "slug": N_("shows the slug '{shown}' of {item}, {why}"),
+    "attachment": N_("shows the attachment '{shown}' of {item}, {why}"),
+    "text": N_("shows the text '{shown}' of {item}, {why}"),
+}
+
+
 def _message(trace: Trace) -> str:
-    return f"shows the {trace.what} '{trace.shown}' of {trace.item}, {trace.why}"
+    return _(_SHOWS[trace.what]).format(shown=trace.shown, item=trace.item, why=_(trace.why))
 
 
 def check_source_leaks(
@@ -368,15 +378,15 @@ def check_source_leaks(
             for line, trace in scanner.locate(text):
                 if trace.item != item.source:
                     seen.add((trace.item, trace.what))
-                    problems.add(item.source, (first or 1) + (line - 1 if line else 0), "leak", _message(trace) + "; reword it")
+                    problems.add(item.source, (first or 1) + (line - 1 if line else 0), "leak", _("{leak}; reword it").format(leak=_message(trace)))
         page = rendered(item)
         if page:
-            for _, trace in scanner.scan_reading(page):
+            for _line, trace in scanner.scan_reading(page):
                 if trace.item != item.source and (trace.item, trace.what) not in seen:
-                    problems.add(item.source, item.body_line, "leak", _message(trace) + " (as the page shows the text); reword it")
+                    problems.add(item.source, item.body_line, "leak", _("{leak} (as the page shows the text); reword it").format(leak=_message(trace)))
     for source, first, text in more:
         for line, trace in scanner.locate(text):
-            problems.add(source, (first or 1) + (line - 1 if line else 0) if first else None, "leak", _message(trace) + "; reword it")
+            problems.add(source, (first or 1) + (line - 1 if line else 0) if first else None, "leak", _("{leak}; reword it").format(leak=_message(trace)))
 
 
 def check_output_leaks(
@@ -396,12 +406,13 @@ def check_output_leaks(
             rel = path.relative_to(folder).as_posix()
             shown = shown_path(final / site_id / rel, root)
             if rel.startswith("files/") and rel not in published:
-                problems.add(shown, None, "leak", f"content/{site_id}/{rel} is not linked by any item the {target} target publishes, but was copied into its output")
+                message = _("content/{site}/{path} is not linked by any item the {target} target publishes, but was copied into its output").format(site=site_id, path=rel, target=target)
+                problems.add(shown, None, "leak", message)
                 continue
             if not scanner or path.is_symlink():
                 continue
-            for _, trace in scanner.scan_reading(rel):  # an address is read by everyone who sees it
-                problems.add(shown, None, "leak", "its address " + _message(trace))
+            for _line, trace in scanner.scan_reading(rel):  # an address is read by everyone who sees it
+                problems.add(shown, None, "leak", _("its address {leak}").format(leak=_message(trace)))
             data = path.read_bytes()
             try:
                 text = data.decode("utf-8")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..content.attachments import Attachments, FileId
 from ..content.index import ContentIndex, Item
 from ..errors import Problems
+from ..i18n import _
 
 if TYPE_CHECKING:
     from ..links.resolve import LinkResolver
@@ -65,7 +66,8 @@ def attachment_use(attachments: Attachments, index: ContentIndex, resolver: "Lin
         if name not in identity_of:
             continue
         if identity_of[name] in hidden_identities - public_identities:
-            problems.add(site.source, None, "link-to-internal", f"column {column.id} ({column.name}) links {name.source}, which only internal or draft items link; a site file cannot publish it")
+            message = _("column {column} ({name}) links {file}, which only internal or draft items link; a site file cannot publish it").format(column=column.id, name=column.name, file=name.source)
+            problems.add(site.source, None, "link-to-internal", message)
             continue
         use.published.add(name)
         public_identities.add(identity_of[name])
@@ -73,8 +75,9 @@ def attachment_use(attachments: Attachments, index: ContentIndex, resolver: "Lin
     linked_identities = {identity_of[name] for name in linked if name in identity_of}
     for name, identity in sorted(identity_of.items()):
         if identity not in linked_identities:
-            problems.warn(name.source, None, "unused-file", "no item links this file, so it is not published; link it with {static}" + f"/{name.path} or remove it")
+            message = _("no item links this file, so it is not published; link it with {link} or remove it").format(link="{static}/" + name.path)
+            problems.warn(name.source, None, "unused-file", message)
     for name, refused in sorted(attachments.refused.items()):
         if name not in linked and refused.code == "active-content":
-            problems.warn(name.source, None, "unused-file", f"not published: {refused.reason}; no item links it")
+            problems.warn(name.source, None, "unused-file", _("not published: {reason}; no item links it").format(reason=refused.reason))
     return use

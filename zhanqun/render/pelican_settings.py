@@ -13,6 +13,7 @@ from typing import Any, Callable
 from ..config.colours import derived
 from ..config.sites import Column, Site
 from ..errors import Problems
+from ..i18n import N_, _
 from ..links.addresses import AddressMap
 from .stage import StagedSite
 from .template_values import PrintedUndefinedIsAnError
@@ -30,7 +31,13 @@ SITE_SETTINGS: dict[str, Callable[[Any], bool]] = {
     "SUMMARY_END_SUFFIX": lambda v: isinstance(v, str),
     "FEED_MAX_ITEMS": lambda v: type(v) is int and v > 0,
 }
-_SETTING_TYPES = {"DEFAULT_PAGINATION": "a positive number (or false)", "DEFAULT_ORPHANS": "a number", "SUMMARY_MAX_LENGTH": "a number", "SUMMARY_END_SUFFIX": "text", "FEED_MAX_ITEMS": "a positive number"}
+_SETTING_TYPES = {
+    "DEFAULT_PAGINATION": N_("a positive number (or false)"),
+    "DEFAULT_ORPHANS": N_("a number"),
+    "SUMMARY_MAX_LENGTH": N_("a number"),
+    "SUMMARY_END_SUFFIX": N_("text"),
+    "FEED_MAX_ITEMS": N_("a positive number"),
+}
 
 
 #: A pattern that matches nothing: Pelican's own ``{filename}``/``{static}`` handling stays off, so
@@ -58,18 +65,17 @@ def check_site_settings(root: Path, site: Site, problems: Problems) -> None:
     for key, value in site.pelican.settings.items():
         if key in SITE_SETTINGS:
             if not SITE_SETTINGS[key](value):
-                problems.add(site.source, None, "bad-value", f"pelican.settings.{key}: {value!r} must be {_SETTING_TYPES[key]}")
+                message = _("pelican.settings.{key}: {value!r} must be {kind}").format(key=key, value=value, kind=_(_SETTING_TYPES[key]))
+                problems.add(site.source, None, "bad-value", message)
         elif not (prefixes and key.startswith(prefixes)):
-            problems.add(
-                site.source,
-                None,
-                "bad-value",
-                f"pelican.settings.{key}: zhanqun sets this itself, or no plugin of this site is named so; a site may set "
-                f"{', '.join(SITE_SETTINGS)}, and its plugins' settings, named after them ({', '.join(p + '…' for p in prefixes) or 'no plugins'})",
-            )
+            message = _(
+                "pelican.settings.{key}: zhanqun sets this itself, or no plugin of this site is named so; a site may set "
+                "{settings}, and its plugins' settings, named after them ({prefixes})"
+            ).format(key=key, settings=", ".join(SITE_SETTINGS), prefixes=", ".join(p + "…" for p in prefixes) or _("no plugins"))
+            problems.add(site.source, None, "bad-value", message)
     for name in site.pelican.plugins:
         if not _plugin_exists(root, name):
-            problems.add(site.source, None, "unknown-plugin", f"pelican.plugins: no plugin {name!r} in plugins/ or among the installed packages")
+            problems.add(site.source, None, "unknown-plugin", _("pelican.plugins: no plugin {name!r} in plugins/ or among the installed packages").format(name=name))
 
 
 def _plugin_exists(root: Path, name: str) -> bool:

@@ -26,7 +26,9 @@ from typing import Any, Callable, Iterable, Iterator
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
+from .. import i18n
 from ..errors import Problem, describe_os_error
+from ..i18n import _
 
 
 @dataclass
@@ -106,7 +108,7 @@ def _finish(result: RenderResult, capture: _Capture, job: RenderJob, started: fl
         path, message = _locate(text, job)
         result.problems.append(Problem(path, None, f"pelican-{record.levelname.lower()}", _tidy(message)))
     output = job.settings["OUTPUT_PATH"]
-    result.pages = sum(1 for _, _, files in os.walk(output) for f in files if f.endswith(".html"))
+    result.pages = sum(1 for _folder, _subfolders, files in os.walk(output) for f in files if f.endswith(".html"))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -128,11 +130,11 @@ def _template_problem(exc: BaseException, job: RenderJob) -> Problem:
             _relative(where[0], root) if where else shown,
             None,
             "template-error",
-            'a template extends itself; an override extends the shared template as {% extends "!theme/base.html" %} (with "!theme/")',
+            _('a template extends itself; an override extends the shared template as {example} (with "!theme/")').format(example='{% extends "!theme/base.html" %}'),
         )
     message = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, TemplateNotFound):
-        message = f"no template {exc.name!r} in themes/{job.site}/templates/ or themes/gov/templates/"
+        message = _("no template {name!r} in themes/{site}/templates/ or themes/gov/templates/").format(name=exc.name, site=job.site)
     if where is None:
         return Problem(f"site:{job.site}", None, "template-error", message)
     return Problem(_relative(where[0], root), where[1], "template-error", message)
@@ -168,25 +170,20 @@ def render_all(
     # Children start as new interpreters: a fixed hash seed makes any set iteration inside
     # Pelican or a plugin the same on every run, so the same input gives the same bytes.
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    context = multiprocessing.get_context("spawn")
     results: list[RenderResult] = []
-    pool = ProcessPoolExecutor(
-        max_workers=max(1, min(workers, len(jobs))),
-        mp_context=context,
-        max_tasks_per_child=1,
-        initializer=_leave_signals_to_parent,
-    )
+    pool = render_pool(max(1, min(workers, len(jobs))))
     try:
         with _signals_blocked():  # children (and the pool's thread that starts later ones) inherit the mask
             pending: dict[Future[RenderResult], RenderJob] = {pool.submit(render_site, job): job for job in jobs}
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 job = pending.pop(future)
                 try:
                     result = future.result()
                 except BrokenProcessPool:  # the child was killed (out of memory, a signal)
-                    result = RenderResult(job.site, [Problem(f"site:{job.site}", None, "render-failed", "the rendering process stopped unexpectedly (killed, or out of memory)")])
+                    stopped = _("the rendering process stopped unexpectedly (killed, or out of memory)")
+                    result = RenderResult(job.site, [Problem(f"site:{job.site}", None, "render-failed", stopped)])
                 results.append(result)
                 on_done(result)
     except BaseException:  # SIGINT/SIGTERM in the parent: stop every child now, not after its site
@@ -215,6 +212,28 @@ def _signals_blocked() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def render_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of fresh spawned processes, one task each, that speak this process's language.
+
+    A spawned child imports :mod:`zhanqun.i18n` anew, which would choose its language from the
+    environment; the initializer hands it the language chosen here (``--lang``), so the problems
+    found while rendering (template errors) read like every other message.
+    """
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        max_tasks_per_child=1,
+        initializer=_start_child,
+        initargs=(i18n.current_language(),),
+    )
+
+
+def _start_child(language: str) -> None:
+    """In each child, before its site: the parent's language, and signals left to the parent."""
+    i18n.use_language(language)
+    _leave_signals_to_parent()
 
 
 def _leave_signals_to_parent() -> None:
