@@ -269,7 +269,8 @@ def audit_command(settings: Settings, sites: tuple[str, ...], today: object) -> 
             involved = "; ".join(" ".join(str(v) for v in item.values()) for item in finding.items[:5])
             if len(finding.items) > 5:
                 involved += _("; … and {count} more (--format json lists them all)").format(count=len(finding.items) - 5)
-            click.echo(f"  {finding.status:<4}  {finding.check:<27} {measured + limit:<14} {_(finding.rule)}" + (f"\n        {involved}" if involved else ""))
+            basis = f"\n        {finding.basis}" if finding.basis else ""
+            click.echo(f"  {finding.status:<4}  {finding.check:<27} {measured + limit:<14} {_(finding.rule)}" + basis + (f"\n        {involved}" if involved else ""))
     counts = {status: sum(1 for f in findings if f.status == status) for status in ("fail", "warn")}
     summary = _("audit: {sites} site(s), {fail} fail, {warn} warn").format(sites=len({f.site for f in findings}), fail=counts["fail"], warn=counts["warn"])
     if failed:

@@ -60,7 +60,11 @@ def test_each_inspection_item_is_measured_with_its_verdict(cluster: Repo) -> Non
     stale = found[("tuquan", "stale-columns")]
     assert stale["status"] == "warn" and {i["column"] for i in stale["items"]} == {"zwdt", "tzgg"}
     assert found[("tuquan", "annual-report")]["status"] == "fail"
-    assert all(f["status"] == "pass" for (site, _), f in found.items() if site == "portal"), [f for (s, _), f in found.items() if s == "portal" and f["status"] != "pass"]
+    # no production build yet: the links are not measured (a warning that says so), the rest passes
+    unbuilt = found[("portal", "broken-links")]
+    assert (unbuilt["status"], unbuilt["value"]) == ("warn", None) and unbuilt["basis"].startswith("no link report yet: run build --target production")
+    portal = {check: f for (site, check), f in found.items() if site == "portal" and check != "broken-links"}
+    assert all(f["status"] == "pass" for f in portal.values()), [f for f in portal.values() if f["status"] != "pass"]
     for finding in found.values():
         assert set(finding) >= {"site", "check", "status", "value", "limit", "rule", "items"} and finding["rule"]
 

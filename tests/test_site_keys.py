@@ -101,7 +101,7 @@ CHANGES: dict[str, tuple[str, str, str]] = {
     "publishing.attachment_types": ("[publishing]", '[publishing]\nattachment_types = [".ifc"]', "check"),
     **{f"audit.{name}": ("[pelican]", f"[audit]\n{name} = {value}\n\n[pelican]", "audit") for name, value in (
         ("home_days", 1), ("news_days", 1), ("notice_days", 1), ("appointment_days", 1), ("empty_columns", 1),
-        ("letter_warn_days", 1), ("letter_fail_days", 1), ("no_letter_days", 1))},
+        ("letter_warn_days", 1), ("letter_fail_days", 1), ("no_letter_days", 1), ("broken_links", 1))},
     "pelican.settings": ("[pelican]", "[pelican]\nsettings = { DEFAULT_PAGINATION = 1 }", "preview"),
     "columns.name": ('name = "通知公告"', 'name = "公示公告"', "preview"),
     "columns.type": ('id = "tzgg"\nname = "通知公告"\ntype = "news"', 'id = "tzgg"\nname = "通知公告"\ntype = "appointment"', "preview"),

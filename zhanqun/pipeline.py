@@ -28,6 +28,7 @@ from .errors import BuildFailed, Problems, describe_os_error, did_you_mean, show
 from .i18n import _
 from .links.addresses import TARGETS, AddressMap, Target, check_syndication
 from .links.link_check import LinkReport, check_output
+from .links.link_report import save_link_report
 from .links.redirects import Redirect, plan_redirects, write_redirects
 from .links.resolve import LinkResolver, check_link_columns
 from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
@@ -378,6 +379,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         finally:
             if swap is not None:
                 swap.discard()
+    if context is not None and context.link_report is not None:  # a build that failed on its links too: then most of all
+        save_link_report(options.root, options.output, options.target, context.link_report, swapped, context.cluster.ids, problems)
     return BuildReport(
         problems=problems,
         target=options.target,

@@ -7,6 +7,9 @@ for an answer; it deducts points for stale columns. zhanqun knows every column, 
 so it can say so first, every day: ``build.py audit`` (text, or JSON with ``--format json``), exit
 status 1 when a single-veto item fails, so CI can hold a deploy.
 
+The items about the pages themselves — the last production build's broken links, footer elements,
+meta tags, alt text and 废止/失效 labels — are measured in :mod:`.audit_output`.
+
 Deadlines live here and not in ``build``: a build of yesterday's commit must not fail because a day
 passed. Every limit has a default from the national rules and may be set per site in its site file
 (``[audit]``, :data:`~zhanqun.config.sites.AUDIT_LIMITS`, :attr:`Site.audit_limits`); "today" is ``--today``, else ``SOURCE_DATE_EPOCH``, else the date.
@@ -53,6 +56,9 @@ class Finding:
     veto: bool = False
     source: str = SOURCE
     items: list[dict[str, str | int]] = field(default_factory=list)  # the columns, letters or pages involved
+    # what the value was measured on when it is not the content (the last build's pages or link
+    # report, or the site file when there is no build): made with ``_()`` like the rule
+    basis: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """The finding for ``--format json``: its texts as the text output shows them (``check``/``status`` stay ASCII)."""
@@ -205,8 +211,15 @@ def run_audit(options: BuildOptions, problems: Problems) -> list[Finding]:
         context = prepare(options, problems)
     except BuildFailed:
         return []
+    from .audit_output import LinkEvidence, output_findings  # measured on the last production build (it uses Finding)
+
     today = options.resolved_today()
-    return [finding for site_id in context.site_ids for finding in audit_site(context, context.cluster[site_id], today)]
+    links = LinkEvidence.read(options)
+    findings: list[Finding] = []
+    for site_id in context.site_ids:
+        site = context.cluster[site_id]
+        findings += audit_site(context, site, today) + output_findings(context, site, links)
+    return findings
 
 
 def vetoed(findings: list[Finding]) -> list[Finding]:

@@ -273,6 +273,7 @@ AUDIT_LIMITS: dict[str, tuple[int, str]] = {
     "letter_warn_days": (60, "来信多少天未答复提醒（默认 60）"),
     "letter_fail_days": (90, "来信多少天未答复为单项否决（默认 90，即三个月）"),
     "no_letter_days": (365, "多少天没有来信时提醒检查互动渠道（默认 365）"),
+    "broken_links": (10, "上次互联网正式版生成（build --target production）发现的不可用链接达到多少个时此项不通过（默认 10；国家抽查对每个不可用链接扣分，有一个即提醒）"),
 }
 
 SECTIONS: dict[str, tuple[Key, ...]] = {

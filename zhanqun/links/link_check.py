@@ -49,14 +49,38 @@ MAX_PAGES_PER_LINK = 5
 _ABSOLUTE = ("http://", "https://")
 
 
+@dataclass(frozen=True, order=True)
+class BrokenLink:
+    """One broken link as the report file keeps it: the page, the address as written, why, and
+    where it comes from (the author's file, or ``templates`` when pages of many sources show it)."""
+
+    page: str  # output path inside the site
+    attribute: str
+    href: str
+    reason: str
+    code: str
+    origin: str
+
+
+@dataclass
+class SiteLinks:
+    """What the link check found in one built site: kept in the report file (``links/link_report.py``),
+    which the audit reads, so a broken link is named the day after a build too."""
+
+    pages: int = 0
+    links: int = 0
+    broken: list[BrokenLink] = field(default_factory=list)
+
+
 @dataclass
 class LinkReport:
-    """The one-line link report of a build."""
+    """The link report of a build: the one line it prints, and per built site what it found."""
 
     pages: int = 0
     links: int = 0
     broken: int = 0
     seconds: float = 0.0
+    sites: dict[str, SiteLinks] = field(default_factory=dict)
 
     def line(self) -> str:
         return _("links: {pages} pages, {links} links into the cluster checked, {broken} broken").format(
@@ -251,7 +275,7 @@ def check_output(
     folders.update(built)
     aliases = redirects or {}
     checker = LinkChecker(addresses, folders, lambda s: SiteFiles.planned(addresses, s, root, aliases.get(s, ())))
-    report = LinkReport()
+    report = LinkReport(sites={site_id: SiteLinks() for site_id in built})
     groups: dict[tuple[str, str, str], list[Broken]] = {}
     for site_id in sorted(built):
         files = checker.files_of(site_id)
@@ -260,12 +284,17 @@ def check_output(
             checked, broken = checker.check_page(site_id, rel, text)
             report.pages += 1
             report.links += checked
+            report.sites[site_id].pages += 1
+            report.sites[site_id].links += checked
             for b in broken:
                 key = (b.code, b.reason, urljoin(checker.page_url(site_id, rel), b.value))
                 groups.setdefault(key, []).append(b)
     for (code, reason, _url), found in sorted(groups.items()):
         report.broken += len(found)
         origin = _origin(found, sources, root)
+        kept = _origin_file(found, sources) or "templates"
+        for b in found:
+            report.sites[b.site].broken.append(BrokenLink(b.page, b.attribute, b.value, reason, code, kept))
         shown = found[:MAX_PAGES_PER_LINK]
         for n, b in enumerate(shown):
             more = len(found) - len(shown)
@@ -285,9 +314,15 @@ def check_output(
 def _origin(found: list[Broken], sources: dict[tuple[str, str], str], root: Path) -> str:
     """Where a broken link comes from: the author's file when every page showing it has the
     same source, else the templates of the sites involved."""
-    origins = {sources.get((b.site, b.page)) for b in found}
-    if len(origins) == 1 and None not in origins:
-        return _("from {source}").format(source=origins.pop())
+    single = _origin_file(found, sources)
+    if single:
+        return _("from {source}").format(source=single)
     sites = sorted({b.site for b in found})
     folders = [f"themes/{s}/templates/" for s in sites if (root / "themes" / s / "templates").is_dir()]
     return _("from a template: {folders}").format(folders=_(" or ").join(folders + ["themes/gov/templates/"]))
+
+
+def _origin_file(found: list[Broken], sources: dict[tuple[str, str], str]) -> str | None:
+    """The author's file of every page showing a broken link, when it is one file for all of them."""
+    origins = {sources.get((b.site, b.page)) for b in found}
+    return origins.pop() if len(origins) == 1 and None not in origins else None
