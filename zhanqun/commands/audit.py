@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from ..columns.annual_report import AnnualReport
 from ..config.sites import Site
@@ -199,14 +199,19 @@ def _annual_report(context: BuildContext, site: Site, today: date) -> Finding:
     return Finding(site.id, "annual-report", status, str(year) if has else None, deadline.isoformat(), rule, source=REPORT_SOURCE)
 
 
-def run_audit(options: BuildOptions, problems: Problems) -> list[Finding]:
-    """Audit the selected sites (default all) as the production target publishes them."""
+def run_audit(options: BuildOptions, problems: Problems, report: Callable[[BuildContext, list[Finding]], None] | None = None) -> list[Finding]:
+    """Audit the selected sites (default all) as the production target publishes them.
+
+    ``report``, when given, receives the context and the findings (the HTML report, ``audit_report.py``)."""
     try:
         context = prepare(options, problems)
     except BuildFailed:
         return []
     today = options.resolved_today()
-    return [finding for site_id in context.site_ids for finding in audit_site(context, context.cluster[site_id], today)]
+    findings = [finding for site_id in context.site_ids for finding in audit_site(context, context.cluster[site_id], today)]
+    if report is not None:
+        report(context, findings)
+    return findings
 
 
 def vetoed(findings: list[Finding]) -> list[Finding]:
