@@ -242,16 +242,27 @@ def columns_command(settings: Settings, site: str) -> None:
 
 @cli.command("audit", help=N_("Measure each site against the national inspection's rules; exit 1 when a single-veto item fails."))
 @click.option("--site", "sites", multiple=True, help=N_("Site id to audit (repeatable; default all)."))
+@click.option("--html/--no-html", default=True, show_default=True, help=N_("Also write the HTML report with plots to output/audit/ (for the webmaster; never into a site's folder)."))
 @TODAY_OPTION
 @FORMAT_OPTION
 @LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
-def audit_command(settings: Settings, sites: tuple[str, ...], today: object) -> None:
-    from zhanqun.commands.audit import run_audit, vetoed
+def audit_command(settings: Settings, sites: tuple[str, ...], html: bool, today: object) -> None:
+    from zhanqun.commands.audit import Finding, run_audit, vetoed
 
     problems = Problems()
-    findings = _run(run_audit, pipeline.BuildOptions(settings.root, "production", list(sites), today=_today(today)), problems)
+    report_problems = Problems()  # the HTML report's own (a folder it may not replace, a full disk)
+    written: list[Path] = []
+
+    def write_html(context: pipeline.BuildContext, findings: list[Finding]) -> None:
+        from zhanqun.commands.audit_report import write_report
+
+        index = write_report(context, findings, report_problems)
+        if index is not None:
+            written.append(index)
+
+    findings = _run(run_audit, pipeline.BuildOptions(settings.root, "production", list(sites), today=_today(today)), problems, write_html if html else None)
     if problems.has_errors():
         _report(settings, problems, _("failed: {errors} error(s); fix them, then audit").format(errors=len(problems.errors)))
         sys.exit(1)
@@ -275,8 +286,12 @@ def audit_command(settings: Settings, sites: tuple[str, ...], today: object) -> 
     summary = _("audit: {sites} site(s), {fail} fail, {warn} warn").format(sites=len({f.site for f in findings}), fail=counts["fail"], warn=counts["warn"])
     if failed:
         summary += _("; single veto (单项否决) failed: ") + ", ".join(f"{f.site} {f.check}" for f in failed)
+    if written:
+        click.echo(_("wrote the HTML report: {path}").format(path=written[0].relative_to(settings.root).as_posix()), err=True)
+    if report_problems.has_errors():
+        click.echo(format_text(report_problems.sorted()), err=True)
     click.echo(summary, err=True)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or report_problems.has_errors() else 0)
 
 
 @cli.command("new", help=N_("Write a new Markdown file with the metadata COLUMN needs; print its path."))

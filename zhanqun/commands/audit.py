@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from ..columns.annual_report import AnnualReport
 from ..config.sites import Site
@@ -205,8 +205,10 @@ def _annual_report(context: BuildContext, site: Site, today: date) -> Finding:
     return Finding(site.id, "annual-report", status, str(year) if has else None, deadline.isoformat(), rule, source=REPORT_SOURCE)
 
 
-def run_audit(options: BuildOptions, problems: Problems) -> list[Finding]:
-    """Audit the selected sites (default all) as the production target publishes them."""
+def run_audit(options: BuildOptions, problems: Problems, report: Callable[[BuildContext, list[Finding]], None] | None = None) -> list[Finding]:
+    """Audit the selected sites (default all) as the production target publishes them.
+
+    ``report``, when given, receives the context and the findings (the HTML report, ``audit_report.py``)."""
     try:
         context = prepare(options, problems)
     except BuildFailed:
@@ -219,6 +221,8 @@ def run_audit(options: BuildOptions, problems: Problems) -> list[Finding]:
     for site_id in context.site_ids:
         site = context.cluster[site_id]
         findings += audit_site(context, site, today) + output_findings(context, site, links)
+    if report is not None:
+        report(context, findings)
     return findings
 
 
