@@ -20,6 +20,7 @@ _signal.signal(_signal.SIGINT, _stop_quietly)
 _signal.signal(_signal.SIGTERM, _stop_quietly)
 
 import json  # noqa: E402
+import time  # noqa: E402
 from datetime import date  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -293,7 +294,11 @@ def stats_command(settings: Settings, logs: tuple[Path, ...], site: str | None, 
     from zhanqun.commands.stats import StatsOptions, file_notes, format_text, run_stats, summary, write_html
 
     problems = Problems()
+    started = time.perf_counter()
     report = _run(run_stats, StatsOptions(settings.root, list(logs), site, target, out), problems)
+    if settings.verbose and report is not None:
+        seconds = max(time.perf_counter() - started, 1e-6)
+        click.echo(_("stats: read {lines} line(s) in {seconds:.1f} s ({rate:.0f} lines/s)").format(lines=report.lines, seconds=seconds, rate=report.lines / seconds), err=True)
     if report is None:
         _report(settings, problems, _("failed: {errors} error(s); fix the site files, then run stats").format(errors=len(problems.errors)))
         sys.exit(1)
