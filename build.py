@@ -20,6 +20,7 @@ _signal.signal(_signal.SIGINT, _stop_quietly)
 _signal.signal(_signal.SIGTERM, _stop_quietly)
 
 import json  # noqa: E402
+import time  # noqa: E402
 from datetime import date  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -32,7 +33,8 @@ from zhanqun.commands.listing import list_columns, list_sites  # noqa: E402
 from zhanqun.commands.new_item import NewItemError, create_item  # noqa: E402
 from zhanqun.content.metadata import fixed_value  # noqa: E402
 from zhanqun.commands.cli_language import LANG_OPTION, TranslatedGroup  # noqa: E402
-from zhanqun.errors import Problems, format_json, format_text  # noqa: E402
+from zhanqun.errors import Problems, describe_os_error, format_json, format_text  # noqa: E402
+from zhanqun.paths import UnsafePath  # noqa: E402
 from zhanqun.i18n import N_, _  # noqa: E402
 from zhanqun.progress import make_progress  # noqa: E402
 
@@ -292,6 +294,50 @@ def audit_command(settings: Settings, sites: tuple[str, ...], html: bool, today:
         click.echo(format_text(report_problems.sorted()), err=True)
     click.echo(summary, err=True)
     sys.exit(1 if failed or report_problems.has_errors() else 0)
+
+
+@cli.command("stats", help=N_("Visit figures per site and day from web-server access logs (plain or .gz): page views, visitors, top pages and searches, 404s."))
+@click.argument("logs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--site", default=None, help=N_("The site of logs in the combined format (no host in them); counts only this site."))
+@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="production", show_default=True, help=N_("Whose addresses map a request's host to its site."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help=N_("Also write an HTML report with a chart of daily views per site into this folder (never a site's output)."))
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help=N_("How long the lists of top pages, searches and 404s are."))
+@FORMAT_OPTION
+@LANG_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def stats_command(settings: Settings, logs: tuple[Path, ...], site: str | None, target: str, out: Path | None, top: int) -> None:
+    from zhanqun.commands.stats import StatsOptions, file_notes, format_text, run_stats, summary, write_html
+
+    problems = Problems()
+    started = time.perf_counter()
+    report = _run(run_stats, StatsOptions(settings.root, list(logs), site, target, out), problems)
+    if settings.verbose and report is not None:
+        seconds = max(time.perf_counter() - started, 1e-6)
+        click.echo(_("stats: read {lines} line(s) in {seconds:.1f} s ({rate:.0f} lines/s)").format(lines=report.lines, seconds=seconds, rate=report.lines / seconds), err=True)
+    if report is None:
+        _report(settings, problems, _("failed: {errors} error(s); fix the site files, then run stats").format(errors=len(problems.errors)))
+        sys.exit(1)
+    if settings.format == "json":
+        click.echo(json.dumps(report.as_json(top), ensure_ascii=False, indent=2))
+    else:
+        text = format_text(report, top)
+        if text:
+            click.echo(text)
+    for note in file_notes(report):
+        click.echo(note, err=True)
+    if report.nothing_read:
+        click.echo(_("stats: not one line of these logs could be read as a request"), err=True)
+        sys.exit(1)
+    if out is not None:
+        try:
+            written = write_html(report, out, top)
+        except (OSError, UnsafePath) as exc:
+            reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+            click.echo(_("stats: could not write the HTML report: {reason}").format(reason=reason), err=True)
+            sys.exit(1)
+        click.echo(_("wrote {path}").format(path=written), err=True)
+    click.echo(summary(report), err=True)
 
 
 @cli.command("new", help=N_("Write a new Markdown file with the metadata COLUMN needs; print its path."))

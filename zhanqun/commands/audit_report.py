@@ -52,12 +52,18 @@ CHECK_NAMES = {
     "letters-unanswered": "留言办理",
     "letters-received": "留言渠道",
     "annual-report": "政府信息公开年报",
+    "broken-links": "链接可用性",
+    "footer-elements": "页脚要素",
+    "meta-tags": "网页元数据",
+    "images-alt": "图片替代文字",
+    "validity-labels": "废止失效标注",
 }
 STATUS_NAMES = {"pass": "合格", "warn": "提醒", "fail": "不合格"}
 #: How an involved item's values are labelled, in this order (other keys follow, by their name).
 ITEM_FIELDS = {
     "name": "栏目", "column": "栏目标识", "title": "标题", "path": "文件", "date": "日期", "modified": "更新日期",
     "received": "受理日期", "days": "天数", "limit": "限值",
+    "page": "页面", "href": "链接地址", "reason": "原因", "from": "来源", "missing": "缺少",
 }
 
 
