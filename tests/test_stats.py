@@ -192,7 +192,7 @@ def test_known_counts_across_two_hosts_two_days_and_two_files(logs: tuple[Repo, 
     assert files["access.log.2.gz"]["formats"] == {"zhanqun": 11}
     assert (files["access.log.2.gz"]["malformed"], files["access.log.2.gz"]["malformed_lines"]) == (1, [12])
     assert (report["lines"], report["requests"], report["malformed"]) == (35, 31, 3)
-    assert report["unknown_hosts"] == {"requests": 1, "top": [{"host": "evil.example", "requests": 1}]}
+    assert report["unknown_hosts"] == {"requests": 1, "ip_address_requests": 0, "top": [{"host": "evil.example", "requests": 1}]}
     assert report["target"] == "production"
 
 
@@ -455,3 +455,211 @@ def test_no_control_character_reaches_the_terminal(logs: tuple[Repo, Path]) -> N
     assert result.exit_code == 0, result.stderr
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
     assert "/a\ufffd[2Jb.html" in result.stdout
+
+
+# --- hostile logs ------------------------------------------------------------------------------------
+
+#: addresses a hostile log puts anywhere: clients, Host headers, paths, searches, referrers
+HOSTILE_ADDRESSES = (
+    "203.0.113.77", "2001:db8:85a3::8a2e:370:7334", "2001:db8:85a3::8a2e:370", "198.51.100.8", "192.0.2.44",
+    "198.51.100.9", "2001:db8::99", "203.0.113.5", "203.0.113.66", "203.0.113.67", "203.0.113.68",
+    "203.0.113.69", "fe80::dead:beef", "192.0.2.71", "２０３．０．１１３．７２", "2001:db8::73", "192.0.2.74",
+)
+IPV4_SHAPED = r"\d{1,3}[.．]\d{1,3}[.．]\d{1,3}[.．]\d{1,3}"
+IPV6_SHAPED = r"[0-9A-Fa-f]{0,4}::[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){4,}[0-9A-Fa-f]{1,4}"
+
+
+def user_line(before: str, request: str, status: int = 200, referrer: str = "-", agent: str = CHROME, day: str = "01/Mar/2026") -> str:
+    """A line whose fields before the time are written out whole (a remote user with spaces)."""
+    return f'{before} [{day}:10:00:00 +0800] "{request}" {status} 1 "{referrer}" "{agent}"'
+
+
+HOSTILE_LOG = [
+    user_line("203.0.113.77 - a b", "GET /zwdt/ HTTP/1.1", 401),  # combined, a user with a space
+    user_line("2001:db8:85a3::8a2e:370:7334 - a b", "GET / HTTP/1.1", 401),
+    user_line("192.0.2.71 - x [y] \\\"z", "GET /zwdt/ HTTP/1.1"),  # brackets and an escaped quote in the user
+    user_line("192.0.2.44:443 198.51.100.8 - -", "GET / HTTP/1.1"),  # a Host that is an IP address
+    user_line("[2001:db8::99]:443 198.51.100.9 - -", "GET / HTTP/1.1"),
+    user_line("2001:db8:85a3::8a2e:370:7334:443 198.51.100.9 - -", "GET / HTTP/1.1"),  # unbracketed, with a port
+    user_line("203.0.113.5.nip.io 198.51.100.9 - - a b", "GET / HTTP/1.1"),  # a host holding an address
+    user_line(f"{PORTAL} 198.51.100.9 - a b c", "GET /203.0.113.66/x.html HTTP/1.1"),  # an address in the path
+    user_line(f"{PORTAL} 198.51.100.9 - -", "GET /%32%30%33.0.113.67.html HTTP/1.1"),  # … percent-encoded
+    user_line(f"{PORTAL} 198.51.100.9 - -", "GET /search.html?q=203.0.113.68 HTTP/1.1"),
+    user_line(f"{PORTAL} 198.51.100.9 - -", "GET /gone.html HTTP/1.1", 404, "http://203.0.113.69/links.html"),
+    user_line(f"{PORTAL} 198.51.100.9 - -", "GET /fe80::dead:beef HTTP/1.1"),
+    user_line(f"{PORTAL} 198.51.100.9 - -", "GET /%EF%BC%92%EF%BC%90%EF%BC%93%EF%BC%8E%EF%BC%90%EF%BC%8E%EF%BC%91%EF%BC%91%EF%BC%93%EF%BC%8E%EF%BC%97%EF%BC%92 HTTP/1.1"),
+    user_line(f"{PORTAL}:443 2001:db8::73 - 192.0.2.74", "GET /zwdt/ok.html HTTP/1.1"),
+]
+
+
+def all_outputs(repo: Repo, out: Path, *args: str) -> str:
+    """stdout and stderr of the text, JSON and HTML runs in both languages, and every page written."""
+    texts = []
+    for lang in ("en", "zh"):
+        for extra in (("--format", "json"), ("--format", "text"), ("--out", str(out / lang))):
+            result = repo.run("--lang", lang, *extra, "stats", *args) if "--out" not in extra else repo.run("--lang", lang, "stats", *args, *extra)
+            assert result.exit_code == 0, result.stderr
+            texts += [result.stdout, result.stderr]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.html"))]
+    assert len(texts) == 14
+    return "\n".join(texts)
+
+
+def test_no_address_of_a_hostile_log_appears_in_any_output(logs: tuple[Repo, Path], tmp_path: Path) -> None:
+    import re
+
+    repo, folder = logs
+    hostile = folder / "hostile.log"
+    hostile.write_text("\n".join(HOSTILE_LOG) + "\n", encoding="utf-8")
+    report = stats_json(repo, str(hostile), "--site", "portal")
+    assert report["malformed"] == 0 and report["files"][0]["formats"] == {"combined": 3, "vhost_combined": 4, "zhanqun": 7}
+    assert report["unknown_hosts"] == {"requests": 4, "ip_address_requests": 4, "top": []}
+    rows = site_rows(report)
+    assert rows["portal"]["requests"] == 10 and rows["portal"]["views"] == 7
+    assert {"path": "/zwdt/ok.html", "views": 1} in rows["portal"]["top_pages"]
+    assert {"path": "/[IP]/x.html", "views": 1} in rows["portal"]["top_pages"]
+    every_text = all_outputs(repo, tmp_path / "hostile", str(hostile), "--site", "portal")
+    assert "4 by IP address instead of host name" in every_text and "/zwdt/ok.html" in every_text
+    for address in HOSTILE_ADDRESSES:
+        assert address not in every_text
+    assert re.findall(IPV4_SHAPED, every_text) == []
+    assert re.findall(IPV6_SHAPED, every_text) == []
+
+
+def test_a_remote_user_with_spaces_keeps_the_client_out_of_the_host() -> None:
+    plain = parse_line(user_line("203.0.113.77 - a b", "GET /zwdt/ HTTP/1.1"))
+    assert plain is not None and (plain.format, plain.host, plain.client) == (COMBINED, None, "203.0.113.77")
+    ours = parse_line(user_line(f"{PORTAL} 203.0.113.77 - a b [c] d", "GET / HTTP/1.1"))
+    assert ours is not None and (ours.format, ours.host, ours.client) == (ZHANQUN_NGINX, PORTAL, "203.0.113.77")
+    apache = parse_line(user_line(f"{PORTAL}:443 2001:db8::1 - a b", "GET / HTTP/1.1"))
+    assert apache is not None and (apache.format, apache.host) == (VHOST_COMBINED, PORTAL)
+    ident = parse_line(user_line(f"{PORTAL} 203.0.113.77 ident user", "GET / HTTP/1.1"))  # an ident set
+    assert ident is not None and (ident.format, ident.host) == (ZHANQUN_NGINX, PORTAL)
+
+
+def test_addresses_are_masked_wherever_they_stand() -> None:
+    from zhanqun.commands.access_log import has_address, mask_addresses
+
+    assert mask_addresses("/a/203.0.113.9/b") == "/a/[IP]/b"
+    assert mask_addresses("http://[2001:db8::1]:8080/x") == "http://[[IP]]:8080/x"
+    assert mask_addresses("2001:db8:85a3::8a2e:370:7334:443") == "[IP]"  # with a port
+    assert mask_addresses("beef2001:db8::1") == "[IP]" and mask_addresses("9203.0.113.77") == "9[IP]"
+    assert mask_addresses("２０３．０．１１３．７７") == "[IP]"
+    for kept in ("/zwdt/2026-03-01.html", "10:00:00", "/jquery-3.6.0.min.js", "/Foo::Bar", "春耕"):
+        assert mask_addresses(kept) == kept
+    assert has_address("192.0.2.1") and has_address("[2001:db8::1]") and has_address("1.2.3.4.nip.io")
+    assert not has_address("www.xam.gov.cn") and not has_address("localhost")
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["31/Feb/2026", "29/Feb/2025", "01/Mar/0000", "01/Mar/1970", "01/Mar/２０２６", "¹¹/Mar/2026", "00/Mar/2026", "32/Mar/2026", "1٣/Mar/2026"],
+)
+def test_a_date_that_is_no_date_is_one_malformed_line(logs: tuple[Repo, Path], tmp_path: Path, stamp: str) -> None:
+    repo, folder = logs
+    bad = folder / "bad-date.log"
+    bad.write_text(
+        "\n".join([
+            user_line(f"{PORTAL} 198.51.100.7 - -", "GET /a.html HTTP/1.1", day="28/Feb/2026"),
+            user_line(f"{PORTAL} 198.51.100.7 - -", "GET /b.html HTTP/1.1", day=stamp),
+            user_line(f"{PORTAL} 198.51.100.7 - -", "GET /c.html HTTP/1.1", day="01/Mar/2026"),
+        ]) + "\n",
+        encoding="utf-8",
+    )
+    report = stats_json(repo, str(bad))
+    assert (report["malformed"], report["files"][0]["malformed_lines"], report["files"][0]["error"]) == (1, [2], None)
+    assert [d["day"] for d in site_rows(report)["portal"]["days"]] == ["2026-02-28", "2026-03-01"]  # the line after it read too
+    result = repo.run("stats", str(bad), "--out", str(tmp_path / "report"))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "report" / "stats-2026-02-28_2026-03-01.html").is_file()
+
+
+def test_a_leap_day_is_a_day() -> None:
+    request = parse_line(user_line(f"{PORTAL} 198.51.100.7 - -", "GET / HTTP/1.1", day="29/Feb/2024"))
+    assert request is not None and request.day == "2024-02-29"
+
+
+def test_any_failure_of_a_line_makes_only_that_line_malformed(logs: tuple[Repo, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhanqun.commands import stats
+
+    def parse_or_fail(line: str):  # type: ignore[no-untyped-def]
+        if "/boom" in line:
+            raise RuntimeError("a line no format foresaw")
+        return parse_line(line)
+
+    def words_or_fail(path: str, query: str):  # type: ignore[no-untyped-def]
+        if "fail" in query:
+            raise KeyError(query)
+        return search_words(path, query)
+
+    monkeypatch.setattr(stats, "parse_line", parse_or_fail)
+    monkeypatch.setattr(stats, "search_words", words_or_fail)
+    repo, folder = logs
+    odd = folder / "odd.log"
+    odd.write_text(
+        "\n".join([
+            nginx(PORTAL, A, 1, "GET /boom/robots.txt HTTP/1.1"),  # fails in both passes
+            nginx(PORTAL, A, 1, "GET /search.html?q=fail HTTP/1.1"),  # fails while counted: not half counted
+            nginx(PORTAL, A, 1, "GET /later.html HTTP/1.1"),
+        ]) + "\n",
+        encoding="utf-8",
+    )
+    report = stats_json(repo, str(odd))
+    assert report["files"][0] | {"path": ""} == {"path": "", "lines": 3, "requests": 1, "malformed": 2, "malformed_lines": [1, 2], "formats": {"zhanqun": 1}, "error": None}
+    assert site_rows(report)["portal"]["days"][0] | {"top_pages": None} == {
+        "day": "2026-03-01", "views": 1, "visitors": 1, "bot_views": 0, "requests": 1, "top_pages": None, "top_searches": [], "not_found": [],
+    }
+
+
+def test_no_raw_control_character_from_a_log_is_printed_or_written(logs: tuple[Repo, Path], tmp_path: Path) -> None:
+    repo, folder = logs
+    sneaky = folder / "raw.log"
+    sneaky.write_text(
+        "\n".join([
+            vhost(PORTAL, A, 1, "GET /\x1b[31mRED\x1b[0m.html HTTP/1.1"),  # a raw ESC, no %
+            vhost(PORTAL, A, 1, "GET /\u202egnp.html HTTP/1.1"),
+            vhost(PORTAL, A, 1, "GET /x\x07 HTTP/1.1", 404, "https://e.example/\x1b]0;pwned\x07"),
+            vhost(PORTAL, A, 1, "GET /search.html?q=a\x1bb HTTP/1.1"),
+            nginx("evil\x1b]0;pwned\x07host", A, 1, "GET / HTTP/1.1"),  # an unknown host
+        ]) + "\n",
+        encoding="utf-8",
+    )
+    outputs = []
+    for args in (("stats", str(sneaky)), ("--format", "json", "stats", str(sneaky)), ("stats", str(sneaky), "--out", str(tmp_path / "r"))):
+        result = repo.run(*args)
+        assert result.exit_code == 0, result.stderr
+        outputs += [result.stdout, result.stderr]
+    report = json.loads(outputs[2])
+    outputs.append(json.dumps(report, ensure_ascii=False))  # the JSON's strings, unescaped
+    outputs += [p.read_text(encoding="utf-8") for p in (tmp_path / "r").iterdir()]
+    every = "\n".join(outputs)
+    for control in ("\x1b", "\x07", "\u202e", "\\u001b", "\\u0007"):
+        assert control not in every
+    assert "/\ufffd[31mRED\ufffd[0m.html" in outputs[0]
+    assert report["unknown_hosts"]["top"] == [{"host": "evil\ufffd]0;pwned\ufffdhost", "requests": 1}]
+    assert "evil\ufffd]0;pwned\ufffdhost 1" in outputs[-1]  # the HTML page names the unknown hosts too
+
+
+def test_a_read_error_is_told_in_a_sentence_of_zhanqun(logs: tuple[Repo, Path]) -> None:
+    repo, folder = logs
+    whole = gzip.compress(("\n".join(ACCESS_LOG[:4] * 2000) + "\n").encode("utf-8"))
+    cut = folder / "cut.log.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    result = repo.run("stats", str(cut))
+    assert result.exit_code == 0, result.stderr
+    assert "the compressed file ends early (it may be being rotated)" in result.stderr
+    assert "Compressed file ended" not in result.stderr
+
+
+def test_the_html_report_names_requests_to_unknown_hosts_by_count_for_addresses(logs: tuple[Repo, Path], tmp_path: Path) -> None:
+    repo, folder = logs
+    mixed = folder / "unknown.log"
+    mixed.write_text(
+        "\n".join([nginx(PORTAL, A, 1, "GET / HTTP/1.1"), nginx("evil.example", A, 1, "GET / HTTP/1.1"), vhost("192.0.2.44", J, 1, "GET / HTTP/1.1")]) + "\n",
+        encoding="utf-8",
+    )
+    result = repo.run("stats", str(mixed), "--out", str(tmp_path / "r"))
+    assert result.exit_code == 0, result.stderr
+    line = "2 request(s) to hosts of no site of the production target: evil.example 1, 1 by IP address instead of host name"
+    assert line in result.stdout
+    assert line in (tmp_path / "r" / "stats-2026-03-01.html").read_text(encoding="utf-8")

@@ -13,6 +13,12 @@ told apart on every line, so logs of several servers can be mixed in one run:
 Anything after the user agent (nginx's ``"$http_x_forwarded_for"``, a request time) is ignored.
 A line that fits none of them is malformed: counted, never fatal. The remote address is read
 only to be hashed with the user agent and the day (:func:`visitor_key`); nothing here keeps it.
+
+A line is read from its ``[time]`` field, whose shape the server writes: what stands before it is
+host, client, ident and the remote user, and the remote user is whatever a client sent in its
+``Authorization: Basic`` header — spaces included — so it is never counted as fields. Every value
+a report shows (:func:`shown`) goes through the control-character filter and has address-shaped
+text (IPv4, IPv6) masked: a client may type an address into a path, a search or a ``Host:``.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 from urllib.parse import unquote, unquote_to_bytes
@@ -39,10 +47,23 @@ COMBINED = "combined"
 FORMATS = (VHOST_COMBINED, ZHANQUN_NGINX, COMBINED)
 
 _QUOTED = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
-#: what every format shares from the time on; group 1 is what stands before the time; a request
-#: line ``METHOD TARGET PROTOCOL`` is read in parts (groups 3–4), any other request whole (group 5)
-_LINE = re.compile(rf'([^\[]*) \[([^\]]*)\] "(?:([A-Z]+) ([^ "\\]*(?:\\.[^ "\\]*)*)(?: HTTP/[0-9.]+)?|([^"\\]*(?:\\.[^"\\]*)*))" (\d{{3}}) \S+ {_QUOTED} {_QUOTED}')
-_PORT = re.compile(r":\d{1,5}$")
+#: what every format shares from the time on. Group 1 is what stands before the time (host, client,
+#: ident, remote user — the user may hold spaces and brackets, so the line is anchored on the first
+#: ``[dd/Mon/yyyy:hh:mm:ss +zzzz]`` the rest of the line fits; the servers escape ``"`` in the user,
+#: so no user can forge that rest); groups 2–4 day, month, year (ASCII digits only: ``re.ASCII``);
+#: a request line ``METHOD TARGET PROTOCOL`` is read in parts (groups 5–6), any other whole (group 7)
+_FROM_TIME = (
+    r' \[([0-9]{2})/([A-Z][a-z]{2})/([0-9]{4}):[0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}\] '
+    rf'"(?:([A-Z]+) ([^ "\\]*(?:\\.[^ "\\]*)*)(?: HTTP/[0-9.]+)?|([^"\\]*(?:\\.[^"\\]*)*))" ([0-9]{{3}}) \S+ {_QUOTED} {_QUOTED}'
+)
+_LINE = re.compile(r"(.*?)" + _FROM_TIME, re.ASCII)
+#: the same, for the common line with no ``[`` before its time: twice as fast, and the same match
+#: (the lazy pattern tries no later ``[`` before this one)
+_LINE_FAST = re.compile(r"([^\[]*)" + _FROM_TIME, re.ASCII)
+_PORT = re.compile(r":[0-9]{1,5}$")
+#: The years a log line may carry: a server clock reset to 1970, or a corrupt line, is no visit day
+#: (and one such line would stretch the report's chart over decades).
+YEARS = range(2000, 2100)
 _MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 #: nginx and Apache write bytes they will not print as ``\xHH``; read them as the percent-encoding they were
 _ESCAPED_BYTE = re.compile(r"\\x([0-9A-Fa-f]{2})")
@@ -69,53 +90,125 @@ class Request:
     agent: str
 
 
-_day_cache: dict[str, str | None] = {}
+_day_cache: dict[tuple[str, str, str], str | None] = {}
 
 
-def _day(stamp: str) -> str | None:
-    """``01/Mar/2026:10:00:00 +0800`` → ``2026-03-01`` (the server's local day), or None."""
-    key = stamp[:11]
+def _day(day: str, month_name: str, year: str) -> str | None:
+    """``01``, ``Mar``, ``2026`` → ``2026-03-01`` (the server's local day), or None when that is no
+    real date of :data:`YEARS` (``31/Feb``, year ``0000``)."""
+    key = (day, month_name, year)
     found = _day_cache.get(key, "")
     if found != "":
         return found
-    day = None
-    if len(key) == 11 and key[2] == "/" and key[6] == "/" and stamp[11:12] == ":":
-        month = _MONTHS.get(key[3:6])
-        if month and key[:2].isdigit() and key[7:].isdigit():
-            number = int(key[:2])
-            if 1 <= number <= 31:
-                day = f"{key[7:]}-{month:02d}-{number:02d}"
+    month = _MONTHS.get(month_name)
+    found = None
+    if month is not None and int(year) in YEARS:
+        try:
+            found = date(int(year), month, int(day)).isoformat()
+        except ValueError:
+            found = None
     if len(_day_cache) > 4096:
         _day_cache.clear()
-    _day_cache[key] = day
-    return day
+    _day_cache[key] = found
+    return found
+
+
+#: An IPv4 address, also written with full-width digits or dots (a terminal shows it as one); no
+#: bounds, so ``9203.0.113.77`` is masked too (it holds one)
+_IPV4 = re.compile(r"\d{1,3}(?:[.\uff0e\u3002\uff61]\d{1,3}){3}")
+#: A whole run of hexadecimal digits and colons (the look-behind starts it at its first character, so
+#: a long run is read once): an IPv6 address when :func:`_ipv6_shaped` says so
+_HEX_RUN = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f:]+")
+#: What an address in a shown value becomes
+ADDRESS_MASK = "[IP]"
+
+
+def _ipv6_shaped(run: str) -> bool:
+    """Whether a run of hex digits and colons holds an IPv6 address — also one with a port
+    (``2001:db8::1:443``), cut short, or glued to more hex digits (``beef2001:db8::1``) — and not a
+    time (``10:00:00``) or a word (``a::``).
+
+    The run is cut at every group of more than four digits (no group of an address); each piece,
+    with the long groups at its ends (which may end or start with an address's group), is an
+    address when it has two filled groups and a ``::`` or five groups.
+    """
+    if run.count(":") < 2:
+        return False
+    groups = run.split(":")
+    breaks = [i for i, g in enumerate(groups) if len(g) > 4]
+    for start, end in zip([0, *breaks], [*breaks, len(groups) - 1]):
+        window = groups[start : end + 1]
+        if len(window) >= 3 and sum(1 for g in window if g) >= 2 and ("" in window[1:-1] or len(window) >= 5):
+            return True
+    return False
+
+
+def _mask_ipv6(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return ADDRESS_MASK if _ipv6_shaped(run) else run
+
+
+def mask_addresses(text: str) -> str:
+    """``text`` with every address-shaped part (IPv4, IPv6, bracketed or with a port) as ``[IP]``.
+
+    A report shows paths, searches, referrers and hosts as the log has them; a client may put any
+    address into those (its own, another's), and no address may reach a report.
+    """
+    if ":" not in text and not any(c in text for c in ".\uff0e\u3002\uff61"):
+        return text
+    text = _IPV4.sub(ADDRESS_MASK, text)
+    if text.count(":") >= 2:
+        text = _HEX_RUN.sub(_mask_ipv6, text)
+    return text
+
+
+def has_address(host: str) -> bool:
+    """Whether a host name is (or holds) an IP address: counted, never shown."""
+    return mask_addresses(host) != host
+
+
+def _kind_of(fields: list[str]) -> str | None:
+    """The format of a line by what stands before its time, or None (malformed).
+
+    ``combined`` is ``client ident user…``, the host formats ``host client ident user…``; the user
+    may hold spaces, so the number of fields says nothing: the ident (``-`` nearly always, and
+    always in zhanqun's nginx format) does. A ``-`` second says ``combined`` (no address is ``-``),
+    a ``-`` third a host format; with an ident set, three fields are ``combined`` and a second field
+    that is an address says a host format.
+    """
+    if len(fields) < 3 or not fields[0] or not fields[1]:
+        return None
+    if fields[1] == "-":
+        return COMBINED
+    if fields[2] == "-" and len(fields) >= 4:
+        return ZHANQUN_NGINX
+    if len(fields) == 3:
+        return COMBINED
+    if has_address(fields[1]):
+        return ZHANQUN_NGINX
+    return None
 
 
 def parse_line(line: str) -> Request | None:
     """The request a log line records, or None when the line fits no format (malformed)."""
-    match = _LINE.match(line)
+    match = _LINE_FAST.match(line) or _LINE.match(line)
     if match is None:
         return None
-    before, stamp, method, target, _other, status, referrer, agent = match.groups()
+    before, day_text, month_name, year, method, target, _other, status, referrer, agent = match.groups()
     fields = before.split(" ")
-    if len(fields) == 3:
-        kind, host = COMBINED, None
-        client = fields[0]
-    elif len(fields) == 4:
-        host = fields[0]
-        client = fields[1]
+    kind = _kind_of(fields)
+    if kind is None:
+        return None
+    if kind == COMBINED:
+        host, client = None, fields[0]
+    else:
+        host, client = fields[0], fields[1]
         if _PORT.search(host):
             kind, host = VHOST_COMBINED, host.rsplit(":", 1)[0]
-        else:
-            kind = ZHANQUN_NGINX
         host = host.lower().rstrip(".")
         if not host or host == "-":
             return None
-    else:
-        return None
-    if not client:
-        return None
-    day = _day(stamp)
+    day = _day(day_text, month_name, year)
     if day is None:
         return None
     path = query = ""
@@ -168,8 +261,9 @@ def is_page(path: str) -> bool:
 
 
 #: Characters a report never prints as they are: control characters (a terminal would obey an
-#: escape sequence decoded from ``%1b``) and the bidirectional overrides (text reading otherwise)
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: escape sequence, raw or decoded from ``%1b``), the bidirectional marks and overrides (text reading
+#: otherwise), zero-width characters and the soft hyphen (an address split unseen), line separators
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\xad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def printable(text: str) -> str:
@@ -177,14 +271,23 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub("\ufffd", text)
 
 
+def shown(text: str, limit: int = MAX_KEY) -> str:
+    """A value of a log as a report may show it: control characters as ``�``, addresses masked,
+    at most ``limit`` characters (masked before it is cut, so no address is left half-shown)."""
+    return mask_addresses(printable(text))[:limit]
+
+
+@lru_cache(maxsize=65536)  # a log asks for the same pages over and over
 def page_key(path: str) -> str:
-    """A page's path as reports show it: percent-decoded, ``…/index.html`` as ``…/``, ``//`` once."""
-    shown = printable(unquote(path, errors="replace")) if "%" in path else path
-    while "//" in shown:
-        shown = shown.replace("//", "/")
-    if shown.endswith("/index.html"):
-        shown = shown[: -len("index.html")]
-    return shown[:MAX_KEY] or "/"
+    """A page's path as reports show it: percent-decoded, ``…/index.html`` as ``…/``, ``//`` once,
+    through :func:`shown` (a raw ``ESC`` or an address in a path never reaches a report)."""
+    decoded = unquote(path, errors="replace") if "%" in path else path
+    text = mask_addresses(printable(decoded))
+    while "//" in text:
+        text = text.replace("//", "/")
+    if text.endswith("/index.html"):
+        text = text[: -len("index.html")]
+    return text[:MAX_KEY] or "/"
 
 
 def is_robots(path: str) -> bool:
@@ -203,7 +306,7 @@ def search_words(path: str, query: str) -> str | None:
     for part in query.split("&"):
         key, _, value = part.partition("=")
         if key.lower() in SEARCH_KEYS and value:
-            words = " ".join(printable(_decode_query(value)).split())
+            words = " ".join(mask_addresses(printable(_decode_query(value))).split())
             if words:
                 return words[:MAX_KEY]
     return None

@@ -12,7 +12,9 @@ and reports per site and day:
   (:data:`~.access_log.BOT_PATTERNS`, or none at all) and every client (address and user agent)
   that asked for ``robots.txt`` that day;
 * **visitors**: distinct clients among those views — a salted hash of address, user agent and day,
-  the salt drawn afresh for every run and never written; no address is stored, printed or written;
+  the salt drawn afresh for every run and never written; no address is stored, printed or written
+  (nor one a client typed: a ``Host:`` that is an address is only counted, and every path, search,
+  referrer and host shown has addresses masked, :func:`~.access_log.shown`);
 * **top pages**, **top searches** (the words of the search page's ``?q=``/``?keywords=``), and
   **404s with their referrers** (broken inbound links; robots' requests included, since a crawler
   following an old link finds them too).
@@ -20,11 +22,13 @@ and reports per site and day:
 Memory does not grow with the size of the logs: lines are read one at a time and only counters are
 kept per site and day (pages, searches, 404s, and the visitors' 8-byte keys). The logs are read
 twice: first only the lines naming ``robots.txt`` (a substring test, fast), so a robot that asks for
-it after its first pages is excluded from all of them, whatever order the files come in.
+it after its first pages is excluded from all of them, whatever order the files come in. A line no
+format foresaw — whatever it makes fail — is one malformed line; reading goes on.
 """
 
 from __future__ import annotations
 
+import gzip
 import html
 import os
 import secrets
@@ -32,7 +36,7 @@ import sys
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -49,6 +53,7 @@ from .access_log import (
     COMBINED,
     FORMATS,
     Request,
+    has_address,
     is_bot,
     is_page,
     is_robots,
@@ -58,6 +63,7 @@ from .access_log import (
     printable,
     read_lines,
     search_words,
+    shown,
     visitor_key,
 )
 
@@ -120,8 +126,9 @@ class StatsReport:
     names: dict[str, str]
     files: list[FileReport]
     days: dict[str, dict[str, DayStats]] = field(default_factory=dict)  # site → day → figures
-    unknown_hosts: Counter[str] = field(default_factory=Counter)
+    unknown_hosts: Counter[str] = field(default_factory=Counter)  # names only, never an address
     unknown_requests: int = 0  # requests to no site of the target (also beyond MAX_UNKNOWN_HOSTS)
+    address_requests: int = 0  # of those, requests whose Host was an IP address (counted, never shown)
     other_sites: int = 0  # requests to sites other than --site
 
     @property
@@ -182,7 +189,11 @@ class StatsReport:
             "requests": self.requests,
             "malformed": self.malformed,
             "files": [f.as_json() for f in self.files],
-            "unknown_hosts": {"requests": self.unknown_requests, "top": [{"host": h, "requests": n} for h, n in _top(self.unknown_hosts, top)]},
+            "unknown_hosts": {
+                "requests": self.unknown_requests,
+                "ip_address_requests": self.address_requests,
+                "top": [{"host": h, "requests": n} for h, n in _top(self.unknown_hosts, top)],
+            },
             "other_sites": self.other_sites,
             "sites": self.sites_json(top),
         }
@@ -334,6 +345,19 @@ def _combined_without_site(path: Path, number: int) -> UsageError:
     )
 
 
+#: What ends the reading of a file (a read error, a ``.gz`` cut short or damaged); anything else a
+#: line makes fail makes only that line malformed.
+READ_ERRORS = (OSError, EOFError, ValueError, zlib.error)
+
+
+def _parse(line: str) -> Request | None:
+    """:func:`parse_line`, with any failure of a line no format foresaw read as malformed (None)."""
+    try:
+        return parse_line(line)
+    except Exception:  # noqa: BLE001 — one odd line is malformed, never the end of its file
+        return None
+
+
 def _robots_clients(path: Path, file_report: FileReport, salt: bytes, robots: set[int]) -> None:
     """First pass: the clients that asked for ``robots.txt``, per day (only lines naming it are parsed)."""
     try:
@@ -341,22 +365,27 @@ def _robots_clients(path: Path, file_report: FileReport, salt: bytes, robots: se
             for _number, line in read_lines(handle):
                 if line is None or "robots.txt" not in line:
                     continue
-                request = parse_line(line)
+                request = _parse(line)
                 if request is not None and is_robots(request.path):
                     robots.add(visitor_key(salt, request.client, request.agent, request.day))
-    except (OSError, EOFError, ValueError, zlib.error) as exc:  # reported by the second pass, which meets it too
+    except READ_ERRORS as exc:  # reported by the second pass, which meets it too
         file_report.error = _describe(exc)
 
 
 def _describe(exc: BaseException) -> str:
+    """Why a file could not be read to its end, as a sentence in the user's language (the system's
+    own words, in English, only inside it)."""
+    if isinstance(exc, EOFError):
+        return _("the compressed file ends early (it may be being rotated)")
+    if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
+        return _("the compressed data is damaged ({detail})").format(detail=printable(str(exc) or type(exc).__name__))
     if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__
+        return _("the system could not read it ({detail})").format(detail=printable(exc.strerror))
+    return _("it could not be read ({detail})").format(detail=printable(str(exc) or type(exc).__name__))
 
 
 def _count(path: Path, file_report: FileReport, report: StatsReport, sites: SiteMap, only: str | None, salt: bytes, robots: set[int]) -> None:
     """Second pass: every line counted into its site's day."""
-    days = report.days
     file_report.error = None
     number = 0
     try:
@@ -365,64 +394,103 @@ def _count(path: Path, file_report: FileReport, report: StatsReport, sites: Site
                 if line is None:
                     file_report.bad_line(number)
                     continue
-                request = parse_line(line)
-                if request is None:
-                    if line.strip():
-                        file_report.bad_line(number)
-                    continue
-                file_report.requests += 1
-                file_report.formats[request.format] += 1
-                raw_path = request.path
-                if request.format == COMBINED and not sites.by_path:
-                    if only is None:
-                        raise _combined_without_site(path, number)
-                    site_id, in_site = only, raw_path
-                else:
-                    site_id, in_site = sites.site_of(request.host, raw_path)
-                if site_id is None:
-                    report.unknown_requests += 1
-                    host = request.host or "-"
-                    if host in report.unknown_hosts or len(report.unknown_hosts) < MAX_UNKNOWN_HOSTS:
-                        report.unknown_hosts[host] += 1
-                    continue
-                if only is not None and site_id != only:
-                    report.other_sites += 1
-                    continue
-                site_days = days.get(site_id)
-                if site_days is None:
-                    site_days = days[site_id] = {}
-                figures = site_days.get(request.day)
-                if figures is None:
-                    figures = site_days[request.day] = DayStats()
-                figures.requests += 1
-                _tally(figures, request, in_site, salt, robots)
-    except (OSError, EOFError, ValueError, zlib.error) as exc:  # a truncated .gz (a log being rotated), a read error
+                try:
+                    _count_line(line, path, number, file_report, report, sites, only, salt, robots)
+                except UsageError:
+                    raise
+                except Exception:  # noqa: BLE001 — a line no format foresaw is malformed; the file goes on
+                    file_report.bad_line(number)
+    except READ_ERRORS as exc:  # a truncated .gz (a log being rotated), a read error
         file_report.error = _("read error after line {line}: {reason}").format(line=number, reason=_describe(exc))
     finally:
         file_report.lines = number
 
 
-def _tally(figures: DayStats, request: Request, path: str, salt: bytes, robots: set[int]) -> None:
+def _count_line(line: str, path: Path, number: int, file_report: FileReport, report: StatsReport, sites: SiteMap, only: str | None, salt: bytes, robots: set[int]) -> None:
+    """One line counted. Whatever may fail (reading the line, its keys) comes before any count
+    changes, so a line that fails is only malformed, never half counted."""
+    request = parse_line(line)
+    if request is None:
+        if line.strip():
+            file_report.bad_line(number)
+        return
+    if request.format == COMBINED and not sites.by_path:
+        if only is None:
+            raise _combined_without_site(path, number)
+        site_id, in_site = only, request.path
+    else:
+        site_id, in_site = sites.site_of(request.host, request.path)
+    if site_id is None:
+        host = None if request.host is None or has_address(request.host) else shown(request.host)
+        file_report.requests += 1
+        file_report.formats[request.format] += 1
+        _unknown_host(report, host, request.host is not None)
+        return
+    if only is not None and site_id != only:
+        file_report.requests += 1
+        file_report.formats[request.format] += 1
+        report.other_sites += 1
+        return
+    counts = _tally(request, in_site, salt, robots)
+    file_report.requests += 1
+    file_report.formats[request.format] += 1
+    site_days = report.days.get(site_id)
+    if site_days is None:
+        site_days = report.days[site_id] = {}
+    figures = site_days.get(request.day)
+    if figures is None:
+        figures = site_days[request.day] = DayStats()
+    figures.requests += 1
+    counts(figures)
+
+
+def _unknown_host(report: StatsReport, host: str | None, named: bool) -> None:
+    """A request to no site: its host counted by name, or — an IP address — only counted."""
+    report.unknown_requests += 1
+    if named and host is None:
+        report.address_requests += 1
+        return
+    key = host or "-"
+    if key in report.unknown_hosts or len(report.unknown_hosts) < MAX_UNKNOWN_HOSTS:
+        report.unknown_hosts[key] += 1
+
+
+def _tally(request: Request, path: str, salt: bytes, robots: set[int]) -> Callable[[DayStats], None]:
+    """What a request adds to its day, as a function to apply: every key is worked out first."""
     status = request.status
     if status == 404:
-        referrer = printable((request.referrer or "")[:300])
-        figures.not_found[(page_key(path), referrer)] += 1
-        return
+        key404 = (page_key(path), shown(request.referrer or ""))
+
+        def not_found(figures: DayStats) -> None:
+            figures.not_found[key404] += 1
+
+        return not_found
     if status != 200 or request.method != "GET" or not is_page(path):
-        return
+        return _nothing
     if is_bot(request.agent):
-        figures.bot_views += 1
-        return
+        return _robot
     key = visitor_key(salt, request.client, request.agent, request.day)
     if key in robots:
-        figures.bot_views += 1
-        return
-    figures.views += 1
-    figures.visitors.add(key)
-    figures.pages[sys.intern(page_key(path))] += 1  # one copy of a path for all the days
+        return _robot
+    page = sys.intern(page_key(path))  # one copy of a path for all the days
     words = search_words(path, request.query)
-    if words:
-        figures.searches[words] += 1
+
+    def view(figures: DayStats) -> None:
+        figures.views += 1
+        figures.visitors.add(key)
+        figures.pages[page] += 1
+        if words:
+            figures.searches[words] += 1
+
+    return view
+
+
+def _nothing(figures: DayStats) -> None:
+    """A request that is no view (not GET, not 200, no page): counted as a request only."""
+
+
+def _robot(figures: DayStats) -> None:
+    figures.bot_views += 1
 
 
 # --- the text report -----------------------------------------------------------------------------
@@ -451,10 +519,21 @@ def format_text(report: StatsReport, top: int = DEFAULT_TOP) -> str:
             out.append("  " + _("not found (404), with the page that linked there:"))
             nowhere = _("(no referrer)")
             out += [f"    {n['count']:>7}  {n['path']}  ← {n['referrer'] or nowhere}" for n in row["not_found"]]
-    if report.unknown_requests:
-        hosts = ", ".join(f"{h} {n}" for h, n in _top(report.unknown_hosts, 5))
-        out.append(_("{count} request(s) to hosts of no site of the {target} target: {hosts}").format(count=report.unknown_requests, target=report.target, hosts=hosts))
+    line = unknown_hosts_line(report)
+    if line:
+        out.append(line)
     return "\n".join(out)
+
+
+def unknown_hosts_line(report: StatsReport, top: int = 5) -> str | None:
+    """The requests to no site of the target, with the host names most asked for; requests by IP
+    address only counted (a ``Host:`` is whatever the client sent, its own address too)."""
+    if not report.unknown_requests:
+        return None
+    hosts = [f"{h} {n}" for h, n in _top(report.unknown_hosts, top)]
+    if report.address_requests:
+        hosts.append(_("{count} by IP address instead of host name").format(count=report.address_requests))
+    return _("{count} request(s) to hosts of no site of the {target} target: {hosts}").format(count=report.unknown_requests, target=report.target, hosts=", ".join(hosts))
 
 
 def _pad(text: str, width: int, left: bool = False) -> str:
@@ -469,10 +548,10 @@ def file_notes(report: StatsReport) -> list[str]:
     notes = []
     for f in report.files:
         if f.malformed:
-            shown = ", ".join(str(n) for n in f.malformed_lines) + (", …" if f.malformed > len(f.malformed_lines) else "")
-            notes.append(_("{path}: {count} malformed line(s) skipped (line {lines})").format(path=f.path, count=f.malformed, lines=shown))
+            numbers = ", ".join(str(n) for n in f.malformed_lines) + (", …" if f.malformed > len(f.malformed_lines) else "")
+            notes.append(_("{path}: {count} malformed line(s) skipped (line {lines})").format(path=printable(f.path), count=f.malformed, lines=numbers))
         if f.error:
-            notes.append(f"{f.path}: {f.error}")
+            notes.append(_("{path}: {reason}").format(path=printable(f.path), reason=f.error))
     return notes
 
 
@@ -523,6 +602,9 @@ def render_html(report: StatsReport, top: int = DEFAULT_TOP) -> str:
         f'<p class="note">{e(summary(report))}</p>',
     ]
     notes = file_notes(report)
+    unknown = unknown_hosts_line(report, top)
+    if unknown:
+        notes.append(unknown)
     if notes:
         parts.append("<ul>" + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul>")
     if not rows:
