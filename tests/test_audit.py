@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from column_fixtures import GOOD_REPORT, document
-from conftest import Repo, article, site_toml
+from conftest import REPO, Repo, article, problem_lines, site_toml
 
 TODAY = "2026-11-26"
 
@@ -93,7 +94,7 @@ def test_limits_are_set_per_site_and_only_stricter(cluster: Repo) -> None:
     _, found = audit(cluster, "--site", "tuquan")
     assert (found[("tuquan", "home-updated")]["status"], found[("tuquan", "home-updated")]["limit"]) == ("fail", 7)
     assert found[("tuquan", "letters-unanswered")]["limit"] == 45
-    assert "超过45天未答复为单项否决" in found[("tuquan", "letters-unanswered")]["rule"]
+    assert found[("tuquan", "letters-unanswered")]["rule"] == "留言超过30天未答复则提醒，超过45天为不合格（单项否决）"
 
 
 @pytest.mark.parametrize(
@@ -182,6 +183,29 @@ def test_a_modified_date_after_today_updates_nothing_and_is_named(cluster: Repo)
     assert [i["modified"] for i in found[("tuquan", "future-dated")]["items"]] == ["2099-01-01"]
 
 
+#: The verdicts each check can give besides pass: its rule names each of them, in the words the
+#: report shows (提醒, 不合格, 单项否决), and no other (a rule ending in 扣分 for a check that only
+#: warns made webmasters read a reminder as a deduction; 不通过 was a word of its own).
+VERDICTS = {
+    "home-updated": {"fail"}, "future-dated": {"warn"}, "empty-columns": {"warn", "fail"}, "stale-columns": {"warn"},
+    "letters-unanswered": {"warn", "fail"}, "letters-received": {"warn"}, "annual-report": {"fail"},
+    "broken-links": {"warn", "fail"}, "footer-elements": {"fail"}, "meta-tags": {"warn"}, "images-alt": {"warn"},
+    "validity-labels": {"warn"},
+}
+
+
+def test_every_rule_says_its_verdicts_in_the_words_of_the_report(cluster: Repo) -> None:
+    cluster.write("content/tuquan/tzgg/future.md", article("停电通知", "2099-01-01", Slug="power"))
+    _, found = audit(cluster)
+    assert {check for _site, check in found} == set(VERDICTS)
+    for (_site, check), finding in found.items():
+        rule = finding["rule"]
+        assert ("提醒" in rule) == ("warn" in VERDICTS[check]), rule
+        assert ("不合格" in rule) == ("fail" in VERDICTS[check]), rule
+        assert ("不合格（单项否决）" in rule) == finding["veto"] == ("单项否决" in rule), rule
+        assert "不通过" not in rule and not rule.endswith("扣分"), rule
+
+
 def test_an_annual_report_written_as_an_item_counts(cluster: Repo) -> None:
     cluster.write("sites/tuquan.toml", _tuquan("").replace('[[columns]]\nid = "zwdt"', '[[columns]]\nid = "zfxxgk"\nname = "政府信息公开"\ntype = "disclosure"\n\n[[columns]]\nid = "zwdt"', 1))
     assert audit(cluster, "--site", "tuquan")[1][("tuquan", "annual-report")]["status"] == "fail"
@@ -189,7 +213,20 @@ def test_an_annual_report_written_as_an_item_counts(cluster: Repo) -> None:
     assert audit(cluster, "--site", "tuquan")[1][("tuquan", "annual-report")]["status"] == "pass"
 
 
+def test_the_manuals_annual_report_example_passes_check_and_the_audit(cluster: Repo) -> None:
+    """docs/authors.md §六 shows a county how to publish its 年报; its example must stay one that works."""
+    manual = (REPO / "docs" / "authors.md").read_text(encoding="utf-8")
+    example = re.search(r"例：.*?保存为 `content/ulanhot/_data/(annual-report-2025\.toml)`：\n\n```toml\n(.*?)```", manual, re.S)
+    assert example, "docs/authors.md no longer shows the annual report example"
+    cluster.write("sites/tuquan.toml", _tuquan("").replace('[[columns]]\nid = "zwdt"', '[[columns]]\nid = "zfxxgk"\nname = "政府信息公开"\ntype = "disclosure"\n\n[[columns]]\nid = "zwdt"', 1))
+    assert audit(cluster, "--site", "tuquan")[1][("tuquan", "annual-report")]["status"] == "fail"
+    cluster.write(f"content/tuquan/_data/{example.group(1)}", example.group(2))
+    assert [line for line in problem_lines(cluster.run("check", "--site", "tuquan", "--today", TODAY)) if "_data" in line] == []
+    report = audit(cluster, "--site", "tuquan")[1][("tuquan", "annual-report")]
+    assert (report["status"], report["value"], report["limit"]) == ("pass", "2025", "2026-03-31")
+
+
 def test_a_stricter_veto_brings_the_reminder_forward(cluster: Repo) -> None:
     cluster.write("sites/tuquan.toml", _tuquan("[audit]\nletter_fail_days = 30\n"))
     rule = audit(cluster, "--site", "tuquan")[1][("tuquan", "letters-unanswered")]["rule"]
-    assert rule == "留言超过30天未答复为单项否决，超过30天提醒"
+    assert rule == "留言超过30天未答复则提醒，超过30天为不合格（单项否决）"

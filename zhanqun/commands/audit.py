@@ -116,19 +116,19 @@ def audit_site(context: BuildContext, site: Site, today: date) -> list[Finding]:
     age = days_since(newest)
     findings.append(Finding(
         site.id, "home-updated", "fail" if age is None or age > limits["home_days"] else "pass", age, limits["home_days"],
-        _("首页栏目信息超过{days}天未更新为单项否决").format(days=limits["home_days"]), veto=True,
+        _("首页栏目信息超过{days}天未更新为不合格（单项否决）").format(days=limits["home_days"]), veto=True,
         items=[{"path": newest.source, "title": newest.title, "date": _updated(newest, today).isoformat()}] if newest else [],
     ))
     if future:
         findings.append(Finding(
-            site.id, "future-dated", "warn", len(future), today.isoformat(), _("发布日期或更新日期晚于今天的信息不计入更新，请检查日期"),
+            site.id, "future-dated", "warn", len(future), today.isoformat(), _("发布日期或更新日期晚于今天的信息不计入更新；有则提醒，请检查日期"),
             items=[{"path": item.source, "title": item.title, "date": item.date.date().isoformat(), "modified": item.meta.get("Modified", "")} for item in future],
         ))
     # 空白栏目
     empty = [c for c in listed if not by_column.get(c.id)]
     findings.append(Finding(
         site.id, "empty-columns", "fail" if len(empty) >= limits["empty_columns"] else ("warn" if empty else "pass"),
-        len(empty), limits["empty_columns"], _("空白栏目达到{count}个为单项否决").format(count=limits["empty_columns"]), veto=True,
+        len(empty), limits["empty_columns"], _("空白栏目有则提醒，达到{count}个为不合格（单项否决）").format(count=limits["empty_columns"]), veto=True,
         items=[{"column": c.id, "name": c.name} for c in empty],
     ))
     # 栏目更新：by column type; the first news column is the 要闻/动态 column
@@ -143,7 +143,7 @@ def audit_site(context: BuildContext, site: Site, today: date) -> list[Finding]:
             stale.append({"column": column.id, "name": column.name, "days": column_age, "limit": limits[key]})
     findings.append(Finding(
         site.id, "stale-columns", "warn" if stale else "pass", len(stale), None,
-        _("动态、要闻类栏目超过{news_days}天、通知公告和文件类超过{notice_days}天、人事任免类超过{appointment_days}天未更新扣分").format(
+        _("动态、要闻类栏目超过{news_days}天、通知公告和文件类超过{notice_days}天、人事任免类超过{appointment_days}天未更新，抽查时扣分；有则提醒").format(
             news_days=limits["news_days"], notice_days=limits["notice_days"], appointment_days=limits["appointment_days"]
         ),
         items=stale,
@@ -176,14 +176,14 @@ def _letters(context: BuildContext, site: Site, today: date, limits: dict[str, i
     status: Status = "fail" if worst > limits["letter_fail_days"] else ("warn" if waiting else "pass")
     findings = [Finding(
         site.id, "letters-unanswered", status, worst, limits["letter_fail_days"],
-        _("留言超过{fail_days}天未答复为单项否决，超过{warn_days}天提醒").format(fail_days=limits["letter_fail_days"], warn_days=warn_days),
+        _("留言超过{warn_days}天未答复则提醒，超过{fail_days}天为不合格（单项否决）").format(warn_days=warn_days, fail_days=limits["letter_fail_days"]),
         veto=True, items=waiting,
     )]
     newest = max((letter.received for letter in letters if letter.received), default=None)
     quiet = (today - newest).days if newest else None
     findings.append(Finding(
         site.id, "letters-received", "warn" if quiet is None or quiet > limits["no_letter_days"] else "pass", quiet, limits["no_letter_days"],
-        _("超过{days}天无留言，应检查互动渠道是否可用").format(days=limits["no_letter_days"]),
+        _("超过{days}天无留言则提醒，应检查互动渠道是否可用").format(days=limits["no_letter_days"]),
     ))
     return findings
 
@@ -200,7 +200,7 @@ def _annual_report(context: BuildContext, site: Site, today: date) -> Finding:
     )
     has = any(report.year == year for report in reports) or written
     due = today > deadline
-    rule = _("上一年度政府信息公开工作年度报告应于{month}月{day}日前公布").format(month=month, day=day)
+    rule = _("上一年度政府信息公开工作年度报告应于{month}月{day}日前公布，逾期未公布为不合格").format(month=month, day=day)
     status: Status = "pass" if has or not due else "fail"
     return Finding(site.id, "annual-report", status, str(year) if has else None, deadline.isoformat(), rule, source=REPORT_SOURCE)
 

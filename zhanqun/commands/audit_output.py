@@ -113,7 +113,7 @@ def output_findings(context: BuildContext, site: Site, links: LinkEvidence) -> l
 def broken_links(site: Site, links: LinkEvidence) -> Finding:
     """The broken links of the last production build of ``site``: warn from one, fail from the limit."""
     limit = site.audit_limits["broken_links"]
-    rule = _("不可用链接逐个扣分，应为零：有则提醒，达到{count}个为不通过").format(count=limit)
+    rule = _("不可用链接逐个扣分，应为零；有则提醒，达到{count}个为不合格").format(count=limit)
 
     def unmeasured(basis: str) -> Finding:
         return Finding(site.id, "broken-links", "warn", None, limit, rule, basis=basis, items=[{"path": links.shown}])
@@ -137,7 +137,7 @@ def broken_links(site: Site, links: LinkEvidence) -> Finding:
 
 def footer_elements(site: Site, scan: PageScan | None, unbuilt: str) -> Finding:
     """Pages whose footer lacks one of the elements every government page shows (a fail: the rules require them)."""
-    rule = _("每个页面底部须有主办单位、联系方式、网站标识码、ICP备案号、公安机关备案号、党政机关网站标识和“我为政府网站找错”入口")
+    rule = _("每个页面底部须有主办单位、联系方式、网站标识码、ICP备案号、公安机关备案号、党政机关网站标识和“我为政府网站找错”入口；有页面缺项为不合格")
     if scan is None:  # the site file's values: the shared theme prints each of them
         missing = [name for name, value in site_footer_values(site) if not value.strip()]
         items: list[dict[str, str | int]] = [{"path": site.source, "missing": ", ".join(missing)}] if missing else []
@@ -148,7 +148,7 @@ def footer_elements(site: Site, scan: PageScan | None, unbuilt: str) -> Finding:
 
 def meta_tags(site: Site, scan: PageScan | None, unbuilt: str) -> Finding:
     """Pages without the meta tags national monitoring reads them by."""
-    rule = _("每个页面须有 SiteName、SiteIDCode 元数据，栏目页和文章页还须有 ColumnName、ColumnType，文章页还须有 ArticleTitle、PubDate、ContentSource")
+    rule = _("每个页面须有 SiteName、SiteIDCode 元数据，栏目页和稿件页还须有 ColumnName、ColumnType，稿件页还须有 ArticleTitle、PubDate、ContentSource；有页面缺少则提醒")
     if scan is None:  # what the site file gives the shared theme's tags: its name and 网站标识码
         missing = [name for name, value in (("SiteName", site.name), ("SiteIDCode", site.sitecode)) if not value.strip()]
         items: list[dict[str, str | int]] = [{"path": site.source, "missing": ", ".join(missing)}] if missing else []
@@ -159,7 +159,7 @@ def meta_tags(site: Site, scan: PageScan | None, unbuilt: str) -> Finding:
 
 def images_alt(context: BuildContext, site: Site, scan: PageScan | None, unbuilt: str) -> Finding:
     """Pictures without alt text: on the built pages, else in the site's published content."""
-    rule = _("图片须有替代文字（alt），读屏软件才能读出图片的内容")
+    rule = _("图片须有替代文字（alt），读屏软件才能读出图片的内容；有图片缺少则提醒")
     if scan is None:
         assert context.addresses is not None
         items: list[dict[str, str | int]] = [
@@ -174,7 +174,7 @@ def images_alt(context: BuildContext, site: Site, scan: PageScan | None, unbuilt
 
 def validity_labels(site: Site, documents: dict[str, tuple[Item, str]], scan: PageScan | None, unbuilt: str) -> Finding:
     """The site's 废止/失效 documents (its own and the copies it shows), and whether their pages say so."""
-    rule = _("已废止、失效的文件继续公开，页面须明确标注“已废止”“已失效”")
+    rule = _("已废止、失效的文件继续公开，页面须明确标注“已废止”“已失效”；有页面未标注则提醒")
     items: list[dict[str, str | int]] = []
     for page, (item, label) in sorted(documents.items()):
         entry: dict[str, str | int] = {"path": item.source, "title": item.title, "validity": label}
