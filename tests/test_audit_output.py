@@ -218,7 +218,7 @@ def test_a_corrupt_link_report_is_a_finding_not_a_traceback(unbuilt: Repo, text:
     assert (links["status"], links["value"]) == ("warn", None)
     assert links["basis"].startswith(f"the link report {REPORT} cannot be used: {reason}")
     assert links["basis"].endswith("; run build --target production to write it again")
-    assert links["items"] == [{"path": REPORT}]
+    assert links["items"] == [{"report": REPORT}]  # "report", not "path": it is the file the audit wanted to read
 
 
 def test_an_unreadable_link_report_is_a_finding(unbuilt: Repo) -> None:

@@ -12,12 +12,66 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator, Literal
 
 from .i18n import _
 
 Severity = Literal["error", "warning"]
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: What a problem line never shows as it is: control characters (a terminal obeys ESC sequences),
+#: line and paragraph separators (a line break forges another problem line) and the bidirectional
+#: controls (U+202E turns ``gpj.exe`` into ``exe.jpg`` on screen): shown escaped, as ``\x1b``.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_unprintable(text: str) -> str:
+    """``text`` with every character of :data:`_UNPRINTABLE` written as its Python escape (``\\u202e``)."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+class Message(str):
+    """A message shown in the current language that can be said again in another.
+
+    Most messages are shown once, where they are made (``_("…").format(…)``). A few are kept and
+    shown twice: the audit's findings go to the terminal in the reader's language, and into the HTML
+    report, which is Chinese whatever ``--lang`` said (and the same bytes for the same findings).
+    Such a message is made as ``Message(N_("measured on {what}"), what=…)``: it *is* the text in the
+    current language (a ``str`` for JSON, the text output, comparisons) and keeps its msgid and
+    fields for :meth:`say`; a field that is a message itself is said in the same language.
+    """
+
+    msgid: str
+    fields: dict[str, Any]
+
+    def __new__(cls, msgid: str, **fields: Any) -> Message:
+        self = super().__new__(cls, _(msgid).format(**fields))
+        self.msgid, self.fields = msgid, fields
+        return self
+
+    def say(self, gettext: Callable[[str], str]) -> str:
+        """The message in the language of ``gettext`` (a catalog's ``gettext``)."""
+        fields = {name: value.say(gettext) if isinstance(value, Message) else value for name, value in self.fields.items()}
+        try:
+            return gettext(self.msgid).format(**fields)
+        except (KeyError, IndexError, ValueError):  # a translation with other fields: the English text
+            return self.msgid.format(**fields)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_message, (self.msgid, self.fields, str(self)))
+
+    def __copy__(self) -> Message:
+        return self  # a str: immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Message:
+        return self
+
+
+def _message(msgid: str, fields: dict[str, Any], text: str) -> Message:
+    """A :class:`Message` as it was pickled: its text in the language it was made in."""
+    message = str.__new__(Message, text)
+    message.msgid, message.fields = msgid, fields
+    return message
 
 
 @dataclass(frozen=True, order=True)
@@ -36,10 +90,11 @@ class Problem:
     severity: Severity = "error"
 
     def __post_init__(self) -> None:
-        # one problem, one line: what an author wrote (a value with a line break or a control
-        # character in it) is shown escaped, so a message never splits or hides in the output
-        if _UNPRINTABLE.search(self.message):
-            object.__setattr__(self, "message", _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), self.message))
+        # one problem, one line: what an author wrote — a value, or a file name — with a line break,
+        # a control or a bidirectional character in it is shown escaped, so a problem never splits,
+        # forges another line, reorders itself or sends the terminal a command
+        object.__setattr__(self, "path", escape_unprintable(str(self.path)))
+        object.__setattr__(self, "message", escape_unprintable(self.message))
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -6,7 +6,8 @@ output folder: ``/%2e%2e/`` is ``/../`` to a browser and to a web server, ``a\\b
 browser, a folder may be a symbolic link to somewhere else. Rather than check each caller, every
 write goes through this module: :func:`url_segments` reads a path the way a browser and a web
 server do, :func:`confine` refuses anything that would leave its base folder (also through an
-existing symbolic link), and the write functions below are the only ones in the engine that create,
+existing symbolic link), :func:`report_folder` is the one way to the folders of reports beside the
+sites (no symbolic link from the repository on), and the write functions below are the only ones in the engine that create,
 replace or remove files (a test reads the engine's source to keep it that way).
 """
 
@@ -165,6 +166,51 @@ class _quietly:
 
 
 # --- the output folder -------------------------------------------------------------------------
+
+#: The repository's folder of built sites and of the reports beside them.
+OUTPUT_FOLDER = "output"
+
+
+def report_folder(root: Path, *names: str) -> Path:
+    """``<root>/output/<names…>``, each folder created if missing; :class:`UnsafePath` when one of
+    them is a symbolic link or not a folder.
+
+    The reports zhanqun writes beside the sites — ``output/reports/`` (the link report, which names
+    internal pages) and ``output/audit/`` — belong to the repository, never to a web root. :func:`confine`
+    keeps a write below its base, but trusts the base: ``output/reports -> production/tjj`` or
+    ``output -> /var/www`` would carry every report along. So the way from the repository root is
+    walked step by step: a step that is a symbolic link is refused wherever it points (nothing is
+    written), a missing one is created as a real folder and looked at again (a link made meanwhile).
+    ``names`` are single folder names.
+    """
+    folder = root
+    for name in (OUTPUT_FOLDER, *names):
+        clean = normalise(name)
+        if "/" in clean:
+            raise UnsafePath(_("{path!r} names no file").format(path=name))
+        folder = folder / clean
+        shown = folder.relative_to(root).as_posix()
+        if not _is_real_folder(folder, shown):
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass  # made meanwhile: looked at below like any other
+            _is_real_folder(folder, shown)
+    return folder
+
+
+def _is_real_folder(folder: Path, shown: str) -> bool:
+    """Whether ``folder`` exists (``False``: not yet); :class:`UnsafePath` when it is a link or a file."""
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(mode):
+        raise UnsafePath(_("{folder} is a symbolic link; zhanqun writes its reports only into real folders of the repository, never through a link (remove the link)").format(folder=shown))
+    if not stat.S_ISDIR(mode):
+        raise UnsafePath(_("{folder} is a file, not a folder (move it away)").format(folder=shown))
+    return True
+
 
 #: The file that marks a folder as zhanqun's output; ``--out`` may replace what is in such a folder.
 OUTPUT_MARKER = ".zhanqun-output"

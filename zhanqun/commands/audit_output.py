@@ -17,7 +17,10 @@ read the pages as deployed, ``output/production/<id>/`` (parsed with the link ch
 
 A site with no production build yet is measured from its site file or its content instead, and
 every finding says what it was measured on (:attr:`Finding.basis`), so a pass is never mistaken for
-a look at pages nobody built.
+a look at pages nobody built. The basis and the texts of the items are
+:class:`~zhanqun.errors.Message` s: the terminal shows them in the reader's language, the HTML report
+in Chinese; the link report keeps its reasons in English and they are translated here
+(:func:`~zhanqun.links.link_report.shown_reason`).
 """
 
 from __future__ import annotations
@@ -33,10 +36,10 @@ from ..columns.documents import is_document, validity_label
 from ..config.sites import Site
 from ..content.alt_text import images_without_alt
 from ..content.index import Item
-from ..errors import describe_os_error, shown_path
+from ..errors import Message, describe_os_error, shown_path
 from ..i18n import N_, _
 from ..links.link_check import SiteFiles
-from ..links.link_report import LinkReportError, LinkReportMissing, StoredReport, load_link_report, report_file
+from ..links.link_report import LinkReportError, LinkReportMissing, StoredReport, load_link_report, report_file, shown_reason
 from ..pipeline import BuildContext, BuildOptions
 from .audit import Finding, Status
 
@@ -67,11 +70,11 @@ class LinkEvidence:
         try:
             report = load_link_report(path)
         except LinkReportMissing:
-            return cls(shown, output, None, _("no link report yet: run build --target production (it writes {report})").format(report=shown))
+            return cls(shown, output, None, Message(N_("no link report yet: run build --target production (it writes {report})"), report=shown))
         except LinkReportError as exc:
-            return cls(shown, output, None, _("the link report {report} cannot be used: {reason}; run build --target production to write it again").format(report=shown, reason=exc))
+            return cls(shown, output, None, Message(N_("the link report {report} cannot be used: {reason}; run build --target production to write it again"), report=shown, reason=exc.message))
         if report.output != output:
-            return cls(shown, output, None, _("the link report {report} describes the build in {other}, not {output}; run build --target production").format(report=shown, other=report.output, output=output))
+            return cls(shown, output, None, Message(N_("the link report {report} describes the build in {other}, not {output}; run build --target production"), report=shown, other=report.output, output=output))
         return cls(shown, output, report, None)
 
 
@@ -87,7 +90,16 @@ class PageScan:
     labelled: dict[str, bool] = field(default_factory=dict)  # page of a 废止/失效 document → it shows the label
 
     def basis(self) -> str:
-        return _("measured on the {pages} pages of the last production build in {folder}").format(pages=self.pages, folder=self.folder)
+        return Message(N_("measured on the {pages} pages of the last production build in {folder}"), pages=self.pages, folder=self.folder)
+
+
+#: The checks that read the built pages; without a production build they read the site file or the content.
+PAGE_CHECKS = ("footer-elements", "meta-tags", "images-alt", "validity-labels")
+
+
+def has_build(context: BuildContext, site_id: str) -> bool:
+    """Whether ``site_id`` has a production build to measure (else :data:`PAGE_CHECKS` read its site file or content)."""
+    return (context.options.output / site_id).is_dir()
 
 
 def output_findings(context: BuildContext, site: Site, links: LinkEvidence) -> list[Finding]:
@@ -96,8 +108,8 @@ def output_findings(context: BuildContext, site: Site, links: LinkEvidence) -> l
     folder = context.options.output / site.id
     shown = shown_path(folder, context.root)
     documents = ended_documents(context, site)
-    scan = scan_pages(site, folder, shown, {page: label for page, (_item, label) in documents.items()}) if folder.is_dir() else None
-    unbuilt = _("there is no production build of this site in {folder} yet (run build --target production to measure its pages)").format(folder=shown)
+    scan = scan_pages(site, folder, shown, {page: label for page, (_item, label) in documents.items()}) if has_build(context, site.id) else None
+    unbuilt = Message(N_("there is no production build of this site in {folder} yet (run build --target production to measure its pages)"), folder=shown)
     return [
         broken_links(site, links),
         footer_elements(site, scan, unbuilt),
@@ -116,21 +128,22 @@ def broken_links(site: Site, links: LinkEvidence) -> Finding:
     rule = _("不可用链接逐个扣分，应为零；有则提醒，达到{count}个为不合格").format(count=limit)
 
     def unmeasured(basis: str) -> Finding:
-        return Finding(site.id, "broken-links", "warn", None, limit, rule, basis=basis, items=[{"path": links.shown}])
+        # the report it wanted to read ("report", not "path": it may not exist)
+        return Finding(site.id, "broken-links", "warn", None, limit, rule, basis=basis, items=[{"report": links.shown}])
 
     if links.report is None:
         return unmeasured(links.problem or "")
     entry = links.report.sites.get(site.id)
     if entry is None:
-        return unmeasured(_("the link report {report} has no entry for this site: the last production build did not include it; run build --target production").format(report=links.shown))
+        return unmeasured(Message(N_("the link report {report} has no entry for this site: the last production build did not include it; run build --target production"), report=links.shown))
     count = len(entry.broken)
     status: Status = "pass" if count == 0 else ("fail" if count >= limit else "warn")
     if entry.published:
-        basis = _("measured on the link report {report} of the last production build ({pages} pages, {links} links into the cluster)").format(report=links.shown, pages=entry.pages, links=entry.links)
+        basis = Message(N_("measured on the link report {report} of the last production build ({pages} pages, {links} links into the cluster)"), report=links.shown, pages=entry.pages, links=entry.links)
     else:
-        basis = _("measured on the link report {report}: the last production build of this site failed, so these pages were not published (the previous ones still are); fix the links and build again").format(report=links.shown)
+        basis = Message(N_("measured on the link report {report}: the last production build of this site failed, so these pages were not published (the previous ones still are); fix the links and build again"), report=links.shown)
     items: list[dict[str, str | int]] = [
-        {"path": f"{links.output}/{site.id}/{link.page}", "href": link.href, "reason": link.reason, "from": link.origin} for link in entry.broken
+        {"path": f"{links.output}/{site.id}/{link.page}", "href": link.href, "reason": shown_reason(link.reason), "from": link.origin} for link in entry.broken
     ]
     return Finding(site.id, "broken-links", status, count, limit, rule, basis=basis, items=items)
 
@@ -141,7 +154,7 @@ def footer_elements(site: Site, scan: PageScan | None, unbuilt: str) -> Finding:
     if scan is None:  # the site file's values: the shared theme prints each of them
         missing = [name for name, value in site_footer_values(site) if not value.strip()]
         items: list[dict[str, str | int]] = [{"path": site.source, "missing": ", ".join(missing)}] if missing else []
-        basis = _("measured on the site file {site_file}: {unbuilt}").format(site_file=site.source, unbuilt=unbuilt)
+        basis = Message(N_("measured on the site file {site_file}: {unbuilt}"), site_file=site.source, unbuilt=unbuilt)
         return Finding(site.id, "footer-elements", "fail" if missing else "pass", len(missing), None, rule, source=GUIDE_SOURCE, basis=basis, items=items)
     return Finding(site.id, "footer-elements", "fail" if scan.footer else "pass", len(scan.footer), None, rule, source=GUIDE_SOURCE, basis=scan.basis(), items=scan.footer)
 
@@ -152,7 +165,7 @@ def meta_tags(site: Site, scan: PageScan | None, unbuilt: str) -> Finding:
     if scan is None:  # what the site file gives the shared theme's tags: its name and 网站标识码
         missing = [name for name, value in (("SiteName", site.name), ("SiteIDCode", site.sitecode)) if not value.strip()]
         items: list[dict[str, str | int]] = [{"path": site.source, "missing": ", ".join(missing)}] if missing else []
-        basis = _("measured on the site file {site_file}: {unbuilt}").format(site_file=site.source, unbuilt=unbuilt)
+        basis = Message(N_("measured on the site file {site_file}: {unbuilt}"), site_file=site.source, unbuilt=unbuilt)
         return Finding(site.id, "meta-tags", "warn" if missing else "pass", len(missing), None, rule, source=GUIDE_SOURCE, basis=basis, items=items)
     return Finding(site.id, "meta-tags", "warn" if scan.meta else "pass", len(scan.meta), None, rule, source=GUIDE_SOURCE, basis=scan.basis(), items=scan.meta)
 
@@ -166,7 +179,7 @@ def images_alt(context: BuildContext, site: Site, scan: PageScan | None, unbuilt
             {"path": item.source, "line": item.body_line + item.body.count("\n", 0, offset)}
             for item in context.addresses.items_of(site.id) for offset, _message in images_without_alt(item.body)
         ]
-        basis = _("measured on the content: {unbuilt}").format(unbuilt=unbuilt)
+        basis = Message(N_("measured on the content: {unbuilt}"), unbuilt=unbuilt)
     else:
         items, basis = scan.images, scan.basis()
     return Finding(site.id, "images-alt", "warn" if items else "pass", len(items), None, rule, source=ACCESSIBILITY_SOURCE, basis=basis, items=items)
@@ -181,12 +194,12 @@ def validity_labels(site: Site, documents: dict[str, tuple[Item, str]], scan: Pa
         if scan is not None:
             entry["page"] = f"{scan.folder}/{page}"
             if page not in scan.labelled:
-                entry["problem"] = _("no such page in the last production build; build again")
+                entry["problem"] = Message(N_("no such page in the last production build; build again"))
             elif not scan.labelled[page]:
-                entry["problem"] = _("the page shows no “已{validity}” label").format(validity=label)
+                entry["problem"] = Message(N_("the page shows no “已{validity}” label"), validity=label)
         items.append(entry)
     status: Status = "warn" if any("problem" in entry for entry in items) else "pass"
-    basis = scan.basis() if scan is not None else _("measured on the content: {unbuilt}").format(unbuilt=unbuilt)
+    basis = scan.basis() if scan is not None else Message(N_("measured on the content: {unbuilt}"), unbuilt=unbuilt)
     return Finding(site.id, "validity-labels", status, len(items), None, rule, source=DISCLOSURE_SOURCE, basis=basis, items=items)
 
 
@@ -216,7 +229,7 @@ def scan_pages(site: Site, folder: Path, shown: str, documents: dict[str, str]) 
         try:
             tree = LexborHTMLParser((folder / rel).read_bytes())
         except OSError as exc:
-            reason = _("the page cannot be read: {reason}").format(reason=describe_os_error(exc))
+            reason = Message(N_("the page cannot be read: {reason}"), reason=describe_os_error(exc))
             scan.footer.append({"path": path, "missing": reason})
             continue
         if is_redirect(tree):

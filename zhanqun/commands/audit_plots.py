@@ -14,6 +14,7 @@ the text is drawn in the reader's own Chinese fonts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
@@ -22,6 +23,22 @@ import pygal
 from pygal.style import Style
 
 from .audit_series import ColumnAge, LetterMonth, Week
+
+#: What no text of the report may hold: characters XML 1.0 does not allow (C0 controls but tab and
+#: line ends, lone surrogates, U+FFFE and U+FFFF) — an SVG with one is no image at all — and those
+#: HTML reads as parse errors (DEL, C1 controls, the other noncharacters).
+_NOT_XML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(1, 17))
+    + "]"
+)
+
+
+def xml_text(text: str) -> str:
+    """``text`` fit for XML and HTML: each character they do not allow replaced by U+FFFD (�), so a
+    site file's column name with U+FFFF in it shows where it is wrong instead of breaking the file."""
+    return _NOT_XML.sub("\ufffd", text)
+
 
 #: The theme's font stack (themes/gov/static/css/gov.css): no web font, the reader's own.
 FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
@@ -116,6 +133,7 @@ def _config(chart_id: str, palette: Palette, paints: tuple[Paint, ...], extra_cs
 def finish(chart: Any, chart_id: str, label: str) -> str:
     """Render ``chart`` as a reproducible, self-contained, labelled SVG document (no XML declaration)."""
     chart.uuid = chart_id  # pygal draws a random one otherwise (the id of the <svg> and its CSS)
+    label = xml_text(label)
 
     def tidy(root: ElementTree.Element) -> ElementTree.Element:
         for parent in list(root.iter()):
@@ -132,7 +150,7 @@ def finish(chart: Any, chart_id: str, label: str) -> str:
         return root
 
     chart.add_xml_filter(tidy)
-    return chart.render(is_unicode=True) + "\n"
+    return xml_text(chart.render(is_unicode=True)) + "\n"  # whatever text pygal was given
 
 
 def _integer_labels(top: int) -> list[int]:
@@ -165,7 +183,7 @@ def updates_chart(chart_id: str, label: str, rows: list[tuple[str, list[int]]], 
     ))
     chart.x_labels = [week_label(week) for week in weeks]
     for name, counts in rows:
-        chart.add(name, counts)
+        chart.add(xml_text(name), counts)  # lxml, when pygal uses it, refuses such text outright
     return finish(chart, chart_id, label)
 
 
@@ -202,7 +220,7 @@ def rate_chart(chart_id: str, label: str, months: list[LetterMonth], palette: Pa
 
 def ages_chart(chart_id: str, label: str, ages: list[ColumnAge], palette: Palette, empty: str = "空白栏目") -> str:
     """Horizontal bars per column: days since its last update beside the limit it is held to."""
-    names = [age_label(age, empty) for age in ages]
+    names = [xml_text(age_label(age, empty)) for age in ages]
     chart = pygal.HorizontalBar(**_config(
         chart_id, palette, (palette.series[0], palette.limit), height=ages_height(len(ages)), x_title="天数",
         margin_left=wide_text_margin(names),

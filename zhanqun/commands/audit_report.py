@@ -4,37 +4,64 @@
 findings the text and JSON output show) and the plots a webmaster would rather look at than read —
 updates per column per week over the last quarter, letters received and answered per month with
 the reply rate, and the days since each column's last update against its limit — each with its
-numbers in a table beside it (``audit_series.py`` counts, ``audit_plots.py`` draws).
+numbers in a table beside it (``audit_series.py`` counts, ``audit_plots.py`` draws). Each finding
+shows what it was measured on, as the text output does: a check of the pages that had only the site
+file or the content to read (no production build yet), or nothing at all (no link report), is
+marked so, never shown as a plain 合格.
 
 The report is for the webmaster, never for the public: it lives in ``output/audit/``, beside the
-targets' folders and never inside a site's. It is pure HTML, SVG and CSS (no script, no inline
-style, nothing fetched from elsewhere, so a strict Content-Security-Policy fits it), large text in
-the theme's 长者模式 sizes, and readers whose system asks for more contrast get the white-on-black
-palette of the theme's 高对比度 mode, plots included. The same findings and the same ``--today``
-give byte-identical files. Each run replaces the whole folder: it is written beside it first and
+targets' folders and never inside a site's (``output/`` must be a real folder of the repository,
+:func:`~zhanqun.paths.report_folder`: a link there to a web root is refused). It is pure HTML, SVG
+and CSS (no script, no inline style, nothing fetched from elsewhere, so a strict
+Content-Security-Policy fits it), large text in the theme's 长者模式 sizes, and readers whose system asks for more contrast get the white-on-black
+palette of the theme's 高对比度 mode, plots included. It is Chinese whatever ``--lang`` said (the
+findings' :class:`~zhanqun.errors.Message` texts are said again in Chinese), and no text in it holds
+a character XML or HTML does not allow. The same findings and the same ``--today`` give
+byte-identical files. Each run replaces the whole folder: it is written beside it first and
 swapped in, so a reader never sees half a report, and a site left out (``--site``) leaves no old
 page behind. A folder there that the audit did not write is never replaced.
 """
 
 from __future__ import annotations
 
+import gettext
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
 from jinja2 import DictLoader, Environment, select_autoescape
 
-from ..errors import Problems, describe_os_error
-from ..i18n import _
-from ..paths import UnsafePath, confine, make_folder, move, remove, write_text
+from ..errors import Message, Problems, describe_os_error
+from ..i18n import DOMAIN, LOCALE_DIR, _
+from ..paths import UnsafePath, confine, move, remove, report_folder, write_text
 from ..pipeline import BuildContext
 from .audit import SOURCE, Finding
+from .audit_output import PAGE_CHECKS, has_build
 from .audit_plots import (
-    CONTRAST, LETTERS_HEIGHT, NORMAL, RATE_HEIGHT, Palette, ages_chart, ages_height, letters_chart, month_span, rate_chart, updates_chart,
+    CONTRAST,
+    LETTERS_HEIGHT,
+    NORMAL,
+    RATE_HEIGHT,
+    Palette,
+    ages_chart,
+    ages_height,
+    letters_chart,
+    month_span,
+    rate_chart,
+    updates_chart,
     updates_height,
+    xml_text,
 )
-from .audit_series import ColumnAge, LetterMonth, SiteSeries, Week, cluster_letters, site_series
+from .audit_series import (
+    ColumnAge,
+    LetterMonth,
+    SiteSeries,
+    Week,
+    cluster_letters,
+    site_series,
+)
 
 #: The report's folder, under the repository's ``output/``.
 FOLDER = "audit"
@@ -59,12 +86,21 @@ CHECK_NAMES = {
     "validity-labels": "废止失效标注",
 }
 STATUS_NAMES = {"pass": "合格", "warn": "提醒", "fail": "不合格"}
-#: How an involved item's values are labelled, in this order (other keys follow, by their name).
+#: How an involved item's values are labelled, in this order: every key ``audit.py`` and
+#: ``audit_output.py`` put in an item (a test keeps it so; another key would show as it is).
 ITEM_FIELDS = {
-    "name": "栏目", "column": "栏目标识", "title": "标题", "path": "文件", "date": "日期", "modified": "更新日期",
-    "received": "受理日期", "days": "天数", "limit": "限值",
-    "page": "页面", "href": "链接地址", "reason": "原因", "from": "来源", "missing": "缺少",
+    "name": "栏目", "column": "栏目编号", "title": "标题", "path": "文件", "line": "行", "date": "日期", "modified": "更新日期",
+    "received": "受理日期", "days": "天数", "limit": "限值", "validity": "有效性",
+    "page": "页面", "href": "链接地址", "src": "图片地址", "reason": "原因", "from": "来源", "missing": "缺少", "problem": "问题",
+    "report": "链接报告",
 }
+#: What a finding's value was measured on, when it was not what the check is about (see :func:`measured`).
+MEASURED_NOTES = {
+    "none": "未能测量",  # nothing to measure: no usable link report
+    "indirect": "页面未测量",  # no production build: measured on the site file or the content instead
+}
+#: The 测量依据 of a finding without a basis of its own: the audit's items measured on the content.
+CONTENT_BASIS = "互联网正式版发布的稿件"
 
 
 @dataclass
@@ -115,13 +151,37 @@ def total_rate(rows: list[LetterMonth]) -> str:
 
 
 def value_text(value: object) -> str:
-    return "—" if value is None else str(value)
+    return "—" if value is None else chinese(value)
+
+
+@cache
+def _chinese_catalog() -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=["zh_CN"], fallback=True)
+
+
+def chinese(value: object) -> str:
+    """A value as the report shows it: a :class:`~zhanqun.errors.Message` (what a finding was measured
+    on, why a link is broken) in Chinese whatever ``--lang`` the audit ran in — the report is Chinese,
+    and the same findings give the same bytes — anything else as it is."""
+    return value.say(_chinese_catalog().gettext) if isinstance(value, Message) else str(value)
+
+
+def measured(finding: Finding, unbuilt: set[str]) -> str:
+    """``"none"`` when the finding measured nothing (no usable link report: its value is unknown),
+    ``"indirect"`` when a check of the pages read the site file or the content because the site has
+    no production build, else ``""``. Such a finding's verdict is no verdict on the pages, and the
+    report must not show it as one (a green 合格 for pages nobody built)."""
+    if finding.value is None and finding.basis:
+        return "none"
+    if finding.check in PAGE_CHECKS and finding.site in unbuilt:
+        return "indirect"
+    return ""
 
 
 def item_parts(item: dict[str, Any]) -> list[tuple[str, str, bool]]:
     """An involved item as (label, value, is a path) pairs, in a fixed order."""
     keys = [key for key in ITEM_FIELDS if key in item] + sorted(key for key in item if key not in ITEM_FIELDS)
-    return [(ITEM_FIELDS.get(key, key), str(item[key]), key == "path") for key in keys if item[key] not in ("", None)]
+    return [(ITEM_FIELDS.get(key, key), chinese(item[key]), key in ("path", "report")) for key in keys if item[key] not in ("", None)]
 
 
 # --- the plots of a site and of the cluster ---------------------------------------------------
@@ -247,29 +307,31 @@ TEMPLATES = {
 </body>
 </html>
 """,
-    "macros.html": """{% macro verdict(vetoes, fails, warns) -%}
+    "macros.html": """{% macro verdict(vetoes, fails, warns, unmeasured) -%}
 {% if vetoes %}<p class="verdict verdict-fail"><strong>单项否决不合格：</strong>{{ vetoes | join("、") }}。</p>
 {%- elif fails %}<p class="verdict verdict-fail"><strong>有 {{ fails }} 项不合格</strong>（无单项否决）。</p>
 {%- elif warns %}<p class="verdict verdict-warn"><strong>全部合格，有 {{ warns }} 项提醒。</strong></p>
 {%- else %}<p class="verdict verdict-pass"><strong>全部合格。</strong></p>{% endif %}
+{% if unmeasured %}<p class="verdict verdict-unmeasured"><strong>有 {{ unmeasured }} 项没有按已发布的页面测量</strong>（还没有互联网正式版的生成结果或链接报告），其结论不是对页面的结论，见各项的“测量依据”。</p>{% endif %}
 {%- endmacro %}
-{% macro status(finding) -%}
-<span class="status status-{{ finding.status }}">{{ status_names[finding.status] }}</span>{% if finding.veto %}<span class="veto">单项否决项</span>{% endif %}
+{% macro status(row) -%}
+<span class="status status-{{ row.finding.status }}{% if row.measured %} status-unmeasured{% endif %}">{{ status_names[row.finding.status] }}</span>{% if row.measured %}<span class="caveat">{{ measured_notes[row.measured] }}</span>{% endif %}{% if row.finding.veto %}<span class="veto">单项否决项</span>{% endif %}
 {%- endmacro %}
 {% macro findings_table(rows, with_site, caption, id) -%}
 <div class="table-wrap" role="region" aria-labelledby="{{ id }}" tabindex="0">
 <table class="findings">
 <caption id="{{ id }}">{{ caption }}</caption>
-<thead><tr>{% if with_site %}<th scope="col">站点</th>{% endif %}<th scope="col">检查项</th><th scope="col">结论</th><th scope="col">测得值</th><th scope="col">限值</th><th scope="col">规则</th><th scope="col">依据</th><th scope="col">涉及</th></tr></thead>
+<thead><tr>{% if with_site %}<th scope="col">站点</th>{% endif %}<th scope="col">检查项</th><th scope="col">结论</th><th scope="col">测得值</th><th scope="col">限值</th><th scope="col">规则</th><th scope="col">依据</th><th scope="col">测量依据</th><th scope="col">涉及</th></tr></thead>
 <tbody>
 {% for row in rows %}<tr class="row-{{ row.finding.status }}">
 {% if with_site %}<td><a href="{{ row.finding.site }}/index.html">{{ row.site_label }}</a></td>{% endif %}
 <th scope="row">{{ row.check_name }}<br><code class="check-id">{{ row.finding.check }}</code></th>
-<td>{{ status(row.finding) }}</td>
+<td>{{ status(row) }}</td>
 <td class="num">{{ row.value }}</td>
 <td class="num">{{ row.limit }}</td>
 <td>{{ row.rule }}</td>
 <td>{{ row.source }}</td>
+<td class="basis">{{ row.basis }}</td>
 <td>{% if row.involved %}<ul class="items">{% for item in row.involved %}<li>{% for label, value, is_path in item %}{% if not loop.first %}，{% endif %}{{ label }}：{% if is_path %}<code>{{ value }}</code>{% else %}{{ value }}{% endif %}{% endfor %}</li>{% endfor %}</ul>{% else %}—{% endif %}</td>
 </tr>
 {% endfor %}</tbody>
@@ -303,7 +365,7 @@ TEMPLATES = {
 """,
     "site.html": """{% extends "base.html" %}{% from "macros.html" import verdict, findings_table, figure with context %}
 {% block body %}
-{{ verdict(vetoes, fails, warns) }}
+{{ verdict(vetoes, fails, warns, unmeasured) }}
 <section aria-labelledby="checks">
 <h2 id="checks">检查项</h2>
 {{ findings_table(rows, False, "各检查项的结论、测得值和限值", "checks-table") }}
@@ -314,7 +376,7 @@ TEMPLATES = {
 """,
     "cluster.html": """{% extends "base.html" %}{% from "macros.html" import verdict, findings_table, figure with context %}
 {% block body %}
-{{ verdict(vetoes, fails, warns) }}
+{{ verdict(vetoes, fails, warns, unmeasured) }}
 <section aria-labelledby="sites">
 <h2 id="sites">各站点</h2>
 <div class="table-wrap" role="region" aria-labelledby="sites-table" tabindex="0">
@@ -380,8 +442,11 @@ tbody th { font-weight: 700; }
 .status-fail { color: var(--fail); background: var(--fail-bg); }
 .status-warn { color: var(--warn); background: var(--warn-bg); }
 .status-pass { color: var(--pass); background: var(--pass-bg); }
+.status.status-unmeasured { color: var(--text); background: var(--soft); border-style: dashed; }
+.caveat { display: block; font-size: .85rem; font-weight: 700; }
+.verdict-unmeasured { color: var(--text); background: var(--soft); border-style: dashed; }
 .check-id { white-space: nowrap; font-weight: 400; }
-table.findings { min-width: 960px; }
+table.findings { min-width: 1100px; }
 table.findings thead th { white-space: nowrap; }
 .veto { display: block; font-size: .85rem; font-weight: 700; }
 .items { margin: 0; padding-left: 1.1em; }
@@ -411,22 +476,27 @@ summary { cursor: pointer; font-weight: 700; padding: 8px 0; color: var(--link);
 def _environment() -> Environment:
     env = Environment(loader=DictLoader(TEMPLATES), autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=False)
     env.globals["status_names"] = STATUS_NAMES
+    env.globals["measured_notes"] = MEASURED_NOTES
     return env
 
 
-def finding_rows(findings: list[Finding], labels: dict[str, str]) -> list[dict[str, Any]]:
+def finding_rows(findings: list[Finding], labels: dict[str, str], unbuilt: set[str]) -> list[dict[str, Any]]:
+    """The table's rows: each finding with its texts as shown, and what it was measured on (its basis,
+    as the text output says it; the content when it has none)."""
     return [
         {
             "finding": f, "site_label": labels.get(f.site, f.site), "check_name": CHECK_NAMES.get(f.check, f.check),
             "value": value_text(f.value), "limit": value_text(f.limit), "rule": _(f.rule), "source": _(f.source),
+            "basis": chinese(f.basis) if f.basis else CONTENT_BASIS, "measured": measured(f, unbuilt),
             "involved": [item_parts(item) for item in f.items],
         }
         for f in findings
     ]
 
 
-def _counts(findings: list[Finding], labels: dict[str, str]) -> dict[str, Any]:
+def _counts(findings: list[Finding], labels: dict[str, str], unbuilt: set[str]) -> dict[str, Any]:
     return {
+        "unmeasured": sum(1 for f in findings if measured(f, unbuilt)),
         "vetoes": [f"{labels.get(f.site, f.site) + ' ' if len({g.site for g in findings}) > 1 else ''}{CHECK_NAMES.get(f.check, f.check)}"
                    for f in findings if f.veto and f.status == "fail"],
         "fails": sum(1 for f in findings if f.status == "fail"),
@@ -439,20 +509,21 @@ def report_pages(context: BuildContext, findings: list[Finding], today: date) ->
     """Every page of the report: the cluster's ``index.html`` and each site's ``<id>/index.html``."""
     sites = [context.cluster[site_id] for site_id in context.site_ids]
     labels = {site.id: site.label for site in sites}
+    unbuilt = {site.id for site in sites if not has_build(context, site.id)}
     series = [site_series(context, site, today) for site in sites]
     common = {"today": today.isoformat(), "today_text": day_text(today), "source": _(SOURCE)}
     portal = next((site for site in context.cluster.sites if site.kind == "portal"), None)
     cluster_name = f"{portal.label}政府网站群" if portal else "政府网站群"
-    summaries = [{"id": site.id, "name": site.name, **_counts([f for f in findings if f.site == site.id], labels)} for site in sites]
+    summaries = [{"id": site.id, "name": site.name, **_counts([f for f in findings if f.site == site.id], labels, unbuilt)} for site in sites]
     pages = [Page("index.html", {
-        **common, **_counts(findings, labels), "up": "", "title": f"{cluster_name}自查报告（{today.isoformat()}）",
-        "heading": f"{cluster_name}自查报告", "sites": summaries, "rows": finding_rows(findings, labels),
+        **common, **_counts(findings, labels, unbuilt), "up": "", "title": f"{cluster_name}自查报告（{today.isoformat()}）",
+        "heading": f"{cluster_name}自查报告", "sites": summaries, "rows": finding_rows(findings, labels, unbuilt),
     }, cluster_figures(series, findings, labels))]
     for site, one in zip(sites, series):
         mine = [f for f in findings if f.site == site.id]
         pages.append(Page(f"{site.id}/index.html", {
-            **common, **_counts(mine, labels), "up": "../", "title": f"{site.name}网站自查报告（{today.isoformat()}）",
-            "heading": f"{site.name}网站自查报告", "rows": finding_rows(mine, labels),
+            **common, **_counts(mine, labels, unbuilt), "up": "../", "title": f"{site.name}网站自查报告（{today.isoformat()}）",
+            "heading": f"{site.name}网站自查报告", "rows": finding_rows(mine, labels, unbuilt),
         }, site_figures(one)))
     return pages
 
@@ -468,15 +539,17 @@ def render_files(context: BuildContext, findings: list[Finding], today: date) ->
         for figure in page.figures:
             for palette, suffix in ((NORMAL, ""), (CONTRAST, "-contrast")):
                 files[f"{folder}/{figure.stem}{suffix}.svg".lstrip("/")] = figure.draw(palette)
-    return files
+    # every text in them came from a site file, the content or a message: none may hold a
+    # character XML or HTML does not allow (U+FFFF in a column name would make the SVG no image)
+    return {rel: xml_text(text) for rel, text in files.items()}
 
 
 def write_report(context: BuildContext, findings: list[Finding], problems: Problems) -> Path | None:
     """Write the report to ``output/audit/`` (replacing the audit's earlier one); its ``index.html``, or ``None`` after a problem."""
-    base = context.root / "output"
     shown = f"output/{FOLDER}/"
     today = context.options.resolved_today()
     try:
+        base = report_folder(context.root)  # output/ as a real folder of the repository, never a link to a web root
         final = confine(base, FOLDER)
         if final.exists() and not _ours(final):
             problems.add(shown, None, "report-folder", _(
@@ -485,7 +558,6 @@ def write_report(context: BuildContext, findings: list[Finding], problems: Probl
             ).format(folder=shown, marker=MARKER))
             return None
         files = render_files(context, findings, today)
-        make_folder(base)
         scratch, old = f".{FOLDER}-new", f".{FOLDER}-old"
         remove(base, scratch)
         remove(base, old)

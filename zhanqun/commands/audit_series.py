@@ -21,7 +21,7 @@ Nothing here draws or writes: it only counts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from ..config.sites import Column, Site
 from ..content.index import Item
@@ -105,14 +105,21 @@ class SiteSeries:
 
 
 def quarter(today: date, weeks: int = WEEKS) -> list[Week]:
-    """``weeks`` weeks of seven days, oldest first, the last one ending on ``today``."""
-    return [Week(today - timedelta(days=7 * (weeks - n) - 1), today - timedelta(days=7 * (weeks - 1 - n))) for n in range(weeks)]
+    """``weeks`` weeks of seven days, oldest first, the last one ending on ``today``.
+
+    Counted in day numbers and clamped at the calendar's first day (``--today 0001-03-01`` is a
+    typo, but one the report must survive): weeks before 1 January of the year 1 are left out, and
+    the first one left may be shorter.
+    """
+    last = today.toordinal()
+    ends = [last - 7 * (weeks - 1 - n) for n in range(weeks)]
+    return [Week(date.fromordinal(max(end - 6, 1)), date.fromordinal(end)) for end in ends if end >= 1]
 
 
 def months(today: date, count: int = MONTHS) -> list[str]:
-    """The ``count`` months up to today's, oldest first, as ``YYYY-MM``."""
+    """The ``count`` months up to today's, oldest first, as ``YYYY-MM`` (none before the year 1)."""
     index = today.year * 12 + today.month - 1
-    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(index - count + 1, index + 1)]
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(max(index - count + 1, 12), index + 1)]
 
 
 def listed_items(context: BuildContext, site: Site, today: date) -> dict[str, list[Item]]:
