@@ -23,20 +23,25 @@ import json  # noqa: E402
 import time  # noqa: E402
 from datetime import date  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 import click  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from zhanqun import pipeline  # noqa: E402
-from zhanqun.commands.listing import list_columns, list_sites  # noqa: E402
+from zhanqun.commands.listing import list_columns, list_sites, site_ids_given  # noqa: E402
 from zhanqun.commands.new_item import NewItemError, create_item  # noqa: E402
 from zhanqun.content.metadata import fixed_value  # noqa: E402
 from zhanqun.commands.cli_language import LANG_OPTION, TranslatedGroup  # noqa: E402
 from zhanqun.errors import Problems, describe_os_error, format_json, format_text  # noqa: E402
 from zhanqun.paths import UnsafePath  # noqa: E402
-from zhanqun.i18n import N_, _  # noqa: E402
+from zhanqun.i18n import N_, _, current_language  # noqa: E402
+from zhanqun.commands.terminal import pad, printable  # noqa: E402
 from zhanqun.progress import make_progress  # noqa: E402
+
+if TYPE_CHECKING:
+    from zhanqun.commands.audit import Finding
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
 
@@ -135,7 +140,7 @@ FORMAT_OPTION = click.option(
 
 @click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=N_("zhanqun 站群: build the Hinggan League government website cluster."))
 @click.version_option(version=_version(), message="%(version)s", help=N_("Show the version and exit."))
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_ROOT, show_default=N_("the folder of build.py"), help=N_("Repository to build."))
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), default=DEFAULT_ROOT, show_default=N_("the folder of build.py"), help=N_("Repository to build."))
 @click.option("-v", "--verbose", count=True, help=N_("Show progress and timings, also outside a terminal."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help=N_("How to print errors (json: for CI annotations)."))
 @LANG_OPTION
@@ -166,10 +171,10 @@ def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 
 @cli.command(help=N_("Build the named sites (default all) for a target."))
-@click.option("--site", "sites", multiple=True, help=N_("Site id to build (repeatable; default all)."))
+@click.option("--site", "sites", multiple=True, metavar=N_("SITE"), help=N_("Site to build: its id or Chinese name (repeatable; default all)."))
 @click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True, help=N_("Which edition to build: preview (local), production (the internet), intranet."))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help=N_("Write each site to OUT/<id>/ instead of output/<target>/."))
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help=N_("Sites rendered at once (default: CPU count)."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("Write each site to DIR/<id>/ instead of output/<target>/."))
+@click.option("--jobs", type=click.IntRange(min=1), metavar=N_("N"), default=None, help=N_("Sites rendered at once (default: CPU count)."))
 @TODAY_OPTION
 @FORMAT_OPTION
 @LANG_OPTION
@@ -187,10 +192,10 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
 
 
 @cli.command(help=N_("Validate site files, content and links without writing the output."))
-@click.option("--site", "sites", multiple=True, help=N_("Site id to check (repeatable; default all)."))
+@click.option("--site", "sites", multiple=True, metavar=N_("SITE"), help=N_("Site to check: its id or Chinese name (repeatable; default all)."))
 @click.option("--external", is_flag=True, help=N_("Also try the links that leave the cluster, in the pages of the last build (network; short timeouts)."))
 @click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True, help=N_("Whose last build --external reads."))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help=N_("The output folder --external reads instead of output/<target>/."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("The output folder --external reads instead of output/<target>/."))
 @TODAY_OPTION
 @FORMAT_OPTION
 @LANG_OPTION
@@ -223,7 +228,7 @@ def sites_command(settings: Settings, as_json: bool, target: str) -> None:
 
 
 @cli.command("columns", help=N_("List the columns of SITE: id, type, items, name (what `new` takes)."))
-@click.argument("site")
+@click.argument("site", metavar=N_("SITE"))
 @FORMAT_OPTION
 @LANG_OPTION
 @VERBOSE_OPTION
@@ -242,8 +247,59 @@ def columns_command(settings: Settings, site: str) -> None:
         click.echo(f"{row['id']:<10} {row['type']:<10} {items:>7}  {row['name']}")
 
 
+#: how the Chinese text of ``audit`` labels the values of an involved item (the HTML report's labels, and these)
+AUDIT_ITEM_LABELS = {"line": "行", "validity": "有效性", "problem": "问题"}
+
+
+def _audit_finding_text(finding: Finding, chinese: bool) -> str:
+    """One finding of ``audit`` as the terminal shows it: status, check, value / limit, rule, then
+    what it was measured on and the items involved (the first five). Every value is shown
+    :func:`printable`: a page title or a link report's ``href`` is anyone's text.
+
+    In English the check and status stay the ASCII names (``fail  home-updated``) CI greps for; in
+    Chinese they are the HTML report's words (不合格 首页更新) and the item values are labelled.
+    """
+    from zhanqun.commands.audit_report import CHECK_NAMES, STATUS_NAMES
+
+    measured = "—" if finding.value is None else str(finding.value)
+    limit = f" / {finding.limit}" if finding.limit is not None else ""
+    shown = [_audit_item_text(item, chinese) for item in finding.items[:5]]
+    involved = ("；" if chinese else "; ").join(shown)
+    if len(finding.items) > 5:
+        involved += _("; … and {count} more (--format json lists them all)").format(count=len(finding.items) - 5)
+    basis = f"\n        {printable(finding.basis)}" if finding.basis else ""
+    if chinese:
+        status, check = pad(STATUS_NAMES.get(finding.status, finding.status), 6), pad(CHECK_NAMES.get(finding.check, finding.check), 16)
+    else:
+        status, check = f"{finding.status:<4}", f"{finding.check:<27}"
+    line = f"  {status}  {check} {printable(measured + limit):<14} {printable(_(finding.rule))}"
+    return line + basis + (f"\n        {involved}" if involved else "")
+
+
+def _audit_item_text(item: dict[str, str | int], chinese: bool) -> str:
+    """An involved item: its values (English, as before), or labelled (栏目：政府文件（zfwj），已 255 天，限 183 天)."""
+    if not chinese:
+        return " ".join(printable(v) for v in item.values())
+    from zhanqun.commands.audit_report import ITEM_FIELDS
+
+    parts = []
+    if "name" in item and "column" in item:
+        parts.append(f"栏目：{printable(item['name'])}（{printable(item['column'])}）")
+    for key in [k for k in ITEM_FIELDS if k in item] + sorted(k for k in item if k not in ITEM_FIELDS):
+        value = item[key]
+        if value in ("", None) or (key in ("name", "column") and "name" in item and "column" in item):
+            continue
+        if key == "days":
+            parts.append(f"已 {printable(value)} 天")
+        elif key == "limit":
+            parts.append(f"限 {printable(value)} 天")
+        else:
+            parts.append(f"{ITEM_FIELDS.get(key) or AUDIT_ITEM_LABELS.get(key, key)}：{printable(value)}")
+    return "，".join(parts)
+
+
 @cli.command("audit", help=N_("Measure each site against the national inspection's rules; exit 1 when a single-veto item fails."))
-@click.option("--site", "sites", multiple=True, help=N_("Site id to audit (repeatable; default all)."))
+@click.option("--site", "sites", multiple=True, metavar=N_("SITE"), help=N_("Site to audit: its id or Chinese name (repeatable; default all)."))
 @click.option("--html/--no-html", default=True, show_default=True, help=N_("Also write the HTML report with plots to output/audit/ (for the webmaster; never into a site's folder)."))
 @TODAY_OPTION
 @FORMAT_OPTION
@@ -251,24 +307,30 @@ def columns_command(settings: Settings, site: str) -> None:
 @VERBOSE_OPTION
 @click.pass_obj
 def audit_command(settings: Settings, sites: tuple[str, ...], html: bool, today: object) -> None:
-    from zhanqun.commands.audit import Finding, run_audit, vetoed
+    from zhanqun.commands.audit import run_audit, vetoed
+    from zhanqun.commands.audit_report import CHECK_NAMES
 
     problems = Problems()
     report_problems = Problems()  # the HTML report's own (a folder it may not replace, a full disk)
     written: list[Path] = []
+    labels: dict[str, str] = {}  # site id → its Chinese (short) name, for the Chinese text
 
-    def write_html(context: pipeline.BuildContext, findings: list[Finding]) -> None:
+    def after_audit(context: pipeline.BuildContext, findings: list[Finding]) -> None:
+        labels.update((site.id, site.label) for site in context.cluster.sites)
+        if not html:
+            return
         from zhanqun.commands.audit_report import write_report
 
         index = write_report(context, findings, report_problems)
         if index is not None:
             written.append(index)
 
-    findings = _run(run_audit, pipeline.BuildOptions(settings.root, "production", list(sites), today=_today(today)), problems, write_html if html else None)
+    findings = _run(run_audit, pipeline.BuildOptions(settings.root, "production", list(sites), today=_today(today)), problems, after_audit)
     if problems.has_errors():
         _report(settings, problems, _("failed: {errors} error(s); fix them, then audit").format(errors=len(problems.errors)))
         sys.exit(1)
     failed = vetoed(findings)
+    chinese = current_language() != "en"
     if settings.format == "json":
         click.echo(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))
     else:
@@ -276,18 +338,13 @@ def audit_command(settings: Settings, sites: tuple[str, ...], html: bool, today:
         for finding in findings:
             if finding.site != site:
                 site = finding.site
-                click.echo(f"{site}")
-            measured = "—" if finding.value is None else str(finding.value)
-            limit = f" / {finding.limit}" if finding.limit is not None else ""
-            involved = "; ".join(" ".join(str(v) for v in item.values()) for item in finding.items[:5])
-            if len(finding.items) > 5:
-                involved += _("; … and {count} more (--format json lists them all)").format(count=len(finding.items) - 5)
-            basis = f"\n        {finding.basis}" if finding.basis else ""
-            click.echo(f"  {finding.status:<4}  {finding.check:<27} {measured + limit:<14} {_(finding.rule)}" + basis + (f"\n        {involved}" if involved else ""))
+                click.echo(printable(f"{labels.get(site, site)}（{site}）" if chinese else site))
+            click.echo(_audit_finding_text(finding, chinese))
     counts = {status: sum(1 for f in findings if f.status == status) for status in ("fail", "warn")}
     summary = _("audit: {sites} site(s), {fail} fail, {warn} warn").format(sites=len({f.site for f in findings}), fail=counts["fail"], warn=counts["warn"])
     if failed:
-        summary += _("; single veto (单项否决) failed: ") + ", ".join(f"{f.site} {f.check}" for f in failed)
+        vetoes = (f"{labels.get(f.site, f.site)} {CHECK_NAMES.get(f.check, f.check)}" if chinese else f"{f.site} {f.check}" for f in failed)
+        summary += _("; single veto (单项否决) failed: ") + ", ".join(printable(veto) for veto in vetoes)
     if written:
         click.echo(_("wrote the HTML report: {path}").format(path=written[0].relative_to(settings.root).as_posix()), err=True)
     if report_problems.has_errors():
@@ -297,11 +354,11 @@ def audit_command(settings: Settings, sites: tuple[str, ...], html: bool, today:
 
 
 @cli.command("stats", help=N_("Visit figures per site and day from web-server access logs (plain or .gz): page views, visitors, top pages and searches, 404s."))
-@click.argument("logs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--site", default=None, help=N_("The site of logs in the combined format (no host in them); counts only this site."))
+@click.argument("logs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar=N_("LOGS..."))
+@click.option("--site", default=None, metavar=N_("SITE"), help=N_("The site of logs in the combined format (no host in them); counts only this site."))
 @click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="production", show_default=True, help=N_("Whose addresses map a request's host to its site."))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help=N_("Also write an HTML report with a chart of daily views per site into this folder (never a site's output)."))
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help=N_("How long the lists of top pages, searches and 404s are."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), default=None, help=N_("Also write an HTML report with a chart of daily views per site into this folder (never a site's output)."))
+@click.option("--top", type=click.IntRange(min=1), metavar=N_("N"), default=10, show_default=True, help=N_("How long the lists of top pages, searches and 404s are."))
 @FORMAT_OPTION
 @LANG_OPTION
 @VERBOSE_OPTION
@@ -311,6 +368,8 @@ def stats_command(settings: Settings, logs: tuple[Path, ...], site: str | None, 
 
     problems = Problems()
     started = time.perf_counter()
+    if site is not None:
+        site = _run(site_ids_given, settings.root, [site])[0]  # tuquan, or 突泉县
     report = _run(run_stats, StatsOptions(settings.root, list(logs), site, target, out), problems)
     if settings.verbose and report is not None:
         seconds = max(time.perf_counter() - started, 1e-6)
@@ -341,9 +400,9 @@ def stats_command(settings: Settings, logs: tuple[Path, ...], site: str | None, 
 
 
 @cli.command("new", help=N_("Write a new Markdown file with the metadata COLUMN needs; print its path."))
-@click.argument("site")
-@click.argument("column")
-@click.argument("title")
+@click.argument("site", metavar=N_("SITE"))
+@click.argument("column", metavar=N_("COLUMN"))
+@click.argument("title", metavar=N_("TITLE"))
 @click.option("--date", "day", type=DAY, default=None, help=N_("Date of the item (default: SOURCE_DATE_EPOCH, else today)."))
 @FORMAT_OPTION
 @LANG_OPTION
@@ -352,6 +411,7 @@ def stats_command(settings: Settings, logs: tuple[Path, ...], site: str | None, 
 def new_command(settings: Settings, site: str, column: str, title: str, day: object) -> None:
     problems = Problems()
     today = _today(day) or pipeline.BuildOptions(settings.root).resolved_today()
+    site = _run(site_ids_given, settings.root, [site])[0]  # tuquan, or 突泉县 (突泉: did you mean 突泉县?)
     try:
         item = create_item(settings.root, site, column, title, today, problems)
     except NewItemError as exc:
@@ -365,7 +425,7 @@ def new_command(settings: Settings, site: str, column: str, title: str, day: obj
 
 
 @cli.command(help=N_("Screenshot each page type of each site at 1280 and 390 px into output/shots/."))
-@click.option("--site", "sites", multiple=True, help=N_("Site id to shoot (repeatable; default all)."))
+@click.option("--site", "sites", multiple=True, metavar=N_("SITE"), help=N_("Site to shoot: its id or Chinese name (repeatable; default all)."))
 @click.option("--target", type=click.Choice(["preview"]), default="preview", show_default=True, help=N_("Screenshots are of the preview build."))
 @click.option("--no-build", is_flag=True, help=N_("Use the existing output instead of building first."))
 @FORMAT_OPTION
@@ -376,7 +436,8 @@ def shots(settings: Settings, sites: tuple[str, ...], target: str, no_build: boo
     from zhanqun.commands.shots import shoot
 
     echo = (lambda path: click.echo(path.relative_to(settings.root), err=True)) if settings.verbose else (lambda path: None)
-    report = _run(shoot, pipeline.BuildOptions(settings.root, target, list(sites)), not no_build, echo)
+    named = _run(site_ids_given, settings.root, sites)  # ids or Chinese names, also with --no-build
+    report = _run(shoot, pipeline.BuildOptions(settings.root, target, named), not no_build, echo)
     if report.problems.has_errors():
         _report(settings, report.problems, _("failed: {errors} error(s); no screenshots written").format(errors=len(report.problems.errors)))
         sys.exit(1)
@@ -384,7 +445,10 @@ def shots(settings: Settings, sites: tuple[str, ...], target: str, no_build: boo
 
 
 def main() -> None:
-    cli(prog_name="build.py", auto_envvar_prefix="ZHANQUN")
+    # no auto_envvar_prefix: it would let any ZHANQUN_<COMMAND>_<OPTION> variable set an option
+    # unseen (ZHANQUN_BUILD_TARGET=intranet builds the internal edition); the language is read
+    # from ZHANQUN_LANG by zhanqun.i18n, leniently, and no other option comes from the environment
+    cli(prog_name="build.py")
 
 
 if __name__ == "__main__":

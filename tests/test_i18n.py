@@ -190,7 +190,7 @@ def broken(repo: Repo) -> Repo:
 def test_help_is_chinese_by_default() -> None:
     result = _run("-h")
     assert result.returncode == 0
-    assert result.stdout.startswith("用法: build.py [OPTIONS] COMMAND [ARGS]...")
+    assert result.stdout.startswith("用法: build.py [选项] 命令 [参数]...")
     for text in ("zhanqun 站群：生成兴安盟政府网站群。", "选项:", "命令:", "显示本帮助后退出。", "为一个发布版本生成指定的网站（默认全部）。"):
         assert text in result.stdout
     assert "Show this message" not in result.stdout
@@ -237,7 +237,7 @@ def test_the_same_problems_in_english_on_request(broken: Repo) -> None:
 def test_click_s_own_errors_are_chinese() -> None:
     result = _run("build", "--target", "nope")
     assert result.returncode == 2
-    assert "用法: build.py build [OPTIONS]" in result.stderr
+    assert "用法: build.py build [选项]" in result.stderr
     assert "输入“build.py build --help”查看帮助。" in result.stderr
     assert "错误：--target 的值无效" in result.stderr or "错误：'--target' 的值无效" in result.stderr
     unknown = _run("chek")

@@ -155,14 +155,20 @@ def read_sites(context: BuildContext) -> None:
             if path and not theme_asset_exists(context.root, site.id, path):
                 message = _("theme.{label}: no file {path} in themes/{site}/static/ or themes/gov/static/").format(label=label, path=path, site=site.id)
                 context.problems.add(site.source, key_line(context.root, site, "theme", label), "missing-file", message)
-    wanted = context.options.sites
-    unknown = [s for s in wanted if s not in context.cluster]
+    context.site_ids = site_ids_named(context.cluster, context.options.sites)
+
+
+def site_ids_named(cluster: Cluster, names: list[str]) -> list[str]:
+    """The ids of the sites ``--site`` names, in cluster order (all when none is named).
+
+    A site is named by its id or its Chinese name or short name (突泉县), as ``new`` and
+    ``columns`` take it; a name no site has is a usage error with the nearest one and the list.
+    """
+    unknown = [name for name in names if cluster.named(name) is None]
     if unknown:
-        raise UsageError(
-            "; ".join(_("no site '{site}'{hint}").format(site=s, hint=did_you_mean(s, context.cluster.ids)) for s in unknown)
-            + _(" (sites: {sites})").format(sites=", ".join(context.cluster.ids))
-        )
-    context.site_ids = [s for s in context.cluster.ids if not wanted or s in wanted]
+        raise UsageError("; ".join(cluster.unknown_site(name) for name in unknown) + _(" (sites: {sites})").format(sites=cluster.listing()))
+    wanted = {cluster.named(name) for name in names}
+    return [site_id for site_id in cluster.ids if not names or site_id in wanted]
 
 
 def read_content(context: BuildContext) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from ..config.sites import load_cluster
-from ..errors import BuildFailed, Problems, did_you_mean
-from ..i18n import _
-from ..pipeline import BuildOptions, UsageError, prepare
+from ..errors import BuildFailed, Problems
+from ..pipeline import BuildOptions, prepare, site_ids_named
 
 
 def list_sites(root: Path, target: str, problems: Problems) -> list[dict[str, Any]]:
@@ -45,13 +44,27 @@ def list_columns(root: Path, site_id: str, problems: Problems) -> list[dict[str,
     cluster = load_cluster(root, problems)
     if problems.has_errors():
         return []
-    found = cluster.named(site_id)  # ulanhot, or 乌兰浩特市
-    if found is None:
-        raise UsageError(_("no site '{site}'{hint} (sites: {sites})").format(site=site_id, hint=did_you_mean(site_id, cluster.ids), sites=cluster.listing()))
-    site_id = found
+    site_id = site_ids_named(cluster, [site_id])[0]  # ulanhot, or 乌兰浩特市
     rows = []
     for column in cluster[site_id].columns:
         folder = root / "content" / site_id / column.id
         items = sum(1 for p in folder.rglob("*.md") if p.is_file()) if folder.is_dir() else 0
         rows.append({"id": column.id, "name": column.name, "type": column.type, "items": items})
     return rows
+
+
+def site_ids_given(root: Path, names: Sequence[str]) -> list[str]:
+    """The ids of the sites ``names`` name (ids, Chinese names or short names), for the commands
+    that read the site files themselves (``new``, ``stats``, ``shots --no-build``): the same names
+    and the same did-you-mean as ``build --site``; a usage error for a name no site has.
+
+    When the site files have errors, the names are handed on as they are: the command reports those errors.
+    """
+    if not names:
+        return []
+    problems = Problems()
+    cluster = load_cluster(root, problems)
+    if problems.has_errors():
+        return list(names)
+    site_ids_named(cluster, list(names))  # a usage error when one names no site
+    return list(dict.fromkeys(cluster.named(name) or name for name in names))

@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..errors import Problems, did_you_mean
 from ..i18n import N_, _
@@ -178,6 +178,23 @@ class Cluster:
             if text in (site.id, site.name, site.short_name, site.label):
                 return site.id
         return None
+
+    def suggestion(self, text: str) -> str:
+        """`` (did you mean 'x'?)`` for a name no site has: a misspelt id, or a Chinese name given
+        in part or with more words (突泉, 突泉县政府 → 突泉县), else a close name; ``''`` when none is."""
+        text = text.strip()
+        hint = did_you_mean(text, self.ids)
+        if hint or not text:
+            return hint
+        if len(text) >= 2:
+            near = [site for site in self.sites if any(name and (text in name or name in text) for name in (site.name, site.short_name))]
+            if len(near) == 1:
+                return _(" (did you mean '{word}'?)").format(word=near[0].label)
+        return did_you_mean(text, [name for site in self.sites for name in (site.label, site.name)])
+
+    def unknown_site(self, text: str) -> str:
+        """What to say about a site name no site has (the list of sites follows it)."""
+        return _("no site '{site}'{hint}").format(site=text, hint=self.suggestion(text))
 
     def listing(self) -> str:
         """The sites as an author reads them in a message: ``ulanhot 乌兰浩特市, …``."""
@@ -477,12 +494,13 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        problems.add(source, int(match.group(1)) if match else None, "toml-syntax", str(exc))
+        line, message = syntax_error(text, str(exc))
+        problems.add(source, line, "toml-syntax", message)
         return None
     loc = _Locator(text)
     _expand_short_colours(data)
     before = len(problems.errors)
+    _check_characters(data, source, loc, problems)
     _check_table(data, TOP_LEVEL, "", source, lambda k: loc.find(None, k) if k else 1, problems)
     if isinstance(data.get("id"), str) and data["id"] != path.stem:
         problems.add(
@@ -605,6 +623,185 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
         ),
         audit=dict(section("audit")),
     )
+
+
+# --- a site file that is not TOML -----------------------------------------------------------
+
+_TOML_WHERE_RE = re.compile(r"\(at line (\d+), column (\d+)\)$")
+#: Chinese (full-width) punctuation where TOML needs the ASCII mark, and that mark
+_FULL_WIDTH = {"“": '"', "”": '"', "＂": '"', "：": "=", "＝": "=", "【": "[", "】": "]", "［": "[", "］": "]"}
+_KEY_VALUE_RE = re.compile(r'^(?P<indent>\s*)(?P<key>"[^"]*"|[A-Za-z0-9_.-]+)\s*(?P<mark>[=:：＝])\s*(?P<value>.*?)\s*$')
+_HEADER_RE = re.compile(r"^\s*[\[【［]+\s*(?P<name>[^\]】］]*?)\s*[\]】］]+\s*$")
+#: how a TOML value other than text starts: a string, an array, a table, a number, a boolean, a date
+_NOT_TEXT_RE = re.compile(r"""^(?:["'\[{]|[+-]?(?:\d|inf\b|nan\b)|true\b|false\b)""")
+
+
+def syntax_error(text: str, detail: str) -> tuple[int | None, str]:
+    """The line and the message of a site file that tomllib cannot read.
+
+    tomllib says *what* it could not read ("Invalid value"); an office worker needs to know *why*,
+    and the causes are few: text without ASCII double quotes, Chinese quotes or a Chinese colon
+    typed by the input method, a key or a table given twice. The message names the place, the
+    likely cause with the line as it should be written, and ends with tomllib's own words.
+    """
+    where_match = _TOML_WHERE_RE.search(detail)
+    if where_match is None:
+        return None, _("not valid TOML at {where} ({detail})").format(where=_("the end of the file"), detail=detail)
+    line, column = int(where_match.group(1)), int(where_match.group(2))
+    lines = text.splitlines()
+    hint = _syntax_hint(lines, line, detail) if 0 < line <= len(lines) else None
+    where = _("line {line}, column {column}").format(line=line, column=column)
+    if hint:
+        return line, _("not valid TOML at {where}: {hint} ({detail})").format(where=where, hint=hint, detail=detail)
+    return line, _("not valid TOML at {where} ({detail})").format(where=where, detail=detail)
+
+
+def _syntax_hint(lines: list[str], line: int, detail: str) -> str | None:
+    """The likely cause of a syntax error on ``lines[line - 1]``, with the line written right."""
+    current = lines[line - 1]
+    if detail.startswith(("Cannot overwrite a value", "Cannot declare")):
+        return _given_twice(lines, line)
+    header = _HEADER_RE.match(current)
+    if header and any(mark in current for mark in "【】［］"):
+        return _("write a table name between ASCII square brackets: {fixed}").format(fixed=f"[{header['name']}]")
+    pair = _KEY_VALUE_RE.match(current)
+    if pair is None:
+        return None
+    value = pair["value"]
+    wide_quotes = any(mark in value for mark in "“”＂")
+    fixed_value = "".join(_FULL_WIDTH.get(c, c) if c in "“”＂" else c for c in value)
+    if value.lower() in ("true", "false") and value not in ("true", "false"):
+        fixed_value = value.lower()
+    elif not _NOT_TEXT_RE.match(fixed_value) and fixed_value:
+        fixed_value = '"' + fixed_value.replace('"', '\\"') + '"'
+    elif fixed_value.startswith('"') and (fixed_value.count('"') - fixed_value.count('\\"')) % 2:
+        fixed_value += '"'  # a text with no closing quote on its line
+    fixed = f"{pair['indent']}{pair['key']} = {fixed_value}"
+    if pair["mark"] != "=":
+        return _("join a key and its value with an ASCII '=', not '{mark}': {fixed}").format(mark=pair["mark"], fixed=fixed)
+    if wide_quotes:
+        return _("write text between ASCII double quotes \"…\", not Chinese quotes “…”: {fixed}").format(fixed=fixed)
+    if value.lower() in ("true", "false"):
+        return _("write true and false in lower case: {fixed}").format(fixed=fixed)
+    if fixed_value != value:
+        if value.startswith('"'):
+            return _("the text has no closing ASCII double quote on its line: {fixed}").format(fixed=fixed)
+        return _("write text between ASCII double quotes: {fixed}").format(fixed=fixed)
+    return None
+
+
+def _given_twice(lines: list[str], line: int) -> str | None:
+    """``name`` (or ``[footer]``) given twice: where it was given first."""
+    current = lines[line - 1]
+    header = _HEADER_RE.match(current)
+    if header:
+        first = next((n for n in range(line - 1) if (h := _HEADER_RE.match(lines[n])) and h["name"] == header["name"] and "[[" not in lines[n]), None)
+        table = f"[{header['name']}]"
+        if first is None:
+            return _("the table {table} is given twice; write its keys under one {table}").format(table=table)
+        return _("the table {table} is given twice (first on line {first}); write its keys under one {table}").format(table=table, first=first + 1)
+    pair = _KEY_VALUE_RE.match(current)
+    if pair is None:
+        return None
+    start = next((n for n in range(line - 2, -1, -1) if lines[n].lstrip().startswith("[")), -1)
+    first = next((n for n in range(start + 1, line - 1) if (p := _KEY_VALUE_RE.match(lines[n])) and p["key"] == pair["key"]), None)
+    if first is None:
+        return _("the key '{key}' is given twice in one table; keep one").format(key=pair["key"])
+    return _("the key '{key}' is given twice in one table (first on line {first}); keep one").format(key=pair["key"], first=first + 1)
+
+
+# --- characters no site file value may hold ------------------------------------------------------
+
+#: Controls (C0 with tab and line breaks, DEL, C1), direction marks, overrides and isolates, the
+#: Unicode line and paragraph separators, and the noncharacters (U+FDD0–U+FDEF, U+xFFFE/U+xFFFF):
+#: a site file's values are one-line names, addresses and footer texts printed on every page.
+_FORBIDDEN_RE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+_CHARACTER_NAMES = {
+    "\x00": N_("a NUL byte"),
+    "\t": N_("a tab"),
+    "\n": N_("a line break"),
+    "\r": N_("a line break"),
+    "\x0b": N_("a vertical tab (a line break pasted from Word)"),
+    "\x0c": N_("a form feed (a page break pasted from Word)"),
+    "\x85": N_("a NEL line break"),
+    "\u2028": N_("a Unicode line separator"),
+    "\u2029": N_("a Unicode paragraph separator"),
+}
+_DIRECTION = N_("a direction override, which makes text read differently from how it is written")
+_NONCHARACTER = N_("a noncharacter, which is no text at all")
+
+
+def _character_name(char: str) -> str:
+    code = ord(char)
+    if char in _CHARACTER_NAMES:
+        return _(_CHARACTER_NAMES[char])
+    if char in "\u061c\u200e\u200f" or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return _(_DIRECTION)
+    if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        return _(_NONCHARACTER)
+    return _(N_("a control character"))
+
+
+def _strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string of a parsed site file (keys too) with the path of keys and indexes to it."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield path + (key,), key
+            yield from _strings(inner, path + (key,))
+    elif isinstance(value, list):
+        for n, inner in enumerate(value):
+            yield from _strings(inner, path + (n,))
+
+
+def _key_path(path: tuple[str | int, ...]) -> str:
+    """``columns[2].name`` (a key with an odd character in it shown escaped)."""
+    shown = ""
+    for part in path:
+        if isinstance(part, int):
+            shown += f"[{part}]"
+        else:
+            part = part.encode("unicode_escape").decode("ascii") if _FORBIDDEN_RE.search(part) else part
+            shown += f".{part}" if shown else part
+    return shown
+
+
+def _locate(loc: "_Locator", path: tuple[str | int, ...]) -> int | None:
+    """The line of the key at ``path``: ``name``, ``footer.icp``, ``columns[2].name``, ``pelican.settings.X``."""
+    keys = [part for part in path if isinstance(part, str)]
+    if len(path) >= 3 and path[0] == "columns" and isinstance(path[1], int) and isinstance(path[2], str):
+        return loc.find("columns", path[2], path[1])
+    if len(keys) == 1:
+        return loc.find(None, keys[0])
+    if len(keys) >= 2:
+        return loc.find(".".join(keys[:-1]), keys[-1]) or loc.find(keys[0], keys[1])
+    return None
+
+
+def _check_characters(data: dict[str, Any], source: str, loc: "_Locator", problems: Problems) -> None:
+    """No value of a site file holds a control character, a direction override or a noncharacter.
+
+    Content files are refused the same characters (``control-character``): a site's name or
+    footer is printed on every page and in every feed, where they cannot be carried or would
+    make a name read differently from how it is written.
+    """
+    for path, text in _strings(data):
+        match = _FORBIDDEN_RE.search(text)
+        if match is None:
+            continue
+        char = match.group(0)
+        code = ord(char)
+        if char in "\u061c\u200e\u200f" or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+            message = _("U+{code:04X}, {name}{times}, which no government text needs; delete it{more}")
+        else:
+            message = _("U+{code:04X}, {name}{times}, that web pages and feeds cannot carry; delete it{more}")
+        shown = message.format(code=code, name=_character_name(char), times="", more="")
+        problems.add(source, _locate(loc, path), "control-character", _("{key}: {message}").format(key=_key_path(path), message=shown))
 
 
 _SHORT_COLOUR_RE = re.compile(r"^#([0-9a-fA-F])([0-9a-fA-F])([0-9a-fA-F])$")
