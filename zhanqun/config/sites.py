@@ -290,7 +290,7 @@ AUDIT_LIMITS: dict[str, tuple[int, str]] = {
     "letter_warn_days": (60, "来信多少天未答复提醒（默认 60）"),
     "letter_fail_days": (90, "来信多少天未答复为单项否决（默认 90，即三个月）"),
     "no_letter_days": (365, "多少天没有来信时提醒检查互动渠道（默认 365）"),
-    "broken_links": (10, "上次互联网正式版生成（build --target production）发现的不可用链接达到多少个时此项不通过（默认 10；国家抽查对每个不可用链接扣分，有一个即提醒）"),
+    "broken_links": (10, "上次互联网正式版生成（build --target production）发现的不可用链接达到多少个时此项不合格（默认 10；国家抽查对每个不可用链接扣分，有一个即提醒）"),
 }
 
 SECTIONS: dict[str, tuple[Key, ...]] = {
@@ -318,7 +318,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key("phone", str, doc="未设 endpoint 时，信访电话"),
     ),
     "publishing": (
-        Key("require_review", bool, doc="为 true 时，每篇发布的文章须写明 Reviewed-By 和 Approved-By（先审后发）"),
+        Key("require_review", bool, doc="为 true 时，每篇发布的稿件须写明 Reviewed-By 和 Approved-By（先审后发）"),
         Key("iframe_hosts", list, doc="允许在正文中嵌入 <iframe> 的主机名，如 player.xam.gov.cn", items=str, item_check=_host),
         Key("attachment_types", list, doc="在常用文档、图片、音视频之外允许发布的附件类型，如 .dwg（网页、脚本类永不发布）", items=str, item_check=_attachment_type),
     ),
@@ -333,7 +333,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
 SECTION_DOCS: dict[str, str] = {
     "footer": "页脚信息（必填）：主办单位、联系方式、备案号，政府网站每页都须显示",
     "theme": "外观：颜色、标志、页头背景、首页栏目；更多定制见 THEMING.md",
-    "disclosure": "政府信息公开：统一社会信用代码和索引号格式（有 document 或 disclosure 栏目的站点需要）",
+    "disclosure": "政府信息公开：统一社会信用代码和索引号格式（有 document 或 disclosure 栏目的网站需要）",
     "mailbox": "领导信箱（letter 栏目）：写信表单的提交地址，或信访地址和电话",
     "publishing": "发布规则：先审后发、可嵌入的 iframe 主机、额外的附件类型",
     "audit": "网站自查（build.py audit）的期限，默认取国家政府网站抽查的规定；只能设得更严（更小），不能放宽",
@@ -341,38 +341,38 @@ SECTION_DOCS: dict[str, str] = {
 }
 #: What each column type holds and shows.
 COLUMN_TYPE_DOCS: dict[str, str] = {
-    "news": "新闻、动态、通知公告类：按日期排列的文章列表",
+    "news": "新闻、动态、通知公告类：按日期排列的稿件列表",
     "document": "政府文件：每篇须有索引号、发文机关、发文字号、成文日期、主题分类、有效性",
     "disclosure": "政府信息公开：法定主动公开内容、年报等，字段同 document",
     "appointment": "人事任免：按日期排列的任免信息",
     "leader": "领导信息：每位领导一页，须有 Position（职务），宜有 Photo（照片）",
     "letter": "领导信箱：来信与答复，须有 Received（受理日期）；答复后写 Replied 和 Replier",
-    "topic": "专题专栏：专题文章列表",
+    "topic": "专题专栏：专题稿件列表",
     "page": "单页：机构概况、办事指南等不按日期排列的页面",
-    "link": "链接：导航中的一项，打开 url 指定的地址，不含文章",
+    "link": "链接：导航中的一项，打开 url 指定的地址，不含稿件",
 }
 
 TOP_LEVEL: tuple[Key, ...] = (
-    Key("id", str, True, _matches(SITE_ID_RE, N_("a short ASCII id such as 'ulanhot'")), doc="站点标识，小写英文字母和数字，如 ulanhot；与文件名 sites/<id>.toml、内容目录 content/<id>/ 一致"),
+    Key("id", str, True, _matches(SITE_ID_RE, N_("a short ASCII id such as 'ulanhot'")), doc="网站编号，小写英文字母和数字，如 ulanhot；与文件名 sites/<id>.toml、内容目录 content/<id>/ 一致"),
     Key("name", str, True, doc="网站全称，如 乌兰浩特市人民政府"),
     Key("short_name", str, doc="简称，用于站群导航，如 乌兰浩特市"),
-    Key("kind", str, True, _one_of(SITE_KINDS), doc="站点类型：portal（门户）、county（旗县市）、department（盟直部门）"),
-    Key("parent", str, doc="上级站点的 id（旗县市和部门站点必填，一般为 portal）"),
+    Key("kind", str, True, _one_of(SITE_KINDS), doc="网站类型：portal（门户）、county（旗县市）、department（盟直部门）"),
+    Key("parent", str, doc="上级网站的 id（旗县市和部门网站必填，一般为 portal）"),
     Key("url", str, True, _matches(URL_RE, N_("an address like https://www.xam.gov.cn/")), doc="互联网正式地址，以 / 结尾，如 https://www.wlht.gov.cn/"),
     Key("intranet_url", str, check=_matches(URL_RE, N_("an address like http://wlht.zw.xam/")), doc="政务内网地址（intranet 目标使用），以 / 结尾"),
     Key("sitecode", str, True, _sitecode, doc="网站标识码，10 位，显示在页脚"),
-    Key("order", int, doc="在站群导航同类站点中的排序，数字小的在前"),
+    Key("order", int, doc="在站群导航同类网站中的排序，数字小的在前"),
     Key("footer", dict, True, doc="页脚信息，见 [footer]"),
     Key("columns", list, True, doc="栏目列表，每个栏目一个 [[columns]]，见下"),
     *(Key(name, dict) for name in SECTIONS if name != "footer"),
 )
 
 COLUMN_KEYS: tuple[Key, ...] = (
-    Key("id", str, True, _matches(COLUMN_ID_RE, N_("a short ASCII id such as 'zwdt'")), doc="栏目标识，小写英文字母和数字，如 zwdt；也是内容目录名 content/<站点>/<栏目>/"),
+    Key("id", str, True, _matches(COLUMN_ID_RE, N_("a short ASCII id such as 'zwdt'")), doc="栏目编号，小写英文字母和数字，如 zwdt；也是内容目录名 content/<网站>/<栏目>/"),
     Key("name", str, True, doc="栏目中文名，如 政务动态"),
     Key("type", str, True, _one_of(COLUMN_TYPES), doc="栏目类型，见“栏目类型”一节"),
     Key("url", str, check=_link_column_url, doc="link 类型栏目：导航项打开的地址（http/https、site: 链接或本站路径）"),
-    Key("per_page", int, check=_per_page, doc="列表页每页条数（默认为站点的 DEFAULT_PAGINATION，即 20）"),
+    Key("per_page", int, check=_per_page, doc="列表页每页条数（默认为网站的 DEFAULT_PAGINATION，即 20）"),
     Key("description", str, doc="栏目说明，显示在栏目列表页标题下"),
 )
 
