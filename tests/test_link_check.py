@@ -193,7 +193,7 @@ def test_a_relative_link_to_no_page_is_found_before_rendering_at_its_line(base: 
         result = repo.run(*command)
         assert result.exit_code == 1
         assert problem_lines(result) == [
-            "content/ulanhot/tzgg/old.md:5: broken-link: ../tzgg/water-old.html: there is no page or file tzgg/water-old.html on ulanhot (did you mean 'tzgg/water.html'?); "
+            "content/ulanhot/tzgg/old.md:5: broken-link: ../tzgg/water-old.html: there is no page or file tzgg/water-old.html on ulanhot (did you mean '{filename}notice.md'?); "
             "link an item with {filename}…md or site:ulanhot/<column>/<file>.md, a file with {static}/files/…"
         ]
 

@@ -35,11 +35,11 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Repo:
 CASES = {
     "unknown site": (
         "[阿尔山](site:arxn)",
-        f"{BAD}:7: unknown-site: site:arxn: no such site (did you mean 'arxan'? sites are portal, arxan, ulanhot, tjj)",
+        f"{BAD}:7: unknown-site: site:arxn: no such site (did you mean 'site:arxan'? sites are portal, arxan, ulanhot, tjj)",
     ),
     "missing page of another site": (
         "[冰雪节](site:arxan/zwdt/snw.md)",
-        f"{BAD}:7: broken-link: site:arxan/zwdt/snw.md: no such page content/arxan/zwdt/snw.md (did you mean 'zwdt/snow.md'?)",
+        f"{BAD}:7: broken-link: site:arxan/zwdt/snw.md: no such page content/arxan/zwdt/snw.md (did you mean 'site:arxan/zwdt/snow.md'?)",
     ),
     "missing column of another site": (
         "[通知](site:tjj/tzgg/)",
@@ -47,11 +47,11 @@ CASES = {
     ),
     "filename that does not resolve": (
         "[停水]({filename}../tzgg/notic.md)",
-        f"{BAD}:7: broken-link: {{filename}}../tzgg/notic.md: no such page content/ulanhot/tzgg/notic.md (did you mean 'tzgg/notice.md'?)",
+        f"{BAD}:7: broken-link: {{filename}}../tzgg/notic.md: no such page content/ulanhot/tzgg/notic.md (did you mean '{{filename}}../tzgg/notice.md'?)",
     ),
     "static that does not resolve": (
         "![地图]({static}/files/mapp.png)",
-        f"{BAD}:7: broken-link: {{static}}/files/mapp.png: no such file content/ulanhot/files/mapp.png (did you mean 'files/map.png'?)",
+        f"{BAD}:7: broken-link: {{static}}/files/mapp.png: no such file content/ulanhot/files/mapp.png (did you mean '{{static}}/files/map.png'?)",
     ),
     "static outside the repository": (
         "[密码]({static}../../etc/passwd)",
@@ -63,7 +63,7 @@ CASES = {
     ),
     "static that is not an attachment": (
         "[原文]({static}../tzgg/notice.md)",
-        f"{BAD}:7: broken-link: {{static}}../tzgg/notice.md: only files under content/ulanhot/files/ are published; put the file there",
+        f"{BAD}:7: broken-link: {{static}}../tzgg/notice.md: content/ulanhot/tzgg/notice.md is a page, not an attachment; write '{{filename}}../tzgg/notice.md'",
     ),
     "public page linking an internal page": (
         "[内部](site:ulanhot/tzgg/secret.md)",
@@ -79,7 +79,7 @@ CASES = {
     ),
     "category that is no column": (
         "[动态]({category}zwdtt)",
-        f"{BAD}:7: broken-link: {{category}}zwdtt: site 'ulanhot' has no column 'zwdtt' (did you mean 'zwdt'?)",
+        f"{BAD}:7: broken-link: {{category}}zwdtt: site 'ulanhot' has no column 'zwdtt' (did you mean '{{category}}zwdt'?)",
     ),
     "raw HTML attribute": (
         '<a href="site:arxan/zwdt/none.md">冰雪节</a>',
@@ -99,7 +99,7 @@ CASES = {
     ),
     "unknown link kind": (
         "[停水]({file}../tzgg/notice.md)",
-        f"{BAD}:7: broken-link: {{file}}../tzgg/notice.md: unknown link kind {{file}} (did you mean 'filename'?)",
+        f"{BAD}:7: broken-link: {{file}}../tzgg/notice.md: unknown link kind {{file}} (did you mean '{{filename}}../tzgg/notice.md'?)",
     ),
 }
 

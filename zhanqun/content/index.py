@@ -374,25 +374,48 @@ def _check_document_dates(meta: dict[str, str], lines: dict[str, int], source: s
         )
 
 
+#: What office staff write for the groups (各旗县市, 各部门, 全部): read as the group.
+SYNDICATE_GROUP_WORDS = {
+    "counties": ("各旗县市", "各旗县", "旗县市", "旗县", "各旗县（市）", "旗县（市）", "各县市", "县市"),
+    "departments": ("各部门", "盟直各部门", "各盟直部门", "盟直部门", "部门"),
+    "all": ("全部", "全部网站", "所有网站", "所有", "全站群", "站群"),
+}
+
+
+def _syndicate_group(word: str) -> str | None:
+    """The group ``word`` names (``counties``, ``各旗县`` → counties), or ``None``."""
+    for group, words in SYNDICATE_GROUP_WORDS.items():
+        if word.lower() == group or word in words:
+            return group
+    return None
+
+
 def _resolve_syndication(index: ContentIndex, cluster: Cluster, problems: Problems) -> None:
-    """Turn ``Syndicate:`` values into receiving site ids; unknown ids are located errors."""
+    """Turn ``Syndicate:`` values into receiving site ids: site ids or names (乌兰浩特市), groups
+    in English or Chinese (``counties``, 各旗县市); anything else is a located error that lists
+    what may be written."""
+    kinds = {"counties": "county", "departments": "department"}
     for item in index.items:
         value = item.meta.get("Syndicate")
         if not value:
             continue
         receivers: list[str] = []
         for word in split_list(value):
-            if word == "all":
+            group = _syndicate_group(word)
+            site = cluster.named(word)
+            if group == "all":
                 receivers += [s.id for s in cluster.sites]
-            elif word == "counties":
-                receivers += [s.id for s in cluster.of_kind("county")]
-            elif word == "departments":
-                receivers += [s.id for s in cluster.of_kind("department")]
-            elif word in cluster:
-                receivers.append(word)
+            elif group is not None:
+                receivers += [s.id for s in cluster.of_kind(kinds[group])]
+            elif site is not None:
+                receivers.append(site)
             else:
-                choices = list(SYNDICATE_GROUPS) + cluster.ids
-                problems.add(item.source, item.line_of("Syndicate"), "unknown-site", _("Syndicate: no site '{site}'{hint}").format(site=word, hint=did_you_mean(word, choices)))
+                names = [n for s in cluster.sites for n in (s.name, s.label)]
+                hint = did_you_mean(word, list(SYNDICATE_GROUPS) + cluster.ids + names)
+                accepted = "" if hint else _("; write site ids or names ({sites}) or a group: {groups}").format(
+                    sites=cluster.listing(), groups=", ".join(f"{g} ({words[0]})" for g, words in SYNDICATE_GROUP_WORDS.items())
+                )
+                problems.add(item.source, item.line_of("Syndicate"), "unknown-site", _("Syndicate: no site '{site}'{hint}").format(site=word, hint=hint) + accepted)
         item.syndicate = tuple(dict.fromkeys(r for r in receivers if r != item.site))
 
 

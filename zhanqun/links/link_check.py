@@ -12,7 +12,9 @@ selectolax: a real parser, about 50 µs a page) and each ``href``, ``src``, ``sr
   current output folder for the others (``build --site``); ``…/`` means ``…/index.html``;
   %-encoding, queries and fragments are handled the way a web server does;
 - ``{filename}``, ``{static}`` or ``site:`` text left in an attribute is an error wherever it
-  points.
+  points, and so is ``{filename}``, ``{static}``… in a page's text outside code;
+- an address on the author's own computer (``http://localhost:8000/…``, the preview server) is
+  an error in every target: no visitor can open it.
 
 External addresses are not fetched (the build runs offline; see :mod:`zhanqun.links.external`). Each
 broken link is reported at the output page, pointing back to the author's file when the page is an
@@ -35,6 +37,7 @@ from selectolax.lexbor import LexborHTMLParser
 from ..errors import Problems, shown_path
 from ..i18n import _
 from .addresses import AddressMap
+from .resolve import LEFTOVER_TEXT_RE, is_preview_host
 
 #: Attributes whose addresses must lead somewhere.
 LINK_ATTRIBUTES = ("href", "src", "srcset", "poster")
@@ -44,6 +47,10 @@ _SELECTOR = ",".join(f"[{a}]" for a in LINK_ATTRIBUTES + SYNTAX_ATTRIBUTES)
 LEFTOVER_RE = re.compile(r"^\s*site:|[{|](?:filename|static|attach|category|tag|author|index)[|}]")
 #: Top-level folders of a site's output that hold copied files, not generated pages.
 NOT_PAGES = ("theme", "files", "pagefind")
+#: Link syntax in a page's text, looked for in its bytes before the page is read for it.
+_LEFTOVER_BYTES_RE = re.compile(rb"\{(?:filename|static|attach|category|index|tag|author)\}")
+#: Elements whose text may show link syntax (an example in a code block), or is no text.
+_NOT_TEXT = ("pre", "code", "kbd", "samp", "script", "style", "textarea", "template")
 #: Pages reported per broken link; the rest are counted.
 MAX_PAGES_PER_LINK = 5
 _ABSOLUTE = ("http://", "https://")
@@ -180,7 +187,8 @@ class LinkChecker:
         directory = base.rsplit("/", 1)[0] + "/"
         checked = 0
         broken: list[Broken] = []
-        for node in LexborHTMLParser(text).css(_SELECTOR):
+        tree = LexborHTMLParser(text)
+        for node in tree.css(_SELECTOR):
             for attribute, value in node.attributes.items():
                 if value is None or attribute not in LINK_ATTRIBUTES and attribute not in SYNTAX_ATTRIBUTES:
                     continue
@@ -203,6 +211,8 @@ class LinkChecker:
                     checked += 1
                     if verdict:
                         broken.append(Broken(site_id, rel, attribute, url, verdict))
+        if _LEFTOVER_BYTES_RE.search(text if isinstance(text, bytes) else text.encode("utf-8")):
+            broken += [Broken(site_id, rel, "#text", shown, _("unresolved link syntax left in the page"), "unresolved-link") for shown in text_syntax(tree)]
         return checked, broken
 
     def verdict(self, url: str) -> str | None:
@@ -212,7 +222,11 @@ class LinkChecker:
             return None
         netloc = parts.netloc.lower()
         if netloc not in self.hosts:
-            return None
+            try:
+                local = parts.netloc and is_preview_host((parts.hostname or "").rstrip("."))
+            except ValueError:
+                local = False
+            return _("an address of the preview on the author's computer, which no visitor can open") if local else None
         path = parts.path or "/"
         if "/." in path:  # dot segments, resolved as a browser does before it asks the server
             path = posixpath.normpath(path) + ("/" if path.endswith("/") and path.strip("/.") else "")
@@ -242,6 +256,17 @@ class LinkChecker:
         if not folder and rel in files.folders and f"{rel}/index.html" in files.files:
             return ""  # /zwdt → /zwdt/: every web server redirects a folder
         return _("no such page") if target.endswith(".html") else _("no such file")
+
+
+def text_syntax(tree: LexborHTMLParser) -> list[str]:
+    """Each ``{filename}…``, ``{static}…`` a reader sees in the page's text (outside code), once.
+    Reads a copy: ``tree`` keeps its code for the other checks."""
+    body = tree.body
+    if body is None:
+        return []
+    copy = LexborHTMLParser(body.html or "")
+    copy.strip_tags(list(_NOT_TEXT))
+    return list(dict.fromkeys(LEFTOVER_TEXT_RE.findall(copy.body.text(separator=" ") if copy.body else "")))
 
 
 def srcset_urls(value: str) -> Iterator[str]:

@@ -17,16 +17,21 @@ Code spans and fenced code blocks are left alone: they show link syntax, they do
 from __future__ import annotations
 
 import bisect
+import difflib
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 from ..config.sites import RESERVED_FOLDERS, Column, Site
 from ..content.attachments import Attachments, FileId, read_attachments
 from ..content.index import Item
-from ..errors import Problem, Problems, did_you_mean
+from ..content.markdown_render import MarkdownRenderer, MarkdownTooDeep
+from ..errors import Problem, Problems
 from ..i18n import _
 from ..paths import url_segments
 from .addresses import AddressMap
@@ -57,6 +62,67 @@ GENERATED_PAGES = ("404.html", "sitemap.xml", "robots.txt", "feeds/all.atom.xml"
 _GENERATED_IN_COLUMN_RE = re.compile(r"page/\d+(?:/index\.html)?|fdzdgknr(?:/index\.html)?|ndbg(?:/index\.html|/\d{4}\.html)?")
 
 _INDICATOR_RE = re.compile(r"^[{|](?P<what>[A-Za-z]+)[|}]")
+
+#: Hosts of the preview server on the author's own computer: the manual says
+#: ``http://localhost:8000/``, ``python -m http.server`` prints ``http://[::]:8000/`` or
+#: ``http://0.0.0.0:8000/``. An address on them is the preview's ``/<site id>/…``, never an
+#: address a visitor can open.
+PREVIEW_HOSTS = ("localhost", "::1", "::", "0.0.0.0")
+
+#: A link typed with Chinese (full-width) brackets, or a mix of both kinds: Markdown does not link
+#: ``[上一篇]（{filename}a.md）`` or ``【上一篇】(…)``, it shows them as text, link syntax and all.
+_WIDE_LINK_RE = re.compile(
+    r"(?P<bang>!?)(?P<open>[\[【])(?P<text>[^\[\]【】\n]*)(?P<close>[\]】])[ \t]*(?P<lp>[(（])[ \t]*"
+    r"(?P<target>[^\s()（）<>\"'\[\]【】]+)[ \t]*(?P<rp>[)）])"
+)
+#: What a target in such brackets must look like to be taken for a link (``【通知】（2026年）`` is text).
+_LINK_LIKE_RE = re.compile(
+    r"^(?:site:|[{|][A-Za-z]+[|}]|https?:|mailto:|www\.|/|\.\.?/|files/)"
+    r"|\.(?:md|markdown|s?html?|pdf|docx?|xlsx?|wps|et|zip|rar|jpe?g|png|gif|svg|webp|mp4)(?:[#?].*)?$",
+    re.IGNORECASE,
+)
+#: Link syntax that must never reach a reader as text (``site:`` is ordinary text in a sentence).
+LEFTOVER_TEXT_RE = re.compile(r"\{(?:filename|static|attach|category|index|tag|author)\}[^\s<>()（）\[\]【】\"'，。；、]*")
+#: Elements whose text shows syntax on purpose, or is no text at all.
+_NOT_TEXT = "pre, code, kbd, samp, script, style, textarea, template"
+
+
+def is_preview_host(host: str) -> bool:
+    """Whether ``host`` (lower case, no port) is the author's own computer, where the preview runs."""
+    return host in PREVIEW_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+
+
+def _closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice closest to ``word`` (as :func:`errors.did_you_mean` finds it), or ``None``."""
+    choices = list(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
+    if close:
+        return close[0]
+    lowered = {c.lower(): c for c in choices}
+    return lowered.get(word.lower())
+
+
+def _closest_path(path: str, candidates: Iterable[str]) -> str | None:
+    """The candidate path ``path`` most likely meant: a close name in the same folder
+    (``zwdt/rivr.md`` → ``zwdt/river.md``), the same name in another folder, or a path that is
+    nearly the same as a whole. Two paths that merely share their column are not close
+    (``zwdt/nonexist.html`` suggests nothing rather than some other page of ``zwdt/``)."""
+    folder, name = posixpath.split(path)
+    candidates = list(candidates)
+    same_folder = {posixpath.basename(c): c for c in candidates if posixpath.dirname(c) == folder}
+    close = _closest(name, same_folder, cutoff=0.75)  # short names: x.html is not nonexist.html
+    if close is not None:
+        return same_folder[close]
+    same_name = [c for c in candidates if posixpath.basename(c) == name]
+    if len(same_name) == 1:
+        return same_name[0]
+    whole = difflib.get_close_matches(path, candidates, n=1, cutoff=0.85)
+    return whole[0] if whole else None
+
+
+def _hint(suggestion: str | None) -> str:
+    """`` (did you mean '…'?)`` for a suggestion that has been tried, else ``''``."""
+    return _(" (did you mean '{word}'?)").format(word=suggestion) if suggestion else ""
 
 
 def _url_path(path: str) -> str:
@@ -116,6 +182,8 @@ class LinkResolver:
         self._link_columns: dict[tuple[str, str], Resolution] = {}
         self._host_map: dict[str, tuple[str, str]] | None = None
         self._output_map: dict[tuple[str, str], tuple[Item, str | None]] | None = None
+        self._trying = 0  # > 0 while a suggestion is tried: its own mistakes suggest nothing
+        self._renderer: MarkdownRenderer | None = None
 
     # --- one reference ------------------------------------------------------------------------
 
@@ -145,9 +213,9 @@ class LinkResolver:
             rel = self._relative(path, item)
             if rel is None:
                 return self._outside(written, item)
-            return self._file(item.site, rel, suffix, written)
+            return self._file(item.site, rel, suffix, written, item)
         if what == "category":
-            return self._column(item.site, path.strip("/"), suffix, written)
+            return self._column(item.site, path.strip("/"), suffix, written, item)
         if what == "index":
             return Resolution(self.addresses.site_url(item.site) + suffix)
         if what in ("tag", "author", "tags", "authors", "categories", "archives"):
@@ -159,11 +227,14 @@ class LinkResolver:
                 ).format(written=written),
                 code="no-such-page-kind",
             )
+        kind = _closest(what, KINDS)
+        # the whole reference when it links as corrected, else the kind alone, in place of the one quoted
+        fixed = (self._tried(f"{{{kind}}}{path}", item, written) or f"{{{kind}}}") if kind else None
         return Resolution(
             None,
             error=_(
                 "{written}: unknown link kind {{{what}}}{hint}; write {{filename}}, {{static}}, {{category}}, {{index}} or site:"
-            ).format(written=written, what=what, hint=did_you_mean(what, KINDS)),
+            ).format(written=written, what=what, hint=_hint(fixed)),
             code="broken-link",
         )
 
@@ -171,7 +242,9 @@ class LinkResolver:
         written = f"site:{spec}"
         site_id, _sep, rel = spec.partition("/")
         if site_id not in self.cluster:
-            hint = did_you_mean(site_id, self.cluster.ids).strip()[1:-1]  # "did you mean 'x'?"
+            close = _closest(site_id, self.cluster.ids)
+            fixed = self._tried("site:" + close + spec[len(site_id) :], item, written) if close else None
+            hint = _hint(fixed).strip()[1:-1]  # "did you mean 'x'?"
             return Resolution(
                 None,
                 error=_("{written}: no such site ({hint}sites are {sites})").format(
@@ -186,9 +259,9 @@ class LinkResolver:
         if normal.startswith("..") or normal.startswith("/"):
             return Resolution(None, error=_("{written}: leaves content/{site}/").format(written=written, site=site_id), code="link-outside")
         if normal.split("/", 1)[0] in RESERVED_FOLDERS:
-            return self._file(site_id, normal, suffix, written)
+            return self._file(site_id, normal, suffix, written, item)
         if rel.endswith("/") or "/" not in normal:
-            return self._column(site_id, normal, suffix, written)
+            return self._column(site_id, normal, suffix, written, item)
         return self._page(site_id, normal, item, suffix, written)
 
     def _filename(self, path: str, item: Item, suffix: str, written: str) -> Resolution:
@@ -196,22 +269,31 @@ class LinkResolver:
         if rel is None:
             return self._outside(written, item)
         if rel.split("/", 1)[0] in RESERVED_FOLDERS:
-            return self._file(item.site, rel, suffix, written)  # Pelican allows {filename} for files too
+            return self._file(item.site, rel, suffix, written, item)  # Pelican allows {filename} for files too
         site = self.cluster[item.site]
         if site.column(rel) is not None:
             return Resolution(None, error=_("{written}: is a column, not a page; link it with {{category}}{rel}").format(written=written, rel=rel))
-        return self._page(item.site, rel, item, suffix, written)
+        # "{filename}zwdt/a.md" written in zwdt/ means zwdt/zwdt/a.md; the author meant the content root
+        from_root = posixpath.normpath(unquote(path).lstrip("/"))
+        return self._page(item.site, rel, item, suffix, written, also=from_root)
 
-    def _page(self, site_id: str, rel: str, item: Item | None, suffix: str, written: str) -> Resolution:
+    def _page(self, site_id: str, rel: str, item: Item | None, suffix: str, written: str, also: str | None = None) -> Resolution:
+        """The item at ``content/<site_id>/<rel>``; ``also``: where the author may have meant, tried
+        first for the suggestion."""
         target = self.index.get(site_id, rel)
         if target is None and (site_id, rel) in self.index.unreadable:
             return Resolution(None)  # the file's own errors are reported; nothing renders until they are fixed
         if target is None:
-            candidates = [i.rel for i in self.index.of_site(site_id)]
+            fixed = None
+            if also and also != rel and self.index.get(site_id, also) is not None:
+                fixed = self._tried(self._write_item(site_id, also, item, written), item, written)
+            if fixed is None:
+                close = _closest_path(rel, [i.rel for i in self.index.of_site(site_id) if i is not item and self._linkable(i, item)])
+                fixed = self._tried(self._write_item(site_id, close, item, written), item, written) if close else None
             return Resolution(
                 None,
                 error=_("{written}: no such page content/{site}/{rel}{hint}").format(
-                    written=written, site=site_id, rel=rel, hint=did_you_mean(rel, candidates)
+                    written=written, site=site_id, rel=rel, hint=_hint(fixed)
                 ),
             )
         return self._item(target, item, suffix, written)
@@ -239,15 +321,17 @@ class LinkResolver:
             )
         return Resolution((url or self.addresses.item_url(target)) + suffix, target)
 
-    def _column(self, site_id: str, column_id: str, suffix: str, written: str) -> Resolution:
+    def _column(self, site_id: str, column_id: str, suffix: str, written: str, item: Item | None = None) -> Resolution:
         site = self.cluster[site_id]
         column = site.column(column_id)
         if column is None:
             ids = [c.id for c in site.columns]
+            close = _closest(column_id, ids)
+            fixed = self._tried(self._write_column(site_id, close, item, written), item, written) if close else None
             return Resolution(
                 None,
                 error=_("{written}: site '{site}' has no column '{column}'{hint}; columns are {columns}").format(
-                    written=written, site=site_id, column=column_id, hint=did_you_mean(column_id, ids), columns=", ".join(ids)
+                    written=written, site=site_id, column=column_id, hint=_hint(fixed), columns=", ".join(ids)
                 ),
             )
         if column.type == "link":
@@ -267,13 +351,14 @@ class LinkResolver:
     def address(self, ref: str, item: Item | None, site_id: str) -> Resolution | None:
         """What a plain address points to, if it points into the cluster; ``None`` if it does not.
 
-        Authors paste addresses from the browser: the preview's ``/ulanhot/zwdt/x.html``, the
-        production ``https://www.wlht.gov.cn/zwdt/x.html``, a path from the site's root
-        (``/zwdt/x.html``), or a path relative to the page (``../files/map.png``). Each is read the
-        way a browser reads it on the item's own page, and becomes the page, column or file it
-        names — checked like a ``site:`` link, written with the address of the target being built,
-        so it works on every page that shows the item and in every target. ``site_id`` is the site
-        the address is written on (the item's, or a site file's).
+        Authors paste addresses from the browser: the preview's ``/ulanhot/zwdt/x.html`` (or the
+        whole ``http://localhost:8000/ulanhot/zwdt/x.html`` of the preview server the manual starts),
+        the production ``https://www.wlht.gov.cn/zwdt/x.html`` (with or without its ``www.``), a
+        path from the site's root (``/zwdt/x.html``), or a path relative to the page
+        (``../files/map.png``). Each is read the way a browser reads it on the item's own page, and
+        becomes the page, column or file it names — checked like a ``site:`` link, written with the
+        address of the target being built, so it works on every page that shows the item and in
+        every target. ``site_id`` is the site the address is written on (the item's, or a site file's).
         """
         path, suffix = _split_suffix(ref)
         scheme = _SCHEME_RE.match(path)
@@ -282,9 +367,13 @@ class LinkResolver:
                 return None
             try:
                 parts = urlsplit(_WHATWG_STRIP_RE.sub("", path).replace("\\", "/"))
+                port = parts.port
             except ValueError:
                 return None
-            host = self._hosts().get((parts.hostname or "").lower().rstrip(".") + (f":{parts.port}" if parts.port else ""))
+            hostname = (parts.hostname or "").lower().rstrip(".")
+            if is_preview_host(hostname):
+                return self._preview_address(parts.path or "/", item, suffix, ref)
+            host = self._hosts().get(hostname + (f":{port}" if port else ""))
             if host is None:
                 return None
             site, base = host
@@ -302,17 +391,49 @@ class LinkResolver:
                 return self._site_path(first, rest, item, suffix, ref)
             return self._site_path(site_id, stripped, item, suffix, ref)
         base = f"{item.column}/" if item is not None else ""  # an item's page is <column>/<slug>.html
-        return self._site_path(site_id, base + path, item, suffix, ref)
+        # "files/map.png" on zwdt/x.html is zwdt/files/map.png; the author meant the site's files/
+        return self._site_path(site_id, base + path, item, suffix, ref, also=path)
+
+    def _preview_address(self, path: str, item: Item | None, suffix: str, written: str) -> Resolution:
+        """An address of the preview server (``http://localhost:8000/<site id>/…``): the preview's
+        path of a page of the cluster, resolved like ``/<site id>/…``. It never stays as written:
+        on any other computer it leads nowhere."""
+        first, _sep, rest = path.lstrip("/").partition("/")
+        if first in self.cluster:
+            return self._site_path(first, rest, item, suffix, written)
+        if not first:
+            return Resolution(
+                None,
+                error=_("{written}: the preview's list of sites on this computer, which visitors cannot open; link a site's home page with site:<id>").format(written=written),
+            )
+        close = _closest(first, self.cluster.ids)
+        at = written.find("/", written.find("//") + 2)  # the path, after the host
+        fixed = self._tried(written[:at] + written[at:].replace(f"/{first}", f"/{close}", 1), item, written) if close and at > 0 else None
+        return Resolution(
+            None,
+            error=_(
+                "{written}: an address of the preview on this computer, and '{first}' is not a site{hint}; sites are {sites}"
+            ).format(written=written, first=first, hint=_hint(fixed), sites=", ".join(self.cluster.ids)),
+            code="unknown-site",
+        )
 
     def _hosts(self) -> dict[str, tuple[str, str]]:
-        """Every address a site of the cluster has (production and intranet): host → (site, base path)."""
+        """Every address a site of the cluster has (production and intranet): host → (site, base
+        path). A host answers with and without ``www.`` (``tq.gov.cn`` is ``www.tq.gov.cn``), as
+        government sites do; an address written in the site file wins over such a variant."""
         if self._host_map is None:
-            self._host_map = {}
+            exact: dict[str, tuple[str, str]] = {}
+            variants: dict[str, tuple[str, str]] = {}
             for site in self.cluster.sites:
                 for url in (site.url, site.intranet_url):
                     if url:
                         parts = urlsplit(url)
-                        self._host_map.setdefault(parts.netloc.lower(), (site.id, parts.path or "/"))
+                        where = (site.id, parts.path or "/")
+                        exact.setdefault(parts.netloc.lower(), where)
+                        name = (parts.hostname or "").lower()
+                        other = name[4:] if name.startswith("www.") else "www." + name
+                        variants.setdefault(other + (f":{parts.port}" if parts.port else ""), where)
+            self._host_map = {**variants, **exact}
         return self._host_map
 
     def _outputs(self) -> dict[tuple[str, str], tuple[Item, str | None]]:
@@ -360,8 +481,9 @@ class LinkResolver:
             return "generated"
         return None
 
-    def _site_path(self, site_id: str, path: str, item: Item | None, suffix: str, written: str) -> Resolution:
-        """The page, column or file at ``path`` (an address's path, %-encoded) on ``site_id``."""
+    def _site_path(self, site_id: str, path: str, item: Item | None, suffix: str, written: str, also: str | None = None) -> Resolution:
+        """The page, column or file at ``path`` (an address's path, %-encoded) on ``site_id``;
+        ``also``: the path the author may have meant, tried first for the suggestion."""
         folder = path.endswith("/") or path == ""
         segments = url_segments(path)
         if segments is None:
@@ -371,22 +493,28 @@ class LinkResolver:
         if kind == "home":
             return Resolution(self.addresses.site_url(site_id) + suffix)
         if kind == "file":
-            return self._file(site_id, clean, suffix, written)
+            return self._file(site_id, clean, suffix, written, item)
         if kind == "column":
-            return self._column(site_id, clean.split("/", 1)[0], suffix, written)
+            return self._column(site_id, clean.split("/", 1)[0], suffix, written, item)
         if kind == "page":
             target, copy = self._outputs()[(site_id, clean)]
             return self._item(target, item, suffix, written, copy)
         if kind == "generated":
             return Resolution(self.addresses.site_url(site_id) + clean + ("/" if folder and clean else "") + suffix)
-        pages = [p for (s, p) in self._outputs() if s == site_id]
-        hint = did_you_mean(clean, pages + self.attachments.paths_of(site_id))
+        fixed = None
+        meant = url_segments(also) if also else None
+        if meant:
+            fixed = self._tried(self._write_path(site_id, "/".join(meant), item, written, suffix), item, written)
+        if fixed is None:
+            pages = [p for (s, p), (target, _copy) in self._outputs().items() if s == site_id and target is not item and self._linkable(target, item)]
+            close = _closest_path(clean, pages + self.attachments.paths_of(site_id))
+            fixed = self._tried(self._write_path(site_id, close, item, written, suffix), item, written) if close else None
         return Resolution(
             None,
             error=_(
                 "{written}: there is no page or file {path} on {site}{hint}; link an item with {{filename}}…md "
                 "or site:{site}/<column>/<file>.md, a file with {{static}}/files/…"
-            ).format(written=written, path=clean or "/", site=site_id, hint=hint),
+            ).format(written=written, path=clean or "/", site=site_id, hint=_hint(fixed)),
         )
 
     def link_column(self, site: Site, column: Column) -> Resolution:
@@ -428,21 +556,114 @@ class LinkResolver:
                     found.append((site, column, resolution.file))
         return found
 
-    def _file(self, site_id: str, rel: str, suffix: str, written: str) -> Resolution:
+    def _file(self, site_id: str, rel: str, suffix: str, written: str, item: Item | None = None) -> Resolution:
         if rel.split("/", 1)[0] != "files":
-            return Resolution(
-                None,
-                error=_("{written}: only files under content/{site}/files/ are published; put the file there").format(written=written, site=site_id),
-            )
+            return self._not_in_files(site_id, rel, written, item)
         name = FileId(site_id, rel)
         if self.attachments.identify(site_id, rel) is None:
             refused = self.attachments.refused.get(name)
             if refused:
                 error = _("{written}: content/{site}/{rel} is not published: {reason}").format(written=written, site=site_id, rel=rel, reason=refused.reason)
                 return Resolution(None, error=error, code=refused.code, file=name)
-            hint = did_you_mean(rel, self.attachments.paths_of(site_id))
-            return Resolution(None, error=_("{written}: no such file content/{site}/{rel}{hint}").format(written=written, site=site_id, rel=rel, hint=hint))
+            close = _closest_path(rel, self.attachments.paths_of(site_id))
+            fixed = self._tried(self._write_file(site_id, close, item, written), item, written) if close else None
+            return Resolution(None, error=_("{written}: no such file content/{site}/{rel}{hint}").format(written=written, site=site_id, rel=rel, hint=_hint(fixed)))
         return Resolution(self.addresses.site_url(site_id) + _url_path(rel) + suffix, file=name)
+
+    def _not_in_files(self, site_id: str, rel: str, written: str, item: Item | None) -> Resolution:
+        """``{static}`` naming a path outside ``files/``: often a file that is there, written
+        without the leading ``/`` (``{static}files/a.png`` in ``zwdt/`` reads ``zwdt/files/a.png``),
+        or a page: then the message says exactly what to write."""
+        if item is not None and item.site == site_id and self.index.get(site_id, rel) is not None:
+            fixed = self._tried(self._write_item(site_id, rel, item, "{filename}"), item, written)
+            if fixed:
+                return Resolution(
+                    None, error=_("{written}: content/{site}/{rel} is a page, not an attachment; write '{fixed}'").format(written=written, site=site_id, rel=rel, fixed=fixed)
+                )
+        start = rel.find("files/")
+        tail = rel[start:] if start > 0 and rel[start - 1] == "/" else None
+        if tail is None or self.attachments.identify(site_id, tail) is None:
+            same_name = [p for p in self.attachments.paths_of(site_id) if posixpath.basename(p) == posixpath.basename(rel)]
+            tail = same_name[0] if len(same_name) == 1 else None
+        fixed = self._tried(self._write_file(site_id, tail, item, written), item, written) if tail else None
+        if fixed:
+            return Resolution(
+                None,
+                error=_(
+                    "{written}: reads as content/{site}/{rel}, outside content/{site}/files/ (a path without a leading / starts "
+                    "in this file's folder); write '{fixed}'"
+                ).format(written=written, site=site_id, rel=rel, fixed=fixed),
+            )
+        return Resolution(
+            None,
+            error=_("{written}: only files under content/{site}/files/ are published; put the file there").format(written=written, site=site_id),
+        )
+
+    # --- suggestions: the exact text to write, tried before it is offered -------------------------
+
+    def _linkable(self, target: Item, item: Item | None) -> bool:
+        """Whether ``item`` (``None``: a site file) may link ``target`` in this target."""
+        internal_ok = item is not None and item.is_internal
+        return not target.is_draft and (internal_ok or not target.is_internal) and self.addresses.renders(target)
+
+    @staticmethod
+    def _same_site_style(site_id: str, item: Item | None, written: str) -> bool:
+        """Whether a suggestion may use ``{filename}``/``{static}``/``{category}``: the target is on the
+        item's own site and the author did not write ``site:``."""
+        return item is not None and item.site == site_id and not written.startswith("site:")
+
+    def _write_item(self, site_id: str, rel: str, item: Item | None, written: str) -> str:
+        """How ``item`` links the item at ``content/<site_id>/<rel>``, in the author's style."""
+        if not self._same_site_style(site_id, item, written):
+            return f"site:{site_id}/{rel}"
+        assert item is not None
+        match = _INDICATOR_RE.match(written)
+        if match and written[match.end() :].startswith("/"):
+            return "{filename}/" + rel
+        return "{filename}" + posixpath.relpath(rel, posixpath.dirname(item.rel) or ".")
+
+    def _write_file(self, site_id: str, rel: str, item: Item | None, written: str) -> str:
+        """How ``item`` links the attachment ``files/…`` of ``site_id``: from the content root,
+        which reads the same in every folder."""
+        return "{static}/" + rel if self._same_site_style(site_id, item, written) else f"site:{site_id}/{rel}"
+
+    def _write_column(self, site_id: str, column_id: str, item: Item | None, written: str) -> str:
+        return "{category}" + column_id if self._same_site_style(site_id, item, written) else f"site:{site_id}/{column_id}/"
+
+    def _write_path(self, site_id: str, path: str, item: Item | None, written: str, suffix: str) -> str | None:
+        """How ``item`` links what the output path ``path`` of ``site_id`` is (a page, a syndicated
+        copy, a column, a file); ``None`` if it is none of them. Keeps the ``#part`` written."""
+        kind = self._kind_of(site_id, path, path.endswith("/"))
+        tail = suffix if suffix and written.endswith(suffix) else ""
+        if kind == "file" and self.attachments.identify(site_id, path) is not None:
+            return self._write_file(site_id, path, item, written) + tail
+        if kind == "column":
+            return self._write_column(site_id, path.split("/", 1)[0], item, written) + tail
+        if kind == "page":
+            target, copy = self._outputs()[(site_id, path)]
+            if copy is not None:  # a copy has no file of its own: its preview path reads on every site
+                return f"/{site_id}/{path}{tail}"
+            return self._write_item(target.site, target.rel, item, written) + tail
+        return None
+
+    def _tried(self, suggestion: str | None, item: Item | None, written: str) -> str | None:
+        """``suggestion`` if writing it instead of ``written`` links without a mistake, else ``None``:
+        advice that fails again when followed is worse than none."""
+        if not suggestion or suggestion == written or self._trying:
+            return None
+        self._trying += 1
+        try:
+            if suggestion.startswith("site:"):
+                resolution: Resolution | None = self._site(_split_suffix(suggestion[5:])[0], item, "")
+            elif item is None:  # a site file: site: links, and addresses from the host or its root
+                resolution = self.address(suggestion, None, "") if suggestion.startswith(("/", "http")) else None
+            elif _INDICATOR_RE.match(suggestion):
+                resolution = self._resolve(suggestion, item)
+            else:
+                resolution = self.address(suggestion, item, item.site)
+        finally:
+            self._trying -= 1
+        return suggestion if resolution is not None and resolution.url is not None and not resolution.error else None
 
     def _outside(self, written: str, item: Item) -> Resolution:
         return Resolution(
@@ -481,6 +702,20 @@ class LinkResolver:
             self._rewritten[item.source] = done
         problems.extend(done.problems)
         return done.body, done.meta
+
+    def text_syntax(self, text: str) -> list[str]:
+        """The link syntax (``{filename}a.md``…) a reader would see in Markdown ``text`` once
+        rendered: outside code, which shows syntax on purpose (rendering tells an indented code
+        block or a ``<pre>`` from text, which the Markdown source does not)."""
+        if self._renderer is None:
+            self._renderer = MarkdownRenderer()
+        try:
+            html = self._renderer.html(text)
+        except MarkdownTooDeep:
+            return []  # the content check reports it; nothing renders
+        tree = LexborHTMLParser(html)
+        tree.strip_tags([tag.strip() for tag in _NOT_TEXT.split(",")])
+        return LEFTOVER_TEXT_RE.findall(tree.body.text(separator=" ") if tree.body else "")
 
     def is_letter(self, item: Item) -> bool:
         column = self.cluster[item.site].column(item.column)
@@ -532,20 +767,27 @@ def rewrite_text(
 
     Link syntax (``site:``, ``{filename}``…) and plain addresses that point into the cluster
     (``LinkResolver.address``) both become the target's address; a Markdown file linked by its path
-    is an error with the syntax to write.
+    is an error with the syntax to write, and so is a link typed with Chinese brackets
+    (:func:`_wide_links`). Whatever link syntax would still reach a reader as text is an error too
+    (:func:`_leftover_syntax`): it is never published.
     """
     code = code_ranges(body)
+    reported: set[int] = set()
 
     def line_of(offset: int) -> int:
         return first_line + body.count("\n", 0, offset)
+
+    def report(line: int, code_: str, message: str) -> None:
+        reported.add(line)
+        problems.add(item.source, line, code_, message)
 
     def resolve(ref: str, offset: int) -> str | None:
         """The address for the target; ``None`` to leave ``ref`` as written (an error, or not ours)."""
         if re.match(REF_START, ref):
             resolution: Resolution | None = resolver.resolve(ref, item)
         elif _MD_FILE_RE.search(_split_suffix(ref)[0]) and not _SCHEME_RE.match(ref) and not ref.startswith("//"):
-            problems.add(
-                item.source, line_of(offset), "md-link",
+            report(
+                line_of(offset), "md-link",
                 _("{ref}: links a Markdown file as an address; write {{filename}}{ref} (this site) or site:<id>/<column>/<file>.md").format(ref=ref),
             )
             return None
@@ -554,12 +796,12 @@ def rewrite_text(
         if resolution is None:
             return None
         if resolution.error:
-            problems.add(item.source, line_of(offset), resolution.code, resolution.error)
+            report(line_of(offset), resolution.code, resolution.error)
             return None
         return resolution.url
 
     def replace(match: re.Match[str]) -> str:
-        if _in_ranges(code, match.start()):
+        if _in_ranges(code, match.start()) or _in_ranges(wide, match.start()):
             return match.group(0)
         url = resolve(match.group("ref"), match.start("ref"))
         return match.group(0) if url is None else match.group("pre") + url
@@ -583,7 +825,72 @@ def rewrite_text(
     if "srcset" in body.lower():  # first: its candidates are addresses the pattern below would misread
         body = SRCSET_RE.sub(replace_srcset, body)
         code = code_ranges(body)
-    return ADDRESS_RE.sub(replace, body)
+    wide = _wide_links(body, code, line_of, report, resolve)  # left as written, reported
+    rewritten = ADDRESS_RE.sub(replace, body)
+    if LEFTOVER_TEXT_RE.search(rewritten):
+        _leftover_syntax(rewritten, first_line, resolver, reported, report)
+    return rewritten
+
+
+def _wide_links(
+    body: str,
+    code: list[tuple[int, int]],
+    line_of: Callable[[int], int],
+    report: Callable[[int, str, str], None],
+    resolve: Callable[[str, int], str | None],
+) -> list[tuple[int, int]]:
+    """Links typed with Chinese brackets — ``[上一篇]（{filename}a.md）``, ``[上一篇]({filename}a.md）``,
+    ``【上一篇】({filename}a.md)`` — which Markdown shows as text: each is a ``wide-bracket`` error
+    with the link to write instead, and its target is checked as if it were written so (one round
+    of fixes). Only targets that look like a link count (``【通知】（2026年）`` is text). Returns the
+    spans, which are left as written."""
+    spans: list[tuple[int, int]] = []
+    if not any(mark in body for mark in "（）【】"):
+        return spans
+    for match in _WIDE_LINK_RE.finditer(body):
+        brackets = match.group("open", "close", "lp", "rp")
+        target = match.group("target")
+        if brackets == ("[", "]", "(", ")") or _in_ranges(code, match.start()) or not _LINK_LIKE_RE.search(target):
+            continue
+        if brackets == ("【", "】", "（", "）") and not (re.match(REF_START, target) or _MD_FILE_RE.search(_split_suffix(target)[0])):
+            continue  # 【新华网】（http://www.news.cn/）: a source named in Chinese typography, shown as text
+        spans.append((match.start(), match.end()))
+        fixed = f"{match.group('bang')}[{match.group('text')}]({target})"
+        report(
+            line_of(match.start()),
+            "wide-bracket",
+            _("{written}: a link written with Chinese (full-width) brackets is shown as text, not as a link; write it with ASCII brackets: '{fixed}'").format(
+                written=match.group(0), fixed=fixed
+            ),
+        )
+        resolve(target, match.start("target"))  # its own mistakes, in the same round
+    return spans
+
+
+def _leftover_syntax(
+    text: str, first_line: int, resolver: LinkResolver, reported: set[int], report: Callable[[int, str, str], None]
+) -> None:
+    """``{filename}``, ``{static}``… that the rendered ``text`` would show a reader (outside code):
+    an ``unresolved-link`` error at its line, unless a mistake on that line was reported already
+    (a link in Chinese brackets, an unresolvable one). Whatever the checks above missed, such a
+    text is never published."""
+    code = code_ranges(text)
+    for shown in dict.fromkeys(resolver.text_syntax(text)):
+        # where the source has it; the rendering may have split what follows the indicator (a_b_c)
+        indicator = shown[: shown.index("}") + 1]
+        offsets = [m.start() for needle in (shown, indicator) for m in re.finditer(re.escape(needle), text) if not _in_ranges(code, m.start())]
+        lines = [first_line + text.count("\n", 0, offset) for offset in offsets] or [first_line]
+        unreported = [line for line in lines if line not in reported]
+        if not unreported:
+            continue  # on a line whose mistake was reported: fixing it fixes this
+        line = unreported[0]
+        report(
+            line,
+            "unresolved-link",
+            _("{syntax}: link syntax in the text would be published as it is; write it as a link, '[链接文字]({syntax})', or show it in a code span (`…`)").format(
+                syntax=shown
+            ),
+        )
 
 
 def rewrite_meta(item: Item, resolver: LinkResolver, problems: Problems) -> dict[str, str]:
