@@ -244,7 +244,7 @@ KNOWN_KEYS: dict[str, KeySpec] = _keys(
     KeySpec("Author", "作者，显示在发布日期旁"),
     KeySpec("Status", "状态：published（发布，默认）、draft（草稿，任何目标都不发布）、hidden（发布但不在列表中出现）", _choice(STATUSES)),
     KeySpec("Visibility", "可见范围：public（公开，默认）、internal（仅政务内网 intranet 目标发布）", _choice(VISIBILITIES)),
-    KeySpec("Syndicate", "同步到其他网站：网站 id，或 counties（各旗县市）、departments（各部门）、all（全部），用逗号分隔；副本出现在接收网站同 id 的栏目中"),
+    KeySpec("Syndicate", "同步到其他网站：网站编号或名称（如 乌兰浩特市），或 counties（也可写 各旗县市）、departments（各部门）、all（全部），用逗号分隔；副本出现在接收网站同编号的栏目中"),
     KeySpec("Aliases", "本站旧地址，访问时跳转到本文，如 /old/page.html，用逗号分隔", _aliases),
     KeySpec("Video", "视频新闻：本站的 .mp4/.webm/.ogv 文件（files/… 或 {static} 路径）"),
     KeySpec("Poster", "视频封面图片（files/… 或 {static} 路径）"),
