@@ -210,6 +210,7 @@ REASONS = (
     N_("no site at / (each site is a folder of the host)"),
     N_("no site at /{first}/"),
     N_("site '{site}' has no output; build it too"),
+    N_("an address of the preview on the author's computer, which no visitor can open"),
 )
 _FIELD = re.compile(r"\{(\w+)\}")
 
