@@ -9,6 +9,7 @@ stages up to (not including) rendering, for every target.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -26,7 +27,7 @@ from .content.review import check_review
 from .content.sanitize import Policy, clean
 from .errors import BuildFailed, Problems, describe_os_error, did_you_mean, shown_path
 from .i18n import _
-from .links.addresses import TARGETS, AddressMap, Target, check_syndication
+from .links.addresses import DEFAULT_PREVIEW_BASE, TARGETS, AddressMap, Target, check_syndication
 from .links.link_check import LinkReport, check_output
 from .links.link_report import save_link_report
 from .links.redirects import Redirect, plan_redirects, write_redirects
@@ -59,6 +60,7 @@ class BuildOptions:
     out: Path | None = None
     jobs: int = 0  # 0: one per CPU
     today: date | None = None  # letters' overdue check; from SOURCE_DATE_EPOCH when unset
+    base_url: str | None = None  # preview only: scheme and host feeds and sitemaps name (default DEFAULT_PREVIEW_BASE)
 
     @property
     def output(self) -> Path:
@@ -178,7 +180,8 @@ def read_content(context: BuildContext) -> None:
 
 
 def map_addresses(context: BuildContext) -> None:
-    context.addresses = AddressMap(context.cluster, context.index, context.target)
+    base = (context.options.base_url or DEFAULT_PREVIEW_BASE).rstrip("/")
+    context.addresses = AddressMap(context.cluster, context.index, context.target, base)
     context.resolver = LinkResolver(context.root, context.addresses, context.attachments)
     check_syndication(context.addresses, context.problems)
     context.redirects = plan_redirects(context.addresses, context.problems)
@@ -297,6 +300,20 @@ def run_output_checks(context: BuildContext) -> None:
 # --- commands -------------------------------------------------------------------------------
 
 
+_BASE_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?")
+
+
+def check_base_url(options: BuildOptions) -> None:
+    """``--base-url``: only for the preview (the other targets' addresses are the site files'), and
+    only a scheme and host (a path would move every site away from where ``/<id>/`` serves it)."""
+    if options.base_url is None:
+        return
+    if options.target != "preview":
+        raise UsageError(_("--base-url is for the preview target only; {target} uses the addresses of the site files").format(target=options.target))
+    if not _BASE_URL.fullmatch(options.base_url.rstrip("/")):
+        raise UsageError(_("--base-url {url!r} must be a scheme and host, e.g. http://localhost:8000").format(url=options.base_url))
+
+
 def read(options: BuildOptions, problems: Problems) -> BuildContext:
     """Stages 1–2, which do not depend on the target: site files and the content index."""
     if options.target not in TARGETS:
@@ -305,6 +322,7 @@ def read(options: BuildOptions, problems: Problems) -> BuildContext:
                 target=options.target, hint=did_you_mean(options.target, TARGETS), targets=", ".join(TARGETS)
             )
         )
+    check_base_url(options)
     context = BuildContext(options, problems, TARGETS[options.target])
     _timed(context, "sites", read_sites)
     _timed(context, "content", read_content)

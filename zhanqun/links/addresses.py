@@ -38,6 +38,12 @@ TARGETS: dict[str, Target] = {
 }
 
 
+#: Where the preview is served when no ``build --base-url`` says otherwise: the README's
+#: ``python -m http.server -d output/preview 8000``. Feeds, sitemaps and ``robots.txt`` need absolute
+#: addresses (Atom ids, the sitemap protocol), and a preview page has no host of its own.
+DEFAULT_PREVIEW_BASE = "http://localhost:8000"
+
+
 @dataclass(frozen=True)
 class AddressMap:
     """Addresses of every site and every rendered item for one target."""
@@ -45,9 +51,16 @@ class AddressMap:
     cluster: Cluster
     index: ContentIndex
     target: Target
+    preview_base: str = DEFAULT_PREVIEW_BASE  # scheme and host of the preview server, no trailing slash
 
     def site_url(self, site_id: str) -> str:
         return self.target.base_url(self.cluster[site_id])
+
+    def absolute_site_url(self, site_id: str) -> str:
+        """The site's home as an absolute address, for feeds, sitemaps and ``robots.txt``: the
+        target's own address, or in preview the root-relative one behind :attr:`preview_base`."""
+        url = self.site_url(site_id)
+        return url if "://" in url else self.preview_base.rstrip("/") + url
 
     def siteurl_setting(self, site_id: str) -> str:
         """Pelican's SITEURL: the base without its trailing slash."""

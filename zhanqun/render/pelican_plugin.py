@@ -10,12 +10,15 @@ import html
 import json
 import os
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from pelican import signals
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Category
+from feedgenerator import get_tag_uri
 from pelican.writers import Writer
 
 from ..paths import confine
@@ -114,6 +117,58 @@ def add_filters(generator: Any) -> None:
     env = getattr(generator, "env", None)
     if env is not None:
         env.filters.setdefault("zq_first_image", first_image)
+        env.filters.setdefault("zq_lastmod", lastmod)
+        env.filters.setdefault("zq_absolute", absolute)
+
+
+#: The ``updated`` of a feed with no entries (a column with no items yet): feedgenerator would write
+#: the wall clock, and two builds would differ.
+EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_COLUMN_FEED = re.compile(r"feeds/([^/]+)\.atom\.xml$")
+
+
+def lastmod(articles: Any) -> str:
+    """An item's (or the newest of several items') last modification, ``Modified`` else ``Date``,
+    as the ISO date sitemaps want; empty when there are none. Never the wall clock."""
+    items = articles if isinstance(articles, (list, tuple)) else [articles]
+    dates = [getattr(a, "modified", None) or a.date for a in items]
+    return max(dates).strftime("%Y-%m-%d") if dates else ""
+
+
+def absolute(url: str, home: str) -> str:
+    """``url`` (root-relative in the preview, absolute elsewhere) as an absolute address: the
+    sitemap protocol and ``robots.txt`` accept nothing else."""
+    return urljoin(home, url)
+
+
+def absolute_feed(context: Any, feed: Any) -> None:
+    """Every address of a feed absolute in every target, every id a valid ``tag:`` URI.
+
+    Pelican joins links to ``SITEURL``, which is root-relative in the preview (``/portal``), and
+    builds ids from the link's host (``tag:None,…`` there). Here each link is joined to the site's
+    absolute home (``ZQ_ABSOLUTE_URL``); a syndicated copy links its original (its canonical address),
+    so readers that follow several sites of the cluster see one entry. A column's feed is titled
+    with the column's Chinese name rather than its id.
+    """
+    home = context["ZQ_ABSOLUTE_URL"]
+    site = context["ZQ_SITE"]
+    names = {s["id"]: s["name"] for group in context["ZQ_CLUSTER_NAV"] for s in group["sites"]}
+    own = {urljoin(context["SITEURL"] + "/", a.url): a for a in context.get("articles", [])}
+    for entry in feed.items:
+        article = own.get(entry["link"])
+        link = urljoin(home, getattr(article, "zq_canonical", None) or entry["link"])
+        entry["link"] = link
+        entry["unique_id"] = get_tag_uri(link, article.date if article else entry["pubdate"])
+        origin = getattr(article, "zq_origin_site", None)
+        entry["author_name"] = entry["author_name"] or names.get(origin or "", site["name"])  # Atom wants an author
+    feed.feed["feed_url"] = urljoin(home, feed.feed["feed_url"])
+    feed.feed["link"] = home
+    feed.feed["id"] = feed.feed["feed_url"]  # one id per feed: the site's and each column's differ
+    column = _COLUMN_FEED.search(feed.feed["feed_url"] or "")
+    if column and column.group(1) in site["columns_by_id"]:
+        feed.feed["title"] = f"{site['name']} - {site['columns_by_id'][column.group(1)]['name']}"
+    if not feed.items:
+        feed.latest_post_date = lambda: EMPTY_FEED_DATE
 
 
 def register() -> None:
@@ -122,3 +177,4 @@ def register() -> None:
     signals.article_generator_finalized.connect(add_empty_columns)
     signals.get_generators.connect(extra_pages)
     signals.generator_init.connect(add_filters)
+    signals.feed_generated.connect(absolute_feed)
