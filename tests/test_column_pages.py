@@ -300,7 +300,8 @@ def test_meta_tags_carry_the_right_values(built: Repo) -> None:
 
 def test_generated_pages_are_in_the_sitemap(built: Repo) -> None:
     sitemap = built.html("tjj", "sitemap.xml")
-    assert "<loc>/tjj/zfxxgk/fdzdgknr/</loc>" in sitemap and "<loc>/tjj/zfxxgk/ndbg/2025.html</loc>" in sitemap
+    # absolute in every target: the preview's documented host (README "Feeds and sitemaps")
+    assert "<loc>http://localhost:8000/tjj/zfxxgk/fdzdgknr/</loc>" in sitemap and "<loc>http://localhost:8000/tjj/zfxxgk/ndbg/2025.html</loc>" in sitemap
 
 
 def test_components_stylesheet_is_linked_after_gov_css(built: Repo) -> None:

@@ -20,9 +20,15 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pygal
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
 from .audit_series import ColumnAge, LetterMonth, Week
+
+# pygal draws with lxml when it is installed and with the standard library's ElementTree when not,
+# and the two write different bytes (lxml declares the xlink namespace): the same report must not
+# depend on what else happens to be installed, so it always draws with the standard library.
+pygal_etree.to_etree()
 
 #: What no text of the report may hold: characters XML 1.0 does not allow (C0 controls but tab and
 #: line ends, lone surrogates, U+FFFE and U+FFFF) — an SVG with one is no image at all — and those
