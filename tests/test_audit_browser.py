@@ -14,9 +14,10 @@ from typing import Any, Iterator
 
 import pytest
 from audit_fixtures import TODAY, fill_audit_cluster
+from browsers import browser  # noqa: F401  (the shared chromium fixture)
 from conftest import Repo, new_repo
 
-from zhanqun.commands.shots import BrowserUnavailable, launch_browser, serve, start_playwright
+from zhanqun.commands.shots import serve
 
 AXE = os.path.join(os.path.dirname(__file__), "vendor", "axe-core", "axe.min.js")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -44,29 +45,6 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Repo:
 def origin(report: Repo) -> Iterator[str]:
     with serve(report.root / "output" / "audit") as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        driver = start_playwright()
-    except BrowserUnavailable as exc:
-        _missing(str(exc))
-    try:
-        try:
-            chromium = launch_browser(driver)
-        except BrowserUnavailable as exc:
-            _missing(str(exc))
-        yield chromium
-        chromium.close()
-    finally:
-        driver.stop()
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true needs the browser: {reason}", pytrace=False)
-    pytest.skip(f"browser tests need chromium and playwright: {reason}")
 
 
 @pytest.mark.parametrize("contrast", ["no-preference", "more"])

@@ -10,7 +10,6 @@ under ``CI=true`` a missing browser fails.
 
 from __future__ import annotations
 
-import os
 import struct
 import subprocess
 import sys
@@ -18,15 +17,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from browsers import browser  # noqa: F401  (the shared chromium fixture)
 from conftest import REPO, Repo, new_repo, theme_cluster
 
 from zhanqun.commands.shots import (
     WIDTHS,
-    BrowserUnavailable,
-    launch_browser,
     representative_pages,
     serve,
-    start_playwright,
 )
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -65,29 +62,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Repo:
 def origin(cluster: Repo) -> Iterator[str]:
     with serve(cluster.out()) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        driver = start_playwright()
-    except BrowserUnavailable as exc:
-        _missing(str(exc))
-    try:
-        try:
-            chromium = launch_browser(driver)
-        except BrowserUnavailable as exc:
-            _missing(str(exc))
-        yield chromium
-        chromium.close()
-    finally:
-        driver.stop()
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true needs the browser: {reason}", pytrace=False)
-    pytest.skip(f"browser tests need chromium and playwright: {reason}")
 
 
 @pytest.fixture
