@@ -9,20 +9,14 @@ webmaster sees that it is there and the output stays one line per value.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
-#: C0 and C1 controls (ESC, BEL, line breaks, tabs), DEL, direction marks, overrides and isolates,
-#: and the Unicode line and paragraph separators
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
+from ..errors import escape_unprintable
 
 def printable(value: object) -> str:
-    """``value`` as text that prints as what it is: every control character escaped."""
-    text = str(value)
-    if not _UNPRINTABLE.search(text):
-        return text
-    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    """``value`` as text that prints as what it is: every control character escaped, as problem
+    lines are (:func:`~zhanqun.errors.escape_unprintable`, the one list of what a terminal obeys)."""
+    return escape_unprintable(str(value))
 
 
 def width(text: str) -> int:
