@@ -445,6 +445,59 @@ def shots(settings: Settings, sites: tuple[str, ...], target: str, no_build: boo
     _report(settings, report.problems, _("wrote {count} screenshot(s) to {folder}").format(count=len(report.written), folder=report.shots))
 
 
+
+def _hosting(fn, *args):  # type: ignore[no-untyped-def]
+    """Run a hosting command; its refusals are one message and exit 1 (usage errors exit 2)."""
+    from zhanqun.publish.output import Interrupted
+    from zhanqun.publish.releases import ReleaseError
+
+    try:
+        return _run(fn, *args)
+    except ReleaseError as exc:
+        click.echo(printable(str(exc)), err=True)
+    except Interrupted as exc:
+        click.echo(_("interrupted by {signal}; every site serves what it served before").format(signal=exc.signal_name), err=True)
+    except (OSError, UnsafePath) as exc:
+        click.echo(describe_os_error(exc) if isinstance(exc, OSError) else str(exc), err=True)
+    sys.exit(1)
+
+
+TO_FOLDER = click.option("--to", "to", required=True, type=click.Path(file_okay=False, path_type=Path), metavar=N_("DEST"), help=N_("The folder the sites are deployed in: DEST/<id>/current."))
+
+
+@cli.command(help=N_("Publish each built site of a target to DEST/<id>/ as a new release, switched atomically."))
+@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="production", show_default=True, help=N_("Which build to deploy."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("The build's output folder (default output/<target>/)."))
+@click.option("--to", "to", required=True, metavar=N_("DEST"), help=N_("A folder (DEST/<id>/current → releases/<release>)."))
+@click.option("--keep", type=click.IntRange(min=1), default=5, show_default=True, metavar=N_("N"), help=N_("Releases kept per site."))
+@click.option("--site", "sites", multiple=True, metavar=N_("SITE"), help=N_("Site to deploy: its id or Chinese name (repeatable; default all)."))
+@FORMAT_OPTION
+@LANG_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def deploy(settings: Settings, target: str, out: Path | None, to: str, keep: int, sites: tuple[str, ...]) -> None:
+    from zhanqun.commands.hosting import run_deploy
+
+    report = _hosting(run_deploy, settings.root, target, out.resolve() if out else None, to, keep, list(sites))
+    for line in report.lines():
+        click.echo(line)
+
+
+@cli.command(help=N_("Switch each site in DEST back to its previous release."))
+@TO_FOLDER
+@click.option("--site", "sites", multiple=True, metavar=N_("SITE"), help=N_("Site to roll back: its id or Chinese name (repeatable; default all in DEST)."))
+@FORMAT_OPTION
+@LANG_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def rollback(settings: Settings, to: Path, sites: tuple[str, ...]) -> None:
+    from zhanqun.commands.hosting import run_rollback
+
+    done = _hosting(run_rollback, settings.root, to, list(sites))
+    for item in done:
+        click.echo(item.line())
+    click.echo(_("rolled back {count} site(s)").format(count=len(done)))
+
 def main() -> None:
     # no auto_envvar_prefix: it would let any ZHANQUN_<COMMAND>_<OPTION> variable set an option
     # unseen (ZHANQUN_BUILD_TARGET=intranet builds the internal edition); the language is read

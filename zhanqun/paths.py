@@ -13,11 +13,14 @@ replace or remove files (a test reads the engine's source to keep it that way).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import stat
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Iterator
 from urllib.parse import unquote
 
 from .i18n import _
@@ -155,6 +158,137 @@ def remove(base: Path, rel: str | None = None) -> None:
             os.unlink(path)
 
 
+def write_new_file(base: Path, rel: str, source: BinaryIO, mode: int = 0o644) -> Path:
+    """Copy what ``source`` holds into a NEW file ``base/rel`` (streamed; an existing file or a
+    link there is refused), with ``mode``. For folders nobody reads yet (a release being prepared)."""
+    path = confine(base, rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    confine(base, rel)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            shutil.copyfileobj(source, handle, 1 << 20)
+            os.fchmod(handle.fileno(), mode)
+    except BaseException:
+        with _quietly():
+            os.unlink(path)
+        raise
+    return path
+
+
+@contextmanager
+def atomic_writer(base: Path, rel: str, mode: int = 0o644) -> Iterator[BinaryIO]:
+    """A file handle whose bytes replace ``base/rel`` in one rename when the block ends without an
+    error (a bundle, written in a stream); on an error the temporary file is removed."""
+    path = confine(base, rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    confine(base, rel)
+    scratch = path.with_name(f".{path.name}.zq-tmp-{os.getpid()}")
+    with _quietly():
+        os.unlink(scratch)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(scratch, flags, mode)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(scratch, path)
+    except BaseException:
+        with _quietly():
+            os.unlink(scratch)
+        raise
+
+
+def create_exclusive(base: Path, rel: str, data: bytes, mode: int) -> Path:
+    """Write ``data`` to ``base/rel`` with ``mode`` only if nothing is there yet (a key file): the
+    bytes go to a temporary file first and are linked in with ``link(2)``, which refuses an
+    existing name (:class:`FileExistsError`), so nothing is ever overwritten or half written."""
+    path = confine(base, rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    confine(base, rel)
+    scratch = path.with_name(f".{path.name}.zq-tmp-{os.getpid()}")
+    with _quietly():
+        os.unlink(scratch)
+    descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            os.fchmod(handle.fileno(), mode)
+        os.link(scratch, path, follow_symlinks=False)
+    finally:
+        with _quietly():
+            os.unlink(scratch)
+    return path
+
+
+def hard_link(base: Path, rel: str, source: Path) -> Path:
+    """A hard link at ``base/rel`` to the file ``source`` (an unchanged file of the previous
+    release: same inode, no copy). ``source`` must be a regular file, never a link."""
+    path = confine(base, rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    confine(base, rel)
+    if not stat.S_ISREG(os.lstat(source).st_mode):
+        raise UnsafePath(_("{path} is not a regular file; zhanqun links only files").format(path=source))
+    os.link(source, path, follow_symlinks=False)
+    return path
+
+
+def set_mtime(base: Path, rel: str, nanoseconds: int) -> None:
+    """Give ``base/rel`` this modification time (a ``.gz`` the same as its file, as nginx's
+    ``gzip_static`` recommends)."""
+    os.utime(confine(base, rel), ns=(nanoseconds, nanoseconds), follow_symlinks=False)
+
+
+def replace_symlink(base: Path, rel: str, target: str) -> Path:
+    """Point the symbolic link ``base/rel`` at the relative ``target`` in ONE step: a new link is
+    made under a temporary name and renamed over the old one (``rename(2)``; ``ln -sfn`` removes
+    the old link first, and for a moment there is none). ``target`` stays inside ``base``; what is
+    at ``base/rel`` must be a link or nothing (a real folder there is refused)."""
+    clean = normalise(rel)
+    if normalise(target) != target or target.startswith("/"):
+        raise UnsafePath(_("{target!r} must be a clean relative path").format(target=target))
+    path = base / clean
+    real_base = Path(os.path.realpath(base))
+    if Path(os.path.realpath(path.parent)) != real_base and real_base not in Path(os.path.realpath(path.parent)).parents:
+        raise UnsafePath(_("{path!r} leads outside {base} (through a symbolic link)").format(path=rel, base=base))
+    if os.path.lexists(path) and not path.is_symlink():
+        raise UnsafePath(_("{path} is not a symbolic link; zhanqun replaces only its own links").format(path=path))
+    scratch = path.with_name(f".{path.name}.zq-tmp-{os.getpid()}")
+    with _quietly():
+        os.unlink(scratch)
+    os.symlink(target, scratch)
+    try:
+        os.replace(scratch, path)
+    except BaseException:
+        with _quietly():
+            os.unlink(scratch)
+        raise
+    return path
+
+
+class Locked(Exception):
+    """Another process holds the lock (:func:`exclusive_lock`)."""
+
+
+@contextmanager
+def exclusive_lock(base: Path, rel: str) -> Iterator[None]:
+    """Hold ``flock(2)`` on ``base/rel`` (created if missing) for the block; :class:`Locked` at
+    once when another process holds it. The kernel releases it when the process dies, so a killed
+    deploy leaves no stale lock."""
+    path = confine(base, rel)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Locked(str(path)) from None
+        yield
+    finally:
+        os.close(descriptor)
+
+
 class _quietly:
     """Ignore a missing file while cleaning up."""
 
@@ -212,6 +346,10 @@ def _is_real_folder(folder: Path, shown: str) -> bool:
     return True
 
 
+#: The folder of zhanqun's own files inside a site's output (the site manifest): never published as
+#: a site file, never served, never counted as a page or a link target.
+ZHANQUN_FOLDER = ".zhanqun"
+
 #: The file that marks a folder as zhanqun's output; ``--out`` may replace what is in such a folder.
 OUTPUT_MARKER = ".zhanqun-output"
 MARKER_TEXT = "This folder holds sites built by zhanqun; each build replaces its <site id>/ folders.\ntarget: {target}\n"
@@ -239,24 +377,10 @@ def check_output_folder(out: Path, root: Path, protected: tuple[str, ...], targe
     every output folder, naming the same target: a folder of someone else's files, or the
     production build, is never replaced by accident.
     """
+    reason = repository_problem(out, root, protected)
+    if reason:
+        return reason
     out_real = Path(os.path.realpath(out))
-    root_real = Path(os.path.realpath(root))
-    if out_real == root_real:
-        return _("it is the repository itself (its sources would be replaced)")
-    if out_real in root_real.parents:
-        return _("it contains the repository (a site folder written there could replace it)")
-    for name in protected:
-        folder = root_real / name
-        if out_real == folder or folder in out_real.parents:
-            return _("it is inside the repository's sources, code or history ({name}/)").format(name=name)
-    absolute = Path(os.path.abspath(out))
-    root_abs = Path(os.path.abspath(root))
-    if root_abs in absolute.parents:
-        step = root_abs
-        for part in absolute.relative_to(root_abs).parts:
-            step = step / part
-            if step.is_symlink():
-                return _("it leads through the symbolic link {link} inside the repository").format(link=step.relative_to(root_abs).as_posix())
     if out_real.exists() and not out_real.is_dir():
         return _("it is a file")
     if out_real.is_dir() and any(out_real.iterdir()):
@@ -276,6 +400,32 @@ def check_output_folder(out: Path, root: Path, protected: tuple[str, ...], targe
                 else _("{links} in it are symbolic links; a build replaces its site folders and never writes through a link (remove the link)")
             )
             return message.format(links=", ".join(links))
+    return None
+
+
+def repository_problem(out: Path, root: Path, protected: tuple[str, ...]) -> str | None:
+    """Why zhanqun may not write a folder ``out`` of its own (build output, deploy destination)
+    there, seen from the repository at ``root``, or ``None``: it is the repository, lies above it,
+    lies inside one of its ``protected`` folders (sources, code, ``.git``), or is reached through a
+    symbolic link inside the repository (``output -> .``)."""
+    out_real = Path(os.path.realpath(out))
+    root_real = Path(os.path.realpath(root))
+    if out_real == root_real:
+        return _("it is the repository itself (its sources would be replaced)")
+    if out_real in root_real.parents:
+        return _("it contains the repository (a site folder written there could replace it)")
+    for name in protected:
+        folder = root_real / name
+        if out_real == folder or folder in out_real.parents:
+            return _("it is inside the repository's sources, code or history ({name}/)").format(name=name)
+    absolute = Path(os.path.abspath(out))
+    root_abs = Path(os.path.abspath(root))
+    if root_abs in absolute.parents:
+        step = root_abs
+        for part in absolute.relative_to(root_abs).parts:
+            step = step / part
+            if step.is_symlink():
+                return _("it leads through the symbolic link {link} inside the repository").format(link=step.relative_to(root_abs).as_posix())
     return None
 
 

@@ -34,12 +34,14 @@ from .links.redirects import Redirect, plan_redirects, write_redirects
 from .links.resolve import LinkResolver, check_link_columns
 from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
 from .progress import Progress
+from .publish.git_head import head_commit
 from .publish.leak_gate import (
     LeakScanner,
     check_output_leaks,
     check_source_leaks,
     collect_traces,
 )
+from .publish.manifest import build_manifest, write_manifest
 from .publish.output import Interrupted, OutputSwap, interrupt_guard
 from .publish.preview_index import write_preview_index
 from .render.attachment_use import AttachmentUse, attachment_use
@@ -297,6 +299,19 @@ def run_output_checks(context: BuildContext) -> None:
         _timed(context, f"check:{name}", check)
 
 
+def write_site_manifest(context: BuildContext, site_id: str, site_folder: Path) -> None:
+    """The site's ``.zhanqun/manifest.json`` (``publish/manifest.py``): the last thing written into
+    a site before the swap, so it lists exactly what is swapped in, and ``deploy`` and ``bundle``
+    refuse an output edited afterwards. Run only for the sites this build rendered."""
+    write_manifest(site_folder, build_manifest(site_folder, site_id, context.target.name, head_commit(context.root)))
+
+
+def write_site_manifests(context: BuildContext) -> None:
+    assert context.output_dir
+    for site_id in context.site_ids:
+        write_site_manifest(context, site_id, context.output_dir / site_id)
+
+
 # --- commands -------------------------------------------------------------------------------
 
 
@@ -382,6 +397,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             _timed(context, "redirects", write_redirect_pages)
             run_output_checks(context)
             _stop_on_errors(context)
+            _timed(context, "manifest", write_site_manifests)
             with guard.critical():
                 _timed(context, "swap", lambda c: swap.commit(c.site_ids))
                 swapped = True

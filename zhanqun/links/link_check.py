@@ -36,6 +36,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..errors import Problems, shown_path
 from ..i18n import _
+from ..paths import ZHANQUN_FOLDER
 from .addresses import AddressMap
 from .resolve import LEFTOVER_TEXT_RE, is_preview_host
 
@@ -117,9 +118,11 @@ class SiteFiles:
         if not folder.is_dir():
             return None
         found = cls()
-        for dirpath, _dirnames, filenames in os.walk(folder):
+        for dirpath, dirnames, filenames in os.walk(folder):
             rel = os.path.relpath(dirpath, folder).replace(os.sep, "/")
             prefix = "" if rel == "." else rel + "/"
+            if not prefix:  # zhanqun's own files (the site manifest): no web server serves them
+                dirnames[:] = [name for name in dirnames if name != ZHANQUN_FOLDER]
             if prefix:
                 found.folders.add(rel)
             found.files.update(prefix + name for name in filenames)

@@ -1,0 +1,155 @@
+"""The site manifest: what a build wrote for one site, file by file (path, sha256, size).
+
+Every build writes ``<out>/<id>/.zhanqun/manifest.json`` for each site it built, as the last
+thing before the swap, so the manifest is swapped in with the site it describes. ``deploy`` and
+``bundle`` publish exactly the files it lists and refuse an output folder that no longer matches it
+(someone edited the output after the build); the release records keep it. The format is a
+contract (README, "Deploying to a folder"):
+``{"format": 1, "site", "target", "commit", "files": [{"path", "sha256", "size"}, ...]}``, files
+sorted by path, ``.zhanqun/`` itself left out, keys sorted, indent 1, UTF-8, a final newline. It
+holds nothing that depends on the wall clock or the checkout path: same commit, same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..i18n import _
+from ..paths import ZHANQUN_FOLDER, write_text
+
+MANIFEST_PATH = f"{ZHANQUN_FOLDER}/manifest.json"
+FORMAT = 1
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str  # posix, relative to the site folder
+    sha256: str
+    size: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"path": self.path, "sha256": self.sha256, "size": self.size}
+
+
+@dataclass(frozen=True)
+class SiteManifest:
+    site: str
+    target: str
+    commit: str | None
+    files: tuple[FileEntry, ...] = field(default_factory=tuple)
+
+    def by_path(self) -> dict[str, FileEntry]:
+        return {entry.path: entry for entry in self.files}
+
+    def as_json(self) -> dict[str, Any]:
+        return {"format": FORMAT, "site": self.site, "target": self.target, "commit": self.commit, "files": [f.as_json() for f in self.files]}
+
+    def text(self) -> str:
+        """The manifest as written: sorted keys, indent 1, non-ASCII kept, a final newline."""
+        return json.dumps(self.as_json(), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, data: object) -> SiteManifest:
+        """A manifest from its JSON form; :class:`ValueError` saying what is wrong with it."""
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(_("not a format {format} site manifest").format(format=FORMAT))
+        site, target, commit, files = data.get("site"), data.get("target"), data.get("commit"), data.get("files")
+        if not isinstance(site, str) or not isinstance(target, str) or not (commit is None or isinstance(commit, str)) or not isinstance(files, list):
+            raise ValueError(_("a site manifest needs site, target, commit and files"))
+        entries = []
+        for entry in files:
+            if not (isinstance(entry, dict) and isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str) and isinstance(entry.get("size"), int)):
+                raise ValueError(_("a file of a site manifest needs path, sha256 and size"))
+            entries.append(FileEntry(entry["path"], entry["sha256"], entry["size"]))
+        paths = [e.path for e in entries]
+        if paths != sorted(set(paths)):
+            raise ValueError(_("the files of a site manifest must be sorted by path, each once"))
+        return cls(site, target, commit, tuple(entries))
+
+
+def hash_stream(stream: BinaryIO) -> tuple[str, int]:
+    """The sha256 (hex) and the size of what ``stream`` holds, read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def hash_file(path: Path) -> tuple[str, int]:
+    """The sha256 and size of the regular file ``path``; a symbolic link is refused (``OSError``)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise IsADirectoryError(path)
+        return hash_stream(handle)
+
+
+def site_files(site_folder: Path) -> list[str]:
+    """Every file of a site's output (posix paths, sorted), ``.zhanqun/`` left out.
+
+    Symbolic links are listed too (as files), so :func:`verify_files` names one; a build never
+    writes one into a site's output."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(site_folder):
+        rel = Path(dirpath).relative_to(site_folder).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        if not prefix:
+            dirnames[:] = [d for d in dirnames if d != ZHANQUN_FOLDER]
+        for name in dirnames:
+            if os.path.islink(os.path.join(dirpath, name)):
+                found.append(prefix + name)
+        found.extend(prefix + name for name in filenames)
+    return sorted(found)
+
+
+def build_manifest(site_folder: Path, site_id: str, target: str, commit: str | None) -> SiteManifest:
+    """The manifest of what ``site_folder`` holds now."""
+    entries = []
+    for rel in site_files(site_folder):
+        sha256, size = hash_file(site_folder / rel)
+        entries.append(FileEntry(rel, sha256, size))
+    return SiteManifest(site_id, target, commit, tuple(entries))
+
+
+def write_manifest(site_folder: Path, manifest: SiteManifest) -> Path:
+    """Write ``.zhanqun/manifest.json`` into the site's folder (through ``paths.py``)."""
+    return write_text(site_folder, MANIFEST_PATH, manifest.text())
+
+
+def read_manifest(site_folder: Path) -> SiteManifest | None:
+    """The site's manifest, or ``None`` when it is missing or unreadable."""
+    try:
+        return SiteManifest.from_json(json.loads((site_folder / MANIFEST_PATH).read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def verify_files(site_folder: Path, manifest: SiteManifest) -> list[str]:
+    """What differs between ``site_folder`` and ``manifest``: one line per file added, missing or
+    changed (empty when they match)."""
+    listed = manifest.by_path()
+    present = site_files(site_folder)
+    differences = []
+    for rel in present:
+        entry = listed.get(rel)
+        if entry is None:
+            differences.append(_("{path}: not in the manifest (added after the build)").format(path=rel))
+            continue
+        try:
+            sha256, size = hash_file(site_folder / rel)
+        except OSError:
+            differences.append(_("{path}: not a regular file").format(path=rel))
+            continue
+        if (sha256, size) != (entry.sha256, entry.size):
+            differences.append(_("{path}: changed since the build").format(path=rel))
+    gone = set(listed) - set(present)
+    differences.extend(_("{path}: missing (removed after the build)").format(path=rel) for rel in sorted(gone))
+    return sorted(differences)
