@@ -498,6 +498,50 @@ def rollback(settings: Settings, to: Path, sites: tuple[str, ...]) -> None:
         click.echo(item.line())
     click.echo(_("rolled back {count} site(s)").format(count=len(done)))
 
+
+@cli.command(help=N_("Write a new signing key pair for bundles: KEY (secret, mode 0600) and KEY.pub."))
+@click.option("--out", "key", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar=N_("KEY"), help=N_("The secret key file; the public key goes to KEY.pub. Never overwritten."))
+@LANG_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def keygen(settings: Settings, key: Path) -> None:
+    from zhanqun.commands.hosting import run_keygen
+
+    click.echo(_("wrote {key} (secret: keep it on the build machine) and {key}.pub (copy it into the intranet); key {id}").format(key=key, id=_hosting(run_keygen, key)))
+
+
+@cli.command(help=N_("Write the built sites of a target into one signed file, for a one-way transfer into the intranet."))
+@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="intranet", show_default=True, help=N_("Which build to bundle."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("The build's output folder (default output/<target>/)."))
+@click.option("--key", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar=N_("KEY"), help=N_("The secret key keygen wrote."))
+@click.option("--to", "to", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar=N_("FILE"), help=N_("The bundle: a .tar, .tar.gz or .tgz file."))
+@click.option("--sequence", type=click.IntRange(min=1), default=None, metavar=N_("N"), help=N_("The bundle's sequence number (default: one more than the last issued with KEY)."))
+@LANG_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def bundle(settings: Settings, target: str, out: Path | None, key: Path, to: Path, sequence: int | None) -> None:
+    from zhanqun.commands.hosting import run_bundle
+
+    made = _hosting(run_bundle, settings.root, target, out.resolve() if out else None, key, to, sequence)
+    click.echo(_("wrote {file}: {bundle}, {sites} site(s), {files} files").format(file=to, bundle=made.describe(), sites=len(made.sites), files=len(made.members())))
+
+
+@cli.command(help=N_("Verify a bundle against the trusted public key and install its sites into DEST like deploy."))
+@click.argument("bundle_file", metavar=N_("FILE"), type=click.Path(dir_okay=False, path_type=Path))
+@TO_FOLDER
+@click.option("--trust", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar=N_("KEY.pub"), help=N_("The public key bundles must be signed with."))
+@click.option("--keep", type=click.IntRange(min=1), default=5, show_default=True, metavar=N_("N"), help=N_("Releases kept per site."))
+@LANG_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def apply(settings: Settings, bundle_file: Path, to: Path, trust: Path, keep: int) -> None:
+    from zhanqun.commands.hosting import run_apply
+
+    made, report = _hosting(run_apply, settings.root, bundle_file, to, trust, keep)
+    click.echo(_("verified {bundle}").format(bundle=made.describe()))
+    for line in report.lines():
+        click.echo(line)
+
 def main() -> None:
     # no auto_envvar_prefix: it would let any ZHANQUN_<COMMAND>_<OPTION> variable set an option
     # unseen (ZHANQUN_BUILD_TARGET=intranet builds the internal edition); the language is read

@@ -6,14 +6,20 @@ module reads the site files to know the sites and hands the repository's protect
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..config.sites import load_cluster
 from ..errors import Problems
 from ..i18n import _
+from ..paths import repository_problem
 from ..pipeline import PROTECTED_FOLDERS, UsageError
+from ..publish.bundle import BundleManifest, apply_bundle, write_bundle
 from ..publish.deploy import DeployRequest, DeployUsageError, deploy
+from ..publish.deploy_folder import built_manifest, check_destination
+from ..publish.git_head import head_commit
 from ..publish.releases import DeployReport, ReleaseError, RolledBack, rollback
+from ..publish.signing import generate_key
 from .listing import site_ids_given
 
 
@@ -42,3 +48,44 @@ def run_rollback(root: Path, to: Path, names: list[str]) -> list[RolledBack]:
     """``rollback``: the named sites (default all in ``to``) back to their previous release."""
     site_ids = site_ids_given(root, names) if names else []
     return rollback(to.absolute(), site_ids)
+
+
+def _cluster(root: Path) -> tuple[dict[str, str], list[str]]:
+    """The cluster's identity (its portal's id and name) and its site ids."""
+    problems = Problems()
+    cluster = load_cluster(root, problems)
+    if problems.has_errors() or not cluster.sites:
+        raise ReleaseError(_("the site files have errors; run check, fix them, build, then bundle"))
+    portal = next((site for site in cluster.sites if site.kind == "portal"), cluster.sites[0])
+    return {"id": portal.id, "name": portal.name}, list(cluster.ids)
+
+
+def run_keygen(key: Path) -> str:
+    """``keygen``: a new key pair; returns its id."""
+    return generate_key(key.absolute())
+
+
+def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, sequence: int | None) -> BundleManifest:
+    """``bundle``: every site of ``target`` as built in ``out``, signed, into the file ``to``."""
+    out = out or root / "output" / target
+    to = to.absolute()
+    reason = repository_problem(to, root, PROTECTED_FOLDERS)
+    out_real = Path(os.path.realpath(out))
+    if reason is None and (out_real == Path(os.path.realpath(to)) or out_real in Path(os.path.realpath(to)).parents):
+        reason = _("it is inside the build's output folder {out}").format(out=out)
+    if reason:
+        raise UsageError(_("--to {path}: {reason}").format(path=to, reason=reason))
+    cluster, site_ids = _cluster(root)
+    manifests = {site_id: built_manifest(out, site_id, target) for site_id in site_ids}
+    folders = {site_id: out / site_id for site_id in site_ids}
+    return write_bundle(manifests, folders, cluster, target, head_commit(root), key.absolute(), sequence, to)
+
+
+def run_apply(root: Path, bundle: Path, dest: Path, trust: Path, keep: int) -> tuple[BundleManifest, DeployReport]:
+    """``apply``: verify the bundle against the trusted key, then install it into ``dest``."""
+    dest = dest.absolute()
+    try:
+        check_destination(dest, root, PROTECTED_FOLDERS, None, None)
+    except DeployUsageError as exc:
+        raise UsageError(str(exc)) from None
+    return apply_bundle(bundle.absolute(), trust.absolute(), dest, keep)

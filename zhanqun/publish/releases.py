@@ -398,15 +398,18 @@ Opener = Callable[[str], ContextManager[BinaryIO]]
 
 
 def install(dest: Path, target: str, sources: list[tuple[SiteManifest, Opener]], keep: int, sequence: int | None = None, via: str = "deploy",
-            after_switch: Callable[[], None] | None = None) -> DeployReport:
+            before: Callable[[], None] | None = None, after_switch: Callable[[], None] | None = None) -> DeployReport:
     """Install one release per site into ``dest`` and switch them together (the lock held).
 
     Every site's release is prepared and verified first; only then are the ``current`` links
     switched (SIGINT and SIGTERM held off meanwhile), so an error or an interruption before that
-    leaves every site as it was. ``after_switch`` records what must be recorded with the switch
+    leaves every site as it was. ``before`` checks, with the lock held, what another process
+    may have changed meanwhile (the applied sequence); ``after_switch`` records what must be recorded with the switch
     (the applied bundle's sequence)."""
     make_folder(dest)
     with exclusive_lock_or_fail(dest), interrupt_guard() as guard:
+        if before:
+            before()
         if dest_target(dest) != target:
             write_text(dest, DEST_MARKER, DEST_MARKER_TEXT.format(target=target))
         prepared: list[NewRelease] = []

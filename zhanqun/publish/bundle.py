@@ -1,0 +1,357 @@
+"""``bundle`` and ``apply``: the built sites of a target as one signed file, for a one-way transfer
+(a gateway, 网闸/光闸, or removable media) into a network nothing can be pushed to.
+
+A bundle is a tar file (``.tar``, or ``.tar.gz``/``.tgz`` gzipped with mtime 0), members in this
+order: ``zhanqun-bundle.json`` (the bundle manifest: format, cluster, target, commit, sequence,
+key id, and each site's manifest with the sha256 and size of every file), ``zhanqun-bundle.sig``
+(the Ed25519 signature of exactly those manifest bytes), then ``sites/<id>/<path>`` for every file,
+sites and paths sorted. Same build, same sequence, same key: the same bytes.
+
+``apply`` reads the file twice. The first pass writes nothing: the signature against the trusted
+public key, the manifest (cluster and target as in DEST, a sequence greater than the last one
+applied there), then every member — a name that is clean and in the signed manifest, a regular
+file (links, devices and the like are refused; ``tarfile``'s ``data`` filter has its say too), the
+size the manifest says, the hash — and the limits on members and bytes. Only a bundle that passes
+everything is installed, in the second pass, by the release installer ``deploy`` uses (each file
+hashed again as it is written), and the sequence is recorded in ``DEST/.zhanqun-applied.json``.
+A refused bundle leaves DEST byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import tarfile
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Iterator
+
+from ..i18n import _
+from ..paths import UnsafePath, ZHANQUN_FOLDER, atomic_writer, normalise, write_text
+from .manifest import SiteManifest, hash_stream
+from .releases import DeployReport, ReleaseError, dest_target, install
+from .signing import SIGNATURE_SIZE, key_id, last_sequence, load_public_key, load_secret_key, record_sequence, sign, verifies
+
+FORMAT = 1
+MANIFEST_NAME = "zhanqun-bundle.json"
+SIGNATURE_NAME = "zhanqun-bundle.sig"
+SITES_PREFIX = "sites/"
+#: What DEST records of the last bundle applied (outside every site's folder).
+APPLIED_NAME = ".zhanqun-applied.json"
+#: Limits ``apply`` holds any bundle to, signed or not (a gateway may corrupt; a key may leak).
+MAX_MEMBERS = 500_000
+MAX_TOTAL_BYTES = 64 * 1024**3
+MAX_FILE_BYTES = 8 * 1024**3
+MAX_MANIFEST_BYTES = 256 * 1024**2
+_SITE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_COMPRESSED = (".tar.gz", ".tgz")
+
+
+@dataclass(frozen=True)
+class BundleManifest:
+    cluster: dict[str, str]  # {"id": the portal's id, "name": its name}
+    target: str
+    commit: str | None
+    sequence: int
+    key: str  # id of the signing key
+    sites: dict[str, SiteManifest] = field(default_factory=dict)
+
+    def data(self) -> bytes:
+        value = {
+            "format": FORMAT, "cluster": self.cluster, "target": self.target, "commit": self.commit,
+            "sequence": self.sequence, "key": self.key, "sites": {site: m.as_json() for site, m in sorted(self.sites.items())},
+        }
+        return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+    @classmethod
+    def from_data(cls, data: bytes) -> BundleManifest:
+        """The manifest from its bytes; :class:`ValueError` saying what is wrong with it."""
+        try:
+            value = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ValueError(_("it is not JSON")) from None
+        if not isinstance(value, dict) or value.get("format") != FORMAT:
+            raise ValueError(_("it is not a format {format} bundle manifest").format(format=FORMAT))
+        cluster, target, commit, sequence, key, sites = (value.get(k) for k in ("cluster", "target", "commit", "sequence", "key", "sites"))
+        if not (isinstance(cluster, dict) and all(isinstance(v, str) for v in cluster.values()) and isinstance(target, str)
+                and (commit is None or isinstance(commit, str)) and isinstance(sequence, int) and sequence > 0 and isinstance(key, str) and isinstance(sites, dict)):
+            raise ValueError(_("it lacks cluster, target, commit, sequence, key or sites"))
+        manifests = {}
+        for site_id, site_value in sites.items():
+            manifest = SiteManifest.from_json(site_value)
+            if not _SITE_ID.fullmatch(site_id) or manifest.site != site_id or manifest.target != target:
+                raise ValueError(_("its site {site!r} is not a site id of the {target} target").format(site=site_id, target=target))
+            for entry in manifest.files:
+                if not _clean(entry.path) or entry.path.split("/", 1)[0] == ZHANQUN_FOLDER or entry.size < 0:
+                    raise ValueError(_("it lists the file {path!r}, which is no clean path inside a site").format(path=entry.path))
+            manifests[site_id] = manifest
+        return cls(cluster, target, commit, sequence, key, manifests)
+
+    def members(self) -> dict[str, Any]:
+        """Every file member's name (``sites/<id>/<path>``) and its manifest entry, in bundle order."""
+        return {f"{SITES_PREFIX}{site}/{entry.path}": entry for site, manifest in sorted(self.sites.items()) for entry in manifest.files}
+
+    def describe(self) -> str:
+        return _("bundle {sequence} of {cluster} ({target}, commit {commit}, key {key})").format(
+            sequence=self.sequence, cluster=self.cluster.get("name", ""), target=self.target, commit=(self.commit or "-")[:12], key=self.key)
+
+
+def _clean(path: str) -> bool:
+    try:
+        return normalise(path) == path
+    except UnsafePath:
+        return False
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _member(name: str, size: int) -> tarfile.TarInfo:
+    """A member header that holds nothing of the machine or the clock."""
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime, info.mode, info.uid, info.gid, info.uname, info.gname = size, 0, 0o644, 0, 0, "", ""
+    return info
+
+
+class _HashingReader(io.RawIOBase):
+    """Reads a file while hashing it, so what went into the bundle is what the manifest says."""
+
+    def __init__(self, handle: BinaryIO):
+        self.handle, self.digest, self.size = handle, hashlib.sha256(), 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+
+def write_bundle(manifest_sites: dict[str, SiteManifest], folders: dict[str, Path], cluster: dict[str, str], target: str, commit: str | None,
+                 key: Path, sequence: int | None, to: Path) -> BundleManifest:
+    """Write the bundle of these sites (their manifests checked against their folders by the caller)
+    to ``to``, signed with the secret key ``key``; the sequence (default: one more than the last
+    issued with this key) is recorded beside the key once the file is written."""
+    if not to.name.endswith((".tar", *_COMPRESSED)):
+        raise ReleaseError(_("--to {path}: a bundle is a .tar, .tar.gz or .tgz file").format(path=to))
+    secret = load_secret_key(key)
+    last = last_sequence(key)
+    if sequence is None:
+        sequence = last + 1
+    elif sequence <= last:
+        raise ReleaseError(_("sequence {sequence} is not greater than {last}, the last one issued with {key}; a bundle the intranet has seen would be refused there (leave out --sequence for {next})").format(
+            sequence=sequence, last=last, key=key, next=last + 1))
+    bundle = BundleManifest(cluster, target, commit, sequence, key_id(secret.public_key()), dict(manifest_sites))
+    data = bundle.data()
+    signature = sign(secret, data)
+    with atomic_writer(to.parent, to.name) as handle:
+        packed = gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0, compresslevel=6) if to.name.endswith(_COMPRESSED) else None
+        with tarfile.open(fileobj=packed or handle, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            tar.addfile(_member(MANIFEST_NAME, len(data)), io.BytesIO(data))
+            tar.addfile(_member(SIGNATURE_NAME, len(signature)), io.BytesIO(signature))
+            for name, entry in bundle.members().items():
+                site, path = name[len(SITES_PREFIX) :].split("/", 1)
+                descriptor = os.open(folders[site] / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+                with os.fdopen(descriptor, "rb") as source:
+                    reader = _HashingReader(source)
+                    tar.addfile(_member(name, entry.size), reader)  # type: ignore[arg-type]
+                    if (reader.digest.hexdigest(), reader.size) != (entry.sha256, entry.size) or source.read(1):
+                        raise ReleaseError(_("{site}/{path} changed while the bundle was written; build again, then bundle").format(site=site, path=path))
+        if packed is not None:
+            packed.close()
+    record_sequence(key, sequence)
+    return bundle
+
+
+# --- reading and applying ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Applied:
+    """``DEST/.zhanqun-applied.json``: the last bundle applied there."""
+
+    cluster: dict[str, str]
+    target: str
+    sequence: int
+    digest: str  # sha256 of the bundle manifest's bytes
+    key: str
+    commit: str | None
+
+    def text(self) -> str:
+        return json.dumps(vars(self), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+    @classmethod
+    def read(cls, dest: Path) -> Applied | None:
+        path = dest / APPLIED_NAME
+        if not os.path.lexists(path):
+            return None
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+            return cls(dict(value["cluster"]), str(value["target"]), int(value["sequence"]), str(value["digest"]), str(value["key"]), value.get("commit"))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            raise ReleaseError(_("{path} is unreadable; it records the last bundle applied, and without it an older bundle could not be told from a newer one. Restore it from a backup").format(path=path)) from None
+
+
+def _refuse(bundle: Path, reason: str) -> ReleaseError:
+    return ReleaseError(_("{bundle}: {reason}; nothing was changed").format(bundle=bundle, reason=reason))
+
+
+@contextmanager
+def _open_tar(bundle: Path) -> Iterator[tarfile.TarFile]:
+    try:
+        with tarfile.open(bundle, mode="r:*") as tar:
+            yield tar
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise _refuse(bundle, _("it is damaged or not a zhanqun bundle ({problem})").format(problem=exc or type(exc).__name__)) from None
+
+
+def _next(tar: tarfile.TarFile, bundle: Path) -> tarfile.TarInfo | None:
+    try:
+        return tar.next()
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise _refuse(bundle, _("it is damaged ({problem})").format(problem=exc or type(exc).__name__)) from None
+
+
+def _read_head(tar: tarfile.TarFile, bundle: Path) -> tuple[bytes, bytes]:
+    """The manifest's bytes and the signature: the bundle's first two members."""
+    found = []
+    for name, limit in ((MANIFEST_NAME, MAX_MANIFEST_BYTES), (SIGNATURE_NAME, SIGNATURE_SIZE)):
+        member = _next(tar, bundle)
+        if member is None or member.name != name or not member.isreg() or member.size > limit:
+            raise _refuse(bundle, _("it does not begin with {name}: not a zhanqun bundle").format(name=name))
+        handle = tar.extractfile(member)
+        assert handle is not None
+        found.append(handle.read())
+    return found[0], found[1]
+
+
+def _check_member(member: tarfile.TarInfo, expected: dict[str, Any], seen: set[str], dest: Path, bundle: Path) -> None:
+    """Refuse a member that is not a clean, signed, regular file inside DEST."""
+    name = member.name
+    if name.startswith("/") or re.match(r"[A-Za-z]:", name):
+        raise _refuse(bundle, _("member {name!r} has an absolute path").format(name=name))
+    if ".." in name.replace("\\", "/").split("/"):
+        raise _refuse(bundle, _("member {name!r} leads out of its folder (..)").format(name=name))
+    if member.issym() or member.islnk():
+        raise _refuse(bundle, _("member {name!r} is a link (to {target!r}); a bundle holds only files").format(name=name, target=member.linkname))
+    if not (member.isreg() or member.isdir()):
+        raise _refuse(bundle, _("member {name!r} is not a regular file (a device, a pipe or the like)").format(name=name))
+    try:
+        tarfile.data_filter(member, str(dest))
+    except tarfile.FilterError as exc:
+        raise _refuse(bundle, _("member {name!r} is refused by the data filter: {problem}").format(name=name, problem=exc)) from None
+    if member.isdir():
+        return
+    if name not in expected:
+        raise _refuse(bundle, _("member {name!r} is not in the signed manifest").format(name=name))
+    if name in seen:
+        raise _refuse(bundle, _("member {name!r} is there twice").format(name=name))
+    if member.size != expected[name].size or member.size > MAX_FILE_BYTES:
+        raise _refuse(bundle, _("member {name!r} has {size} bytes; the signed manifest says {expected}").format(name=name, size=member.size, expected=expected[name].size))
+
+
+def verify_bundle(bundle: Path, trust: Path, dest: Path) -> tuple[BundleManifest, bytes]:
+    """The first pass of ``apply``: everything checked, nothing written. Returns the manifest and
+    its bytes; :class:`ReleaseError` (the reason, "nothing was changed") otherwise."""
+    public = load_public_key(trust)
+    if not bundle.is_file():
+        raise _refuse(bundle, _("no such file"))
+    with _open_tar(bundle) as tar:
+        data, signature = _read_head(tar, bundle)
+        if not verifies(public, signature, data):
+            raise _refuse(bundle, _("its signature does not verify with the trusted key {trust} (key {key}): the bundle was altered on the way, or signed with another key").format(
+                trust=trust, key=key_id(public)))
+        try:
+            manifest = BundleManifest.from_data(data)
+        except ValueError as exc:
+            raise _refuse(bundle, _("its manifest is signed but unusable: {problem}").format(problem=exc)) from None
+        check_sequence(manifest, data, dest, bundle)
+        expected = manifest.members()
+        if len(expected) > MAX_MEMBERS or sum(entry.size for entry in expected.values()) > MAX_TOTAL_BYTES:
+            raise _refuse(bundle, _("it holds more than {members} files or {gib} GiB, the limits of apply").format(members=MAX_MEMBERS, gib=MAX_TOTAL_BYTES // 1024**3))
+        seen: set[str] = set()
+        count = 0
+        while (member := _next(tar, bundle)) is not None:
+            count += 1
+            if count > len(expected) + 10_000:
+                raise _refuse(bundle, _("it holds more members than its manifest lists"))
+            _check_member(member, expected, seen, dest, bundle)
+            if member.isdir():
+                continue
+            handle = tar.extractfile(member)
+            assert handle is not None
+            try:
+                found = hash_stream(handle)
+            except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+                raise _refuse(bundle, _("it is damaged ({problem})").format(problem=exc or type(exc).__name__)) from None
+            if found != (expected[member.name].sha256, expected[member.name].size):
+                raise _refuse(bundle, _("member {name!r} does not match its sha256 in the signed manifest (altered on the way)").format(name=member.name))
+            seen.add(member.name)
+        missing = sorted(set(expected) - seen)
+        if missing:
+            raise _refuse(bundle, _("{count} file(s) of the signed manifest are missing from it, e.g. {name} (cut short on the way?)").format(count=len(missing), name=missing[0]))
+    return manifest, data
+
+
+def check_sequence(manifest: BundleManifest, data: bytes, dest: Path, bundle: Path) -> None:
+    """The bundle is for this DEST (cluster, target) and newer than the last one applied there."""
+    made_for = dest_target(dest)
+    if made_for not in (None, manifest.target):
+        raise _refuse(bundle, _("it holds the {theirs} sites, and {dest} the {ours} sites").format(theirs=manifest.target, dest=dest, ours=made_for))
+    applied = Applied.read(dest)
+    if applied is None:
+        return
+    if applied.cluster != manifest.cluster:
+        raise _refuse(bundle, _("it is for the cluster {theirs}, and {dest} holds {ours}").format(theirs=manifest.cluster.get("name"), dest=dest, ours=applied.cluster.get("name")))
+    if applied.target != manifest.target:
+        raise _refuse(bundle, _("it holds the {theirs} sites, and {dest} the {ours} sites").format(theirs=manifest.target, dest=dest, ours=applied.target))
+    if manifest.sequence == applied.sequence and hashlib.sha256(data).hexdigest() == applied.digest:
+        raise _refuse(bundle, _("bundle {sequence} is already applied in {dest} (a replay)").format(sequence=manifest.sequence, dest=dest))
+    if manifest.sequence <= applied.sequence:
+        raise _refuse(bundle, _("its sequence {sequence} is not greater than {applied}, the last one applied in {dest}: an older or replayed bundle").format(
+            sequence=manifest.sequence, applied=applied.sequence, dest=dest))
+
+
+class _Cursor:
+    """The members of a tar read forward only (a gzipped tar is never rewound): ``open(name)``
+    skips to ``name``, which must come later than the last one opened."""
+
+    def __init__(self, tar: tarfile.TarFile, bundle: Path):
+        self.tar, self.bundle = tar, bundle
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[BinaryIO]:
+        while (member := _next(self.tar, self.bundle)) is not None:
+            if member.name == name and member.isreg():
+                handle = self.tar.extractfile(member)
+                assert handle is not None
+                yield handle  # type: ignore[misc]
+                return
+        raise ReleaseError(_("{bundle}: {name} is not where the first pass found it (the file changed while it was applied?)").format(bundle=self.bundle, name=name))
+
+
+def apply_bundle(bundle: Path, trust: Path, dest: Path, keep: int) -> tuple[BundleManifest, DeployReport]:
+    """``apply``: verify (writing nothing), then install every site as a release and record the sequence."""
+    manifest, data = verify_bundle(bundle, trust, dest)
+    with _open_tar(bundle) as tar:
+        again, _signature = _read_head(tar, bundle)
+        if again != data:
+            raise _refuse(bundle, _("it changed while it was applied"))
+        cursor = _Cursor(tar, bundle)
+        sources = [(manifest.sites[site], (lambda site: lambda path: cursor.open(f"{SITES_PREFIX}{site}/{path}"))(site)) for site in sorted(manifest.sites)]
+        applied = Applied(manifest.cluster, manifest.target, manifest.sequence, hashlib.sha256(data).hexdigest(), manifest.key, manifest.commit)
+
+        report = install(
+            dest, manifest.target, sources, keep, manifest.sequence, "apply",  # type: ignore[arg-type]
+            before=lambda: check_sequence(manifest, data, dest, bundle),  # again, with the lock held
+            after_switch=lambda: write_text(dest, APPLIED_NAME, applied.text()),
+        )
+    return manifest, report
