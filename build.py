@@ -454,11 +454,13 @@ def _hosting(fn, *args):  # type: ignore[no-untyped-def]
     try:
         return _run(fn, *args)
     except ReleaseError as exc:
-        click.echo(printable(str(exc)), err=True)
+        for line in str(exc).splitlines():
+            click.echo(printable(line), err=True)
     except Interrupted as exc:
         click.echo(_("interrupted by {signal}; every site serves what it served before").format(signal=exc.signal_name), err=True)
     except (OSError, UnsafePath) as exc:
-        click.echo(describe_os_error(exc) if isinstance(exc, OSError) else str(exc), err=True)
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+        click.echo(_("{reason}; nothing was switched, every site serves what it served before").format(reason=reason), err=True)
     sys.exit(1)
 
 

@@ -244,8 +244,10 @@ def _check_member(member: tarfile.TarInfo, expected: dict[str, Any], seen: set[s
         raise _refuse(bundle, _("member {name!r} is a link (to {target!r}); a bundle holds only files").format(name=name, target=member.linkname))
     if not (member.isreg() or member.isdir()):
         raise _refuse(bundle, _("member {name!r} is not a regular file (a device, a pipe or the like)").format(name=name))
+    data_filter = getattr(tarfile, "data_filter", None)  # Python 3.11.4 and later; our own checks above hold without it
     try:
-        tarfile.data_filter(member, str(dest))
+        if data_filter is not None:
+            data_filter(member, str(dest))
     except tarfile.FilterError as exc:
         raise _refuse(bundle, _("member {name!r} is refused by the data filter: {problem}").format(name=name, problem=exc)) from None
     if member.isdir():

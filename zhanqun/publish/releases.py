@@ -68,6 +68,7 @@ class ReleaseRecord:
     manifest: SiteManifest
     sequence: int | None = None  # the bundle's, for a release made by ``apply``
     via: str = "deploy"  # deploy | apply
+    previous: str | None = None  # the release it replaced (``rollback`` goes back to it)
 
     def text(self) -> str:
         data = {
@@ -78,6 +79,7 @@ class ReleaseRecord:
             "commit": self.manifest.commit,
             "sequence": self.sequence,
             "via": self.via,
+            "previous": self.previous,
             "manifest": self.manifest.as_json(),
         }
         return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
@@ -87,8 +89,9 @@ class ReleaseRecord:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             manifest = SiteManifest.from_json(data["manifest"])
-            sequence = data.get("sequence")
-            return cls(str(data["release"]), manifest, sequence if isinstance(sequence, int) else None, str(data.get("via", "deploy")))
+            sequence, previous = data.get("sequence"), data.get("previous")
+            return cls(str(data["release"]), manifest, sequence if isinstance(sequence, int) else None, str(data.get("via", "deploy")),
+                       previous if isinstance(previous, str) and _NAME.fullmatch(previous) else None)
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
             return None
 
@@ -142,13 +145,17 @@ class SiteReleases:
     def record(self, name: str) -> ReleaseRecord | None:
         return ReleaseRecord.read(self.releases_folder / f"{name}.json")
 
-    def previous(self, name: str | None = None) -> str | None:
-        """The newest release older than ``name`` (default: the current one)."""
+    def replaced(self, name: str | None = None) -> str | None:
+        """The release ``name`` (default: the current one) replaced when it was switched in, as its
+        record says: what ``rollback`` goes back to (``None``: it was the first)."""
         name = name or self.current()
-        if name is None:
-            return None
-        older = [r for r in self.releases() if (len(r), r) < (len(name), name)]
-        return older[-1] if older else None
+        record = self.record(name) if name else None
+        return record.previous if record else None
+
+    def previous(self, name: str | None = None) -> str | None:
+        """The release ``name`` replaced, if it is still kept."""
+        replaced = self.replaced(name)
+        return replaced if replaced in self.releases() else None
 
     def next_name(self) -> str:
         """One more than every release name used so far (complete, partial or left over)."""
@@ -185,7 +192,7 @@ class SiteReleases:
         replace_symlink(self.folder, CURRENT, f"{RELEASES}/{name}")
 
     def prune(self, keep: int) -> list[str]:
-        """Remove the oldest releases beyond ``keep``, never the current one or the one before it."""
+        """Remove the oldest releases beyond ``keep``, never the current one or the one it replaced."""
         releases = self.releases()
         current = self.current()
         spared = {current, self.previous(current)} | set(releases[-keep:] if keep > 0 else [])
@@ -285,7 +292,7 @@ class NewRelease:
         if missing:
             raise ReleaseError(_("{site}: {count} file(s) of the manifest were not delivered, e.g. {path}; nothing was switched").format(
                 site=self.site.site_id, count=len(missing), path=missing[0]))
-        record = ReleaseRecord(self.name, self.manifest, self.sequence, self.via)
+        record = ReleaseRecord(self.name, self.manifest, self.sequence, self.via, self.site.current())
         write_text(self.site.releases_folder, f"{self.name}.json", record.text())
         move(self.site.releases_folder, self.staging.name, self.site.releases_folder, self.name)
         self.finished = True
@@ -481,17 +488,22 @@ def rollback(dest: Path, site_ids: list[str]) -> list[RolledBack]:
         raise ReleaseError(_("--to {dest}: {reason}").format(dest=dest, reason=reason))
     with exclusive_lock_or_fail(dest), interrupt_guard() as guard:
         names = site_ids or sorted(p.name for p in dest.iterdir() if (p / CURRENT).is_symlink())
-        plan = []
+        plan, refusals = [], []
         for site_id in names:
             site = SiteReleases(dest, site_id)
             site.check()
             current = site.current()
+            previous, replaced = site.previous(), site.replaced()
             if current is None:
-                raise ReleaseError(_("{site}: nothing is deployed in {folder}").format(site=site_id, folder=site.folder))
-            previous = site.previous()
-            if previous is None:
-                raise ReleaseError(_("{site}: release {current} is the oldest one kept; there is no release before it to roll back to (nothing was switched)").format(site=site_id, current=current))
-            plan.append((site, current, previous))
+                refusals.append(_("{site}: nothing is deployed in {folder}").format(site=site_id, folder=site.folder))
+            elif replaced is None:
+                refusals.append(_("{site}: release {current} is the first one deployed; there is no release before it to roll back to").format(site=site_id, current=current))
+            elif previous is None:
+                refusals.append(_("{site}: release {replaced}, which {current} replaced, is no longer kept").format(site=site_id, replaced=replaced, current=current))
+            else:
+                plan.append((site, current, previous))
+        if refusals:
+            raise ReleaseError("\n".join(refusals) + "\n" + _("nothing was switched"))
         if not plan:
             raise ReleaseError(_("{dest} holds no deployed sites").format(dest=dest))
         done = []

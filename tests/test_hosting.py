@@ -1,0 +1,543 @@
+"""Hosting (issue 13): the site manifest every build writes, ``deploy`` to a folder as atomic
+releases, ``rollback``, and the signed one-way transfer ``keygen``/``bundle``/``apply``.
+
+One small cluster is built once for the module (production target); each test deploys or bundles
+that output into its own folders, or a copy of it edited the way a later build would change it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Repo, fill_small_cluster, new_repo
+
+from zhanqun.publish.manifest import MANIFEST_PATH, build_manifest, read_manifest, verify_files, write_manifest
+from zhanqun.publish.releases import gzip_bytes
+
+TARGET = "production"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    repo = fill_small_cluster(new_repo(tmp_path_factory.mktemp("hosting") / "repo"))
+    result = repo.run("build", "--target", TARGET)
+    assert result.exit_code == 0, result.stderr
+    return repo
+
+
+def out(repo: Repo) -> Path:
+    return repo.out(target=TARGET)
+
+
+def deploy(repo: Repo, dest: Path, *more: str, source: Path | None = None):  # type: ignore[no-untyped-def]
+    return repo.run("deploy", "--target", TARGET, "--out", str(source or out(repo)), "--to", str(dest), *more)
+
+
+def snapshot(folder: Path) -> dict[str, object]:
+    """Everything under ``folder``: each file's bytes and mode, each link's target, each folder."""
+    found: dict[str, object] = {}
+    if not folder.exists():
+        return found
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                found[rel] = ("link", os.readlink(path))
+            elif path.is_dir():
+                found[rel] = ("dir",)
+            else:
+                found[rel] = ("file", path.read_bytes(), path.stat().st_mode & 0o777)
+    return found
+
+
+def later_build(repo: Repo, tmp_path: Path) -> Path:
+    """A copy of the build output as a later build leaves it: one page changed, one file added, one
+    removed, the manifests written again."""
+    copy = tmp_path / "later"
+    shutil.copytree(out(repo), copy, symlinks=True)
+    site = copy / "portal"
+    (site / "index.html").write_text((site / "index.html").read_text(encoding="utf-8").replace("</body>", "<p>更新</p></body>"), encoding="utf-8")
+    (site / "new-page.html").write_text("<!doctype html><title>新页面</title>\n", encoding="utf-8")
+    (site / "404.html").unlink()
+    for folder in copy.iterdir():
+        if folder.is_dir():
+            old = read_manifest(folder)
+            assert old is not None
+            write_manifest(folder, build_manifest(folder, old.site, old.target, old.commit))
+    return copy
+
+
+def last_line(result) -> str:  # type: ignore[no-untyped-def]
+    return result.stdout.strip().splitlines()[-1]
+
+
+# --- the site manifest -----------------------------------------------------------------------
+
+
+def test_every_built_site_has_its_manifest_in_the_contract_format(built: Repo) -> None:
+    sites = sorted(p.name for p in out(built).iterdir() if p.is_dir())
+    assert sites == ["arxan", "portal", "tjj", "ulanhot"]
+    for site in sites:
+        folder = out(built) / site
+        text = (folder / MANIFEST_PATH).read_text(encoding="utf-8")
+        data = json.loads(text)
+        assert text == json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        assert (data["format"], data["site"], data["target"], data["commit"]) == (1, site, TARGET, None)  # not a git checkout
+        paths = [f["path"] for f in data["files"]]
+        assert paths == sorted(paths) and "index.html" in paths and not any(p.startswith(".zhanqun") for p in paths)
+        on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and ".zhanqun" not in p.parts)
+        assert paths == on_disk
+        for entry in data["files"]:
+            content = (folder / entry["path"]).read_bytes()
+            assert (entry["sha256"], entry["size"]) == (hashlib.sha256(content).hexdigest(), len(content))
+        assert verify_files(folder, read_manifest(folder)) == []  # type: ignore[arg-type]
+
+
+def test_verify_files_names_every_difference(built: Repo, tmp_path: Path) -> None:
+    folder = tmp_path / "portal"
+    shutil.copytree(out(built) / "portal", folder)
+    manifest = read_manifest(folder)
+    assert manifest is not None
+    (folder / "index.html").write_bytes(b"edited")
+    (folder / "extra.html").write_bytes(b"x")
+    (folder / "404.html").unlink()
+    assert verify_files(folder, manifest) == [
+        "404.html: missing (removed after the build)", "extra.html: not in the manifest (added after the build)", "index.html: changed since the build",
+    ]
+    (folder / MANIFEST_PATH).write_text("{", encoding="utf-8")
+    assert read_manifest(folder) is None
+
+
+def test_the_commit_is_read_from_git_files_without_git(tmp_path: Path) -> None:
+    from zhanqun.publish.git_head import head_commit
+
+    commit, other = "a" * 40, "b" * 40
+    git = tmp_path / "repo" / ".git"
+    (git / "refs" / "heads").mkdir(parents=True)
+    (git / "HEAD").write_text("ref: refs/heads/main\n")
+    assert head_commit(tmp_path / "repo") is None  # a branch with no commit yet
+    (git / "packed-refs").write_text(f"# pack-refs with: peeled\n{other} refs/heads/main\n")
+    assert head_commit(tmp_path / "repo") == other
+    (git / "refs" / "heads" / "main").write_text(commit + "\n")
+    assert head_commit(tmp_path / "repo") == commit
+    worktree = tmp_path / "wt"
+    (git / "worktrees" / "wt").mkdir(parents=True)
+    (git / "worktrees" / "wt" / "HEAD").write_text(f"{other}\n")  # detached
+    worktree.mkdir()
+    (worktree / ".git").write_text(f"gitdir: {git / 'worktrees' / 'wt'}\n")
+    assert head_commit(worktree) == other
+    (git / "worktrees" / "wt" / "HEAD").write_text("ref: refs/heads/main\n")
+    (git / "worktrees" / "wt" / "commondir").write_text("../..\n")
+    assert head_commit(worktree) == commit
+    assert head_commit(tmp_path) is None
+    # this repository itself (a checkout or a worktree): the same answer git gives
+    expected = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    if expected.returncode == 0:
+        assert head_commit(REPO) == expected.stdout.strip()
+
+
+def test_the_link_check_never_counts_zhanqun_files_as_link_targets(built: Repo) -> None:
+    from zhanqun.links.link_check import SiteFiles
+
+    files = SiteFiles.read(out(built) / "portal")
+    assert files is not None and "index.html" in files.files
+    assert not any(f.startswith(".zhanqun") for f in files.files | files.folders)
+
+
+# --- deploy to a folder ----------------------------------------------------------------------
+
+
+def test_deploy_publishes_each_site_as_a_release_with_gz_and_a_record(built: Repo, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    result = deploy(built, dest)
+    assert result.exit_code == 0, result.stderr
+    total = sum(len(read_manifest(out(built) / s).files) for s in ("arxan", "portal", "tjj", "ulanhot"))  # type: ignore[union-attr]
+    assert last_line(result) == f"deployed: uploaded {total}, deleted 0, unchanged 0"
+    assert "portal: release 000001: uploaded" in result.stdout
+    for site in ("arxan", "portal", "tjj", "ulanhot"):
+        current = dest / site / "current"
+        assert current.is_symlink() and os.readlink(current) == "releases/000001"
+        manifest = read_manifest(out(built) / site)
+        assert manifest is not None
+        for entry in manifest.files:
+            path = current / entry.path
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == entry.sha256
+            assert path.stat().st_mode & 0o777 == 0o444
+            gz = current / f"{entry.path}.gz"
+            if entry.path.endswith((".html", ".xml", ".css", ".svg", ".js", ".txt")):
+                assert gz.read_bytes() == gzip_bytes(path.read_bytes())
+                assert gzip.decompress(gz.read_bytes()) == path.read_bytes()
+                assert gz.read_bytes()[4:8] == b"\0\0\0\0" and gz.stat().st_mtime_ns == path.stat().st_mtime_ns
+            else:
+                assert not gz.exists()
+        assert not (current / ".zhanqun").exists()
+        record = json.loads((dest / site / "releases" / "000001.json").read_text(encoding="utf-8"))
+        assert (record["release"], record["target"], record["commit"], record["via"]) == ("000001", TARGET, None, "deploy")
+        assert record["manifest"] == manifest.as_json()
+    # a second destination gets byte-identical releases, .gz included
+    other = tmp_path / "www2"
+    assert deploy(built, other).exit_code == 0
+    assert {k: v for k, v in snapshot(other).items() if "lock" not in k} == {k: v for k, v in snapshot(dest).items() if "lock" not in k}
+
+
+def test_a_second_deploy_of_the_same_build_uploads_nothing(built: Repo, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    assert deploy(built, dest).exit_code == 0
+    before = snapshot(dest)
+    result = deploy(built, dest)
+    assert result.exit_code == 0, result.stderr
+    assert last_line(result).startswith("deployed: uploaded 0, deleted 0, unchanged ")
+    assert "portal: unchanged, release 000001 stays" in result.stdout
+    assert snapshot(dest) == before
+
+
+def test_a_later_build_uploads_only_what_changed_and_links_the_rest(built: Repo, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    assert deploy(built, dest).exit_code == 0
+    later = later_build(built, tmp_path)
+    result = deploy(built, dest, source=later)
+    assert result.exit_code == 0, result.stderr
+    portal = read_manifest(later / "portal")
+    assert portal is not None
+    assert f"portal: release 000002: uploaded 2, deleted 1, unchanged {len(portal.files) - 2}" in result.stdout
+    assert "arxan: unchanged, release 000001 stays" in result.stdout
+    assert last_line(result).startswith("deployed: uploaded 2, deleted 1, unchanged ")
+    old, new = dest / "portal" / "releases" / "000001", dest / "portal" / "releases" / "000002"
+    assert os.readlink(dest / "portal" / "current") == "releases/000002"
+    assert (new / "new-page.html").is_file() and not (new / "404.html").exists() and (old / "404.html").is_file()
+    assert "更新" in (new / "index.html").read_text(encoding="utf-8") and "更新" not in (old / "index.html").read_text(encoding="utf-8")
+    assert (new / "index.html").stat().st_ino != (old / "index.html").stat().st_ino
+    linked = [e.path for e in portal.files if e.path not in ("index.html", "new-page.html")]
+    for path in linked:
+        assert (new / path).stat().st_ino == (old / path).stat().st_ino, path
+    assert (new / "feeds" / "all.atom.xml.gz").stat().st_ino == (old / "feeds" / "all.atom.xml.gz").stat().st_ino
+
+
+def test_keep_prunes_old_releases_and_rollback_walks_back(built: Repo, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    later = later_build(built, tmp_path)
+    for source in (out(built), later, out(built), later):
+        assert deploy(built, dest, "--keep", "2", "--site", "portal", source=source).exit_code == 0
+    releases = dest / "portal" / "releases"
+    assert sorted(p.name for p in releases.iterdir()) == ["000003", "000003.json", "000004", "000004.json"]
+    result = built.run("rollback", "--to", str(dest))
+    assert result.exit_code == 0, result.stderr
+    assert "portal: release 000004 → 000003" in result.stdout and os.readlink(dest / "portal" / "current") == "releases/000003"
+    assert (dest / "portal" / "current" / "404.html").is_file()  # the earlier build's page is served again
+    before = snapshot(dest)
+    result = built.run("rollback", "--to", str(dest), "--site", "portal")
+    assert result.exit_code == 1
+    assert "portal: release 000002, which 000003 replaced, is no longer kept\nnothing was switched" in result.stderr
+    assert snapshot(dest) == before
+    # a deploy after a rollback keeps the release it serves and the one it replaced (not the newer one left)
+    assert deploy(built, dest, "--keep", "1", "--site", "portal", source=later).exit_code == 0
+    assert sorted(p.name for p in releases.iterdir() if p.is_dir()) == ["000003", "000005"]
+
+
+def test_rollback_twice_goes_two_releases_back(built: Repo, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    later = later_build(built, tmp_path)
+    for source in (out(built), later, out(built)):
+        assert deploy(built, dest, "--site", "portal", "--site", "乌兰浩特市", source=source).exit_code == 0
+    assert os.readlink(dest / "ulanhot" / "current") == "releases/000001"
+    assert built.run("rollback", "--to", str(dest), "--site", "portal").exit_code == 0
+    result = built.run("rollback", "--to", str(dest), "--site", "兴安盟")
+    assert result.exit_code == 0, result.stderr
+    assert os.readlink(dest / "portal" / "current") == "releases/000001"
+    result = built.run("rollback", "--to", str(dest))  # ulanhot has no earlier release: nothing switches
+    assert result.exit_code == 1 and "ulanhot: release 000001 is the first one deployed" in result.stderr
+    assert os.readlink(dest / "portal" / "current") == "releases/000001"
+
+
+def test_a_second_deploy_fails_at_once_while_the_lock_is_held(built: Repo, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    assert deploy(built, dest).exit_code == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import fcntl, sys
+            handle = open({str(dest / '.zhanqun-deploy.lock')!r}, "a")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            print("locked", flush=True)
+            sys.stdin.read()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        before = snapshot(dest)
+        result = deploy(built, dest, source=later_build(built, tmp_path))
+        assert result.exit_code == 1
+        assert "another deploy, apply or rollback into" in result.stderr and ".zhanqun-deploy.lock" in result.stderr
+        assert snapshot(dest) == before
+        assert built.run("rollback", "--to", str(dest)).exit_code == 1
+    finally:
+        holder.communicate("")
+    assert deploy(built, dest, source=later_build(built, tmp_path / "again")).exit_code == 0  # released when the holder ended
+
+
+def test_an_edited_output_is_refused_before_anything_changes(built: Repo, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    assert deploy(built, dest).exit_code == 0
+    edited = tmp_path / "edited"
+    shutil.copytree(out(built), edited)
+    (edited / "arxan" / "index.html").write_text("<p>改过的页面</p>", encoding="utf-8")
+    before = snapshot(dest)
+    result = deploy(built, dest, source=edited)
+    assert result.exit_code == 1
+    assert "arxan: the output in" in result.stderr and "index.html: changed since the build" in result.stderr and "nothing was deployed" in result.stderr
+    assert snapshot(dest) == before
+    shutil.rmtree(edited / "tjj" / ".zhanqun")
+    result = built.run("deploy", "--target", TARGET, "--out", str(edited), "--to", str(dest), "--site", "tjj")
+    assert result.exit_code == 1 and "has no readable site manifest" in result.stderr
+    assert snapshot(dest) == before
+
+
+@pytest.mark.parametrize("failure", ["disk-full", "interrupt"])
+def test_an_interrupted_deploy_leaves_current_as_it_was_and_the_next_one_copes(built: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    import errno
+
+    from zhanqun.publish import releases
+    from zhanqun.publish.output import Interrupted
+
+    dest = tmp_path / "www"
+    assert deploy(built, dest).exit_code == 0
+    later = later_build(built, tmp_path)
+    real_write = releases.write_new_file
+    calls = []
+
+    def failing(base: Path, rel: str, source, mode: int = 0o644):  # type: ignore[no-untyped-def]
+        calls.append(rel)
+        if len(calls) == 2:  # the first file of the portal's release is written, the second fails
+            if failure == "interrupt":
+                raise Interrupted("SIGINT")
+            raise OSError(errno.ENOSPC, "No space left on device", str(base / rel))
+        return real_write(base, rel, source, mode)
+
+    before = snapshot(dest)
+    monkeypatch.setattr(releases, "write_new_file", failing)
+    result = deploy(built, dest, source=later)
+    monkeypatch.setattr(releases, "write_new_file", real_write)
+    assert result.exit_code == 1
+    assert ("interrupted by SIGINT" if failure == "interrupt" else "the disk is full") in result.stderr
+    assert len(calls) == 2 and snapshot(dest) == before
+    # a deploy killed outright leaves its partial release (and maybe a release without a record)
+    (dest / "portal" / "releases" / ".partial-000002" / "x").mkdir(parents=True)
+    (dest / "portal" / "releases" / "000003").mkdir()
+    result = deploy(built, dest, source=later)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (dest / "portal" / "releases").iterdir()) == ["000001", "000001.json", "000002", "000002.json"]
+    assert os.readlink(dest / "portal" / "current") == "releases/000002"  # the leftovers went first; the name is free again
+
+
+def test_destinations_that_are_not_safe_are_refused(built: Repo, tmp_path: Path) -> None:
+    cases = {
+        str(built.root / "content" / "www"): "inside the repository's sources",
+        str(out(built) / "www"): "inside the build's output folder",
+        "s3://bucket/prefix": "not supported yet",
+        "ftp://host/x": "unknown scheme ftp://",
+    }
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "index.html").write_text("someone else's", encoding="utf-8")
+    cases[str(foreign)] = "not made by zhanqun deploy"
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "real", target_is_directory=True)
+    cases[str(link)] = "is a symbolic link"
+    for to, expected in cases.items():
+        result = deploy(built, Path(to)) if "://" not in to else built.run("deploy", "--target", TARGET, "--to", to)
+        assert result.exit_code == 2, (to, result.stderr)
+        assert expected in result.stderr, (to, result.stderr)
+    assert not (built.root / "content" / "www").exists() and not (tmp_path / "real").exists()
+    assert [p.name for p in foreign.iterdir()] == ["index.html"]
+    # a layout zhanqun did not make inside the destination
+    dest = tmp_path / "www"
+    assert deploy(built, dest, "--site", "tjj").exit_code == 0
+    (dest / "tjj" / "current").unlink()
+    (dest / "tjj" / "current").mkdir()
+    result = deploy(built, dest, "--site", "tjj", source=later_build(built, tmp_path))
+    assert result.exit_code == 1 and "is not a symbolic link" in result.stderr
+    other = tmp_path / "preview-www"
+    assert built.run("build", "--target", "preview", "--site", "tjj").exit_code == 0
+    assert built.run("deploy", "--target", "preview", "--to", str(dest), "--site", "tjj").exit_code == 2
+    assert built.run("deploy", "--target", "preview", "--to", str(other), "--site", "tjj").exit_code == 0
+
+
+# --- the one-way transfer ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def key(built: Repo, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    key = tmp_path_factory.mktemp("keys") / "bundle-key"
+    result = built.run("keygen", "--out", str(key))
+    assert result.exit_code == 0, result.stderr
+    return key
+
+
+def bundle(repo: Repo, key: Path, to: Path, *more: str):  # type: ignore[no-untyped-def]
+    return repo.run("bundle", "--target", TARGET, "--key", str(key), "--to", str(to), *more)
+
+
+def apply(repo: Repo, file: Path, dest: Path, trust: Path):  # type: ignore[no-untyped-def]
+    return repo.run("apply", str(file), "--to", str(dest), "--trust", str(trust))
+
+
+def test_keygen_writes_a_private_secret_key_and_never_overwrites_one(built: Repo, key: Path) -> None:
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert key.read_text().startswith("-----BEGIN PRIVATE KEY-----")
+    assert Path(f"{key}.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
+    before = key.read_bytes()
+    result = built.run("keygen", "--out", str(key))
+    assert result.exit_code == 1 and "already exists; zhanqun never overwrites a key" in result.stderr
+    assert key.read_bytes() == before
+
+
+def test_a_bundle_crosses_into_a_fresh_destination(built: Repo, key: Path, tmp_path: Path) -> None:
+    first, again = tmp_path / "a.tar.gz", tmp_path / "b.tar.gz"
+    result = bundle(built, key, first, "--sequence", "100")
+    assert result.exit_code == 0, result.stderr
+    assert "bundle 100 of 兴安盟行政公署 (production" in result.stdout
+    assert Path(f"{key}.sequence").read_text() == "100\n"
+    Path(f"{key}.sequence").write_text("99\n")  # the same build and sequence: the same bytes
+    assert bundle(built, key, again).exit_code == 0
+    assert first.read_bytes() == again.read_bytes()
+    with gzip.open(first) as handle:
+        names = tarfile.open(fileobj=handle).getnames()
+    assert names[:2] == ["zhanqun-bundle.json", "zhanqun-bundle.sig"] and "sites/portal/index.html" in names
+    result = bundle(built, key, tmp_path / "c.tar", "--sequence", "100")
+    assert result.exit_code == 1 and "sequence 100 is not greater than 100" in result.stderr
+    dest = tmp_path / "intranet"
+    result = apply(built, first, dest, Path(f"{key}.pub"))
+    assert result.exit_code == 0, result.stderr
+    assert "verified bundle 100" in result.stdout and last_line(result).startswith("deployed: uploaded ")
+    for site in ("arxan", "portal", "tjj", "ulanhot"):
+        manifest = read_manifest(out(built) / site)
+        assert manifest is not None
+        assert os.readlink(dest / site / "current") == "releases/000001"
+        for entry in manifest.files:
+            assert hashlib.sha256((dest / site / "current" / entry.path).read_bytes()).hexdigest() == entry.sha256
+        record = json.loads((dest / site / "releases" / "000001.json").read_text(encoding="utf-8"))
+        assert (record["via"], record["sequence"]) == ("apply", 100)
+    applied = json.loads((dest / ".zhanqun-applied.json").read_text(encoding="utf-8"))
+    assert applied["sequence"] == 100 and applied["cluster"] == {"id": "portal", "name": "兴安盟行政公署"}
+
+
+def _signed_tar(key: Path, members: list[tuple[tarfile.TarInfo, bytes | None]], sequence: int, built: Repo) -> bytes:
+    """A bundle signed with ``key`` whose manifest lists one file, followed by ``members``."""
+    from zhanqun.publish.bundle import BundleManifest, _member
+    from zhanqun.publish.manifest import FileEntry, SiteManifest
+    from zhanqun.publish.signing import key_id, load_secret_key
+
+    secret = load_secret_key(key)
+    page = b"<p>ok</p>"
+    site = SiteManifest("portal", TARGET, None, (FileEntry("index.html", hashlib.sha256(page).hexdigest(), len(page)),))
+    data = BundleManifest({"id": "portal", "name": "兴安盟行政公署"}, TARGET, None, sequence, key_id(secret.public_key()), {"portal": site}).data()
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        tar.addfile(_member("zhanqun-bundle.json", len(data)), io.BytesIO(data))
+        signature = secret.sign(data)
+        tar.addfile(_member("zhanqun-bundle.sig", len(signature)), io.BytesIO(signature))
+        for info, content in members:
+            tar.addfile(info, io.BytesIO(content) if content is not None else None)
+        tar.addfile(_member("sites/portal/index.html", len(page)), io.BytesIO(page))
+    return buffer.getvalue()
+
+
+def _evil(name: str, kind: bytes = tarfile.REGTYPE, link: str = "", content: bytes | None = b"x") -> tuple[tarfile.TarInfo, bytes | None]:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = kind, link
+    info.size = len(content) if content is not None and kind == tarfile.REGTYPE else 0
+    return info, content if kind == tarfile.REGTYPE else None
+
+
+def test_every_bad_bundle_is_refused_and_the_destination_stays_byte_for_byte(built: Repo, key: Path, tmp_path: Path) -> None:
+    from zhanqun.publish.signing import generate_key
+
+    dest, trust = tmp_path / "intranet", Path(f"{key}.pub")
+    files = {n: tmp_path / f"seq{n}.tar" for n in (201, 202, 203)}
+    for n, path in files.items():
+        assert bundle(built, key, path, "--sequence", str(n)).exit_code == 0
+    assert apply(built, files[202], dest, trust).exit_code == 0
+    before = snapshot(dest)
+
+    def refused(path: Path, expected: str, with_trust: Path = trust) -> None:
+        result = apply(built, path, dest, with_trust)
+        assert result.exit_code == 1, (expected, result.stdout, result.stderr)
+        assert expected in result.stderr and "nothing was changed" in result.stderr, (expected, result.stderr)
+        assert snapshot(dest) == before, expected
+
+    refused(files[202], "bundle 202 is already applied")  # a replay
+    refused(files[201], "its sequence 201 is not greater than 202")  # an older bundle
+    data = files[203].read_bytes()
+    with tarfile.open(files[203]) as tar:
+        offsets = {m.name: m.offset_data for m in tar.getmembers()}
+        headers = {m.name: m.offset for m in tar.getmembers()}
+
+    def tampered(member: str, delta: int = 10) -> Path:
+        changed = bytearray(data)
+        changed[offsets[member] + delta] ^= 0x01
+        path = tmp_path / f"tampered-{member.replace('/', '_')}.tar"
+        path.write_bytes(bytes(changed))
+        return path
+
+    refused(tampered("sites/portal/index.html"), "member 'sites/portal/index.html' does not match its sha256")
+    refused(tampered("zhanqun-bundle.json", 40), "its signature does not verify with the trusted key")
+    refused(tampered("zhanqun-bundle.sig", 3), "its signature does not verify with the trusted key")
+    stranger = tmp_path / "stranger"
+    generate_key(stranger)
+    refused(files[203], "its signature does not verify with the trusted key", Path(f"{stranger}.pub"))
+    truncated = tmp_path / "truncated.tar"
+    truncated.write_bytes(data[: offsets["sites/portal/index.html"] + 5])
+    refused(truncated, "it is damaged")
+    truncated.write_bytes(data[: headers["sites/portal/index.html"]])  # cut between two members
+    refused(truncated, "file(s) of the signed manifest are missing from it, e.g. sites/portal/index.html")
+    for n, (member, expected) in enumerate([
+        (_evil("sites/portal/../../x"), "leads out of its folder"),
+        (_evil("../x"), "leads out of its folder"),
+        (_evil("/etc/x"), "has an absolute path"),
+        (_evil("sites/portal/link.html", tarfile.SYMTYPE, "/etc/passwd"), "is a link"),
+        (_evil("sites/portal/inside.html", tarfile.SYMTYPE, "index.html"), "is a link"),
+        (_evil("sites/portal/hard.html", tarfile.LNKTYPE, "sites/portal/index.html"), "is a link"),
+        (_evil("sites/portal/dev", tarfile.CHRTYPE), "not a regular file"),
+        (_evil("sites/portal/extra.html"), "is not in the signed manifest"),
+    ]):
+        path = tmp_path / f"evil-{n}.tar"
+        path.write_bytes(_signed_tar(key, [member], 300 + n, built))
+        refused(path, expected)
+    assert not (tmp_path / "x").exists()
+    # the hand-made bundle without evil members is accepted: the refusals above were the members'
+    good = tmp_path / "good.tar"
+    good.write_bytes(_signed_tar(key, [], 400, built))
+    result = apply(built, good, dest, trust)
+    assert result.exit_code == 0, result.stderr
+    assert (dest / "portal" / "current" / "index.html").read_bytes() == b"<p>ok</p>"
+
+
+def test_apply_refuses_a_bundle_of_another_target_or_cluster(built: Repo, key: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    assert deploy(built, dest, "--site", "tjj").exit_code == 0  # a production destination
+    assert built.run("build", "--target", "intranet").exit_code == 0
+    file = tmp_path / "intranet.tar"
+    assert built.run("bundle", "--target", "intranet", "--key", str(key), "--to", str(file), "--sequence", "500").exit_code == 0
+    before = snapshot(dest)
+    result = apply(built, file, dest, Path(f"{key}.pub"))
+    assert result.exit_code == 1 and "it holds the intranet sites" in result.stderr
+    assert snapshot(dest) == before
+    result = apply(built, tmp_path / "missing.tar", dest, Path(f"{key}.pub"))
+    assert result.exit_code == 1 and "no such file" in result.stderr
+    (tmp_path / "junk.tar").write_bytes(b"not a tar at all" * 100)
+    result = apply(built, tmp_path / "junk.tar", dest, Path(f"{key}.pub"))
+    assert result.exit_code == 1 and "not a zhanqun bundle" in result.stderr
+    assert snapshot(dest) == before
