@@ -418,6 +418,11 @@ def test_a_bundle_crosses_into_a_fresh_destination(built: Repo, key: Path, tmp_p
     assert names[:2] == ["zhanqun-bundle.json", "zhanqun-bundle.sig"] and "sites/portal/index.html" in names
     result = bundle(built, key, tmp_path / "c.tar", "--sequence", "100")
     assert result.exit_code == 1 and "sequence 100 is not greater than 100" in result.stderr
+    result = bundle(built, key, built.root / "content" / "x.tar")
+    assert result.exit_code == 2 and "inside the repository's sources" in result.stderr
+    result = bundle(built, key, tmp_path / "x.zip")
+    assert result.exit_code == 1 and "a bundle is a .tar, .tar.gz or .tgz file" in result.stderr
+    assert Path(f"{key}.sequence").read_text() == "100\n" and not (tmp_path / "x.zip").exists()
     dest = tmp_path / "intranet"
     result = apply(built, first, dest, Path(f"{key}.pub"))
     assert result.exit_code == 0, result.stderr
@@ -434,7 +439,7 @@ def test_a_bundle_crosses_into_a_fresh_destination(built: Repo, key: Path, tmp_p
     assert applied["sequence"] == 100 and applied["cluster"] == {"id": "portal", "name": "兴安盟行政公署"}
 
 
-def _signed_tar(key: Path, members: list[tuple[tarfile.TarInfo, bytes | None]], sequence: int, built: Repo) -> bytes:
+def _signed_tar(key: Path, members: list[tuple[tarfile.TarInfo, bytes | None]], sequence: int, built: Repo, cluster: str = "兴安盟行政公署") -> bytes:
     """A bundle signed with ``key`` whose manifest lists one file, followed by ``members``."""
     from zhanqun.publish.bundle import BundleManifest, _member
     from zhanqun.publish.manifest import FileEntry, SiteManifest
@@ -443,7 +448,7 @@ def _signed_tar(key: Path, members: list[tuple[tarfile.TarInfo, bytes | None]], 
     secret = load_secret_key(key)
     page = b"<p>ok</p>"
     site = SiteManifest("portal", TARGET, None, (FileEntry("index.html", hashlib.sha256(page).hexdigest(), len(page)),))
-    data = BundleManifest({"id": "portal", "name": "兴安盟行政公署"}, TARGET, None, sequence, key_id(secret.public_key()), {"portal": site}).data()
+    data = BundleManifest({"id": "portal", "name": cluster}, TARGET, None, sequence, key_id(secret.public_key()), {"portal": site}).data()
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
         tar.addfile(_member("zhanqun-bundle.json", len(data)), io.BytesIO(data))
@@ -517,6 +522,9 @@ def test_every_bad_bundle_is_refused_and_the_destination_stays_byte_for_byte(bui
         path.write_bytes(_signed_tar(key, [member], 300 + n, built))
         refused(path, expected)
     assert not (tmp_path / "x").exists()
+    other = tmp_path / "other-cluster.tar"
+    other.write_bytes(_signed_tar(key, [], 350, built, cluster="另一个站群"))
+    refused(other, "it is for the cluster 另一个站群")
     # the hand-made bundle without evil members is accepted: the refusals above were the members'
     good = tmp_path / "good.tar"
     good.write_bytes(_signed_tar(key, [], 400, built))
