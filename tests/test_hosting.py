@@ -549,3 +549,31 @@ def test_apply_refuses_a_bundle_of_another_target_or_cluster(built: Repo, key: P
     result = apply(built, tmp_path / "junk.tar", dest, Path(f"{key}.pub"))
     assert result.exit_code == 1 and "not a zhanqun bundle" in result.stderr
     assert snapshot(dest) == before
+
+
+def test_a_delta_bundle_carries_only_what_changed_and_applies_only_on_its_base(built: Repo, key: Path, tmp_path: Path) -> None:
+    full, delta = tmp_path / "full.tar.gz", tmp_path / "delta.tar.gz"
+    assert bundle(built, key, full, "--sequence", "700").exit_code == 0
+    later = later_build(built, tmp_path)
+    result = built.run("bundle", "--target", TARGET, "--out", str(later), "--key", str(key), "--to", str(delta), "--since", str(full))
+    assert result.exit_code == 0, result.stderr
+    assert "bundle 701 of 兴安盟行政公署" in result.stdout and "a delta on bundle 700" in result.stdout and "4 site(s), 2 files" in result.stdout
+    with tarfile.open(delta) as tar:
+        assert [n for n in tar.getnames() if n.startswith("sites/")] == ["sites/portal/index.html", "sites/portal/new-page.html"]
+    fresh, trust = tmp_path / "fresh", Path(f"{key}.pub")
+    result = apply(built, delta, fresh, trust)
+    assert result.exit_code == 1 and "it is a delta on bundle 700" in result.stderr and not fresh.exists()
+    dest = tmp_path / "intranet"
+    assert apply(built, full, dest, trust).exit_code == 0
+    result = apply(built, delta, dest, trust)
+    assert result.exit_code == 0, result.stderr
+    assert "portal: release 000002: uploaded 2, deleted 1" in result.stdout and "arxan: unchanged" in result.stdout
+    served = dest / "portal" / "current"
+    assert (served / "new-page.html").is_file() and not (served / "404.html").exists()
+    assert "更新" in (served / "index.html").read_text(encoding="utf-8")
+    stranger = tmp_path / "stranger"
+    from zhanqun.publish.signing import generate_key
+
+    generate_key(stranger)
+    result = built.run("bundle", "--target", TARGET, "--key", str(stranger), "--to", str(tmp_path / "x.tar"), "--since", str(full))
+    assert result.exit_code == 1 and "does not verify with this key" in result.stderr

@@ -65,7 +65,7 @@ def run_keygen(key: Path) -> str:
     return generate_key(key.absolute())
 
 
-def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, sequence: int | None) -> BundleManifest:
+def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, sequence: int | None, since: Path | None = None) -> tuple[BundleManifest, int]:
     """``bundle``: every site of ``target`` as built in ``out``, signed, into the file ``to``."""
     out = out or root / "output" / target
     to = to.absolute()
@@ -78,7 +78,7 @@ def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, s
     cluster, site_ids = _cluster(root)
     manifests = {site_id: built_manifest(out, site_id, target) for site_id in site_ids}
     folders = {site_id: out / site_id for site_id in site_ids}
-    return write_bundle(manifests, folders, cluster, target, head_commit(root), key.absolute(), sequence, to)
+    return write_bundle(manifests, folders, cluster, target, head_commit(root), key.absolute(), sequence, to, since.absolute() if since else None)
 
 
 def run_apply(root: Path, bundle: Path, dest: Path, trust: Path, keep: int) -> tuple[BundleManifest, DeployReport]:

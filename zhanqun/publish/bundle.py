@@ -34,8 +34,8 @@ from typing import Any, BinaryIO, Iterator
 
 from ..i18n import _
 from ..paths import UnsafePath, ZHANQUN_FOLDER, atomic_writer, normalise, write_text
-from .manifest import SiteManifest, hash_stream
-from .releases import DeployReport, ReleaseError, dest_target, install
+from .manifest import FileEntry, SiteManifest, hash_file, hash_stream
+from .releases import DeployReport, ReleaseError, SiteReleases, dest_target, install
 from .signing import SIGNATURE_SIZE, key_id, last_sequence, load_public_key, load_secret_key, record_sequence, sign, verifies
 
 FORMAT = 1
@@ -61,11 +61,12 @@ class BundleManifest:
     sequence: int
     key: str  # id of the signing key
     sites: dict[str, SiteManifest] = field(default_factory=dict)
+    base: int | None = None  # a delta bundle: the sequence of the bundle whose files it leaves out
 
     def data(self) -> bytes:
         value = {
             "format": FORMAT, "cluster": self.cluster, "target": self.target, "commit": self.commit,
-            "sequence": self.sequence, "key": self.key, "sites": {site: m.as_json() for site, m in sorted(self.sites.items())},
+            "sequence": self.sequence, "key": self.key, "base": self.base, "sites": {site: m.as_json() for site, m in sorted(self.sites.items())},
         }
         return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
@@ -78,10 +79,12 @@ class BundleManifest:
             raise ValueError(_("it is not JSON")) from None
         if not isinstance(value, dict) or value.get("format") != FORMAT:
             raise ValueError(_("it is not a format {format} bundle manifest").format(format=FORMAT))
-        cluster, target, commit, sequence, key, sites = (value.get(k) for k in ("cluster", "target", "commit", "sequence", "key", "sites"))
+        cluster, target, commit, sequence, key, sites, base = (value.get(k) for k in ("cluster", "target", "commit", "sequence", "key", "sites", "base"))
         if not (isinstance(cluster, dict) and all(isinstance(v, str) for v in cluster.values()) and isinstance(target, str)
                 and (commit is None or isinstance(commit, str)) and isinstance(sequence, int) and sequence > 0 and isinstance(key, str) and isinstance(sites, dict)):
             raise ValueError(_("it lacks cluster, target, commit, sequence, key or sites"))
+        if base is not None and not (isinstance(base, int) and 0 < base < sequence):
+            raise ValueError(_("its base {base!r} is not an earlier sequence").format(base=base))
         manifests = {}
         for site_id, site_value in sites.items():
             manifest = SiteManifest.from_json(site_value)
@@ -91,15 +94,16 @@ class BundleManifest:
                 if not _clean(entry.path) or entry.path.split("/", 1)[0] == ZHANQUN_FOLDER or entry.size < 0:
                     raise ValueError(_("it lists the file {path!r}, which is no clean path inside a site").format(path=entry.path))
             manifests[site_id] = manifest
-        return cls(cluster, target, commit, sequence, key, manifests)
+        return cls(cluster, target, commit, sequence, key, manifests, base)
 
     def members(self) -> dict[str, Any]:
         """Every file member's name (``sites/<id>/<path>``) and its manifest entry, in bundle order."""
         return {f"{SITES_PREFIX}{site}/{entry.path}": entry for site, manifest in sorted(self.sites.items()) for entry in manifest.files}
 
     def describe(self) -> str:
-        return _("bundle {sequence} of {cluster} ({target}, commit {commit}, key {key})").format(
+        text = _("bundle {sequence} of {cluster} ({target}, commit {commit}, key {key})").format(
             sequence=self.sequence, cluster=self.cluster.get("name", ""), target=self.target, commit=(self.commit or "-")[:12], key=self.key)
+        return text + (_(", a delta on bundle {base}").format(base=self.base) if self.base else "")
 
 
 def _clean(path: str) -> bool:
@@ -136,10 +140,13 @@ class _HashingReader(io.RawIOBase):
 
 
 def write_bundle(manifest_sites: dict[str, SiteManifest], folders: dict[str, Path], cluster: dict[str, str], target: str, commit: str | None,
-                 key: Path, sequence: int | None, to: Path) -> BundleManifest:
+                 key: Path, sequence: int | None, to: Path, since: Path | None = None) -> tuple[BundleManifest, int]:
     """Write the bundle of these sites (their manifests checked against their folders by the caller)
     to ``to``, signed with the secret key ``key``; the sequence (default: one more than the last
-    issued with this key) is recorded beside the key once the file is written."""
+    issued with this key) is recorded beside the key once the file is written. ``since``: an
+    earlier bundle signed with the same key; the files it holds unchanged are left out (a delta
+    bundle, which applies only where that bundle's files are served). Returns the manifest and the
+    number of files written into the bundle."""
     if not to.name.endswith((".tar", *_COMPRESSED)):
         raise ReleaseError(_("--to {path}: a bundle is a .tar, .tar.gz or .tgz file").format(path=to))
     secret = load_secret_key(key)
@@ -149,7 +156,11 @@ def write_bundle(manifest_sites: dict[str, SiteManifest], folders: dict[str, Pat
     elif sequence <= last:
         raise ReleaseError(_("sequence {sequence} is not greater than {last}, the last one issued with {key}; a bundle the intranet has seen would be refused there (leave out --sequence for {next})").format(
             sequence=sequence, last=last, key=key, next=last + 1))
-    bundle = BundleManifest(cluster, target, commit, sequence, key_id(secret.public_key()), dict(manifest_sites))
+    base = read_signed_manifest(since, secret.public_key()) if since else None
+    if base is not None and (base.sequence >= sequence or base.target != target or base.cluster != cluster):
+        raise ReleaseError(_("--since {path}: {bundle} is not an earlier bundle of this cluster and target").format(path=since, bundle=base.describe()))
+    bundle = BundleManifest(cluster, target, commit, sequence, key_id(secret.public_key()), dict(manifest_sites), base.sequence if base else None)
+    left_out = set(base.members().items()) if base else set()
     data = bundle.data()
     signature = sign(secret, data)
     with atomic_writer(to.parent, to.name) as handle:
@@ -157,7 +168,11 @@ def write_bundle(manifest_sites: dict[str, SiteManifest], folders: dict[str, Pat
         with tarfile.open(fileobj=packed or handle, mode="w", format=tarfile.PAX_FORMAT) as tar:
             tar.addfile(_member(MANIFEST_NAME, len(data)), io.BytesIO(data))
             tar.addfile(_member(SIGNATURE_NAME, len(signature)), io.BytesIO(signature))
+            written = 0
             for name, entry in bundle.members().items():
+                if (name, entry) in left_out:
+                    continue
+                written += 1
                 site, path = name[len(SITES_PREFIX) :].split("/", 1)
                 descriptor = os.open(folders[site] / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
                 with os.fdopen(descriptor, "rb") as source:
@@ -168,7 +183,19 @@ def write_bundle(manifest_sites: dict[str, SiteManifest], folders: dict[str, Pat
         if packed is not None:
             packed.close()
     record_sequence(key, sequence)
-    return bundle
+    return bundle, written
+
+
+def read_signed_manifest(path: Path, public: Any) -> BundleManifest:
+    """The manifest of the bundle ``path`` if its signature verifies with ``public``."""
+    with _open_tar(path) as tar:
+        data, signature = _read_head(tar, path)
+    if not verifies(public, signature, data):
+        raise ReleaseError(_("--since {path}: its signature does not verify with this key").format(path=path))
+    try:
+        return BundleManifest.from_data(data)
+    except ValueError as exc:
+        raise ReleaseError(_("--since {path}: its manifest is unusable: {problem}").format(path=path, problem=exc)) from None
 
 
 # --- reading and applying ------------------------------------------------------------------------
@@ -298,9 +325,27 @@ def verify_bundle(bundle: Path, trust: Path, dest: Path) -> tuple[BundleManifest
                 raise _refuse(bundle, _("member {name!r} does not match its sha256 in the signed manifest (altered on the way)").format(name=member.name))
             seen.add(member.name)
         missing = sorted(set(expected) - seen)
-        if missing:
+        if missing and manifest.base is None:
             raise _refuse(bundle, _("{count} file(s) of the signed manifest are missing from it, e.g. {name} (cut short on the way?)").format(count=len(missing), name=missing[0]))
+        for name in missing:  # a delta bundle: what it leaves out must be served in DEST as its base had it
+            site_id, path = name[len(SITES_PREFIX) :].split("/", 1)
+            if not _served(dest, site_id, path, expected[name]):
+                raise _refuse(bundle, _("it is a delta on bundle {base}, and {dest} does not serve {name} as that bundle had it; apply bundle {base}, or a full bundle, first").format(
+                    base=manifest.base, dest=dest, name=name))
     return manifest, data
+
+
+def _served(dest: Path, site_id: str, path: str, entry: FileEntry) -> bool:
+    """Whether the current release of ``site_id`` in DEST holds ``path`` as ``entry`` (record and bytes)."""
+    site = SiteReleases(dest, site_id)
+    current = site.current()
+    record = site.record(current) if current else None
+    if record is None or record.manifest.by_path().get(path) != entry:
+        return False
+    try:
+        return hash_file(site.releases_folder / current / path) == (entry.sha256, entry.size)  # type: ignore[operator]
+    except OSError:
+        return False
 
 
 def check_sequence(manifest: BundleManifest, data: bytes, dest: Path, bundle: Path) -> None:
