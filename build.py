@@ -512,7 +512,7 @@ def keygen(settings: Settings, key: Path) -> None:
     click.echo(_("wrote {key} (secret: keep it on the build machine) and {key}.pub (copy it into the intranet); key {id}").format(key=key, id=_hosting(run_keygen, key)))
 
 
-@cli.command(help=N_("Write the built sites of a target into one signed file, for a one-way transfer into the intranet."))
+@cli.command(help=N_("Write the built sites of a target into one signed file, to carry into the intranet through a gateway."))
 @click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="intranet", show_default=True, help=N_("Which build to bundle."))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("The build's output folder (default output/<target>/)."))
 @click.option("--key", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar=N_("KEY"), help=N_("The secret key keygen wrote."))

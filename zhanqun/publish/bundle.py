@@ -30,7 +30,7 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 from ..i18n import _
 from ..paths import UnsafePath, ZHANQUN_FOLDER, atomic_writer, normalise, write_text
@@ -327,25 +327,33 @@ def verify_bundle(bundle: Path, trust: Path, dest: Path) -> tuple[BundleManifest
         missing = sorted(set(expected) - seen)
         if missing and manifest.base is None:
             raise _refuse(bundle, _("{count} file(s) of the signed manifest are missing from it, e.g. {name} (cut short on the way?)").format(count=len(missing), name=missing[0]))
+        checkers: dict[str, Callable[[str, FileEntry], bool]] = {}
         for name in missing:  # a delta bundle: what it leaves out must be served in DEST as its base had it
             site_id, path = name[len(SITES_PREFIX) :].split("/", 1)
-            if not _served(dest, site_id, path, expected[name]):
+            if site_id not in checkers:
+                checkers[site_id] = _served(dest, site_id)
+            if not checkers[site_id](path, expected[name]):
                 raise _refuse(bundle, _("it is a delta on bundle {base}, and {dest} does not serve {name} as that bundle had it; apply bundle {base}, or a full bundle, first").format(
                     base=manifest.base, dest=dest, name=name))
     return manifest, data
 
 
-def _served(dest: Path, site_id: str, path: str, entry: FileEntry) -> bool:
-    """Whether the current release of ``site_id`` in DEST holds ``path`` as ``entry`` (record and bytes)."""
+def _served(dest: Path, site_id: str) -> Callable[[str, FileEntry], bool]:
+    """Whether the current release of ``site_id`` in DEST holds a path as an entry says (its record and its bytes)."""
     site = SiteReleases(dest, site_id)
     current = site.current()
     record = site.record(current) if current else None
-    if record is None or record.manifest.by_path().get(path) != entry:
-        return False
-    try:
-        return hash_file(site.releases_folder / current / path) == (entry.sha256, entry.size)  # type: ignore[operator]
-    except OSError:
-        return False
+    listed = record.manifest.by_path() if record else {}
+
+    def served(path: str, entry: FileEntry) -> bool:
+        if current is None or listed.get(path) != entry:
+            return False
+        try:
+            return hash_file(site.releases_folder / current / path) == (entry.sha256, entry.size)
+        except OSError:
+            return False
+
+    return served
 
 
 def check_sequence(manifest: BundleManifest, data: bytes, dest: Path, bundle: Path) -> None:

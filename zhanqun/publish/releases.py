@@ -221,6 +221,7 @@ class NewRelease:
     finished: bool = False
     switched_from: str | None = None
     _written: set[str] = field(default_factory=set)
+    _listed: dict[str, FileEntry] = field(default_factory=dict)
 
     def plan(self) -> None:
         """Decide what is linked and what written, hashing the current release's files (a file
@@ -228,7 +229,7 @@ class NewRelease:
         current = self.site.current()
         record = self.site.record(current) if current else None
         old = record.manifest.by_path() if record else {}
-        new = self.manifest.by_path()
+        new = self._listed = self.manifest.by_path()
         self.deleted = sorted(set(old) - set(new))
         self.linked, self.to_write = [], []
         for path, entry in new.items():
@@ -255,10 +256,9 @@ class NewRelease:
         make_folder(self.site.releases_folder)
         make_folder(self.site.releases_folder, self.staging.name)
         current = self.site.releases_folder / (self.site.current() or "")
-        listed = self.manifest.by_path()
         for path in self.linked:
             hard_link(self.staging, path, current / path)
-            if needs_gzip(path, listed):
+            if needs_gzip(path, self._listed):
                 old_gz = current / f"{path}.gz"
                 if old_gz.is_file() and not old_gz.is_symlink():
                     hard_link(self.staging, f"{path}.gz", old_gz)
@@ -267,7 +267,7 @@ class NewRelease:
 
     def write(self, path: str, source: BinaryIO) -> None:
         """Write one file of the release from ``source`` and check its hash against the manifest."""
-        entry = self.manifest.by_path()[path]
+        entry = self._listed[path]
         written = write_new_file(self.staging, path, source, FILE_MODE)
         try:
             found = hash_file(written)
@@ -277,7 +277,7 @@ class NewRelease:
             raise ReleaseError(_("{site}/{path}: what was written does not match the manifest (sha256 {found}, expected {expected}); nothing was switched").format(
                 site=self.site.site_id, path=path, found=found[0][:12], expected=entry.sha256[:12]))
         self._written.add(path)
-        if needs_gzip(path, self.manifest.by_path()):
+        if needs_gzip(path, self._listed):
             self._write_gzip(path)
 
     def _write_gzip(self, path: str) -> None:
