@@ -576,3 +576,15 @@ def test_a_delta_bundle_carries_only_what_changed_and_applies_only_on_its_base(b
     generate_key(stranger)
     result = built.run("bundle", "--target", TARGET, "--key", str(stranger), "--to", str(tmp_path / "x.tar"), "--since", str(full))
     assert result.exit_code == 1 and "does not verify with this key" in result.stderr
+
+
+def test_no_alias_page_goes_into_the_folder_of_the_manifest(tmp_path: Path) -> None:
+    """``.zhanqun/`` is never served (nginx denies it) nor deployed: an alias page there would be lost."""
+    from conftest import article, problem_lines
+
+    repo = new_repo(tmp_path / "repo")
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
+    repo.write("content/portal/zwdt/moved.md", article("搬迁的稿件", Slug="moved", Aliases="/.zhanqun/old.html"))
+    result = repo.run("check")
+    assert result.exit_code == 1
+    assert any("alias-collision" in line and "inside a folder the build writes" in line for line in problem_lines(result)), result.stderr

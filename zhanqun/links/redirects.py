@@ -21,13 +21,13 @@ from pathlib import Path
 from ..content.index import Item
 from ..errors import Problems
 from ..i18n import _
-from ..paths import UnsafePath, confine, normalise, write_text
+from ..paths import ZHANQUN_FOLDER, UnsafePath, confine, normalise, write_text
 from .addresses import AddressMap
 
 #: Extensions a static host serves as HTML; another (``.jsp``, ``.php``) needs a server redirect.
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 #: Folders of a site's output that belong to the build, never to an alias.
-RESERVED_PREFIXES = ("theme/", "files/", "feeds/", "pagefind/")
+RESERVED_PREFIXES = ("theme/", "files/", "feeds/", "pagefind/", f"{ZHANQUN_FOLDER}/")  # .zhanqun/: the site manifest
 FIXED_PAGES = ("index.html", "404.html", "sitemap.xml")
 #: Pages a column folder may hold besides its items: later list pages, the 政府信息公开 area.
 GENERATED_IN_COLUMN = ("page/", "fdzdgknr/", "ndbg/")
