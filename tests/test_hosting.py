@@ -588,3 +588,35 @@ def test_no_alias_page_goes_into_the_folder_of_the_manifest(tmp_path: Path) -> N
     result = repo.run("check")
     assert result.exit_code == 1
     assert any("alias-collision" in line and "inside a folder the build writes" in line for line in problem_lines(result)), result.stderr
+
+
+def test_the_confined_primitives_of_deploy_refuse_what_they_must(tmp_path: Path) -> None:
+    from zhanqun.paths import Locked, UnsafePath, create_exclusive, exclusive_lock, hard_link, replace_symlink
+
+    base = tmp_path / "site"
+    (base / "releases" / "000001").mkdir(parents=True)
+    replace_symlink(base, "current", "releases/000001")
+    replace_symlink(base, "current", "releases/000001")  # over an existing link: one rename
+    assert os.readlink(base / "current") == "releases/000001" and not [p for p in base.iterdir() if "tmp" in p.name]
+    for target in ("../elsewhere", "/etc", "releases/../../x"):
+        with pytest.raises(UnsafePath):
+            replace_symlink(base, "current", target)
+    (base / "folder").mkdir()
+    with pytest.raises(UnsafePath):
+        replace_symlink(base, "folder", "releases/000001")
+    (tmp_path / "secret").write_text("x")
+    (base / "releases" / "link").symlink_to(tmp_path / "secret")
+    with pytest.raises(UnsafePath):
+        hard_link(base, "copy", base / "releases" / "link")
+    assert not (base / "copy").exists()
+    create_exclusive(tmp_path, "key", b"secret", 0o600)
+    assert (tmp_path / "key").stat().st_mode & 0o777 == 0o600
+    with pytest.raises(FileExistsError):
+        create_exclusive(tmp_path, "key", b"other", 0o600)
+    assert (tmp_path / "key").read_bytes() == b"secret" and sorted(p.name for p in tmp_path.iterdir()) == ["key", "secret", "site"]
+    with exclusive_lock(tmp_path, "lock"):
+        with pytest.raises(Locked):
+            with exclusive_lock(tmp_path, "lock"):
+                pass
+    with exclusive_lock(tmp_path, "lock"):  # released when the block ended
+        pass
