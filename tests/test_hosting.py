@@ -620,3 +620,31 @@ def test_the_confined_primitives_of_deploy_refuse_what_they_must(tmp_path: Path)
                 pass
     with exclusive_lock(tmp_path, "lock"):  # released when the block ended
         pass
+
+
+def test_a_real_sigint_in_the_middle_of_a_deploy_leaves_every_site_as_it_was(built: Repo, tmp_path: Path) -> None:
+    """A real process and a real signal: SIGINT arrives while the second file of a release is written."""
+    dest = tmp_path / "www"
+    assert deploy(built, dest).exit_code == 0
+    later = later_build(built, tmp_path)
+    before = snapshot(dest)
+    script = textwrap.dedent(f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(REPO)!r})
+        sys.argv = ["build.py", "--root", {str(built.root)!r}, "--lang", "en", "deploy", "--target", {TARGET!r},
+                    "--out", {str(later)!r}, "--to", {str(dest)!r}]
+        import build
+        from zhanqun.publish import releases
+        real, calls = releases.write_new_file, []
+        def interrupted(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 2:
+                os.kill(os.getpid(), signal.SIGINT)
+            return real(*args, **kwargs)
+        releases.write_new_file = interrupted
+        build.main()
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "interrupted by SIGINT; every site serves what it served before" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(dest) == before
