@@ -445,6 +445,35 @@ def shots(settings: Settings, sites: tuple[str, ...], target: str, no_build: boo
     _report(settings, report.problems, _("wrote {count} screenshot(s) to {folder}").format(count=len(report.written), folder=report.shots))
 
 
+@cli.command("nginx-conf", help=N_("Print the nginx configuration (server blocks for inside http {}) that serves a target's sites from a deploy folder."))
+@click.option("--target", type=click.Choice(["production", "intranet"]), default="production", show_default=True, help=N_("Whose hosts to serve."))
+@click.option("--docroot", type=click.Path(file_okay=False, path_type=Path), required=True, metavar=N_("DEST"), help=N_("The folder deploy writes to (DEST/<id>/current)."))
+@click.option("--listen", default="80", show_default=True, metavar=N_("ADDR:PORT"), help=N_("What every server block listens on."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar=N_("DIR"), help=N_("Write zhanqun-sites.conf and the security-header snippet into DIR instead of printing."))
+@click.option("--access-log", default=None, metavar=N_("PATH"), help=N_("The access log, in the format stats reads (default /var/log/nginx/zhanqun-access.log)."))
+@FORMAT_OPTION
+@LANG_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def nginx_conf_command(settings: Settings, target: str, docroot: Path, listen: str, out: Path | None, access_log: str | None) -> None:
+    from zhanqun.commands.nginx_conf import DEFAULT_ACCESS_LOG, nginx_conf, write_conf
+
+    problems = Problems()
+    conf = _run(nginx_conf, settings.root, target, docroot, listen, problems, out.absolute() if out else None, access_log or DEFAULT_ACCESS_LOG)
+    if conf is None:
+        _report(settings, problems, _("failed: {errors} error(s)").format(errors=len(problems.errors)))
+        sys.exit(1)
+    if out is None:
+        click.echo(conf.sites, nl=False)
+        return
+    try:
+        written = write_conf(conf, out.absolute())
+    except (OSError, UnsafePath) as exc:
+        raise click.UsageError(_("--out {out}: {reason}").format(out=out, reason=describe_os_error(exc) if isinstance(exc, OSError) else exc)) from None
+    for path in written:
+        click.echo(_("wrote {path}").format(path=path), err=True)
+
+
 def main() -> None:
     # no auto_envvar_prefix: it would let any ZHANQUN_<COMMAND>_<OPTION> variable set an option
     # unseen (ZHANQUN_BUILD_TARGET=intranet builds the internal edition); the language is read
