@@ -445,6 +445,20 @@ def shots(settings: Settings, sites: tuple[str, ...], target: str, no_build: boo
     _report(settings, report.problems, _("wrote {count} screenshot(s) to {folder}").format(count=len(report.written), folder=report.shots))
 
 
+@cli.command(help=N_("Build the preview, serve it on this computer, rebuild on every change and reload open pages."))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar=N_("PORT"), help=N_("The port on 127.0.0.1 (0: any free one)."))
+@click.option("--site", "sites", multiple=True, metavar=N_("SITE"), help=N_("Site to build: its id or Chinese name (repeatable; default all)."))
+@FORMAT_OPTION
+@LANG_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def serve(settings: Settings, port: int, sites: tuple[str, ...]) -> None:
+    from zhanqun.commands.serve import Serve, ServeOptions
+
+    session = _run(Serve, ServeOptions(settings.root, port, list(sites), settings.verbose), lambda text: click.echo(text, err=True))
+    sys.exit(_run(session.run))
+
+
 @cli.command("nginx-conf", help=N_("Print the nginx configuration (server blocks for inside http {}) that serves a target's sites from a deploy folder."))
 @click.option("--target", type=click.Choice(["production", "intranet"]), default="production", show_default=True, help=N_("Whose hosts to serve."))
 @click.option("--docroot", type=click.Path(file_okay=False, path_type=Path), required=True, metavar=N_("DEST"), help=N_("The folder deploy writes to (DEST/<id>/current)."))
