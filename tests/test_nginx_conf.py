@@ -308,3 +308,19 @@ def test_out_writes_both_files_and_includes_the_snippet_from_there(built: Repo, 
     (out / "zhanqun-sites.conf").symlink_to(tmp_path / "elsewhere/x")
     refused = built.run("nginx-conf", "--docroot", "/srv/zhanqun", "--out", str(out))
     assert refused.exit_code == 2 and "symbolic link" in refused.stderr and not (tmp_path / "elsewhere/x").exists()
+
+
+def test_the_bucket_sends_the_types_nginx_sends() -> None:
+    """A site in a bucket gets the Content-Type nginx would send (Debian's mime.types)."""
+    from zhanqun.publish.cache_policy import content_type
+
+    table = Path("/etc/nginx/mime.types")
+    if not table.is_file():
+        _nginx()  # skips with the reason (fails under CI=true)
+    types: dict[str, str] = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        words = line.strip().rstrip(";").split()
+        if len(words) >= 2 and "/" in words[0]:
+            types.update((suffix, words[0]) for suffix in words[1:])
+    for suffix in ("html", "css", "js", "json", "xml", "txt", "svg", "png", "jpg", "gif", "webp", "avif", "pdf", "wasm", "woff2", "doc", "docx", "xls", "xlsx", "zip", "mp4"):
+        assert content_type(f"x.{suffix}").split(";")[0] == types[suffix], suffix

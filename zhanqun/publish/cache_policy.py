@@ -60,7 +60,7 @@ _KNOWN_TYPES = {
     ".js": "application/javascript",
     ".mjs": "application/javascript",
     ".json": "application/json",
-    ".xml": "application/xml",
+    ".xml": "text/xml",  # as nginx (Debian's mime.types) sends it
     ".svg": "image/svg+xml",
     ".txt": "text/plain",
     ".wasm": "application/wasm",
