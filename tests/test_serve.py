@@ -78,7 +78,7 @@ def session(tmp_path: Path) -> Iterator[Session]:
     repo = fill_small_cluster(new_repo(tmp_path / "repo"))
     env = {**os.environ, "ZHANQUN_LANG": "en", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "--root", str(repo.root), "serve", "--port", "0", "--site", "portal", "--site", "ulanhot"],
+        [sys.executable, str(REPO / "build.py"), "--root", str(repo.root), "serve", "--port", "0", "--site", "portal"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     lines: queue.Queue[str] = queue.Queue()
@@ -107,13 +107,14 @@ def test_serve_rebuilds_reloads_reports_and_stops_cleanly(session: Session) -> N
     # the page as served: the reload script added, the file on disk untouched
     status, headers, body = session.get("/portal/zwdt/spring-farming.html")
     assert status == 200 and headers["cache-control"] == "no-store"
-    assert body.count(RELOAD_SCRIPT.encode()) == 1 and body.index(RELOAD_SCRIPT.encode()) < body.index(b"</head>")
+    tag = RELOAD_SCRIPT.format(generation=1).encode()
+    assert body.count(tag) == 1 and body.index(tag) < body.index(b"</head>")
     on_disk = session.repo.out("portal/zwdt/spring-farming.html").read_bytes()
     assert b"__zhanqun__" not in on_disk and "正文内容" in on_disk.decode()
     status, headers, script = session.get("/__zhanqun__/reload.js")
     assert status == 200 and headers["content-type"].startswith("application/javascript") and b"EventSource" in script
     status, _headers, body = session.get("/portal/zwdt/no-such-page.html")
-    assert status == 404 and "兴安盟行政公署" in body.decode() and RELOAD_SCRIPT.encode() in body  # the site's own 404 page
+    assert status == 404 and "兴安盟行政公署" in body.decode() and tag in body  # the site's own 404 page
     assert session.get("/tjj/")[0] == 404  # --site: only the sites named are built
     assert session.problems()["problems"] == [] and session.problems()["failed"] is False
 
@@ -151,10 +152,11 @@ def test_serve_rebuilds_reloads_reports_and_stops_cleanly(session: Session) -> N
 
 
 def test_the_script_goes_before_the_end_of_head() -> None:
-    tag = RELOAD_SCRIPT.encode()
-    assert inject_reload_script(b"<html><HEAD ><title>x</title></HEAD ><body></body></html>") == b"<html><HEAD ><title>x</title>" + tag + b"</HEAD ><body></body></html>"
-    assert inject_reload_script(b"<p>no head</p>") == b"<p>no head</p>" + tag
-    assert inject_reload_script(b"<head></head><p>&lt;/head&gt;</p>").count(tag) == 1
+    tag = RELOAD_SCRIPT.format(generation=7).encode()
+    assert tag == b'<script src="/__zhanqun__/reload.js?generation=7" defer></script>'
+    assert inject_reload_script(b"<html><HEAD ><title>x</title></HEAD ><body></body></html>", 7) == b"<html><HEAD ><title>x</title>" + tag + b"</HEAD ><body></body></html>"
+    assert inject_reload_script(b"<p>no head</p>", 7) == b"<p>no head</p>" + tag
+    assert inject_reload_script(b"<head></head><p>&lt;/head&gt;</p>", 7).count(tag) == 1
 
 
 def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
@@ -171,3 +173,34 @@ def test_an_unknown_site_is_a_usage_error(tmp_path: Path) -> None:
     repo = fill_small_cluster(new_repo(tmp_path / "repo"))
     result = repo.run("serve", "--port", "0", "--site", "ulanhto")
     assert result.exit_code == 2 and "ulanhot" in result.stderr and not repo.out().exists()
+
+
+from browsers import browser  # noqa: E402,F401  (the shared chromium fixture)
+
+
+def test_the_page_reloads_itself_and_shows_problems_in_a_dialog(session: Session, browser: object) -> None:  # noqa: F811
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(f"http://127.0.0.1:{session.port}/portal/zwdt/spring-farming.html")
+        assert "正文内容" in page.inner_text("main")
+        session.repo.write("content/portal/zwdt/spring.md", article("兴安盟部署春季农业生产", "2026-03-02", "今年春耕备耕进展顺利。", Slug="spring-farming"))
+        page.wait_for_function("document.body.innerText.includes('今年春耕备耕进展顺利')", timeout=PATIENCE * 1000)  # reloaded by itself
+
+        session.repo.write("content/portal/zwdt/broken.md", "Title: 坏日期\nDate: 2026年3月5日\n\n正文。\n")
+        dialog = page.wait_for_selector("[role=alertdialog]", timeout=PATIENCE * 1000)
+        assert dialog is not None
+        title = page.locator("#" + dialog.get_attribute("aria-labelledby"))
+        assert "The last build failed" in title.inner_text()
+        assert "content/portal/zwdt/broken.md:2: bad-value: Date:" in dialog.inner_text()
+        assert page.evaluate("document.activeElement.getAttribute('role')") == "alertdialog"  # announced and reachable
+        assert "今年春耕备耕进展顺利" in page.inner_text("main")  # the last good page under it
+        page.get_by_role("button", name="Close").click()
+        assert page.query_selector("[role=alertdialog]") is None
+
+        session.repo.write("content/portal/zwdt/broken.md", "Title: 好日期\nDate: 2026-03-05\n\n正文。\n")
+        page.wait_for_function("!document.querySelector('[role=alertdialog]') && document.readyState === 'complete'", timeout=PATIENCE * 1000)
+        eventually(lambda: session.problems()["failed"] is False, "the fixed build")
+    finally:
+        page.close()
+    session.process.send_signal(signal.SIGINT)
+    assert session.process.wait(timeout=60) == 0

@@ -6,7 +6,9 @@
   "use strict";
   const base = "/__zhanqun__/";
   const boxId = "zhanqun-serve-problems";
-  let generation = null;
+  // the build this page is from (the server writes it into the script's address)
+  const mine = new URL(document.currentScript.src).searchParams.get("generation");
+  let generation = mine === null ? null : Number(mine);
   let dismissed = -1;
 
   function remove() {
@@ -16,7 +18,7 @@
 
   function show(state) {
     remove();
-    if (!state.problems.length || dismissed === state.generation * 2 + (state.failed ? 1 : 0)) return;
+    if (!state.problems.length || dismissed === state.version) return;
     const box = document.createElement("section");
     box.id = boxId;
     box.setAttribute("role", "alertdialog");
@@ -42,7 +44,7 @@
     close.textContent = state.close;
     close.style.cssText = "margin-top:.75rem;font:inherit;padding:.25rem 1rem";
     close.addEventListener("click", () => {
-      dismissed = state.generation * 2 + (state.failed ? 1 : 0);
+      dismissed = state.version;  // until the next build says something new
       remove();
     });
     box.append(title, list, close);

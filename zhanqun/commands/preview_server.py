@@ -1,7 +1,7 @@
 """The HTTP side of ``serve``: the preview on loopback, with the reload script added on the way out.
 
 The files are served as the build wrote them (``output/preview``); only the answer to the browser
-is changed: every HTML page gets ``<script src="/__zhanqun__/reload.js" defer>`` before its
+is changed: every HTML page gets ``<script src="/__zhanqun__/reload.js?generation=N" defer>`` before its
 ``</head>``, so nothing of the server ever reaches a file that could be published. The script
 (``preview_reload.js``, served from the package) listens to ``/__zhanqun__/events`` (Server-Sent
 Events), reloads the page when a build finished, and shows what ``/__zhanqun__/problems`` lists
@@ -25,7 +25,9 @@ from ..i18n import _
 
 #: The server's own addresses; no site has a folder of this name (site ids are letters and digits).
 PREFIX = "/__zhanqun__/"
-RELOAD_SCRIPT = f'<script src="{PREFIX}reload.js" defer></script>'
+#: The tag added to each page; ``generation`` is the build the page is from, so the script reloads
+#: a page that is older than the build it first hears of (a build that ended while the page loaded).
+RELOAD_SCRIPT = '<script src="' + PREFIX + 'reload.js?generation={generation}" defer></script>'
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 #: How often an idle event stream is sent a comment (keeps proxies and the browser's timer happy).
 HEARTBEAT_SECONDS = 15.0
@@ -69,7 +71,7 @@ class PreviewState:
 
     def summary(self) -> dict[str, Any]:
         with self.condition:
-            return {"generation": self.generation, "failed": self.failed, "problems": len(self.problems)}
+            return {"generation": self.generation, "version": self.version, "failed": self.failed, "problems": len(self.problems)}
 
     def snapshot(self) -> dict[str, Any]:
         with self.condition:
@@ -78,7 +80,7 @@ class PreviewState:
                 if self.failed
                 else _("The last build succeeded with these warnings:")
             )
-            return {"generation": self.generation, "failed": self.failed, "title": title, "close": _("Close"), "problems": list(self.problems)}
+            return {"generation": self.generation, "version": self.version, "failed": self.failed, "title": title, "close": _("Close"), "problems": list(self.problems)}
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -144,7 +146,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         except OSError:
             self._not_found("", head)
             return
-        self._send_html(inject_reload_script(body), status, head)
+        self._send_html(inject_reload_script(body, self.server.state.summary()["generation"]), status, head)
 
     def _send_html(self, body: bytes, status: HTTPStatus, head: bool) -> None:
         self.send_response(status)
@@ -164,7 +166,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 return
         text = _("Nothing here yet: no page at this address in the preview.")
         page = f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>404</title></head><body><main><h1>404</h1><p>{_escape(text)}</p><p><a href="/">/</a></p></main></body></html>'
-        self._send_html(inject_reload_script(page.encode("utf-8")), HTTPStatus.NOT_FOUND, head)
+        self._send_html(inject_reload_script(page.encode("utf-8"), self.server.state.summary()["generation"]), HTTPStatus.NOT_FOUND, head)
 
     def _own(self, name: str, head: bool) -> None:
         if name == "reload.js":
@@ -206,9 +208,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return
 
 
-def inject_reload_script(page: bytes) -> bytes:
+def inject_reload_script(page: bytes, generation: int) -> bytes:
     """``page`` with the reload script before ``</head>`` (at the end when it has none)."""
-    tag = RELOAD_SCRIPT.encode("ascii")
+    tag = RELOAD_SCRIPT.format(generation=generation).encode("ascii")
     match = _HEAD_END.search(page)
     if match is None:
         return page + tag
