@@ -141,7 +141,10 @@ def test_serve_rebuilds_reloads_reports_and_stops_cleanly(session: Session) -> N
     status, _headers, body = session.get("/portal/zwdt/spring-farming.html")
     assert status == 200 and "今年春耕备耕进展顺利" in body.decode()
 
-    # Ctrl-C: a clean stop
+    # Ctrl-C while it rebuilds: the build stops, the output stays as it was, a clean exit
+    before = session.repo.out("portal/zwdt/spring-farming.html").read_bytes()
+    session.repo.write("content/portal/zwdt/broken.md", "Title: 好日期\nDate: 2026-03-05\n\n正文。\n")
+    session.wait_for_line(r"changed: content/portal/zwdt/broken\.md")
     session.process.send_signal(signal.SIGINT)
     assert session.process.wait(timeout=60) == 0
     rest = session.process.stderr.read() if session.process.stderr else ""  # type: ignore[union-attr]
@@ -149,6 +152,9 @@ def test_serve_rebuilds_reloads_reports_and_stops_cleanly(session: Session) -> N
     assert "Traceback" not in stderr and "Error" not in stderr.replace("bad-value", "")
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", session.port), timeout=2).close()
+    if "built" not in stderr.rsplit("changed: content/portal/zwdt/broken.md", 1)[1]:  # stopped mid-build (nearly always)
+        assert session.repo.out("portal/zwdt/spring-farming.html").read_bytes() == before
+    assert not list(session.repo.out().parent.glob(".zhanqun-*"))  # no scratch folder left behind
 
 
 def test_the_script_goes_before_the_end_of_head() -> None:
