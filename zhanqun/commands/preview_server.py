@@ -117,6 +117,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
     def _answer(self, head: bool) -> None:
+        if not self._for_us():
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST)
+            return
         path = urlsplit(self.path).path
         if path.startswith(PREFIX):
             self._own(path[len(PREFIX) :], head)
@@ -130,6 +133,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             super().do_HEAD()
         else:
             super().do_GET()
+
+    def _for_us(self) -> bool:
+        """Whether the request names this computer: a page elsewhere that points its own host name at
+        127.0.0.1 (DNS rebinding) must not read the preview or its problems through the reader's browser."""
+        host = (self.headers.get("Host") or "").lower()
+        port = self.server.server_address[1]
+        return host in {f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"} or (port == 80 and host in {"localhost", "127.0.0.1", "[::1]"})
 
     def _file_for(self, path: str) -> Path | None:
         """The file a request names (a folder's ``index.html``), or ``None``; never a folder listing."""

@@ -68,7 +68,9 @@ class Serve:
         started = time.perf_counter()
         options = BuildOptions(self.options.root, "preview", list(self.options.sites), base_url=f"http://localhost:{self.port}")
         report = build(options)
-        if any(p.code == "interrupted" for p in report.problems):
+        interrupted = [p for p in report.problems if p.code == "interrupted"]
+        if interrupted:  # Ctrl-C: say what became of the output, then stop
+            self.say(interrupted[0].message)
             self.stop.set()
             return False
         problems = [p.to_json() for p in report.problems.sorted()]

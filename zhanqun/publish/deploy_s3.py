@@ -207,8 +207,9 @@ def local_files(output: Path, site_id: str) -> list[LocalFile]:
         if path.is_symlink():
             raise DeployError(_("{path} is a symbolic link; a build writes none, so this output was changed by hand").format(path=path))
         if path.is_file():
-            data = path.read_bytes()
-            files.append(LocalFile(site_id, rel, path, hashlib.sha256(data).hexdigest(), len(data)))
+            with path.open("rb") as handle:  # read in blocks: an attachment may be a large video
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            files.append(LocalFile(site_id, rel, path, digest, path.stat().st_size))
     return files
 
 
@@ -249,15 +250,15 @@ def _is_current(client: Any, address: S3Address, local: LocalFile) -> bool:
 
 
 def _upload(client: Any, address: S3Address, local: LocalFile) -> None:
-    client.put_object(
-        Bucket=address.bucket,
-        Key=address.key(local.site_id, local.path),
-        Body=local.file.read_bytes(),
-        ContentType=content_type(local.path),
-        CacheControl=cache_control(local.url_path),
-        Metadata={SHA256_KEY: local.sha256},
-        ChecksumAlgorithm="SHA256",
-    )
+    with local.file.open("rb") as handle:
+        client.put_object(
+            Bucket=address.bucket,
+            Key=address.key(local.site_id, local.path),
+            Body=handle,
+            ContentType=content_type(local.path),
+            CacheControl=cache_control(local.url_path),
+            Metadata={SHA256_KEY: local.sha256},
+        )
 
 
 def _delete(client: Any, bucket: str, keys: list[str]) -> None:
