@@ -464,7 +464,7 @@ def serve(settings: Settings, port: int, sites: tuple[str, ...]) -> None:
 @click.option("--docroot", type=click.Path(file_okay=False, path_type=Path), required=True, metavar=N_("DEST"), help=N_("The folder deploy writes to (DEST/<id>/current)."))
 @click.option("--listen", default="80", show_default=True, metavar=N_("ADDR:PORT"), help=N_("What every server block listens on."))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar=N_("DIR"), help=N_("Write zhanqun-sites.conf and the security-header snippet into DIR instead of printing."))
-@click.option("--access-log", default=None, metavar=N_("LOG"), help=N_("The access log, in the format stats reads (default /var/log/nginx/zhanqun-access.log)."))
+@click.option("--access-log", default=None, metavar=N_("LOG"), help=N_("The access log, in the format stats reads (default: zhanqun.log in /var/log/nginx/)."))
 @FORMAT_OPTION
 @LANG_OPTION
 @VERBOSE_OPTION

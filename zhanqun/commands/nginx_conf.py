@@ -45,7 +45,7 @@ SITES_FILE = "zhanqun-sites.conf"
 HEADERS_FILE = "zhanqun-security-headers.conf"
 #: Where the printed configuration expects the snippet when no ``--out`` wrote it (Debian's folder).
 DEFAULT_HEADERS_PATH = f"/etc/nginx/snippets/{HEADERS_FILE}"
-DEFAULT_ACCESS_LOG = "/var/log/nginx/zhanqun-access.log"
+DEFAULT_ACCESS_LOG = "/var/log/nginx/zhanqun.log"
 #: The variable the CORS map sets: the request's Origin when it is a portal's, else empty (no header).
 CORS_VARIABLE = "$zhanqun_search_origin"
 #: Characters a path may hold in the configuration: no quote, ``$`` (a variable), ``;``, braces, space.
