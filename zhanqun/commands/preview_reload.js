@@ -1,6 +1,6 @@
 // zhanqun serve: added by the preview server to every page it sends, never written into the output.
-// Reloads the page when a new build is ready; while the last build failed (or warned), shows its
-// problems in a dialog. Every text comes from the server (in the user's language) and is shown with
+// Reloads the page when a new build is ready; while the last build failed, shows its problems in a
+// dialog. Every text comes from the server (in the user's language) and is shown with
 // textContent: messages quote authors' files.
 (() => {
   "use strict";
@@ -18,7 +18,8 @@
 
   function show(state) {
     remove();
-    if (!state.problems.length || dismissed === state.version) return;
+    // a failed build only: warnings stay in the terminal, or every reload would open the dialog
+    if (!state.failed || !state.problems.length || dismissed === state.version) return;
     const box = document.createElement("section");
     box.id = boxId;
     box.setAttribute("role", "alertdialog");
@@ -31,7 +32,9 @@
     title.id = boxId + "-title";
     title.style.cssText = "margin:0 0 .5rem;font-size:1.1rem";
     title.textContent = state.title;
+    box.setAttribute("aria-describedby", boxId + "-list");
     const list = document.createElement("ul");
+    list.id = boxId + "-list";
     list.style.cssText = "margin:0;padding-left:1.25rem;font-family:ui-monospace,monospace;font-size:14px";
     for (const problem of state.problems) {
       const item = document.createElement("li");

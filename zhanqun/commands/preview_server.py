@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..i18n import _
+from ..i18n import _, current_language
 
 #: The server's own addresses; no site has a folder of this name (site ids are letters and digits).
 PREFIX = "/__zhanqun__/"
@@ -48,7 +48,7 @@ class PreviewState:
     condition: threading.Condition = field(default_factory=threading.Condition)
 
     def built(self, problems: list[dict[str, Any]]) -> None:
-        """A build succeeded: open pages reload; its warnings are shown."""
+        """A build succeeded: open pages reload; its warnings are listed (the page shows none)."""
         with self.condition:
             self.generation += 1
             self.problems, self.failed = problems, False
@@ -75,11 +75,7 @@ class PreviewState:
 
     def snapshot(self) -> dict[str, Any]:
         with self.condition:
-            title = (
-                _("The last build failed; this page is from the last good build. Fix these, save, and it reloads:")
-                if self.failed
-                else _("The last build succeeded with these warnings:")
-            )
+            title = _("The last build failed; this page is from the last good build. Fix these, save, and it reloads:") if self.failed else ""
             return {"generation": self.generation, "version": self.version, "failed": self.failed, "title": title, "close": _("Close"), "problems": list(self.problems)}
 
 
@@ -175,7 +171,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 self._page(own, HTTPStatus.NOT_FOUND, head)
                 return
         text = _("Nothing here yet: no page at this address in the preview.")
-        page = f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>404</title></head><body><main><h1>404</h1><p>{_escape(text)}</p><p><a href="/">/</a></p></main></body></html>'
+        lang = "en" if current_language() == "en" else "zh-CN"
+        page = f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>404</title></head><body><main><h1>404</h1><p>{_escape(text)}</p><p><a href="/">/</a></p></main></body></html>'
         self._send_html(inject_reload_script(page.encode("utf-8"), self.server.state.summary()["generation"]), HTTPStatus.NOT_FOUND, head)
 
     def _own(self, name: str, head: bool) -> None:
