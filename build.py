@@ -470,17 +470,22 @@ TO_FOLDER = click.option("--to", "to", required=True, type=click.Path(file_okay=
 @cli.command(help=N_("Publish each built site of a target to DEST/<id>/ as a new release, switched atomically."))
 @click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="production", show_default=True, help=N_("Which build to deploy."))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("The build's output folder (default output/<target>/)."))
-@click.option("--to", "to", required=True, metavar=N_("DEST"), help=N_("A folder (DEST/<id>/current → releases/<release>)."))
+@click.option("--to", "to", required=True, metavar=N_("DEST"), help=N_("A folder (DEST/<id>/current → releases/<release>) or s3://BUCKET/PREFIX."))
 @click.option("--keep", type=click.IntRange(min=1), default=5, show_default=True, metavar=N_("N"), help=N_("Releases kept per site."))
 @click.option("--site", "sites", multiple=True, metavar=N_("SITE"), help=N_("Site to deploy: its id or Chinese name (repeatable; default all)."))
+@click.option("--dry-run", is_flag=True, help=N_("s3:// only: print what would be uploaded and deleted, change nothing."))
+@click.option("--max-deletes", type=click.IntRange(min=0), default=256, show_default=True, metavar=N_("N"), help=N_("s3:// only: refuse a deploy that would delete more objects than this."))
+@click.option("--allow-many-deletes", is_flag=True, help=N_("s3:// only: the deletions beyond --max-deletes are meant."))
 @FORMAT_OPTION
 @LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
-def deploy(settings: Settings, target: str, out: Path | None, to: str, keep: int, sites: tuple[str, ...]) -> None:
+def deploy(settings: Settings, target: str, out: Path | None, to: str, keep: int, sites: tuple[str, ...], dry_run: bool, max_deletes: int, allow_many_deletes: bool) -> None:
     from zhanqun.commands.hosting import run_deploy
+    from zhanqun.publish.deploy import BucketOptions
 
-    report = _hosting(run_deploy, settings.root, target, out.resolve() if out else None, to, keep, list(sites))
+    bucket = BucketOptions(max_deletes, allow_many_deletes, dry_run, say=lambda line: click.echo(printable(line)))
+    report = _hosting(run_deploy, settings.root, target, out.resolve() if out else None, to, keep, list(sites), bucket)
     for line in report.lines():
         click.echo(line)
 
@@ -544,6 +549,49 @@ def apply(settings: Settings, bundle_file: Path, to: Path, trust: Path, keep: in
     click.echo(_("verified {bundle}").format(bundle=made.describe()))
     for line in report.lines():
         click.echo(line)
+
+@cli.command(help=N_("Build the preview, serve it on this computer, rebuild on every change and reload open pages."))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar=N_("PORT"), help=N_("The port on 127.0.0.1 (0: any free one)."))
+@click.option("--site", "sites", multiple=True, metavar=N_("SITE"), help=N_("Site to build: its id or Chinese name (repeatable; default all)."))
+@FORMAT_OPTION
+@LANG_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def serve(settings: Settings, port: int, sites: tuple[str, ...]) -> None:
+    from zhanqun.commands.serve import Serve, ServeOptions
+
+    session = _run(Serve, ServeOptions(settings.root, port, list(sites), settings.verbose), lambda text: click.echo(text, err=True))
+    sys.exit(_run(session.run))
+
+
+@cli.command("nginx-conf", help=N_("Print the nginx configuration (server blocks for inside http {}) that serves a target's sites from a deploy folder."))
+@click.option("--target", type=click.Choice(["production", "intranet"]), default="production", show_default=True, help=N_("Whose hosts to serve."))
+@click.option("--docroot", type=click.Path(file_okay=False, path_type=Path), required=True, metavar=N_("DEST"), help=N_("The folder deploy writes to (DEST/<id>/current)."))
+@click.option("--listen", default="80", show_default=True, metavar=N_("ADDR:PORT"), help=N_("What every server block listens on."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar=N_("DIR"), help=N_("Write zhanqun-sites.conf and the security-header snippet into DIR instead of printing."))
+@click.option("--access-log", default=None, metavar=N_("LOG"), help=N_("The access log, in the format stats reads (default: zhanqun.log in /var/log/nginx/)."))
+@FORMAT_OPTION
+@LANG_OPTION
+@VERBOSE_OPTION
+@click.pass_obj
+def nginx_conf_command(settings: Settings, target: str, docroot: Path, listen: str, out: Path | None, access_log: str | None) -> None:
+    from zhanqun.commands.nginx_conf import DEFAULT_ACCESS_LOG, nginx_conf, write_conf
+
+    problems = Problems()
+    conf = _run(nginx_conf, settings.root, target, docroot, listen, problems, out.absolute() if out else None, access_log or DEFAULT_ACCESS_LOG)
+    if conf is None:
+        _report(settings, problems, _("failed: {errors} error(s)").format(errors=len(problems.errors)))
+        sys.exit(1)
+    if out is None:
+        click.echo(conf.sites, nl=False)
+        return
+    try:
+        written = write_conf(conf, out.absolute())
+    except (OSError, UnsafePath) as exc:
+        raise click.UsageError(_("--out {out}: {reason}").format(out=out, reason=describe_os_error(exc) if isinstance(exc, OSError) else exc)) from None
+    for path in written:
+        click.echo(_("wrote {path}").format(path=path), err=True)
+
 
 def main() -> None:
     # no auto_envvar_prefix: it would let any ZHANQUN_<COMMAND>_<OPTION> variable set an option

@@ -346,7 +346,7 @@ def test_destinations_that_are_not_safe_are_refused(built: Repo, tmp_path: Path)
     cases = {
         str(built.root / "content" / "www"): "inside the repository's sources",
         str(out(built) / "www"): "inside the build's output folder",
-        "s3://bucket/prefix": "not supported yet",
+        "s3://Not_A_Bucket/prefix": "is not a bucket name",
         "ftp://host/x": "unknown scheme ftp://",
     }
     foreign = tmp_path / "foreign"

@@ -15,7 +15,7 @@ from ..i18n import _
 from ..paths import repository_problem
 from ..pipeline import PROTECTED_FOLDERS, UsageError
 from ..publish.bundle import BundleManifest, apply_bundle, write_bundle
-from ..publish.deploy import DeployRequest, DeployUsageError, deploy
+from ..publish.deploy import BucketOptions, DeployRequest, DeployUsageError, Reported, deploy
 from ..publish.deploy_folder import built_manifest, check_destination
 from ..publish.git_head import head_commit
 from ..publish.releases import DeployReport, ReleaseError, RolledBack, rollback
@@ -35,9 +35,9 @@ def cluster_sites(root: Path, names: list[str]) -> list[str]:
     return [site_id for site_id in cluster.ids if site_id in wanted]
 
 
-def run_deploy(root: Path, target: str, out: Path | None, to: str, keep: int, names: list[str]) -> DeployReport:
-    """``deploy``: every built site (or the named ones) of ``target`` to ``to``."""
-    request = DeployRequest(root, out or root / "output" / target, target, cluster_sites(root, names), to, keep, PROTECTED_FOLDERS)
+def run_deploy(root: Path, target: str, out: Path | None, to: str, keep: int, names: list[str], bucket: BucketOptions | None = None) -> Reported:
+    """``deploy``: every built site (or the named ones) of ``target`` to ``to`` (a folder or ``s3://``)."""
+    request = DeployRequest(root, out or root / "output" / target, target, cluster_sites(root, names), to, keep, PROTECTED_FOLDERS, bucket or BucketOptions())
     try:
         return deploy(request)
     except DeployUsageError as exc:

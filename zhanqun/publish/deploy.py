@@ -1,19 +1,19 @@
 """``deploy``: one entry point that picks the publisher by the scheme of ``--to``.
 
-A folder (no scheme) is published by ``deploy_folder``; another publisher (``s3://``) slots in
-here, in :func:`publisher_for`, taking the same :class:`DeployRequest` and answering with the same
-:class:`~.releases.DeployReport` (its last line ``deployed: uploaded N, deleted M, unchanged K``).
+A folder (no scheme) is published by ``deploy_folder`` as atomic releases; ``s3://bucket/prefix``
+by ``deploy_s3`` (a bucket has no atomic switch: see that module). Both take the same
+:class:`DeployRequest` and answer with lines whose last is ``deployed: uploaded N, deleted M,
+unchanged K``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 
 from ..i18n import _
-from .releases import DeployReport
 
 #: Releases kept per site by default (the current one and the one before it are always kept).
 DEFAULT_KEEP = 5
@@ -33,9 +33,24 @@ class DeployRequest:
     to: str  # as given: a folder, or scheme://…
     keep: int = DEFAULT_KEEP
     protected: tuple[str, ...] = ()  # the repository's folders nothing is deployed into
+    bucket: BucketOptions = field(default_factory=lambda: BucketOptions())
 
 
-Publisher = Callable[[DeployRequest], DeployReport]
+@dataclass(frozen=True)
+class BucketOptions:
+    """What only a bucket deploy takes (a folder deploy never deletes a live file: it switches)."""
+
+    max_deletes: int = 256
+    allow_many_deletes: bool = False
+    dry_run: bool = False
+    say: Callable[[str], None] = lambda line: None  # receives the --dry-run plan, line by line
+
+
+class Reported(Protocol):
+    def lines(self) -> list[str]: ...
+
+
+Publisher = Callable[[DeployRequest], Reported]
 
 
 def scheme_of(to: str) -> str:
@@ -52,9 +67,38 @@ def publisher_for(to: str) -> Publisher:
 
         return deploy_to_folder
     if scheme == "s3":
-        raise DeployUsageError(_("--to {to}: deploying to a bucket (s3://) is not supported yet; deploy to a folder").format(to=to))
+        return deploy_to_bucket
     raise DeployUsageError(_("--to {to}: unknown scheme {scheme}://; give a folder").format(to=to, scheme=scheme))
 
 
-def deploy(request: DeployRequest) -> DeployReport:
+def deploy(request: DeployRequest) -> Reported:
     return publisher_for(request.to)(request)
+
+
+@dataclass(frozen=True)
+class BucketReport:
+    result: object  # deploy_s3.S3Result
+
+    def lines(self) -> list[str]:
+        return [self.result.summary()]  # type: ignore[attr-defined]
+
+
+def deploy_to_bucket(request: DeployRequest) -> BucketReport:
+    """``--to s3://…``: each site's output checked against its build manifest, then synced."""
+    from .deploy_folder import built_manifest
+    from .deploy_s3 import DeployError, S3AddressError, deploy_to_s3, parse_s3_address
+    from .releases import ReleaseError
+
+    try:
+        parse_s3_address(request.to)
+    except S3AddressError as exc:
+        raise DeployUsageError(_("--to {to}: {reason}").format(to=request.to, reason=exc)) from None
+    for site_id in request.site_ids:  # not built, or edited after its build: refused, as for a folder
+        built_manifest(request.out, site_id, request.target)
+    options = request.bucket
+    try:
+        result = deploy_to_s3(request.out, request.target, request.site_ids, request.to, max_deletes=options.max_deletes,
+                              allow_many_deletes=options.allow_many_deletes, dry_run=options.dry_run, say=options.say)
+    except DeployError as exc:
+        raise ReleaseError(str(exc)) from None
+    return BucketReport(result)
