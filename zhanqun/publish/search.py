@@ -14,6 +14,7 @@ order on each run, its issue #638); ``tests/test_search.py`` builds twice and co
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ..errors import Problems
@@ -51,7 +52,7 @@ def index_site(binary: Pagefind, site_folder: Path, shown: str, problems: Proble
     try:
         with PagefindService(binary) as service:
             index = service.new_index()
-            pages = service.add_directory(index, site_folder)
+            service.add_directory(index, site_folder)
             files = service.files(index)
     except (PagefindError, OSError) as exc:
         problems.add(f"{shown}/{BUNDLE}", None, "search-failed", _("Pagefind {version} could not index the site: {error}").format(version=binary.version, error=exc))
@@ -59,4 +60,13 @@ def index_site(binary: Pagefind, site_folder: Path, shown: str, problems: Proble
     for path, data in sorted(files.items()):
         if path not in UNUSED:
             write_bytes(site_folder, f"{BUNDLE}/{path}", data)
-    return pages
+    return indexed_pages(files.get("pagefind-entry.json", b"{}"))
+
+
+def indexed_pages(entry: bytes) -> int:
+    """The pages a bundle holds, from its entry file (Pagefind counts per language)."""
+    try:
+        languages = json.loads(entry).get("languages") or {}
+        return sum(int(language.get("page_count", 0)) for language in languages.values())
+    except (ValueError, AttributeError, TypeError):
+        return 0
