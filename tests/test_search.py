@@ -135,21 +135,6 @@ def test_the_standard_build_is_refused_because_it_does_not_cut_chinese(tmp_path:
         pagefind.check(standard, "PATH")
 
 
-def test_a_build_with_an_unusable_binary_fails_and_keeps_the_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, binary: pagefind.Pagefind) -> None:
-    repo = new_repo(tmp_path / "repo")
-    repo.site("portal", "兴安盟行政公署", kind="portal")
-    repo.write("content/portal/zwdt/a.md", article("兴安盟部署春季农业生产", Slug="spring"))
-    assert repo.run("build").exit_code == 0
-    before = (repo.out("portal") / "index.html").read_bytes()
-    old = fake_binary(tmp_path, 'print("pagefind 1.5.2")\n')
-    monkeypatch.setenv("ZHANQUN_PAGEFIND", str(old))
-    result = repo.run("build")
-    assert result.exit_code == 1
-    assert f"ZHANQUN_PAGEFIND: {old}: search-unavailable: Pagefind 1.5.2 is too old" in result.output
-    assert (repo.out("portal") / "index.html").read_bytes() == before
-    assert (repo.out("portal") / BUNDLE / "pagefind-entry.json").is_file()
-
-
 # --- the indexing step ------------------------------------------------------------------------
 
 
@@ -242,13 +227,23 @@ def builds(tmp_path_factory: pytest.TempPathFactory, binary: pagefind.Pagefind) 
     )
     repo.write("content/portal/zwdt/reserve.md", secret_document)
     repo.write("content/portal/tzgg/draft.md", article(f"{SECRET}启动会议纪要", "2026-03-06", body=f"会议研究了{SECRET}的进度安排和经费测算。", Slug="kickoff", Status="draft"))
-    out = {}
-    for name, target in (("first", "preview"), ("second", "preview"), ("intranet", "intranet")):
+    out = {"repo": repo.root}
+    for name, target, sites in (("first", "preview", ()), ("second", "preview", ()), ("intranet", "intranet", ("--site", "portal"))):
         folder = repo.root.parent / name
-        result = repo.run("build", "--target", target, "--out", str(folder))
+        result = repo.run("build", "--target", target, "--out", str(folder), *sites)
         assert result.exit_code == 0, result.output
         out[name] = folder
     return out
+
+
+def test_a_build_with_an_unusable_binary_fails_and_keeps_the_previous_output(builds: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = {p: p.read_bytes() for p in builds["first"].rglob("*") if p.is_file()}
+    old = fake_binary(tmp_path, 'print("pagefind 1.5.2")\n')
+    monkeypatch.setenv("ZHANQUN_PAGEFIND", str(old))
+    result = Repo(builds["repo"]).run("build", "--out", str(builds["first"]))
+    assert result.exit_code == 1
+    assert f"ZHANQUN_PAGEFIND: {old}: search-unavailable: Pagefind 1.5.2 is too old" in result.output
+    assert {p: p.read_bytes() for p in builds["first"].rglob("*") if p.is_file()} == before
 
 
 def bundle_text(site: Path) -> str:
