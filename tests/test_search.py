@@ -286,3 +286,9 @@ def test_a_fragment_is_gzip_of_pagefinds_json(builds: dict[str, Path]) -> None:
     assert gzip.decompress(path.read_bytes()).startswith(b"pagefind_dcd{")
     assert pagefind.readable_text(path.name, path.read_bytes()).startswith("{")
     assert pagefind.readable_text("pagefind.js", b"x") is None
+
+
+def test_a_binary_that_hangs_is_stopped_with_a_message(tmp_path: Path) -> None:
+    hanging = pagefind.Pagefind(fake_binary(tmp_path, "import time\ntime.sleep(60)\n"), "1.6.0")
+    with pagefind.PagefindService(hanging) as service, pytest.raises(pagefind.PagefindError, match="no answer in 1 seconds"):
+        service.ask({"type": "NewIndex", "config": {}}, timeout=1)

@@ -194,17 +194,33 @@ class PagefindService:
             self.process.kill()
             self.process.wait()
 
-    def ask(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Send one request and return its answer's payload; :class:`PagefindError` on an error."""
+    def ask(self, payload: dict[str, Any], timeout: float = TIMEOUT) -> dict[str, Any]:
+        """Send one request and return its answer's payload; :class:`PagefindError` on an error,
+        or when no answer came within ``timeout`` seconds (the process is then stopped)."""
         assert self.process and self.process.stdin and self.process.stdout
         self.message_id += 1
         message = base64.b64encode(json.dumps({"message_id": self.message_id, "payload": payload}).encode("utf-8")) + b","
+        fired = threading.Event()
+        process = self.process
+
+        def stop() -> None:
+            fired.set()
+            process.kill()
+
+        watchdog = threading.Timer(timeout, stop)
+        watchdog.daemon = True
+        watchdog.start()
         try:
-            self.process.stdin.write(message)
-            self.process.stdin.flush()
-        except OSError as exc:
-            raise PagefindError(self._said() or str(exc)) from None
-        answer = _read_answer(self.process.stdout)
+            try:
+                self.process.stdin.write(message)
+                self.process.stdin.flush()
+            except OSError as exc:
+                raise PagefindError(self._said() or str(exc)) from None
+            answer = _read_answer(self.process.stdout)
+        finally:
+            watchdog.cancel()
+        if answer is None and fired.is_set():
+            raise PagefindError(_("Pagefind gave no answer in {seconds} seconds and was stopped").format(seconds=int(timeout)))
         if answer is None:
             raise PagefindError(self._said() or _("Pagefind stopped without an answer"))
         try:
