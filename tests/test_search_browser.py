@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import mimetypes
 import os
 import subprocess
 import threading
 import sys
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from browsers import browser  # noqa: F401  (the shared chromium fixture)
@@ -204,5 +206,71 @@ def test_the_search_works_from_the_keyboard(browser: Any, origin: str) -> None:
         assert page.evaluate("document.activeElement.getAttribute('href')") == COUNTY_ONLY[1]
         page.keyboard.press("Enter")
         page.wait_for_url(f"**{COUNTY_ONLY[1]}")
+    finally:
+        context.close()
+
+
+# --- production: each site on its own host; other hosts' bundles need CORS --------------------
+
+HOSTS = {"https://www.xam.gov.cn": "portal", "https://www.tq.gov.cn": "tuquan"}
+#: In production the portal's page (and Pagefind's worker) fetch the other sites' bundles from their
+#: hosts: its policy must let it connect there (the other sites need no change).
+PORTAL_CSP = CSP + "; connect-src 'self' https://www.tq.gov.cn"
+
+
+@pytest.fixture(scope="module")
+def production(output: Path) -> Path:
+    out = output.parent / "production"
+    sites = [arg for site in BUILT for arg in ("--site", site)]
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--target", "production", *sites, "--out", str(out)], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def production_context(browser: Any, out: Path, reachable: bool) -> Any:
+    """A browser whose requests to the two sites' hosts are answered from the production output,
+    the county's ``/pagefind/`` with ``Access-Control-Allow-Origin`` — or, unless ``reachable``,
+    not at all: to a page's ``fetch`` a server that is down and one that sends no CORS header fail
+    alike (Playwright adds a CORS header to any response a test makes up, so a missing header
+    cannot be staged here)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+
+    def answer(route: Any) -> None:
+        url = urlsplit(route.request.url)
+        site = HOSTS.get(f"{url.scheme}://{url.netloc}")
+        path = out / site / unquote(url.path).lstrip("/") if site else None
+        if path is not None and path.is_dir():
+            path = path / "index.html"
+        if path is None or not path.is_file():
+            route.fulfill(status=404, body="not found")
+            return
+        if site != "portal" and url.path.startswith("/pagefind/") and not reachable:
+            route.abort("connectionrefused")
+            return
+        headers = {"content-type": mimetypes.guess_type(path.name)[0] or "application/octet-stream", "content-security-policy": PORTAL_CSP if site == "portal" else CSP}
+        if site != "portal" and url.path.startswith("/pagefind/"):
+            headers["access-control-allow-origin"] = "https://www.xam.gov.cn"
+        route.fulfill(status=200, body=path.read_bytes(), headers=headers)
+
+    context.route("https://**/*", answer)
+    return context
+
+
+@pytest.mark.parametrize("reachable", [True, False])
+def test_production_results_link_each_sites_own_address(browser: Any, production: Path, reachable: bool) -> None:
+    context = production_context(browser, production, reachable)
+    page = context.new_page()
+    try:
+        page.goto("https://www.xam.gov.cn/search.html?q=%E7%99%BD%E7%BE%BD%E8%82%89%E9%B8%A1", wait_until="load")  # 白羽肉鸡
+        found = results(page)
+        unreachable = page.text_content("#search-unreachable")
+        if reachable:
+            assert found[0] == "https://www.tq.gov.cn/zwdt/broiler-industry-2025.html"
+            assert "突泉县人民政府" not in unreachable
+        else:  # the county's bundle cannot be fetched: it is named, the portal still searched
+            assert "突泉县人民政府" in unreachable
+            assert all(url.startswith("https://www.xam.gov.cn/") for url in found)
+        page.goto("https://www.xam.gov.cn/search.html?q=%E4%BE%9B%E6%9A%96%E8%A1%A5%E8%B4%B4", wait_until="load")  # 供暖补贴
+        assert results(page)[0] == "https://www.xam.gov.cn/zfwj/heating-subsidy-2026-2027.html"
     finally:
         context.close()

@@ -239,7 +239,8 @@ class PagefindService:
         return int(self.ask({"type": "NewIndex", "config": config or {}})["index_id"])
 
     def add_directory(self, index: int, folder: Path) -> int:
-        """Index every HTML file under ``folder`` (``--site``); returns the number of pages indexed."""
+        """Index every HTML file under ``folder`` (``--site``); returns the number of files Pagefind
+        read (pages without ``data-pagefind-body`` among them: the bundle's entry counts the pages indexed)."""
         return int(self.ask({"type": "AddDir", "index_id": index, "path": str(folder)}).get("page_count", 0))
 
     def files(self, index: int) -> dict[str, bytes]:
@@ -292,7 +293,7 @@ def readable_text(name: str, data: bytes) -> str | None:
         return None
     if raw.startswith(b"pagefind_dcd"):
         return raw[len(b"pagefind_dcd") :].decode("utf-8", "replace")
-    return "\n".join(cbor_strings(raw.removeprefix(b"pagefind_dcd")))
+    return "\n".join(cbor_strings(raw))
 
 
 def cbor_strings(data: bytes) -> list[str]:

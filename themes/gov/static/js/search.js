@@ -66,13 +66,14 @@
     if (pagefindReady) return pagefindReady;
     sites = siteList();
     pagefindReady = import(ownBundle + "pagefind.js").then(function (pagefind) {
-      return pagefind.options({ basePath: ownBundle, mergeFilter: { "站点": ownName } }).then(function () {
+      // baseUrl: results link the site's address for the target built (/<id>/ in preview, its own host in production)
+      return pagefind.options({ basePath: ownBundle, baseUrl: ownUrl, mergeFilter: { "站点": ownName } }).then(function () {
         var others = sites.filter(function (site) { return site.bundle !== ownBundle; });
         return Promise.all(others.map(reachable)).then(function (answers) {
           var missing = [];
           var merges = [];
           others.forEach(function (site, i) {
-            if (answers[i]) merges.push(pagefind.mergeIndex(site.bundle, { mergeFilter: { "站点": site.name } }));
+            if (answers[i]) merges.push(pagefind.mergeIndex(site.bundle, { baseUrl: site.url, mergeFilter: { "站点": site.name } }));
             else missing.push(site.name);
           });
           if (missing.length) {
