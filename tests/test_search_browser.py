@@ -29,7 +29,8 @@ from test_browser import AXE, RUN_AXE, WCAG_TAGS
 from zhanqun.publish import pagefind
 
 #: (query, the page that must come up, how high): place names, column names, policy words, a
-#: person's (fictitious) name and a 文号 typed as written, which must find its document first.
+#: person's (fictitious) name, and a 文号 and a 索引号 typed as written, which must find their
+#: document first, and a date.
 PORTAL_QUERIES = [
     ("乌兰浩特市", "/portal/mzxx/school-enrollment-district.html", 10),
     ("科尔沁右翼前旗", "/portal/zfwj/heating-subsidy-2026-2027.html", 10),
@@ -40,6 +41,8 @@ PORTAL_QUERIES = [
     ("春耕", "/portal/zwdt/spring-farming-meeting-2025.html", 10),
     ("白雅茹", "/portal/zfwj/heating-subsidy-2026-2027.html", 1),
     ("兴署发〔2026〕5号", "/portal/zfwj/heating-subsidy-2026-2027.html", 1),
+    ("11152200011520000X/2026-00012", "/portal/zfwj/heating-subsidy-2026-2027.html", 1),  # its 索引号
+    ("2026-11-20", "/portal/zfwj/heating-subsidy-2026-2027.html", 3),  # its date
 ]
 COUNTY_QUERIES = [
     ("科尔沁右翼前旗", "/tuquan/zjtq/overview.html", 10),
