@@ -14,6 +14,7 @@ import functools
 import http.server
 import mimetypes
 import os
+import shutil
 import subprocess
 import threading
 import sys
@@ -76,11 +77,20 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true needs Pagefind's extended build 1.6+: {exc}", pytrace=False)
         pytest.skip(f"search tests need Pagefind's extended build 1.6+: {exc}")
-    out = tmp_path_factory.mktemp("search-browser") / "out"
-    sites = [arg for site in BUILT for arg in ("--site", site)]
-    result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", *sites, "--out", str(out)], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    folder = tmp_path_factory.mktemp("search-browser")
+    root = folder / "repo"  # a copy, so the build's link report lands there, not in this checkout
+    for part in ("content", "sites", "themes"):
+        shutil.copytree(REPO / part, root / part, symlinks=True)
+    out = folder / "out"
+    build("preview", root, out)
     return out
+
+
+def build(target: str, root: Path, out: Path) -> None:
+    sites = [arg for site in BUILT for arg in ("--site", site)]
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(root), "build", "--target", target, *sites, "--out", str(out)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -224,9 +234,7 @@ PORTAL_CSP = CSP + "; connect-src 'self' https://www.tq.gov.cn"
 @pytest.fixture(scope="module")
 def production(output: Path) -> Path:
     out = output.parent / "production"
-    sites = [arg for site in BUILT for arg in ("--site", site)]
-    result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--target", "production", *sites, "--out", str(out)], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    build("production", output.parent / "repo", out)
     return out
 
 
