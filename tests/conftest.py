@@ -18,6 +18,11 @@ sys.path.insert(0, str(REPO))
 # The suite reads messages in English (the msgids); tests/test_i18n.py checks the Chinese ones. Set
 # before zhanqun is imported, and inherited by every `python build.py` a test starts.
 os.environ["ZHANQUN_LANG"] = "en"
+# Builds need Pagefind's extended build 1.6+ (README: Search). When no binary is named, use the one
+# `.ci/pagefind` fetched earlier, if any (nothing is downloaded here).
+_FETCHED_PAGEFIND = Path(os.environ.get("ZHANQUN_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zhanqun") / "pagefind-1.6.0/package/bin/pagefind_extended"
+if not os.environ.get("ZHANQUN_PAGEFIND") and _FETCHED_PAGEFIND.is_file():
+    os.environ["ZHANQUN_PAGEFIND"] = str(_FETCHED_PAGEFIND)
 
 import build as build_cli  # noqa: E402
 from zhanqun import i18n  # noqa: E402

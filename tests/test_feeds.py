@@ -30,7 +30,10 @@ def fill(repo: Repo) -> Repo:
     and a column with no items (its feed must still be reproducible)."""
     repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
     repo.site("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/", extra='intranet_url = "http://wlht.zw.xam/"')
-    repo.site("tjj", "兴安盟统计局", kind="department", url="https://tjj.xam.gov.cn/", columns=(("gzdt", "工作动态", "news"), ("tzgg", "通知公告", "news")))
+    repo.site(
+        "tjj", "兴安盟统计局", kind="department", url="https://tjj.xam.gov.cn/", columns=(("gzdt", "工作动态", "news"), ("tzgg", "通知公告", "news")),
+        extra="[pelican]\nsettings = { DEFAULT_PAGINATION = 1 }\n",  # 工作动态 has two list pages
+    )
     repo.write("content/portal/zwdt/spring.md", article("兴安盟部署春季农业生产", "2026-03-02", Slug="spring-farming", Modified="2026-03-20"))
     repo.write("content/portal/tzgg/holiday.md", article("关于清明节放假的通知", "2026-03-28", Slug="qingming", Syndicate="ulanhot"))
     repo.write("content/portal/zwdt/secret.md", article("内部通报", "2026-03-05", Slug="internal-report", Visibility="internal", body=f"{INTERNAL_TOKEN}。"))
@@ -38,6 +41,7 @@ def fill(repo: Repo) -> Repo:
     repo.write("content/ulanhot/zwdt/river.md", article("乌兰浩特市推进洮儿河治理", "2026-04-01", Slug="river"))
     repo.write("content/ulanhot/tzgg/notice.md", article("乌兰浩特市停水通知", "2026-04-02", Slug="water"))
     repo.write("content/tjj/gzdt/data.md", article("2025年兴安盟经济运行情况", "2026-01-20", Slug="economy-2025"))
+    repo.write("content/tjj/gzdt/older.md", article("2025年前三季度兴安盟经济运行情况", "2025-10-20", Slug="economy-2025-q3", Modified="2025-11-02"))
     return repo
 
 
@@ -139,7 +143,7 @@ def public_pages(repo: Repo, target: str, site: str) -> set[str]:
     pages = set()
     for path in folder.rglob("*.html"):
         rel = path.relative_to(folder).as_posix()
-        if rel == "404.html" or "/page/" in rel:
+        if rel in ("404.html", "search.html"):  # not pages to find from a search engine (noindex)
             continue
         home = site_home(repo, target, site)
         canonical = html.parse(str(path)).getroot().xpath("//link[@rel='canonical']/@href")
@@ -160,6 +164,9 @@ def test_sitemap_lists_every_public_page_with_its_last_modification(built: Repo,
                 assert lastmod and re.fullmatch(r"\d{4}-\d{2}-\d{2}", lastmod), (loc, lastmod)
     portal = sitemap(built, target, "portal")
     assert portal[site_home(built, target, "portal") + "zwdt/spring-farming.html"] == "2026-03-20"  # Modified, not Date
+    tjj = sitemap(built, target, "tjj")
+    assert tjj[site_home(built, target, "tjj") + "gzdt/"] == "2026-01-20"
+    assert tjj[site_home(built, target, "tjj") + "gzdt/page/2/"] == "2025-11-02"  # the newest item on that list page
     assert portal[site_home(built, target, "portal")] == "2026-03-28"  # the newest item shown
 
 
@@ -225,3 +232,33 @@ def test_a_bad_base_url_is_a_usage_error(built: Repo, tmp_path: Path, args: tupl
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3, 20])
+@pytest.mark.parametrize("orphans", [0, 1, 2])
+def test_list_pages_split_as_pelicans_paginator(per_page: int, orphans: int) -> None:
+    """The sitemap names each list page Pelican writes, with the items it shows."""
+    from pelican.paginator import Paginator
+
+    from zhanqun.render.pelican_plugin import list_pages
+
+    for count in range(0, 9):
+        items = list(range(count))
+        paginator = Paginator("x", "x", items, {"DEFAULT_ORPHANS": orphans}, per_page)
+        expected = [(n, paginator.page(n).object_list) for n in paginator.page_range]
+        assert list_pages(items, per_page, orphans) == expected, (count, per_page, orphans)
+    assert list_pages([1, 2, 3], False) == [(1, [1, 2, 3])]
+
+
+def test_disclosure_pages_have_the_newest_change_of_what_they_list(tmp_path: Path) -> None:
+    from column_fixtures import column_cluster
+    from column_fixtures import new_repo as column_repo
+
+    repo = column_cluster(column_repo(tmp_path / "repo"))
+    result = repo.run("build", "--site", "ulanhot")
+    assert result.exit_code == 0, result.output
+    entries = sitemap(repo, "preview", "ulanhot")
+    home = "http://localhost:8000/ulanhot/"
+    documents = [lastmod for loc, lastmod in entries.items() if loc.startswith(home + "zfwj/") and loc.endswith(".html")]
+    assert documents and entries[home + "zfxxgk/fdzdgknr/"] == max(documents)  # the directory lists the documents
+    assert entries[home + "zfxxgk/ndbg/"] is None  # no report yet: nothing to date it by, and never the clock

@@ -24,7 +24,7 @@ import pytest
 from conftest import REPO, Repo, fill_small_cluster, new_repo
 
 from zhanqun.publish.manifest import MANIFEST_PATH, build_manifest, read_manifest, verify_files, write_manifest
-from zhanqun.publish.releases import gzip_bytes
+from zhanqun.publish.releases import TEXT_SUFFIXES, gzip_bytes
 
 TARGET = "production"
 
@@ -177,7 +177,7 @@ def test_deploy_publishes_each_site_as_a_release_with_gz_and_a_record(built: Rep
             assert hashlib.sha256(path.read_bytes()).hexdigest() == entry.sha256
             assert path.stat().st_mode & 0o777 == 0o444
             gz = current / f"{entry.path}.gz"
-            if entry.path.endswith((".html", ".xml", ".css", ".svg", ".js", ".txt")):
+            if entry.path.endswith(TEXT_SUFFIXES):
                 assert gz.read_bytes() == gzip_bytes(path.read_bytes())
                 assert gzip.decompress(gz.read_bytes()) == path.read_bytes()
                 assert gz.read_bytes()[4:8] == b"\0\0\0\0" and gz.stat().st_mtime_ns == path.stat().st_mtime_ns

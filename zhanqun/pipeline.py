@@ -43,6 +43,9 @@ from .publish.leak_gate import (
 )
 from .publish.manifest import build_manifest, write_manifest
 from .publish.output import Interrupted, OutputSwap, interrupt_guard
+from .publish.pagefind import Pagefind, PagefindUnusable
+from .publish.pagefind import find as find_pagefind
+from .publish.search import index_site
 from .publish.preview_index import write_preview_index
 from .render.attachment_use import AttachmentUse, attachment_use
 from .render.pelican_settings import (
@@ -105,6 +108,8 @@ class BuildContext:
     output_dir: Path | None = None  # where the rendered sites are, before the swap
     redirects: dict[str, list[Redirect]] = field(default_factory=dict)  # site id → its alias pages
     link_report: LinkReport | None = None
+    pagefind: Pagefind | None = None  # the checked search indexer (find_search_indexer)
+    search_pages: dict[str, int] = field(default_factory=dict)  # site id → pages in its search bundle
 
     @property
     def root(self) -> Path:
@@ -241,6 +246,29 @@ def write_redirect_pages(context: BuildContext) -> None:
         redirects = context.redirects.get(site_id, [])
         if redirects:
             write_redirects(redirects, context.output_dir / site_id, context.cluster[site_id].name, context.problems)
+
+
+def find_search_indexer(context: BuildContext) -> None:
+    """Pagefind's extended build 1.6+, found and checked before anything renders (``publish/pagefind.py``):
+    a build never publishes sites whose search cannot find Chinese words."""
+    try:
+        context.pagefind = find_pagefind()
+    except PagefindUnusable as exc:
+        context.problems.add(exc.where, None, "search-unavailable", str(exc))
+
+
+def index_site_search(context: BuildContext, site_id: str, site_folder: Path) -> None:
+    """One rendered site's search bundle (``publish/search.py``). Called for each site rendered in
+    this run only: a site that was not rebuilt keeps the bundle it has."""
+    assert context.pagefind is not None
+    shown = shown_path(context.options.output / site_id, context.root)
+    context.search_pages[site_id] = index_site(context.pagefind, site_folder, shown, context.problems)
+
+
+def index_search(context: BuildContext) -> None:
+    assert context.output_dir
+    for site_id in context.site_ids:
+        index_site_search(context, site_id, context.output_dir / site_id)
 
 
 def check_links(context: BuildContext) -> None:
@@ -387,6 +415,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     with interrupt_guard() as guard:
         try:
             context = prepare(options, problems)
+            _timed(context, "search:indexer", find_search_indexer)
             _stop_on_errors(context)
             swap = OutputSwap(options.output, options.target)
             context.output_dir = swap.scratch / "sites"
@@ -395,6 +424,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             _timed(context, "render", lambda c: render_sites(c, swap.site_folder, progress))
             _stop_on_errors(context)
             _timed(context, "redirects", write_redirect_pages)
+            _timed(context, "search", index_search)
             run_output_checks(context)
             _stop_on_errors(context)
             _timed(context, "manifest", write_site_manifests)

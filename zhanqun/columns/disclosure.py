@@ -92,6 +92,8 @@ def area(site: Site, addresses: AddressMap, reports: list[AnnualReport]) -> dict
             "title": "法定主动公开内容",
             "groups": directory,
             "count": sum(group["count"] for group in directory),
+            # sitemap.xml's lastmod: the newest change among what the page lists (None: lists nothing)
+            "lastmod": max((row["lastmod"] for group in directory for year in group["years"] for row in year["rows"]), default=None),
         },
         {
             "template": "disclosure/reports",
@@ -99,6 +101,7 @@ def area(site: Site, addresses: AddressMap, reports: list[AnnualReport]) -> dict
             "url": urls["reports"],
             "title": "政府信息公开年报",
             "reports": report_links,
+            "lastmod": max((str(link["date"]) for link in report_links if link.get("date")), default=None),
         },
     ]
     for report in reports:
@@ -112,6 +115,7 @@ def area(site: Site, addresses: AddressMap, reports: list[AnnualReport]) -> dict
                 "title": data["title"],
                 "report": data,
                 "source": report.source,
+                "lastmod": str(data.get("date") or "") or None,
             }
         )
     return {"column": column_data, "entries": entries, "pages": pages, "reports": report_links}

@@ -118,6 +118,8 @@ def directory_rows(site: Site, addresses: AddressMap) -> list[dict[str, Any]]:
                 "issuer": item.meta.get("Issuer", ""),
                 "written": written.strftime("%Y-%m-%d"),
                 "date": item.date.strftime("%Y-%m-%d"),
+                # the sitemap's lastmod of the directory: Modified (its first ten characters: a day) else Date
+                "lastmod": max(item.date.strftime("%Y-%m-%d"), (_day(item.meta.get("Modified", "")[:10]) or item.date).strftime("%Y-%m-%d")),
                 "year": written.year,
                 "topic": item.meta.get("Topic", "其他"),
                 "validity": validity_label(item.meta),

@@ -134,7 +134,7 @@ class SiteFiles:
         with no output yet (``build --site`` in a fresh clone). List pages beyond the first are not
         predicted."""
         found = cls(set(extra))
-        found.files.update(("index.html", "404.html", "sitemap.xml", "feeds/all.atom.xml"))
+        found.files.update(("index.html", "404.html", "sitemap.xml", "feeds/all.atom.xml", "search.html"))
         found.files.update(addresses.pages_of(site_id))
         site = addresses.cluster[site_id]
         found.files.update(f"{c.id}/index.html" for c in site.columns if c.type != "link")

@@ -28,7 +28,7 @@ from .addresses import AddressMap
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 #: Folders of a site's output that belong to the build, never to an alias.
 RESERVED_PREFIXES = ("theme/", "files/", "feeds/", "pagefind/", f"{ZHANQUN_FOLDER}/")  # .zhanqun/: the site manifest
-FIXED_PAGES = ("index.html", "404.html", "sitemap.xml")
+FIXED_PAGES = ("index.html", "404.html", "sitemap.xml", "search.html")
 #: Pages a column folder may hold besides its items: later list pages, the 政府信息公开 area.
 GENERATED_IN_COLUMN = ("page/", "fdzdgknr/", "ndbg/")
 #: Longest name of one folder or file, in bytes (file systems allow 255; the write adds a suffix).

@@ -57,7 +57,7 @@ _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _URL_UNSAFE_RE = re.compile(r"[\x00-\x20\"<>\\^`{|}\x7f]")
 _WHATWG_STRIP_RE = re.compile(r"[\t\n\r]")
 #: Pages every site has, that no item writes.
-GENERATED_PAGES = ("404.html", "sitemap.xml", "robots.txt", "feeds/all.atom.xml")
+GENERATED_PAGES = ("404.html", "sitemap.xml", "robots.txt", "feeds/all.atom.xml", "search.html")
 #: Pages a column's folder may hold besides its list: later list pages, the 政府信息公开 area.
 _GENERATED_IN_COLUMN_RE = re.compile(r"page/\d+(?:/index\.html)?|fdzdgknr(?:/index\.html)?|ndbg(?:/index\.html|/\d{4}\.html)?")
 

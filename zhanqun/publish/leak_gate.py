@@ -44,6 +44,7 @@ from ..errors import Problems, shown_path
 from ..i18n import N_, _
 from ..links.addresses import AddressMap
 from ..render.attachment_use import AttachmentUse
+from .pagefind import readable_text
 
 MIN_TITLE = 4
 #: A draft's title counts only from this length: a draft is work in progress whose title is often
@@ -399,7 +400,8 @@ def check_output_leaks(
     problems: Problems,
 ) -> None:
     """After rendering: every file of every site built, whatever its suffix, shows no trace, and
-    ``files/`` holds only the attachments published items link."""
+    ``files/`` holds only the attachments published items link. The search bundle (``pagefind/``)
+    is read decompressed: its fragments hold each page's text and metadata, its index the words."""
     for site_id, folder in sorted(built.items()):
         published = set(use.publishable(site_id))
         for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
@@ -414,10 +416,14 @@ def check_output_leaks(
             for _line, trace in scanner.scan_reading(rel):  # an address is read by everyone who sees it
                 problems.add(shown, None, "leak", _("its address {leak}").format(leak=_message(trace)))
             data = path.read_bytes()
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = None
+            # the search bundle's fragments, index, meta and filter files are compressed: read
+            # what they hold (the pages' text, words, metadata and filter values) as a reader would
+            text = readable_text(rel, data) if rel.startswith("pagefind/") else None
+            if text is None:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = None
             if text is None or "\x00" in text:
                 hits = [(None, trace) for trace in _binary_hits(data, scanner)]
             else:

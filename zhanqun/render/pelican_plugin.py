@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 from datetime import datetime, timezone
@@ -119,6 +120,7 @@ def add_filters(generator: Any) -> None:
         env.filters.setdefault("zq_first_image", first_image)
         env.filters.setdefault("zq_lastmod", lastmod)
         env.filters.setdefault("zq_absolute", absolute)
+        env.filters.setdefault("zq_list_pages", list_pages)
 
 
 #: The ``updated`` of a feed with no entries (a column with no items yet): feedgenerator would write
@@ -133,6 +135,21 @@ def lastmod(articles: Any) -> str:
     items = articles if isinstance(articles, (list, tuple)) else [articles]
     dates = [getattr(a, "modified", None) or a.date for a in items]
     return max(dates).strftime("%Y-%m-%d") if dates else ""
+
+
+def list_pages(items: list[Any], per_page: int | bool | None, orphans: int = 0) -> list[tuple[int, list[Any]]]:
+    """(number, items shown) of each list page of a column, split as Pelican's ``Paginator`` splits
+    them (the last page takes up to ``orphans`` more); one page when pagination is off."""
+    if not per_page or per_page is True:
+        return [(1, list(items))]
+    count = len(items)
+    pages = max(1, math.ceil(max(1, count - orphans) / per_page))
+    found = []
+    for number in range(1, pages + 1):
+        bottom = (number - 1) * per_page
+        top = count if number == pages or bottom + per_page + orphans >= count else bottom + per_page
+        found.append((number, list(items[bottom:top])))
+    return found
 
 
 def absolute(url: str, home: str) -> str:

@@ -145,6 +145,20 @@ def cluster_navigation(site: Site, addresses: AddressMap) -> list[dict[str, Any]
     return groups
 
 
+def search_context(site: Site, addresses: AddressMap) -> dict[str, Any]:
+    """What the search page needs: its own bundle, and on the portal every site's (cluster search,
+    merged in the browser by ``theme/js/search.js``), each with the address its results start with."""
+    own = addresses.site_url(site.id)
+    sites = []
+    if site.kind == "portal":
+        sites = [
+            {"id": s.id, "name": s.name, "url": addresses.site_url(s.id), "bundle": f"{addresses.site_url(s.id)}pagefind/"}
+            for kind, _label in KIND_GROUPS
+            for s in addresses.cluster.of_kind(kind)
+        ]
+    return {"bundle": f"{own}pagefind/", "page": f"{own}search.html", "sites": sites}
+
+
 def pelican_settings(
     root: Path,
     site: Site,
@@ -194,9 +208,10 @@ def pelican_settings(
             (1, "{url}", "{save_as}"),
             (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
         ],
-        "DIRECT_TEMPLATES": ["index", "404", "sitemap", "robots"],
+        "DIRECT_TEMPLATES": ["index", "404", "sitemap", "robots", "search"],
         "SITEMAP_SAVE_AS": "sitemap.xml",
         "ROBOTS_SAVE_AS": "robots.txt",
+        "SEARCH_SAVE_AS": "search.html",
         "404_SAVE_AS": "404.html",
         "TAG_SAVE_AS": "",
         "TAGS_SAVE_AS": "",
@@ -249,6 +264,7 @@ def pelican_settings(
         "ZQ_CLUSTER_NAV": cluster_navigation(site, addresses),
         "ZQ_PORTAL": {"name": portal.name, "url": addresses.site_url(portal.id)} if portal else None,
         "ZQ_SOURCES": dict(staged.sources),
+        "ZQ_SEARCH": search_context(site, addresses),
     }
     settings.update(site.pelican.settings)  # checked by check_site_settings
     return settings

@@ -1,0 +1,72 @@
+"""Each site's search bundle: Pagefind run on what the target publishes, after rendering.
+
+The bundle is ``<site>/pagefind/``, made from the site's rendered folder (so it holds exactly
+the pages this target publishes: internal and draft items were never rendered) and written file
+by file through ``paths.py``. Only pages that mark their searchable part with
+``data-pagefind-body`` are indexed (items, column pages, the 政府信息公开 pages; not redirects or
+lists), with the metadata the theme's search page shows (``data-pagefind-meta``: column, date, 文号,
+索引号) and the 栏目 filter. The portal's search page merges the other sites' bundles in the
+browser (``themes/gov/static/js/search.js``; README *Search*).
+
+Pagefind 1.6 writes the same bytes for the same pages (1.5 wrote its filter files in a different
+order on each run, its issue #638); ``tests/test_search.py`` builds twice and compares.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import Problems
+from ..i18n import _
+from ..paths import write_bytes
+from .pagefind import Pagefind, PagefindError, PagefindService
+
+#: The bundle's folder in every site.
+BUNDLE = "pagefind"
+#: Pagefind's ready-made interfaces, which the theme does not use (its own search.js talks to
+#: pagefind.js): left out, about 400 KB a site.
+UNUSED = frozenset(
+    {
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "pagefind-modular-ui.js",
+        "pagefind-modular-ui.css",
+        "pagefind-component-ui.js",
+        "pagefind-component-ui.css",
+        "pagefind-highlight.js",
+    }
+)
+
+
+def index_site(binary: Pagefind, site_folder: Path, shown: str, problems: Problems) -> int:
+    """Write ``site_folder/pagefind/`` for the pages in ``site_folder``; returns the pages indexed.
+
+    ``shown`` is the site's output folder as messages name it. A failure is a problem (the build
+    then stops before the swap), never a site without search.
+    """
+    if (site_folder / BUNDLE).exists() or (site_folder / BUNDLE).is_symlink():
+        message = _("the site already has a {bundle}/ folder (a column, an alias or a theme file of that name); the search bundle needs it").format(bundle=BUNDLE)
+        problems.add(f"{shown}/{BUNDLE}", None, "search-failed", message)
+        return 0
+    try:
+        with PagefindService(binary) as service:
+            index = service.new_index()
+            service.add_directory(index, site_folder)
+            files = service.files(index)
+    except (PagefindError, OSError) as exc:
+        problems.add(f"{shown}/{BUNDLE}", None, "search-failed", _("Pagefind {version} could not index the site: {error}").format(version=binary.version, error=exc))
+        return 0
+    for path, data in sorted(files.items()):
+        if path not in UNUSED:
+            write_bytes(site_folder, f"{BUNDLE}/{path}", data)
+    return indexed_pages(files.get("pagefind-entry.json", b"{}"))
+
+
+def indexed_pages(entry: bytes) -> int:
+    """The pages a bundle holds, from its entry file (Pagefind counts per language)."""
+    try:
+        languages = json.loads(entry).get("languages") or {}
+        return sum(int(language.get("page_count", 0)) for language in languages.values())
+    except (ValueError, AttributeError, TypeError):
+        return 0
