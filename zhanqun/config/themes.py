@@ -102,7 +102,7 @@ def _parse(environment: Environment, path: Path, root: Path, problems: Problems)
 #: What ``ZQ_SITE`` holds in every template (``render.pelican_settings.site_context``; a test keeps
 #: the two equal), so a misspelt ``{{ ZQ_SITE.nmae }}`` is found by ``check``, before any render.
 ZQ_SITE_KEYS = (
-    "id", "name", "label", "kind", "url", "sitecode", "footer", "columns", "columns_by_id", "home_columns",
+    "id", "name", "label", "kind", "lang", "vertical", "edition_of", "words", "url", "sitecode", "footer", "columns", "columns_by_id", "home_columns",
     "headline_column", "home_blocks", "theme", "mailbox", "disclosure",
 )
 

@@ -20,6 +20,18 @@ from .template_values import PrintedUndefinedIsAnError
 
 KIND_GROUPS = (("portal", "盟本级"), ("county", "旗县市"), ("department", "盟直部门"))
 
+#: The words of the page frame in each site language (the rest of the theme's labels stay Chinese,
+#: marked lang="zh-CN" in a Mongolian page): the language's own name on the 中文 / ᠮᠣᠩᠭᠣᠯ switch,
+#: the skip link, 首页, 当前位置 and the item's 正文 and 发布日期. The Mongolian words are short
+#: standard terms; have a native speaker review them like the sample texts.
+FRAME_WORDS: dict[str, dict[str, str]] = {
+    "zh-CN": {"language": "中文", "skip": "跳到主要内容", "home": "首页", "location": "当前位置", "colon": "：", "text": "正文", "published": "发布日期："},
+    "mn-Mong": {
+        "language": "ᠮᠣᠩᠭᠣᠯ", "skip": "ᠭᠣᠣᠯ ᠠᠭᠤᠯᠭ\u180eᠠ\u202fᠳᠤ ᠣᠴᠢᠬᠤ", "home": "ᠨᠢᠭᠤᠷ ᠬᠠᠭᠤᠳᠠᠰᠤ", "location": "ᠣᠳᠣᠬᠠᠨ ᠪᠠᠢᠷᠢ", "colon": "᠄",
+        "text": "ᠭᠣᠣᠯ ᠪᠢᠴᠢᠭ", "published": "ᠨᠡᠶᠢᠲᠡᠯᠡᠭᠰᠡᠨ ᠴᠠᠭ᠄ ",
+    },
+}
+
 #: Pelican settings a site file may change through ``[pelican] settings``, and the type of each:
 #: how long lists and feeds are and how summaries end. Every other setting Pelican has decides what
 #: is read, where it is written or how it is escaped, and belongs to the build; a plugin's own
@@ -114,6 +126,10 @@ def site_context(site: Site, addresses: AddressMap, link_url: Callable[[Site, Co
         "name": site.name,
         "label": site.label,
         "kind": site.kind,
+        "lang": site.lang,
+        "vertical": site.vertical,
+        "words": FRAME_WORDS[site.lang],
+        "edition_of": site.edition_of,
         "url": base,
         "sitecode": site.sitecode,
         "footer": vars(site.footer).copy(),
@@ -132,16 +148,24 @@ def site_context(site: Site, addresses: AddressMap, link_url: Callable[[Site, Co
     }
 
 
+#: The 站群导航 group of the editions in other languages (the league's Mongolian site is no 7th county).
+EDITIONS_GROUP = "蒙古文版"
+
+
 def cluster_navigation(site: Site, addresses: AddressMap) -> list[dict[str, Any]]:
-    """站群导航: every site of the cluster, grouped by kind, addressed for the target."""
+    """站群导航: every Chinese site of the cluster, grouped by kind, then the editions in other
+    languages, addressed for the target; each member says its language for ``lang``/``hreflang``."""
+    def member(s: Site) -> dict[str, Any]:
+        return {"id": s.id, "label": s.label, "name": s.name, "url": addresses.site_url(s.id), "current": s.id == site.id, "lang": s.lang}
+
     groups = []
     for kind, label in KIND_GROUPS:
-        members = [
-            {"id": s.id, "label": s.label, "name": s.name, "url": addresses.site_url(s.id), "current": s.id == site.id}
-            for s in addresses.cluster.of_kind(kind)
-        ]
+        members = [member(s) for s in addresses.cluster.of_kind(kind)]
         if members:
             groups.append({"kind": kind, "label": label, "sites": members})
+    editions = [member(s) for s in addresses.cluster.editions]
+    if editions:
+        groups.append({"kind": "edition", "label": EDITIONS_GROUP, "sites": editions})
     return groups
 
 
@@ -219,7 +243,7 @@ def pelican_settings(
         "TRANSLATION_FEED_ATOM": None,
         "FEED_MAX_ITEMS": 50,
         "RSS_FEED_SUMMARY_ONLY": True,
-        "DEFAULT_LANG": "zh-cn",
+        "DEFAULT_LANG": site.lang.lower(),
         "TIMEZONE": "Asia/Shanghai",
         "DEFAULT_DATE_FORMAT": "%Y-%m-%d",
         "DEFAULT_DATE": None,
