@@ -53,6 +53,12 @@ class ConfinedWriter(Writer):
             confine(output, os.path.relpath(filename, output))
         return super()._open_w(filename, encoding, override)
 
+    def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
+        """Pelican's feed entry, its title cleaned without ``Markup.striptags``, which squeezes
+        whitespace with ``str.split()`` and so turns U+202F before a Mongolian suffix into a space."""
+        super()._add_item_to_the_feed(feed, item)
+        feed.items[-1]["title"] = str(plain_text(item.title).unescape())
+
     def write_file(self, name: str, template: Any, context: Any, *args: Any, **kwargs: Any) -> Any:
         """A column's list pages hold its own ``per_page`` items (Pelican knows one number per template)."""
         category = kwargs.get("category")
