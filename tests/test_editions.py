@@ -153,19 +153,22 @@ def test_a_translation_and_its_chinese_page_link_to_each_other(built: Repo) -> N
     mongolian = built.html("portal-mn", "zwdt", "spring-meeting.html")
     assert ("mn-Mong", "/portal-mn/zwdt/spring-meeting.html") in _links(chinese, "alternate")
     assert ("zh-CN", "/portal/zwdt/spring-meeting.html") in _links(mongolian, "alternate")
-    assert '<a href="/portal-mn/zwdt/spring-meeting.html" hreflang="mn-Mong" lang="mn-Mong">ᠮᠣᠩᠭᠣᠯ</a>' in chinese
-    assert '<a href="/portal/zwdt/spring-meeting.html" hreflang="zh-CN" lang="zh-CN">中文</a>' in mongolian
+    # the switch: 中文 / 蒙古文版 on a Chinese page (no Mongolian font there), 中文 / ᠮᠣᠩᠭᠣᠯ on the edition's
+    assert '<span lang="zh-CN" aria-current="true">中文</span><span aria-hidden="true"> / </span><a href="/portal-mn/zwdt/spring-meeting.html" hreflang="mn-Mong">蒙古文版</a>' in chinese
+    assert '<span lang="mn-Mong" aria-current="true">ᠮᠣᠩᠭᠣᠯ</span><span aria-hidden="true"> / </span><a href="/portal/zwdt/spring-meeting.html" hreflang="zh-CN" lang="zh-CN">中文</a>' in mongolian
     assert mongolian.startswith("<!DOCTYPE html>\n<html lang=\"mn-Mong\" class=\"vertical\">")
 
 
 def test_a_chinese_page_without_translation_links_to_the_editions_home(built: Repo) -> None:
     page = built.html("portal", "zwdt", "river.html")
-    assert '<a href="/portal-mn/" hreflang="mn-Mong" lang="mn-Mong">ᠮᠣᠩᠭᠣᠯ</a>' in page
+    assert '<a href="/portal-mn/" hreflang="mn-Mong">蒙古文版</a>' in page
     assert _links(page, "alternate") == []  # no hreflang pair to a page that is not the same page
-    assert '<a href="/portal-mn/" hreflang="mn-Mong" lang="mn-Mong">ᠮᠣᠩᠭᠣᠯ</a>' in built.html("portal", "index.html")
+    assert '<a href="/portal-mn/" hreflang="mn-Mong">蒙古文版</a>' in built.html("portal", "index.html")
     ulanhot = built.html("ulanhot", "index.html")
     assert 'class="lang-switch"' not in ulanhot  # a site with no edition shows no switch
-    assert '<h3>蒙古文版</h3>' in ulanhot and 'href="/portal-mn/" lang="mn-Mong" hreflang="mn-Mong">ᠬᠢᠩᠭᠠᠨ ᠠᠶᠢᠮᠠᠭ</a>' in ulanhot  # 站群导航
+    assert '<h3>蒙古文版</h3>' in ulanhot and '<a href="/portal-mn/" hreflang="mn-Mong">兴安盟</a>' in ulanhot  # 站群导航, in Chinese
+    assert '<a href="/portal-mn/" aria-current="true">ᠬᠢᠩᠭᠠᠨ ᠠᠶᠢᠮᠠᠭ</a>' in built.html("portal-mn", "index.html")
+    assert '<a href="/ulanhot/" lang="zh-CN" hreflang="zh-CN">乌兰浩特市</a>' in built.html("portal-mn", "index.html")
 
 
 def test_shaping_characters_reach_the_output_unchanged(built: Repo) -> None:

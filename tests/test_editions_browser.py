@@ -132,7 +132,7 @@ def test_wheel_and_page_keys_scroll_along_the_reading_direction(open_page: Any) 
 
 def test_the_language_switch_leads_to_the_translation_and_back(open_page: Any) -> None:
     page = open_page("/portal/zwdt/spring-meeting.html")
-    page.get_by_role("link", name="ᠮᠣᠩᠭᠣᠯ").click()
+    page.get_by_role("link", name="蒙古文版", exact=True).click()
     page.wait_for_url("**" + ARTICLE)
     page.get_by_role("link", name="中文").click()
     page.wait_for_url("**/portal/zwdt/spring-meeting.html")

@@ -22,6 +22,9 @@ from ..links.resolve import LinkResolver
 
 #: How each language names itself on the switch, in its own script.
 LANGUAGE_NAMES = {"zh-CN": "中文", "mn-Mong": "ᠮᠣᠩᠭᠣᠯ"}
+#: What a Chinese page calls an edition on its switch: in Chinese, as www.nmg.gov.cn does (蒙古文版),
+#: since a Chinese page does not load the Mongolian font and a reader's computer may have none.
+CHINESE_NAMES = {"mn-Mong": "蒙古文版"}
 _SITE_REF_RE = re.compile(r"^site:(?P<site>[^/\s]+)/(?P<rel>\S+)$")
 
 
@@ -100,8 +103,14 @@ def link_translations(addresses: AddressMap, resolver: LinkResolver, problems: P
     return found
 
 
-def _switch(site: Site, url: str, exact: bool) -> dict[str, Any]:
-    return {"lang": site.lang, "name": LANGUAGE_NAMES.get(site.lang, site.lang), "url": url, "exact": exact}
+def _switch(site: Site, url: str, exact: bool, here: str) -> dict[str, Any]:
+    """One entry of the switch of a page in language ``here``: the other language's name, in its own
+    script where the page can show it (``name_lang``), and the address."""
+    if here == "zh-CN" and site.lang in CHINESE_NAMES:
+        name, name_lang = CHINESE_NAMES[site.lang], here
+    else:
+        name, name_lang = LANGUAGE_NAMES.get(site.lang, site.lang), site.lang
+    return {"lang": site.lang, "name": name, "name_lang": name_lang, "url": url, "exact": exact}
 
 
 def site_alternates(site_id: str, addresses: AddressMap) -> list[dict[str, Any]]:
@@ -109,7 +118,8 @@ def site_alternates(site_id: str, addresses: AddressMap) -> list[dict[str, Any]]
     cluster = addresses.cluster
     original = cluster.original(site_id)
     family = [original, *cluster.editions_of(original.id)]
-    return [_switch(s, addresses.site_url(s.id), False) for s in family if s.id != site_id]
+    here = cluster[site_id].lang
+    return [_switch(s, addresses.site_url(s.id), False, here) for s in family if s.id != site_id]
 
 
 def item_alternates(translations: Translations, site_id: str, addresses: AddressMap) -> dict[str, list[dict[str, Any]]]:
@@ -125,9 +135,9 @@ def item_alternates(translations: Translations, site_id: str, addresses: Address
         exact: dict[str, dict[str, Any]] = {}
         original = translations.original_of.get(item.source)
         if original is not None and addresses.renders(original):
-            exact[cluster[original.site].lang] = _switch(cluster[original.site], addresses.item_url(original), True)
+            exact[cluster[original.site].lang] = _switch(cluster[original.site], addresses.item_url(original), True, site.lang)
         for translation in translations.of_original.get(item.source, []):
             if addresses.renders(translation):
-                exact[cluster[translation.site].lang] = _switch(cluster[translation.site], addresses.item_url(translation), True)
+                exact[cluster[translation.site].lang] = _switch(cluster[translation.site], addresses.item_url(translation), True, site.lang)
         found[item.source] = [exact.get(lang, home) for lang, home in homes.items()]
     return found

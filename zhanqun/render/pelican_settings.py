@@ -154,9 +154,15 @@ EDITIONS_GROUP = "蒙古文版"
 
 def cluster_navigation(site: Site, addresses: AddressMap) -> list[dict[str, Any]]:
     """站群导航: every Chinese site of the cluster, grouped by kind, then the editions in other
-    languages, addressed for the target; each member says its language for ``lang``/``hreflang``."""
+    languages, addressed for the target; each member says the language of its label (``lang``)
+    and of the site (``hreflang``)."""
+    cluster = addresses.cluster
+
     def member(s: Site) -> dict[str, Any]:
-        return {"id": s.id, "label": s.label, "name": s.name, "url": addresses.site_url(s.id), "current": s.id == site.id, "lang": s.lang}
+        # a Chinese page names an edition by its Chinese site's name (it does not load the
+        # Mongolian font); the group's title says which edition it is
+        shown = s if s.lang == site.lang or s.edition_of is None else cluster[s.edition_of]
+        return {"id": s.id, "label": shown.label, "name": shown.name, "url": addresses.site_url(s.id), "current": s.id == site.id, "lang": shown.lang, "hreflang": s.lang}
 
     groups = []
     for kind, label in KIND_GROUPS:
