@@ -59,7 +59,7 @@ def test_no_system_mongolian_font_is_installed() -> None:
     assert "mongol" not in listed.lower()
 
 
-PAGES = ("/portal-mn/", "/portal-mn/zwdt/", "/portal-mn/zwdt/page/2/", ARTICLE, "/portal-mn/zfxxgk/", "/portal-mn/zfxxgk/priorities.html", "/portal-mn/zjxa/overview.html", "/portal-mn/404.html")
+PAGES = ("/portal-mn/", "/portal-mn/zwdt/", "/portal-mn/zwdt/page/2/", ARTICLE, "/portal-mn/zfxxgk/", "/portal-mn/zfxxgk/fdzdgknr/", "/portal-mn/zfxxgk/priorities.html", "/portal-mn/zjxa/overview.html", "/portal-mn/404.html")
 LAYOUT = """() => {
   const root = document.documentElement, p = document.querySelector('.item-body p, .item-list a, main');
   const box = p.getBoundingClientRect();
