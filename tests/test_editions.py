@@ -288,3 +288,11 @@ def test_the_vendored_font_covers_the_mongolian_block() -> None:
     assert [hex(code) for code in assigned if code not in cmap] == []
     assert 0x202F in cmap and "Version 3.002" in font["name"].getDebugName(5)
     assert "SIL Open Font License" in FONT.with_name("NotoSansMongolian-OFL.txt").read_text(encoding="utf-8")
+
+
+def test_new_keeps_the_suffix_space_of_a_mongolian_title_and_says_what_to_add(sources: Repo) -> None:
+    result = sources.run("new", "portal-mn", "zwdt", f" ᠬᠤᠷᠠᠯ{NNBSP}ᠤᠨ  ᠮᠡᠳᠡᠭᠡ ", "--date", "2026-11-30")
+    assert result.exit_code == 0, result.output
+    written = (sources.root / "content/portal-mn/zwdt/2026-11-30-item.md").read_text(encoding="utf-8")
+    assert written.startswith(f"Title: ᠬᠤᠷᠠᠯ{NNBSP}ᠤᠨ ᠮᠡᠳᠡᠭᠡ\n")
+    assert "add 'Translation-Of: site:portal/zwdt/<file>.md'" in result.output
