@@ -174,14 +174,14 @@ def test_a_chinese_page_without_translation_links_to_the_editions_home(built: Re
 def test_shaping_characters_reach_the_output_unchanged(built: Repo) -> None:
     page = built.html("portal-mn", "zwdt", "spring-meeting.html")
     plain = re.sub(r"<[^>]+>", "", page)
-    assert TITLE.replace("12", "").replace("42", "") in re.sub(r"\d", "", plain) or TITLE in plain
+    assert f"<title>{TITLE} - " in page and TITLE in plain  # the h1 sets 12 and 42 upright in spans
     assert f'<meta name="ArticleTitle" content="{TITLE}">' in page
     assert f'<meta name="description" content="{SUMMARY}">' in page
     assert f'<meta name="ContentSource" content="{SUMMARY}">' in page
     assert BODY.split(" 兴安盟")[0] in page
     assert "ᠰᠠᠷ\u180eᠠ\u202fᠶᠢᠨ" in page and "ᠡᠳ\u180b\u202fᠦᠨ" in page
     listing = built.html("portal-mn", "zwdt", "index.html")
-    assert SUMMARY in listing or TITLE.split(" 12")[0] in listing
+    assert TITLE in re.sub(r"<[^>]+>", "", listing)
     feed = built.html("portal-mn", "feeds", "zwdt.atom.xml")
     assert TITLE in feed and SUMMARY in feed
     assert 'lang="zh-CN"' in page.split('footer-info"', 1)[1][:20]  # the legal footer is Chinese
@@ -265,9 +265,10 @@ def test_lint_runs_on_content_files(sources: Repo) -> None:
     sources.write("content/portal-mn/tzgg/old.md", article("ᠮᠡᠳᠡᠭᠳᠡᠯ", "2026-03-01", Slug="old", body="ᠠᠶᠢᠮᠠᠭ ᠤᠨ\n\n\ue2c1\ue27f"))
     result = sources.run("check")
     assert result.exit_code == 1
-    assert [line.split(":")[:4] for line in problem_lines(result) if "old.md" in line] == [
-        ["content/portal-mn/tzgg/old.md", "5", " warning", " suffix-space"], ["content/portal-mn/tzgg/old.md", "7", " private-use-text", " U+E2C1 is a Menksoft (蒙科立) glyph code, not Unicode Mongolian"]
-    ] or any("old.md:7: private-use-text" in line for line in problem_lines(result)), result.stderr
+    found = [line for line in problem_lines(result) if "old.md" in line]
+    assert [line.split(": ")[0] for line in found] == ["content/portal-mn/tzgg/old.md:5", "content/portal-mn/tzgg/old.md:7"], result.stderr
+    assert "warning: suffix-space: the suffix ᠤᠨ follows a plain space" in found[0]
+    assert "private-use-text: U+E2C1 is a Menksoft (蒙科立) glyph code, not Unicode Mongolian" in found[1]
 
 
 def test_the_sample_edition_is_written_in_unicode_with_suffixes_after_nnbsp() -> None:
