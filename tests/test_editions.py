@@ -20,7 +20,7 @@ from zhanqun.config.sites import load_cluster
 from zhanqun.content.mongolian import SHAPING_CHARACTERS, check_mongolian, fix_suffix_spaces, split_words, squeeze, strip_text
 from zhanqun.errors import Problems
 
-FONT = REPO / "themes" / "gov" / "static" / "fonts" / "NotoSansMongolian-3.002.woff2"
+FONT = REPO / "themes" / "gov" / "static-vertical" / "fonts" / "NotoSansMongolian-3.002.woff2"
 
 
 @pytest.fixture(scope="module")
@@ -199,8 +199,19 @@ def test_only_edition_pages_load_the_font_and_the_vertical_styles(built: Repo) -
     assert built.out("portal-mn", "theme", "fonts", "NotoSansMongolian-OFL.txt").is_file()
     assert "theme/css/vertical.css" in built.html("portal-mn", "index.html")
     assert "vertical.css" not in built.html("portal", "index.html") and "vertical.js" not in built.html("portal", "index.html")
-    css = re.sub(r"/\*.*?\*/", "", (REPO / "themes/gov/static/css/vertical.css").read_text(encoding="utf-8"), flags=re.S)
+    assert not built.out("portal", "theme", "fonts").exists() and not built.out("portal", "theme", "css", "vertical.css").exists()
+    css = re.sub(r"/\*.*?\*/", "", (REPO / "themes/gov/static-vertical/css/vertical.css").read_text(encoding="utf-8"), flags=re.S)
     assert len(re.findall(r"@font-face\s*\{", css)) == 1 and "unicode-range" not in css and "local(" not in css
+
+
+def test_a_vendored_licence_is_no_leak_but_a_changed_copy_is_scanned(sources: Repo) -> None:
+    # "notice" is a word of the OFL licence published beside the font
+    sources.write("content/portal-mn/tzgg/secret.md", article("ᠳᠣᠲᠣᠭᠠᠳᠤ", "2026-03-02", Slug="notice", Visibility="internal"))
+    assert sources.run("build").exit_code == 0
+    licence = (FONT.with_name("NotoSansMongolian-OFL.txt")).read_text(encoding="utf-8")
+    sources.write("themes/portal-mn/static/fonts/NotoSansMongolian-OFL.txt", licence + "\n")  # no longer the vendored bytes
+    lines = problem_lines(sources.run("build"), "leak")
+    assert any(line.startswith("output/preview/portal-mn/theme/fonts/NotoSansMongolian-OFL.txt:") and "'notice'" in line for line in lines), lines
 
 
 def test_the_disclosure_translation_shares_its_documents_index_number(built: Repo) -> None:

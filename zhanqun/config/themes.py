@@ -24,6 +24,11 @@ from .sites import Cluster
 SHARED_THEME = "gov"
 #: Template files Pelican reads (its ``TEMPLATE_EXTENSIONS``).
 TEMPLATE_SUFFIX = ".html"
+#: The shared theme's static files for pages in a vertical language only (蒙古文版): the stylesheet,
+#: the scrolling script and the vendored font with its licence, published to those sites alone.
+VERTICAL_STATIC = "static-vertical"
+#: Third-party files kept byte for byte as their authors published them (the font and its licence).
+VENDORED_FOLDER = "fonts"
 THEME_PREFIX = "!theme/"
 
 

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from ..config.colours import derived
 from ..config.sites import Column, Site
+from ..config.themes import VERTICAL_STATIC
 from ..errors import Problems
 from ..i18n import N_, _
 from ..links.addresses import AddressMap
@@ -189,6 +190,8 @@ def pelican_settings(
     """
     siteurl = addresses.siteurl_setting(site.id)
     theme_static = [str(root / "themes" / "gov" / "static")]
+    if site.vertical:  # vertical.css, vertical.js and the Mongolian font: edition pages only
+        theme_static.append(str(root / "themes" / "gov" / VERTICAL_STATIC))
     site_static = root / "themes" / site.id / "static"
     if site_static.is_dir():
         theme_static.append(str(site_static))  # later paths overwrite earlier ones
