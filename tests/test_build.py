@@ -331,7 +331,7 @@ def test_sites_json_lists_every_site_with_its_address_and_pages(small_cluster: R
     rows = json.loads(result.output)
     assert [r["id"] for r in rows] == SITES
     ulanhot = next(r for r in rows if r["id"] == "ulanhot")
-    assert ulanhot == {"id": "ulanhot", "name": "乌兰浩特市人民政府", "kind": "county", "parent": "portal", "url": "https://www.wlht.gov.cn/", "columns": 2, "pages": 2}
+    assert ulanhot == {"id": "ulanhot", "name": "乌兰浩特市人民政府", "kind": "county", "parent": "portal", "lang": "zh-CN", "edition_of": None, "url": "https://www.wlht.gov.cn/", "columns": 2, "pages": 2}
 
 
 def test_sites_table_is_plain_text(small_cluster: Repo) -> None:

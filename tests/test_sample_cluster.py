@@ -39,11 +39,16 @@ def test_sample_cluster_has_the_promised_content() -> None:
     assert len(departments) >= 5
     for department in departments:
         assert per_site[department.id] >= 6, department.id
+    # 蒙古文版: the portal's Mongolian edition, every item a translation of a Chinese one
+    [edition] = cluster.editions_of("portal")
+    assert (edition.id, edition.lang, edition.url) == ("portal-mn", "mn-Mong", "https://mgl.xam.gov.cn/")
+    assert per_site["portal-mn"] >= 10 and {"zwdt", "tzgg", "zfxxgk"} <= columns["portal-mn"]
+    assert all(item.meta.get("Translation-Of", "").startswith("site:portal/") for item in index.of_site("portal-mn"))
 
 
 def test_every_site_of_the_sample_cluster_is_reachable_from_every_other(preview: Path) -> None:
     sites = sorted(p.name for p in preview.iterdir() if p.is_dir())
-    assert len(sites) == 12
+    assert len(sites) == 13  # 12 Chinese sites and the portal's 蒙古文版
     for site in sites:
         home = (preview / site / "index.html").read_text(encoding="utf-8")
         for other in sites:

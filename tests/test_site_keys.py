@@ -81,6 +81,9 @@ CHANGES: dict[str, tuple[str, str, str]] = {
     "intranet_url": ('intranet_url = "http://wlht.zw.xam/"', 'intranet_url = "http://ulanhot.zw.xam/"', "intranet"),
     "sitecode": ('sitecode = "1522010001"', 'sitecode = "1522010009"', "preview"),
     "order": ("order = 1", "order = 9", "preview"),
+    # 蒙古文版 keys: a Chinese county cannot become an edition alone; both are located checks (test_editions.py builds one)
+    "lang": ('kind = "county"', 'lang = "mn-Mong"\nkind = "county"', "check"),
+    "edition_of": ('kind = "county"', 'edition_of = "portal"\nkind = "county"', "check"),
     "footer.sponsor": ('sponsor = "乌兰浩特市人民政府办公室"', 'sponsor = "乌兰浩特市政务服务局"', "preview"),
     "footer.contact": ('contact = "0482-8212345"', 'contact = "0482-8219999"', "preview"),
     "footer.icp": ('icp = "蒙ICP备00000001号"', 'icp = "蒙ICP备00000002号"', "preview"),

@@ -2,7 +2,7 @@
 
 A 索引号 identifies a document in national monitoring and in citizens' requests, so it must fit
 the publishing body's pattern and be unique in the whole cluster — a document syndicated to
-seven sites is still one document with one number. Both checks run on the content index, before
+seven sites, or translated in the 蒙古文版, is still one document with one number. Both checks run on the content index, before
 anything renders, for every target alike.
 """
 
@@ -79,6 +79,8 @@ def check_index_numbers(cluster: Cluster, index: ContentIndex, problems: Problem
         if other is None:
             first[value] = item
             continue
+        if _translates(item, other) or _translates(other, item):
+            continue  # an edition's translation of a document is the same document, with its number
         hint = ""
         if pattern and dated:
             hint = _("; the next free number for {year} is {number}").format(year=item.date.year, number=pattern.next_free(taken, item.date.year, item.date.month))
@@ -90,6 +92,13 @@ def check_index_numbers(cluster: Cluster, index: ContentIndex, problems: Problem
                 value=value, other=other.source, line=other.line_of("Index-No"), hint=hint
             ),
         )
+
+
+def _translates(item: Item, other: Item) -> bool:
+    """Whether ``item``'s ``Translation-Of`` names ``other`` (checked in ``translations.py``)."""
+    from .translations import translated_source
+
+    return translated_source(item) == (other.site, other.rel)
 
 
 def validity_label(meta: dict[str, str]) -> str:

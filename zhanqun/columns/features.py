@@ -27,6 +27,7 @@ from .documents import check_index_numbers
 from .interprets import Interpretations, link_interpretations
 from .letters import Letter, letter_stats, read_letters
 from .media import resolve_all_media
+from .translations import Translations, item_alternates, link_translations, site_alternates
 
 #: Most recent activities shown on a leader's page.
 LEADER_ACTIVITIES = 10
@@ -41,6 +42,7 @@ class Features:
     letters: dict[str, Letter] = field(default_factory=dict)
     reports: dict[str, list[AnnualReport]] = field(default_factory=dict)
     media: dict[str, dict[str, str]] = field(default_factory=dict)
+    translations: Translations = field(default_factory=Translations)
 
     def settings_for(self, site_id: str) -> dict[str, Any]:
         """The ``ZQ_*`` template data of one site (plain, picklable)."""
@@ -61,6 +63,7 @@ def analyse(root: Path, addresses: AddressMap, resolver: LinkResolver, today: da
         letters=read_letters(addresses, today, problems),
         reports=reports,
         media=resolve_all_media(addresses, resolver, problems),
+        translations=link_translations(addresses, resolver, problems),
     )
 
 
@@ -163,6 +166,9 @@ def site_data(features: Features, site_id: str) -> dict[str, Any]:
             if source in sources
         },
         "ZQ_MEDIA": {source: media for source, media in features.media.items() if source in sources},
+        # 中文 / ᠮᠣᠩᠭᠣᠯ: the generated pages' switch, and each item's (its translation where there is one)
+        "ZQ_ALTERNATES": site_alternates(site_id, addresses),
+        "ZQ_ITEM_ALTERNATES": item_alternates(features.translations, site_id, addresses),
     }
     data["ZQ_LETTER_STATS"] = {
         column.id: letter_stats([l for s, l in features.letters.items() if s in sources and l.item.column == column.id])

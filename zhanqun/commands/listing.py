@@ -11,7 +11,8 @@ from ..pipeline import BuildOptions, prepare, site_ids_named
 
 
 def list_sites(root: Path, target: str, problems: Problems) -> list[dict[str, Any]]:
-    """One row per site: id, name, kind, parent, address for ``target``, pages it publishes."""
+    """One row per site: id, name, kind, parent, language, the site it is an edition of, address
+    for ``target``, pages it publishes."""
     try:
         context = prepare(BuildOptions(root, target), problems)
     except BuildFailed:
@@ -27,6 +28,8 @@ def list_sites(root: Path, target: str, problems: Problems) -> list[dict[str, An
                 "name": site.name,
                 "kind": site.kind,
                 "parent": site.parent,
+                "lang": site.lang,
+                "edition_of": site.edition_of,
                 "url": context.addresses.site_url(site.id),
                 "columns": len(site.columns),
                 "pages": len(own) + len(received),

@@ -16,6 +16,7 @@ from ..columns.documents import DOCUMENT_TYPES
 from ..config.index_numbers import compile_pattern, pattern_problem, taken_numbers
 from ..config.sites import Column, Site, load_cluster
 from ..content.metadata import PLACEHOLDER_BODY
+from ..content.mongolian import squeeze
 from ..content.slugs import short_slug
 from ..errors import Problems, did_you_mean
 from ..i18n import _
@@ -38,7 +39,7 @@ class NewItem:
 
 def create_item(root: Path, site_id: str, column_id: str, title: str, today: date, problems: Problems) -> NewItem | None:
     """Write the new file; ``None`` when the site files have errors (reported in ``problems``)."""
-    title = " ".join(title.split())
+    title = squeeze(title)  # U+202F before a Mongolian suffix stays
     if not title:
         raise NewItemError(_("TITLE must not be empty"))
     cluster = load_cluster(root, problems)
@@ -93,6 +94,8 @@ def _content(
 ) -> tuple[list[tuple[str, str]], str, list[str]] | None:
     header: list[tuple[str, str]] = [("Title", title), ("Date", today.isoformat()), ("Slug", slug), ("Status", "draft")]
     notes = [_("Status: draft — set it to published once the item has been reviewed (先审后发)")]
+    if site.edition_of:
+        notes.append(_("Slug: {slug} — write the slug of the Chinese page it translates, and add 'Translation-Of: site:{original}/{column}/<file>.md'").format(slug=slug, original=site.edition_of, column=column.id))
     body = f"{PLACEHOLDER_BODY}\n"
     if column.type in DOCUMENT_TYPES:
         if pattern_problem(site.disclosure.index_pattern):

@@ -18,6 +18,7 @@ from ..config.sites import (
     COLUMN_TYPES,
     SECTION_DOCS,
     SECTIONS,
+    SITE_LANGS,
     TOP_LEVEL,
     Key,
 )
@@ -64,6 +65,16 @@ def site_file_reference() -> str:
     for section, keys in SECTIONS.items():
         lines += [f"## [{section}]", "", SECTION_DOCS[section], "", *_table(keys), ""]
     lines += ["## [[columns]]", "", "每个栏目一段，按导航中的顺序排列。", "", *_table(COLUMN_KEYS), ""]
+    lines += [
+        "## 蒙古文版等其他语言版本",
+        "",
+        "另一种语言的版本是一个独立的网站，有自己的配置文件、网址、网站标识码、栏目和内容目录，例如兴安盟行政公署的蒙古文版",
+        "`sites/portal-mn.toml`：`lang = \"mn-Mong\"`、`edition_of = \"portal\"`、与门户相同的 `kind = \"portal\"`、",
+        "`url = \"https://mgl.xam.gov.cn/\"`，内容在 `content/portal-mn/`。`lang` 只能是 " + "、".join(f"`{lang}`" for lang in SITE_LANGS) + "；",
+        "`edition_of` 必须是同类的中文网站，版本不能再有自己的版本。蒙古文版的栏目名写蒙古文，页面竖排；",
+        "稿件用 `Translation-Of:` 写明所翻译的中文稿件（见[稿件文件头的键](content-keys.md)）。",
+        "",
+    ]
     lines += ["## 栏目类型（type）", "", "| 类型 | 用途 |", "| --- | --- |"]
     lines += [f"| `{kind}` | {COLUMN_TYPE_DOCS[kind]} |" for kind in COLUMN_TYPES]
     return "\n".join(lines) + "\n"

@@ -68,6 +68,7 @@ PAGE_TYPES: tuple[PageType, ...] = (
     PageType("leader", ("page-item", "item-leader")),
     PageType("search", ("page-search",)),
     PageType("404", ("page-404",)),
+    PageType("edition", ("edition", "page-item")),  # an item of an edition (蒙古文版: vertical)
 )
 
 _BODY_CLASS = re.compile(r"<body\b[^>]*\bclass=\"(?P<classes>[^\"]*)\"", re.IGNORECASE)

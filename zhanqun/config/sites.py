@@ -33,6 +33,12 @@ COLUMN_TYPES = (
     "link",
 )
 RESERVED_FOLDERS = ("files", "_data")
+#: The languages a site is written in (BCP 47): Chinese, and traditional Mongolian for the
+#: 蒙古文版 editions (``mn`` alone would not say which script; axe and search engines read ``mn-Mong``).
+SITE_LANGS = ("zh-CN", "mn-Mong")
+DEFAULT_LANG = "zh-CN"
+#: Vertical languages: their pages are laid out top to bottom, columns left to right.
+VERTICAL_LANGS = ("mn-Mong",)
 
 SITE_ID_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 COLUMN_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -127,6 +133,17 @@ class Site:
     publishing: Publishing = Publishing()
     pelican: PelicanOptions = PelicanOptions()
     audit: dict[str, int] = field(default_factory=dict)  # limits of build.py audit this site sets
+    lang: str = DEFAULT_LANG
+    edition_of: str | None = None  # the site this one is an edition of, in another language
+
+    @property
+    def is_edition(self) -> bool:
+        return self.edition_of is not None
+
+    @property
+    def vertical(self) -> bool:
+        """Whether the site's pages are laid out in vertical lines (traditional Mongolian)."""
+        return self.lang in VERTICAL_LANGS
 
     def column(self, column_id: str) -> Column | None:
         return next((c for c in self.columns if c.id == column_id), None)
@@ -204,8 +221,23 @@ class Cluster:
     def ids(self) -> list[str]:
         return [site.id for site in self.sites]
 
-    def of_kind(self, kind: str) -> list[Site]:
-        return [site for site in self.sites if site.kind == kind]
+    def of_kind(self, kind: str, lang: str = DEFAULT_LANG) -> list[Site]:
+        """The sites of ``kind`` written in ``lang``: an edition in another language is never
+        counted among the Chinese sites (the portal's 蒙古文版 is not a second portal)."""
+        return [site for site in self.sites if site.kind == kind and site.lang == lang]
+
+    def editions_of(self, site_id: str) -> list[Site]:
+        """The editions of ``site_id`` in other languages (``edition_of = site_id``)."""
+        return [site for site in self.sites if site.edition_of == site_id]
+
+    @property
+    def editions(self) -> list[Site]:
+        return [site for site in self.sites if site.is_edition]
+
+    def original(self, site_id: str) -> Site:
+        """The Chinese site an edition translates, or the site itself."""
+        site = self[site_id]
+        return self[site.edition_of] if site.edition_of and site.edition_of in self else site
 
 
 # --- the schema ----------------------------------------------------------------------------
@@ -232,6 +264,23 @@ def _matches(pattern: re.Pattern[str], what: str) -> Check:
     """``what`` is marked with ``N_`` where the key is declared and translated when the check runs."""
     # the whole value must match: ``re.match`` with ``$`` would accept "tzgg\n"
     return lambda v: None if pattern.fullmatch(v) else _("{value!r} is not {what}").format(value=v, what=_(what))
+
+
+#: Spellings of a language tag an author may write, and the tag meant.
+_LANG_SPELLINGS = {
+    "mn": "mn-Mong", "mon": "mn-Mong", "mn_mong": "mn-Mong", "mn-mong": "mn-Mong", "mn-mong-cn": "mn-Mong", "mn_cn": "mn-Mong",
+    "mn-cn": "mn-Mong", "mvf": "mn-Mong", "蒙古文": "mn-Mong", "蒙古语": "mn-Mong", "蒙文": "mn-Mong",
+    "zh": "zh-CN", "zh_cn": "zh-CN", "zh-cn": "zh-CN", "zh-hans": "zh-CN", "zh-hans-cn": "zh-CN", "chi": "zh-CN", "中文": "zh-CN",
+}
+
+
+def _lang(v: str) -> str | None:
+    """One of :data:`SITE_LANGS`, written exactly (``mn_Mong`` and ``mon`` fail axe and search engines)."""
+    if v in SITE_LANGS:
+        return None
+    meant = _LANG_SPELLINGS.get(v.strip().lower())
+    hint = _(" (did you mean '{word}'?)").format(word=meant) if meant else did_you_mean(v, SITE_LANGS)
+    return _("{value!r} is not a language this generator lays out; write one of {choices}{hint}").format(value=v, choices=", ".join(SITE_LANGS), hint=hint)
 
 
 def _sitecode(v: str) -> str | None:
@@ -362,6 +411,8 @@ TOP_LEVEL: tuple[Key, ...] = (
     Key("intranet_url", str, check=_matches(URL_RE, N_("an address like http://wlht.zw.xam/")), doc="政务内网地址（intranet 目标使用），以 / 结尾"),
     Key("sitecode", str, True, _sitecode, doc="网站标识码，10 位，显示在页脚"),
     Key("order", int, doc="在站群导航同类网站中的排序，数字小的在前"),
+    Key("lang", str, check=_lang, doc="网站的语言：zh-CN（中文，默认）或 mn-Mong（传统蒙古文，竖排）"),
+    Key("edition_of", str, doc="另一种语言的版本（如蒙古文版）所对应的中文网站 id，如 portal；须是同类（kind 相同）的网站"),
     Key("footer", dict, True, doc="页脚信息，见 [footer]"),
     Key("columns", list, True, doc="栏目列表，每个栏目一个 [[columns]]，见下"),
     *(Key(name, dict) for name in SECTIONS if name != "footer"),
@@ -622,6 +673,8 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
             settings=dict(section("pelican").get("settings", {})),
         ),
         audit=dict(section("audit")),
+        lang=data.get("lang", DEFAULT_LANG),
+        edition_of=data.get("edition_of"),
     )
 
 
@@ -846,7 +899,7 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
             sites.append(site)
     ids = {site.id for site in sites}
     named = ids | {path.stem for path in paths}  # a site whose file has errors is still a site
-    portals = [site for site in sites if site.kind == "portal"]
+    portals = [site for site in sites if site.kind == "portal" and site.edition_of is None]
     if len(portals) > 1:
         for site in portals[1:]:
             problems.add(site.source, None, "duplicate-portal", _("the cluster already has a portal: {source}").format(source=portals[0].source))
@@ -862,9 +915,52 @@ def load_cluster(root: Path, problems: Problems) -> Cluster:
             )
         elif site.parent == site.id:
             problems.add(site.source, None, "bad-value", _("parent: a site cannot be its own parent"))
+    _check_editions(root, sites, named, problems)
     _check_unique_addresses(root, sites, problems)
-    sites.sort(key=lambda s: (_KIND_ORDER[s.kind], s.order, s.id))
+    # editions after the Chinese sites: the league's Mongolian site is no 7th county
+    sites.sort(key=lambda s: (s.edition_of is not None, _KIND_ORDER[s.kind], s.order, s.id))
     return Cluster(tuple(sites))
+
+
+def _check_editions(root: Path, sites: list[Site], named: set[str], problems: Problems) -> None:
+    """``edition_of`` names an existing Chinese site of the same kind, in another language; an
+    edition has no editions of its own (links between editions go through the Chinese site)."""
+    by_id = {site.id: site for site in sites}
+    for site in sites:
+        if site.edition_of is None:
+            if site.lang != DEFAULT_LANG:
+                problems.add(
+                    site.source, key_line(root, site, None, "lang"), "missing-key",
+                    _("lang: a site in {lang} is an edition of a Chinese site; add edition_of = \"<id of that site>\"").format(lang=site.lang),
+                )
+            continue
+        line = key_line(root, site, None, "edition_of")
+        original = by_id.get(site.edition_of)
+        if site.edition_of == site.id:
+            problems.add(site.source, line, "bad-value", _("edition_of: a site cannot be an edition of itself"))
+        elif original is None:
+            if site.edition_of not in named:
+                hint = did_you_mean(site.edition_of, [s.id for s in sites if s.edition_of is None])
+                problems.add(site.source, line, "unknown-site", _("edition_of: no site {site!r}{hint}").format(site=site.edition_of, hint=hint))
+        elif original.edition_of is not None:
+            problems.add(
+                site.source, line, "bad-value",
+                _("edition_of: {site!r} is itself an edition of {original!r}; name the Chinese site, edition_of = \"{original}\"").format(site=original.id, original=original.edition_of),
+            )
+        elif original.kind != site.kind:
+            problems.add(
+                site.source, key_line(root, site, None, "kind"), "bad-value",
+                _("kind: an edition is the same kind of site as {site} ({kind}); write kind = \"{kind}\"").format(site=original.source, kind=original.kind),
+            )
+        elif original.lang == site.lang:
+            problems.add(
+                site.source, key_line(root, site, None, "lang") or line, "bad-value",
+                _("lang: an edition is in another language than {site} ({lang}); write its language, e.g. lang = \"mn-Mong\"").format(site=original.source, lang=original.lang),
+            )
+        elif any(other.lang == site.lang and other.id != site.id for other in sites if other.edition_of == site.edition_of):
+            first = next(other for other in sorted(sites, key=lambda s: s.id) if other.edition_of == site.edition_of and other.lang == site.lang)
+            if first.id != site.id:
+                problems.add(site.source, line, "bad-value", _("edition_of: {site} already has an edition in {lang}: {other}").format(site=original.id, lang=site.lang, other=first.source))
 
 
 def key_line(root: Path, site: Site, table: str | None, key: str) -> int | None:

@@ -24,6 +24,11 @@ from .sites import Cluster
 SHARED_THEME = "gov"
 #: Template files Pelican reads (its ``TEMPLATE_EXTENSIONS``).
 TEMPLATE_SUFFIX = ".html"
+#: The shared theme's static files for pages in a vertical language only (蒙古文版): the stylesheet,
+#: the scrolling script and the vendored font with its licence, published to those sites alone.
+VERTICAL_STATIC = "static-vertical"
+#: Third-party files kept byte for byte as their authors published them (the font and its licence).
+VENDORED_FOLDER = "fonts"
 THEME_PREFIX = "!theme/"
 
 
@@ -102,7 +107,7 @@ def _parse(environment: Environment, path: Path, root: Path, problems: Problems)
 #: What ``ZQ_SITE`` holds in every template (``render.pelican_settings.site_context``; a test keeps
 #: the two equal), so a misspelt ``{{ ZQ_SITE.nmae }}`` is found by ``check``, before any render.
 ZQ_SITE_KEYS = (
-    "id", "name", "label", "kind", "url", "sitecode", "footer", "columns", "columns_by_id", "home_columns",
+    "id", "name", "label", "kind", "lang", "vertical", "edition_of", "words", "url", "sitecode", "footer", "columns", "columns_by_id", "home_columns",
     "headline_column", "home_blocks", "theme", "mailbox", "disclosure",
 )
 

@@ -19,6 +19,7 @@ from ..i18n import _
 from .alt_text import check_alt_text
 from .html_policy import check_item_html, check_rendered_html
 from .markdown_render import MarkdownRenderer
+from .mongolian import check_mongolian, strip_text
 from .metadata import (
     DOCUMENT_KEYS,
     KNOWN_KEYS,
@@ -308,16 +309,17 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
     # A letter's body is the public's own text, shown escaped and never as HTML: nothing in it
     # can run, and it must be published as written, so only its header is held to the policy.
     policed_body = "" if column.type == "letter" else parsed.body
+    check_mongolian(parsed.meta, lines, parsed.body, parsed.body_line, source, site.vertical, problems)
     check_item_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, problems)
     # what the sanitiser would still take out, as rendered (lines the policy reported are skipped)
     check_rendered_html(meta, lines, policed_body, parsed.body_line, source, site.publishing.iframe_hosts, renderer or MarkdownRenderer(), problems)
     broken = len(problems.errors) > before
     title, date = meta.get("Title", ""), parse_date(meta.get("Date", ""))
-    if not title.strip() or date is None:
+    if not strip_text(title) or date is None:
         assert broken  # a missing or refused Title or Date is reported above
-        title, date = title.strip() or PurePosixPath(rel).stem, date or UNKNOWN_DATE
+        title, date = strip_text(title) or PurePosixPath(rel).stem, date or UNKNOWN_DATE
     check_alt_text(source, policed_body, parsed.body_line, problems)
-    slug = meta.get("Slug") or slug_from_title(title, fallback=PurePosixPath(rel).stem)
+    slug = meta.get("Slug") or _slug(title, rel, site, meta, lines, source, problems)
     return Item(
         site=site.id,
         column=column.id,
@@ -337,6 +339,26 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
         broken=broken,
         refused_keys=frozenset(set(parsed.meta) - set(meta)),
     )
+
+
+def _slug(title: str, rel: str, site: Site, meta: dict[str, str], lines: dict[str, int], source: str, problems: Problems) -> str:
+    """The slug of an item without ``Slug:``: the pinyin of its title, else its file name.
+
+    A Mongolian title has no pinyin, and no transliteration of traditional Mongolian is agreed
+    (the same word is romanised three ways on Inner Mongolian sites), so an item of a Mongolian
+    edition takes its address from ``Slug:`` and, without one, from its file name (the date prefix
+    kept out); a file name that is no slug either is a located error asking for ``Slug:``.
+    """
+    if not site.vertical and re.search(r"[\u3400-\u9fffA-Za-z0-9]", title):
+        return slug_from_title(title, fallback=PurePosixPath(rel).stem)
+    stem = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", PurePosixPath(rel).stem).lower()
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", stem) and stem != "index":
+        return stem
+    problems.add(
+        source, lines.get("Title", 1), "missing-slug",
+        _("a Mongolian title gives no address: add 'Slug:' with lowercase ASCII letters, digits and hyphens, e.g. the Chinese page's slug"),
+    )
+    return PurePosixPath(rel).stem.lower() or "item"
 
 
 def _check_placeholders(body: str, body_line: int, meta: dict[str, str], lines: dict[str, int], source: str, problems: Problems) -> None:
@@ -400,13 +422,21 @@ def _resolve_syndication(index: ContentIndex, cluster: Cluster, problems: Proble
         if not value:
             continue
         receivers: list[str] = []
+        lang = cluster[item.site].lang  # syndication stays among the sites of one language
         for word in split_list(value):
             group = _syndicate_group(word)
             site = cluster.named(word)
             if group == "all":
-                receivers += [s.id for s in cluster.sites]
+                receivers += [s.id for s in cluster.sites if s.lang == lang]
             elif group is not None:
-                receivers += [s.id for s in cluster.of_kind(kinds[group])]
+                receivers += [s.id for s in cluster.of_kind(kinds[group], lang)]
+            elif site is not None and cluster[site].lang != lang:
+                problems.add(
+                    item.source, item.line_of("Syndicate"), "syndicate-language",
+                    _("Syndicate: {site} is written in {other}, this item in {lang}; a copy would show one language in the other's pages. Translate the item in {site} and name this page with Translation-Of").format(
+                        site=site, other=cluster[site].lang, lang=lang
+                    ),
+                )
             elif site is not None:
                 receivers.append(site)
             else:

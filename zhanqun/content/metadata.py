@@ -256,6 +256,7 @@ KNOWN_KEYS: dict[str, KeySpec] = _keys(
     KeySpec("Topic", "主题分类，取国家规定的分类之一，如 综合政务", _choice(TOPICS)),
     KeySpec("Validity", "有效性：有效、失效 或 废止", _choice(VALIDITIES)),
     KeySpec("Validity-Date", "失效或废止的日期，写作 2026-03-01（Validity 为 失效、废止 时必填）", check_day),
+    KeySpec("Translation-Of", "蒙古文版等其他语言版本的稿件：所翻译的中文稿件，写作 site:portal/zwdt/文件.md；两个页面互相链接（中文 / ᠮᠣᠩᠭᠣᠯ）"),
     KeySpec("Interprets", "政策解读所解读的文件：site:portal/zfwj/文件.md 或 {filename} 链接"),
     KeySpec("Received", "来信受理日期，写作 2026-03-01（letter 栏目必填）", check_day),
     KeySpec("Replied", "答复日期；写了它，就要写 Replier 和“## 答复”一节", check_day),

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Problems, did_you_mean
 from ..i18n import N_, _
+from .mongolian import strip_text
 from .metadata import (
     CHINESE_KEYS,
     CHINESE_VALUES,
@@ -229,7 +230,7 @@ def parse_header(text: str, path: str, problems: Problems, encoding: str = "utf-
             elif key in source.meta:
                 problems.add(path, number, "duplicate-key", _("'{key}' is already set on line {line}").format(key=key, line=source.lines[key]))
             else:
-                source.meta[key] = match.group("value").strip()
+                source.meta[key] = strip_text(match.group("value"))
                 source.lines[key] = number
         else:
             meant = _report_bad_header_line(line, number, path, problems)

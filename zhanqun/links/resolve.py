@@ -136,9 +136,9 @@ _CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", 
 TEXT_KEYS = ("Title", "Summary", "Tags", "Source", "Author")
 
 #: Header keys whose reference the column types check and report, with their own codes
-#: (``columns/interprets.py``: bad-interprets; ``columns/media.py``: missing-file, bad-media): resolved here
+#: (``columns/interprets.py``: bad-interprets; ``columns/translations.py``: bad-translation; ``columns/media.py``: missing-file, bad-media): resolved here
 #: too, so the staged header holds an address, but never reported a second time.
-CHECKED_BY_FEATURES = ("Interprets", "Video", "Poster", "Captions", "Photo")
+CHECKED_BY_FEATURES = ("Interprets", "Video", "Poster", "Captions", "Photo", "Translation-Of")
 
 #: Pelican indicators zhanqun resolves, and what each means.
 KINDS = ("filename", "static", "attach", "category", "index")

@@ -38,6 +38,11 @@ def render_preview_index(cluster: Cluster) -> str:
         for site in sites:
             parts.append(f'<li><a href="/{site.id}/">{html.escape(site.name)}</a></li>')
         parts.append("</ul>")
+    if cluster.editions:  # 蒙古文版 and other languages: sites of their own, listed apart
+        parts.append("<h2>民族文字版</h2><ul>")
+        for site in cluster.editions:
+            parts.append(f'<li><a href="/{site.id}/" lang="{site.lang}">{html.escape(site.name)}</a></li>')
+        parts.append("</ul>")
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
 

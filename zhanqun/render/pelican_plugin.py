@@ -11,17 +11,19 @@ import json
 import math
 import os
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from markupsafe import Markup
 from pelican import signals
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Category
 from feedgenerator import get_tag_uri
 from pelican.writers import Writer
 
+from ..content.mongolian import squeeze
 from ..paths import confine
 from .pelican_pages import ExtraPagesGenerator
 
@@ -51,6 +53,12 @@ class ConfinedWriter(Writer):
             output = Path(self.output_path)
             confine(output, os.path.relpath(filename, output))
         return super()._open_w(filename, encoding, override)
+
+    def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
+        """Pelican's feed entry, its title cleaned without ``Markup.striptags``, which squeezes
+        whitespace with ``str.split()`` and so turns U+202F before a Mongolian suffix into a space."""
+        super()._add_item_to_the_feed(feed, item)
+        feed.items[-1]["title"] = str(plain_text(item.title).unescape())
 
     def write_file(self, name: str, template: Any, context: Any, *args: Any, **kwargs: Any) -> Any:
         """A column's list pages hold its own ``per_page`` items (Pelican knows one number per template)."""
@@ -113,10 +121,42 @@ def first_image(rendered: str | None) -> dict[str, str] | None:
     return {"src": attrs["src"], "alt": attrs.get("alt", "")} if attrs.get("src") else None
 
 
+_TAG = re.compile(r"<[^>]*>")
+_SHORT_NUMBER = re.compile(r"(?<![0-9A-Za-z&#.,/:-])([0-9]{1,2})(?![0-9A-Za-z;.,/:-])")
+
+
+def plain_text(rendered: str | None) -> Markup:
+    """Jinja's ``striptags`` without its whitespace clean-up: that one is ``" ".join(s.split())``,
+    which turns U+202F before a Mongolian suffix into a space. Tags go, entities are decoded, runs
+    of other whitespace become one space (for ``<meta name="description">`` and summaries)."""
+    text = html.unescape(_TAG.sub(" ", str(rendered or "")))
+    return Markup.escape(squeeze(text))
+
+
+def upright_numbers(text: Any) -> Markup:
+    """Text escaped, with every number of one or two digits standing alone in ``<span class="tcu">``:
+    in a vertical page the stylesheet sets these upright (``text-combine-upright``), as Mongolian
+    print does; longer numbers and Latin stay sideways."""
+    escaped = str(Markup.escape(text))
+    return Markup(_SHORT_NUMBER.sub(r'<span class="tcu">\1</span>', escaped))
+
+
+def page_date(value: Any, vertical: bool = False) -> Markup:
+    """A page's date in ASCII digits: ``2026-05-14``, or in a vertical page ``2026/5/14`` as the
+    Inner Mongolian sites write it, month and day upright."""
+    day = value if isinstance(value, (datetime, date)) else date.fromisoformat(str(value)[:10])
+    if not vertical:
+        return Markup.escape(day.strftime("%Y-%m-%d"))
+    return Markup(f'{day.year}/<span class="tcu">{day.month}</span>/<span class="tcu">{day.day}</span>')
+
+
 def add_filters(generator: Any) -> None:
     """Template filters of the shared theme, in every generator's Jinja environment."""
     env = getattr(generator, "env", None)
     if env is not None:
+        env.filters.setdefault("zq_text", plain_text)
+        env.filters.setdefault("zq_upright", upright_numbers)
+        env.filters.setdefault("zq_date", page_date)
         env.filters.setdefault("zq_first_image", first_image)
         env.filters.setdefault("zq_lastmod", lastmod)
         env.filters.setdefault("zq_absolute", absolute)

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from ..config.colours import derived
 from ..config.sites import Column, Site
+from ..config.themes import VERTICAL_STATIC
 from ..errors import Problems
 from ..i18n import N_, _
 from ..links.addresses import AddressMap
@@ -19,6 +20,18 @@ from .stage import StagedSite
 from .template_values import PrintedUndefinedIsAnError
 
 KIND_GROUPS = (("portal", "盟本级"), ("county", "旗县市"), ("department", "盟直部门"))
+
+#: The words of the page frame in each site language (the rest of the theme's labels stay Chinese,
+#: marked lang="zh-CN" in a Mongolian page): the language's own name on the 中文 / ᠮᠣᠩᠭᠣᠯ switch,
+#: the skip link, 首页, 当前位置 and the item's 正文 and 发布日期. The Mongolian words are short
+#: standard terms; have a native speaker review them like the sample texts.
+FRAME_WORDS: dict[str, dict[str, str]] = {
+    "zh-CN": {"language": "中文", "skip": "跳到主要内容", "home": "首页", "location": "当前位置", "colon": "：", "text": "正文", "published": "发布日期："},
+    "mn-Mong": {
+        "language": "ᠮᠣᠩᠭᠣᠯ", "skip": "ᠭᠣᠣᠯ ᠠᠭᠤᠯᠭ\u180eᠠ\u202fᠳᠤ ᠣᠴᠢᠬᠤ", "home": "ᠨᠢᠭᠤᠷ ᠬᠠᠭᠤᠳᠠᠰᠤ", "location": "ᠣᠳᠣᠬᠠᠨ ᠪᠠᠢᠷᠢ", "colon": "᠄",
+        "text": "ᠭᠣᠣᠯ ᠪᠢᠴᠢᠭ", "published": "ᠨᠡᠶᠢᠲᠡᠯᠡᠭᠰᠡᠨ ᠴᠠᠭ᠄ ",
+    },
+}
 
 #: Pelican settings a site file may change through ``[pelican] settings``, and the type of each:
 #: how long lists and feeds are and how summaries end. Every other setting Pelican has decides what
@@ -114,6 +127,10 @@ def site_context(site: Site, addresses: AddressMap, link_url: Callable[[Site, Co
         "name": site.name,
         "label": site.label,
         "kind": site.kind,
+        "lang": site.lang,
+        "vertical": site.vertical,
+        "words": FRAME_WORDS[site.lang],
+        "edition_of": site.edition_of,
         "url": base,
         "sitecode": site.sitecode,
         "footer": vars(site.footer).copy(),
@@ -132,16 +149,30 @@ def site_context(site: Site, addresses: AddressMap, link_url: Callable[[Site, Co
     }
 
 
+#: The 站群导航 group of the editions in other languages (the league's Mongolian site is no 7th county).
+EDITIONS_GROUP = "蒙古文版"
+
+
 def cluster_navigation(site: Site, addresses: AddressMap) -> list[dict[str, Any]]:
-    """站群导航: every site of the cluster, grouped by kind, addressed for the target."""
+    """站群导航: every Chinese site of the cluster, grouped by kind, then the editions in other
+    languages, addressed for the target; each member says the language of its label (``lang``)
+    and of the site (``hreflang``)."""
+    cluster = addresses.cluster
+
+    def member(s: Site) -> dict[str, Any]:
+        # a Chinese page names an edition by its Chinese site's name (it does not load the
+        # Mongolian font); the group's title says which edition it is
+        shown = s if s.lang == site.lang or s.edition_of is None else cluster[s.edition_of]
+        return {"id": s.id, "label": shown.label, "name": shown.name, "url": addresses.site_url(s.id), "current": s.id == site.id, "lang": shown.lang, "hreflang": s.lang}
+
     groups = []
     for kind, label in KIND_GROUPS:
-        members = [
-            {"id": s.id, "label": s.label, "name": s.name, "url": addresses.site_url(s.id), "current": s.id == site.id}
-            for s in addresses.cluster.of_kind(kind)
-        ]
+        members = [member(s) for s in addresses.cluster.of_kind(kind)]
         if members:
             groups.append({"kind": kind, "label": label, "sites": members})
+    editions = [member(s) for s in addresses.cluster.editions]
+    if editions:
+        groups.append({"kind": "edition", "label": EDITIONS_GROUP, "sites": editions})
     return groups
 
 
@@ -173,6 +204,8 @@ def pelican_settings(
     """
     siteurl = addresses.siteurl_setting(site.id)
     theme_static = [str(root / "themes" / "gov" / "static")]
+    if site.vertical:  # vertical.css, vertical.js and the Mongolian font: edition pages only
+        theme_static.append(str(root / "themes" / "gov" / VERTICAL_STATIC))
     site_static = root / "themes" / site.id / "static"
     if site_static.is_dir():
         theme_static.append(str(site_static))  # later paths overwrite earlier ones
@@ -234,7 +267,7 @@ def pelican_settings(
         "TRANSLATION_FEED_ATOM": None,
         "FEED_MAX_ITEMS": 50,
         "RSS_FEED_SUMMARY_ONLY": True,
-        "DEFAULT_LANG": "zh-cn",
+        "DEFAULT_LANG": site.lang.lower(),
         "TIMEZONE": "Asia/Shanghai",
         "DEFAULT_DATE_FORMAT": "%Y-%m-%d",
         "DEFAULT_DATE": None,

@@ -30,7 +30,7 @@ from ..paths import make_folder, symlink, write_text
 from .attachment_use import AttachmentUse
 
 #: Header keys never handed to Pelican: they must not appear in any output.
-PRIVATE_KEYS = ("Reviewed-By", "Approved-By", "Status", "Visibility", "Syndicate", "Slug")
+PRIVATE_KEYS = ("Reviewed-By", "Approved-By", "Status", "Visibility", "Syndicate", "Slug", "Translation-Of")
 #: The suffix of staged items; the only files Pelican reads as content.
 STAGED_SUFFIX = ".zq"
 #: Words of an item's own text kept as its summary when it has no ``Summary:`` (Pelican's rule).
