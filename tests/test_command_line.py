@@ -24,8 +24,9 @@ BUILD = str(REPO / "build.py")
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``build.py`` as a user starts it: no ZHANQUN_ variable and a C locale unless given."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("ZHANQUN_") and k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    """``build.py`` as a user starts it: no ZHANQUN_ variable and a C locale unless given (but the
+    search indexer the machine has: where Pagefind is installed is no option of a command)."""
+    environ = {k: v for k, v in os.environ.items() if (not k.startswith("ZHANQUN_") or k == "ZHANQUN_PAGEFIND") and k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
     environ["LANG"] = "C.UTF-8"
     environ.update(env or {})
     return subprocess.run([sys.executable, BUILD, *args], capture_output=True, text=True, env=environ, timeout=300)
