@@ -347,7 +347,7 @@ def test_destinations_that_are_not_safe_are_refused(built: Repo, tmp_path: Path)
         str(built.root / "content" / "www"): "inside the repository's sources",
         str(out(built) / "www"): "inside the build's output folder",
         "s3://Not_A_Bucket/prefix": "is not a bucket name",
-        "ftp://host/x": "unknown scheme ftp://",
+        "ftp://host/x": "unknown scheme ftp://; give a folder or s3://BUCKET/PREFIX",
     }
     foreign = tmp_path / "foreign"
     foreign.mkdir()
@@ -374,6 +374,18 @@ def test_destinations_that_are_not_safe_are_refused(built: Repo, tmp_path: Path)
     assert built.run("deploy", "--target", "preview", "--to", str(dest), "--site", "tjj").exit_code == 2
     assert built.run("deploy", "--target", "preview", "--to", str(other), "--site", "tjj").exit_code == 0
 
+
+
+def test_bucket_only_options_are_refused_for_a_folder_not_ignored(built: Repo, tmp_path: Path) -> None:
+    """A --dry-run that deployed for real would be the worst surprise: a folder has no dry run."""
+    dest = tmp_path / "www"
+    for more, named in ((["--dry-run"], "--dry-run"), (["--allow-many-deletes"], "--allow-many-deletes"), (["--max-deletes", "3"], "--max-deletes")):
+        result = deploy(built, dest, "--site", "tjj", *more)
+        assert result.exit_code == 2, (more, result.stderr)
+        assert f"{named} is for s3:// only" in result.stderr, result.stderr
+        assert not dest.exists()
+    result = built.run("deploy", "--target", TARGET, "--to", "s3://zhanqun-sites/prod", "--keep", "3")
+    assert result.exit_code == 2 and "--keep is for a folder only" in result.stderr, result.stderr
 
 # --- the one-way transfer ---------------------------------------------------------------------
 

@@ -68,11 +68,26 @@ def publisher_for(to: str) -> Publisher:
         return deploy_to_folder
     if scheme == "s3":
         return deploy_to_bucket
-    raise DeployUsageError(_("--to {to}: unknown scheme {scheme}://; give a folder").format(to=to, scheme=scheme))
+    raise DeployUsageError(_("--to {to}: unknown scheme {scheme}://; give a folder or s3://BUCKET/PREFIX").format(to=to, scheme=scheme))
 
 
 def deploy(request: DeployRequest) -> Reported:
-    return publisher_for(request.to)(request)
+    publisher = publisher_for(request.to)
+    _refuse_options_of_the_other_publisher(request)
+    return publisher(request)
+
+
+def _refuse_options_of_the_other_publisher(request: DeployRequest) -> None:
+    """An option the chosen publisher has no use for is a usage error, never silently dropped:
+    ``--dry-run`` given with a folder would otherwise deploy for real."""
+    if scheme_of(request.to) == "":
+        given, default = request.bucket, BucketOptions()
+        for name, used in (("--dry-run", given.dry_run), ("--allow-many-deletes", given.allow_many_deletes),
+                           ("--max-deletes", given.max_deletes != default.max_deletes)):
+            if used:
+                raise DeployUsageError(_("{option} is for s3:// only; a folder deploy deletes no live file (it switches releases) and has no dry run").format(option=name))
+    elif request.keep != DEFAULT_KEEP:
+        raise DeployUsageError(_("{option} is for a folder only; a bucket keeps no releases").format(option="--keep"))
 
 
 @dataclass(frozen=True)
