@@ -205,6 +205,12 @@ def test_a_command_s_help_is_chinese_and_english_on_request() -> None:
         assert "default: preview" in english.stdout
 
 
+def test_a_required_option_is_marked_in_chinese() -> None:
+    chinese = _run("deploy", "-h")
+    assert "[必填]" in chinese.stdout and "[required]" not in chinese.stdout
+    assert "[required]" in _run("--lang", "en", "deploy", "-h").stdout
+
+
 def test_content_errors_are_chinese_with_ascii_codes(broken: Repo) -> None:
     result = _run("--root", str(broken.root), "check")
     assert result.returncode == 1

@@ -65,6 +65,9 @@ OPTIONS_METAVAR = N_("[OPTIONS]")
 COMMAND_METAVAR = N_("COMMAND [ARGS]...")
 #: the names click's number types give in "'x' is not a valid integer range." (untranslated in click)
 NUMBER_NAMES = (N_("integer"), N_("integer range"))
+#: click's help marks a required option with ``_(extra["required"])``, a msgid written as a plain
+#: string its extraction cannot see: declared here so the catalog holds it (``[必填]``, not ``[required]``)
+REQUIRED_MARK = N_("required")
 
 
 class _Swaps:
