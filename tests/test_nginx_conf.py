@@ -157,6 +157,13 @@ def test_the_alias_host_is_a_real_redirect(nginx: Nginx) -> None:
     assert status == 301 and headers["location"] == "https://tjj.xam.gov.cn/"
 
 
+def test_a_folder_without_its_slash_redirects_relative_to_the_readers_address(nginx: Nginx) -> None:
+    """nginx's own redirect (``/zwdt`` → ``/zwdt/``) would name ``http://host:<listen port>``: behind a
+    TLS terminator that is a downgrade to http and the wrong port. A relative Location keeps both."""
+    status, headers, _body = nginx.get(SITES["portal"][0], "/zwdt")
+    assert status == 301 and headers["location"] == "/zwdt/"
+
+
 def test_cache_headers_follow_the_policy(nginx: Nginx) -> None:
     host = SITES["portal"][0]
     status, headers, _body = nginx.get(host, "/theme/css/gov.css")

@@ -16,6 +16,9 @@ sets one, for the intranet), in site order by id, so the same cluster always giv
   ``add_header`` lines as soon as a block has one;
 * CORS on ``/pagefind/`` for the portal's origin(s): the portal's cluster search merges every
   site's index in the browser;
+* nginx's own redirect of a folder named without its slash (``/zwdt`` → ``/zwdt/``) relative
+  (``absolute_redirect off``): an absolute one names the scheme and port nginx listens on, which
+  behind a TLS terminator is ``http://`` and the wrong port;
 * the alias host (``www.`` ↔ bare host) as a real 301 to the canonical address;
 * ``/.zhanqun/`` (the build's manifest) denied; a Host no site has refused (444).
 
@@ -220,6 +223,7 @@ def _site_server(host: SiteHost, listen: str, include: str, access_log: str) -> 
         "    index index.html;",
         f"    access_log {access_log} {NGINX_LOG_FORMAT_NAME};",
         "    server_tokens off;",
+        "    absolute_redirect off;",
         "    charset utf-8;",
         "    charset_types text/css text/plain text/xml application/javascript application/json application/xml application/atom+xml image/svg+xml;",
         "    gzip_static on;",
