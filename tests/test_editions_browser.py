@@ -147,3 +147,12 @@ def test_elder_mode_works_on_a_vertical_page(open_page: Any) -> None:
     assert page.evaluate(size) > before
     assert page.evaluate("getComputedStyle(document.body).writingMode") == "vertical-lr"
     assert page.evaluate(RUN_AXE, WCAG_TAGS) == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_search_page_s_fields_keep_their_size_on_a_vertical_page(open_page: Any, width: int) -> None:
+    """The search field grows along its flex row, which on a vertical page runs top to bottom: it
+    must stay one line high (a horizontal field), not stretch down the screen."""
+    page = open_page("/portal-mn/search.html", width)
+    box = page.evaluate("(() => { const r = document.getElementById('search-q').getBoundingClientRect(); return [r.width, r.height] })()")
+    assert box[1] <= 60 and box[0] >= 120, box
