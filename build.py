@@ -520,7 +520,7 @@ def keygen(settings: Settings, key: Path) -> None:
 @cli.command(help=N_("Write the built sites of a target into one signed file, to carry into the intranet through a gateway."))
 @click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="intranet", show_default=True, help=N_("Which build to bundle."))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("The build's output folder (default output/<target>/)."))
-@click.option("--key", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar=N_("KEY"), help=N_("The secret key keygen wrote."))
+@click.option("--key", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar=N_("KEY"), help=N_("The secret key keygen wrote."))
 @click.option("--to", "to", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar=N_("BUNDLE"), help=N_("The bundle: a .tar, .tar.gz or .tgz file."))
 @click.option("--sequence", type=click.IntRange(min=1), default=None, metavar=N_("N"), help=N_("The bundle's sequence number (default: one more than the last issued with KEY)."))
 @click.option("--since", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, metavar=N_("BUNDLE"), help=N_("An earlier bundle: leave out the files it holds unchanged (a delta bundle)."))
@@ -535,9 +535,9 @@ def bundle(settings: Settings, target: str, out: Path | None, key: Path, to: Pat
 
 
 @cli.command(help=N_("Verify a bundle against the trusted public key and install its sites into DEST like deploy."))
-@click.argument("bundle_file", metavar=N_("BUNDLE"), type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("bundle_file", metavar=N_("BUNDLE"), type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @TO_FOLDER
-@click.option("--trust", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar=N_("KEY.pub"), help=N_("The public key bundles must be signed with."))
+@click.option("--trust", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar=N_("KEY.pub"), help=N_("The public key bundles must be signed with."))
 @click.option("--keep", type=click.IntRange(min=1), default=5, show_default=True, metavar=N_("N"), help=N_("Releases kept per site."))
 @LANG_OPTION
 @VERBOSE_OPTION

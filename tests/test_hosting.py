@@ -416,6 +416,22 @@ def test_keygen_writes_a_private_secret_key_and_never_overwrites_one(built: Repo
     assert key.read_bytes() == before
 
 
+def test_a_mistyped_file_of_bundle_or_apply_is_a_usage_error(built: Repo, key: Path, tmp_path: Path) -> None:
+    """A missing key or bundle, or a bundle name that is no tar file, is the command line's mistake
+    (exit 2, said before anything is read or written), not a refused bundle (exit 1)."""
+    zipped = tmp_path / "sites.zip"
+    cases = [
+        (bundle(built, key, zipped), "a bundle is a .tar, .tar.gz or .tgz file"),
+        (bundle(built, tmp_path / "no-such-key", tmp_path / "b.tar"), "no-such-key"),
+        (apply(built, tmp_path / "no-such.tar.gz", tmp_path / "dest", key.with_name(key.name + ".pub")), "no-such.tar.gz"),
+        (apply(built, tmp_path / "no-such.tar.gz", tmp_path / "dest", tmp_path / "no-such.pub"), "no-such"),
+    ]
+    for result, named in cases:
+        assert result.exit_code == 2, result.stderr
+        assert named in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def test_a_bundle_crosses_into_a_fresh_destination(built: Repo, key: Path, tmp_path: Path) -> None:
     first, again = tmp_path / "a.tar.gz", tmp_path / "b.tar.gz"
     result = bundle(built, key, first, "--sequence", "100")
@@ -433,7 +449,7 @@ def test_a_bundle_crosses_into_a_fresh_destination(built: Repo, key: Path, tmp_p
     result = bundle(built, key, built.root / "content" / "x.tar")
     assert result.exit_code == 2 and "inside the repository's sources" in result.stderr
     result = bundle(built, key, tmp_path / "x.zip")
-    assert result.exit_code == 1 and "a bundle is a .tar, .tar.gz or .tgz file" in result.stderr
+    assert result.exit_code == 2 and "a bundle is a .tar, .tar.gz or .tgz file" in result.stderr  # a usage error, as --to inside the sources
     assert Path(f"{key}.sequence").read_text() == "100\n" and not (tmp_path / "x.zip").exists()
     dest = tmp_path / "intranet"
     result = apply(built, first, dest, Path(f"{key}.pub"))
@@ -555,7 +571,7 @@ def test_apply_refuses_a_bundle_of_another_target_or_cluster(built: Repo, key: P
     assert result.exit_code == 1 and "it holds the intranet sites" in result.stderr
     assert snapshot(dest) == before
     result = apply(built, tmp_path / "missing.tar", dest, Path(f"{key}.pub"))
-    assert result.exit_code == 1 and "no such file" in result.stderr
+    assert result.exit_code == 2 and "missing.tar' does not exist" in result.stderr  # the command line's mistake, as for stats
     (tmp_path / "junk.tar").write_bytes(b"not a tar at all" * 100)
     result = apply(built, tmp_path / "junk.tar", dest, Path(f"{key}.pub"))
     assert result.exit_code == 1 and "not a zhanqun bundle" in result.stderr

@@ -14,7 +14,7 @@ from ..errors import Problems
 from ..i18n import _
 from ..paths import repository_problem
 from ..pipeline import PROTECTED_FOLDERS, UsageError
-from ..publish.bundle import BundleManifest, apply_bundle, write_bundle
+from ..publish.bundle import BUNDLE_SUFFIXES, BundleManifest, apply_bundle, write_bundle
 from ..publish.deploy import BucketOptions, DeployRequest, DeployUsageError, Reported, deploy
 from ..publish.deploy_folder import built_manifest, check_destination
 from ..publish.git_head import head_commit
@@ -69,6 +69,8 @@ def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, s
     """``bundle``: every site of ``target`` as built in ``out``, signed, into the file ``to``."""
     out = out or root / "output" / target
     to = to.absolute()
+    if not to.name.endswith(BUNDLE_SUFFIXES):
+        raise UsageError(_("--to {path}: a bundle is a .tar, .tar.gz or .tgz file").format(path=to))
     reason = repository_problem(to, root, PROTECTED_FOLDERS)
     out_real = Path(os.path.realpath(out))
     if reason is None and (out_real == Path(os.path.realpath(to)) or out_real in Path(os.path.realpath(to)).parents):

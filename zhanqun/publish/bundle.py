@@ -51,6 +51,8 @@ MAX_FILE_BYTES = 8 * 1024**3
 MAX_MANIFEST_BYTES = 256 * 1024**2
 _SITE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _COMPRESSED = (".tar.gz", ".tgz")
+#: the names a bundle file may have (the command line checks ``--to`` against them before anything is read)
+BUNDLE_SUFFIXES = (".tar", *_COMPRESSED)
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def write_bundle(manifest_sites: dict[str, SiteManifest], folders: dict[str, Pat
     earlier bundle signed with the same key; the files it holds unchanged are left out (a delta
     bundle, which applies only where that bundle's files are served). Returns the manifest and the
     number of files written into the bundle."""
-    if not to.name.endswith((".tar", *_COMPRESSED)):
+    if not to.name.endswith(BUNDLE_SUFFIXES):
         raise ReleaseError(_("--to {path}: a bundle is a .tar, .tar.gz or .tgz file").format(path=to))
     secret = load_secret_key(key)
     last = last_sequence(key)
