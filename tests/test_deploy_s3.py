@@ -266,3 +266,20 @@ def test_the_deploy_command_takes_s3_addresses(s3: Any, tmp_path: Path) -> None:
     assert edited.exit_code == 1 and "edited afterwards" in edited.stderr
     assert objects(s3)["sites/tjj/index.html"]["body"] == SITE_FILES["tjj"]["index.html"].encode()
     assert repo.run("deploy", "--target", "production", "--to", "s3://x/y").exit_code == 2
+
+
+def test_missing_credentials_and_an_unreachable_endpoint_say_what_to_set(s3: Any, output: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's own words ("Unable to locate credentials") name no setting; the message does."""
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance-metadata lookup: tests stay off the network
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # it keeps the credentials it found, as a new process would not
+    with pytest.raises(DeployError, match="no credentials for the bucket: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"):
+        deploy(output)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # the discard port: nothing listens
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    with pytest.raises(DeployError, match=r"cannot reach http://127\.0\.0\.1:9.*AWS_ENDPOINT_URL"):
+        deploy(output)

@@ -292,7 +292,14 @@ def _client_errors() -> tuple[type[BaseException], ...]:
 
 
 def _describe(exc: BaseException) -> str:
-    """What went wrong, without a traceback: the service's code and message, or botocore's text."""
+    """What went wrong, without a traceback: what to set for the two mistakes of a first deploy (no
+    credentials, an endpoint that does not answer), else the service's code and message, or botocore's text."""
+    kind = type(exc).__name__
+    if kind in ("NoCredentialsError", "PartialCredentialsError"):
+        return _("no credentials for the bucket: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or a profile in ~/.aws/credentials); nothing was changed")
+    if kind in ("EndpointConnectionError", "ConnectTimeoutError"):
+        endpoint = getattr(exc, "kwargs", {}).get("endpoint_url", "")
+        return _("cannot reach {endpoint}: check AWS_ENDPOINT_URL (a bucket that is not Amazon's) and the network; nothing was changed").format(endpoint=endpoint)
     response = getattr(exc, "response", None)
     if isinstance(response, dict) and "Error" in response:
         error = response["Error"]
