@@ -39,9 +39,9 @@ MINIMUM = (1, 6, 0)
 BINARY_VARIABLES = ("ZHANQUN_PAGEFIND", "PAGEFIND_BINARY_PATH")
 #: How to get a good binary, said in every refusal.
 HOW_TO_GET = N_(
-    "install Pagefind's extended build 1.6 or newer: `pip install 'pagefind[extended]>=1.6'` from PyPI, or "
-    "`npm pack @pagefind/linux-x64@1.6.0` and set ZHANQUN_PAGEFIND to the package/bin/pagefind_extended it holds "
-    "(README: Search)"
+    "install Pagefind's extended build 1.6 or newer: `pip install 'pagefind[extended]>=1.6'` from PyPI; where the "
+    "package index stops at 1.5, run `export ZHANQUN_PAGEFIND=\"$(.ci/pagefind)\"` in the repository (it fetches 1.6.0 "
+    "from the npm registry and checks its hash; needs npm) (manual: docs/authors.md, 站内搜索; README: Search)"
 )
 #: A Chinese sentence the extended build cuts into words (U+200B between them) and the standard one does not.
 _PROBE_PAGE = '<!DOCTYPE html><html lang="zh-CN"><head><title>p</title></head><body><main>供暖补贴发放工作通知</main></body></html>'
