@@ -514,7 +514,7 @@ def rollback(settings: Settings, to: Path, sites: tuple[str, ...]) -> None:
 def keygen(settings: Settings, key: Path) -> None:
     from zhanqun.commands.hosting import run_keygen
 
-    click.echo(_("wrote {key} (secret: keep it on the build machine) and {key}.pub (copy it into the intranet); key {id}").format(key=key, id=_hosting(run_keygen, key)))
+    click.echo(_("wrote {key} (secret: keep it on the build machine) and {key}.pub (copy it into the intranet); key {id}").format(key=key, id=_hosting(run_keygen, settings.root, key)))
 
 
 @cli.command(help=N_("Write the built sites of a target into one signed file, to carry into the intranet through a gateway."))

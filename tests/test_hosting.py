@@ -416,6 +416,16 @@ def test_keygen_writes_a_private_secret_key_and_never_overwrites_one(built: Repo
     assert key.read_bytes() == before
 
 
+def test_keygen_never_writes_the_secret_key_into_the_repository(built: Repo) -> None:
+    """Anything in the checkout is one `git add -A` away from every clone: the secret key is refused there."""
+    for inside in (built.root / "keys" / "zhanqun-bundle", built.root / "zhanqun-bundle", built.root / "output" / "k"):
+        result = built.run("keygen", "--out", str(inside))
+        assert result.exit_code == 2, result.stderr
+        assert "inside the repository" in result.stderr and "outside it" in result.stderr, result.stderr
+        assert not inside.exists() and not Path(f"{inside}.pub").exists()
+    assert not (built.root / "keys").exists()
+
+
 def test_a_mistyped_file_of_bundle_or_apply_is_a_usage_error(built: Repo, key: Path, tmp_path: Path) -> None:
     """A missing key or bundle, or a bundle name that is no tar file, is the command line's mistake
     (exit 2, said before anything is read or written), not a refused bundle (exit 1)."""

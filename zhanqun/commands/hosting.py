@@ -60,9 +60,15 @@ def _cluster(root: Path) -> tuple[dict[str, str], list[str]]:
     return {"id": portal.id, "name": portal.name}, list(cluster.ids)
 
 
-def run_keygen(key: Path) -> str:
-    """``keygen``: a new key pair; returns its id."""
-    return generate_key(key.absolute())
+def run_keygen(root: Path, key: Path) -> str:
+    """``keygen``: a new key pair; returns its id. Never inside the repository: whatever lies in the
+    checkout is one ``git add -A`` away from every clone of it, and the secret key signs what the
+    intranet installs."""
+    key = key.absolute()
+    root_real = Path(os.path.realpath(root))
+    if root_real in Path(os.path.realpath(key)).parents:
+        raise UsageError(_("--out {path}: it is inside the repository {root}, where a commit would hand the secret key to everyone with a clone; keep it outside it (for example ~/.config/zhanqun/zhanqun-bundle)").format(path=key, root=root))
+    return generate_key(key)
 
 
 def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, sequence: int | None, since: Path | None = None) -> tuple[BundleManifest, int]:
