@@ -297,6 +297,18 @@ def test_a_bad_option_is_a_usage_error(built: Repo, args: list[str], message: st
     assert result.exit_code == 2 and message in result.stderr and result.stdout == ""
 
 
+def test_a_docroot_holding_the_other_target_is_refused(built: Repo, tmp_path: Path) -> None:
+    """The production servers must never be pointed at a deploy of the intranet edition (its
+    internal items), nor the intranet's at the production one: deploy marked the folder with its target."""
+    dest = tmp_path / "srv"
+    assert built.run("deploy", "--target", "production", "--to", str(dest)).exit_code == 0
+    result = built.run("nginx-conf", "--target", "intranet", "--docroot", str(dest))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"--docroot {dest}: deploy put the production sites there, not the intranet ones" in result.stderr
+    assert built.run("nginx-conf", "--target", "production", "--docroot", str(dest)).exit_code == 0
+    assert built.run("nginx-conf", "--target", "intranet", "--docroot", str(tmp_path / "not-yet")).exit_code == 0  # before the first deploy
+
+
 def test_a_broken_site_file_is_a_located_error(tmp_path: Path) -> None:
     repo = new_repo(tmp_path / "repo")
     repo.write("sites/portal.toml", site_toml("portal", "兴安盟行政公署", kind="portal").replace('url = "https', 'url = "ftp'))

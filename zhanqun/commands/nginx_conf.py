@@ -41,6 +41,7 @@ from ..links.addresses import TARGETS
 from ..paths import make_folder, write_text
 from ..pipeline import UsageError
 from ..publish.cache_policy import CACHE_RULES, MODERATE
+from ..publish.releases import dest_target
 from .access_log import NGINX_LOG_FORMAT, NGINX_LOG_FORMAT_NAME
 
 #: The files ``--out DIR`` writes: the sites (for inside ``http {}``) and the shared header snippet.
@@ -304,6 +305,10 @@ def nginx_conf(root: Path, target: str, docroot: Path, listen: str, problems: Pr
     if target not in ("production", "intranet"):
         raise UsageError(_("nginx-conf serves the production or intranet target; the preview is for `serve` or any static server"))
     docroot_text = check_docroot(docroot)
+    deployed = dest_target(docroot)
+    if deployed is not None and deployed != target:
+        raise UsageError(_("--docroot {path}: deploy put the {deployed} sites there, not the {target} ones; give the folder the {target} target is deployed to").format(
+            path=docroot, deployed=deployed, target=target))
     check_listen(listen)
     if not access_log.startswith("/") or not _SAFE_PATH.match(access_log):
         raise UsageError(_("--access-log {path}: an absolute path of letters, digits and . _ - / only").format(path=access_log))
