@@ -247,3 +247,13 @@ def test_an_incremental_build_is_byte_identical_to_a_clean_one(evolving: Repo, t
         apply(repo, edit, n)
     build(repo)
     assert tree_digest(repo.out()) == clean_digest(repo, tmp_path_factory.mktemp("clean"))
+
+
+def test_a_shard_builds_its_share_of_the_sites_only(copy: Repo) -> None:
+    from zhanqun.config.shards import shard_of, site_weight
+
+    report = pipeline.build(pipeline.BuildOptions(copy.root, jobs=2, cache=False, shard="2/2"))
+    assert report.ok
+    weights = {site: site_weight(copy.root, site) for site in SITES}
+    assert report.site_ids == shard_of(list(SITES), weights, 2, 2) and rendered(report) == set(report.site_ids)
+    assert 0 < len(report.site_ids) < len(SITES)

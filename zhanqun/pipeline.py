@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .columns.features import Features, analyse
+from .config.shards import parse_shard, shard_of, site_weight
 from .config.sites import Cluster, key_line, load_cluster
 from .config.themes import check_themes
 from .content.attachments import Attachments, read_attachments
@@ -65,6 +66,7 @@ class BuildOptions:
     today: date | None = None  # letters' overdue check; from SOURCE_DATE_EPOCH when unset
     base_url: str | None = None  # preview only: scheme and host feeds and sitemaps name (default DEFAULT_PREVIEW_BASE)
     cache: bool = True  # False (``--no-cache``): no render cache read or written, every selected site rendered
+    shard: str | None = None  # "I/N": build only share I of N of the selected sites (config/shards.py)
 
     @property
     def output(self) -> Path:
@@ -166,6 +168,13 @@ def read_sites(context: BuildContext) -> None:
                 message = _("theme.{label}: no file {path} in themes/{site}/static/ or themes/gov/static/").format(label=label, path=path, site=site.id)
                 context.problems.add(site.source, key_line(context.root, site, "theme", label), "missing-file", message)
     context.site_ids = site_ids_named(context.cluster, context.options.sites)
+    if context.options.shard:
+        try:
+            shard, shards = parse_shard(context.options.shard)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        weights = {site_id: site_weight(context.root, site_id) for site_id in context.site_ids}
+        context.site_ids = shard_of(context.site_ids, weights, shard, shards)
 
 
 def site_ids_named(cluster: Cluster, names: list[str]) -> list[str]:
@@ -241,7 +250,8 @@ def render_sites(context: BuildContext, site_folder: Callable[[str], Path], prog
     jobs = []
     for site_id in context.rebuilt:
         staged = context.staged[site_id]
-        jobs.append(RenderJob(site_id, context.settings[site_id], staged.sources, str(staged.folder)))
+        size = sum(len(text) for text in staged.texts.values())
+        jobs.append(RenderJob(site_id, context.settings[site_id], staged.sources, str(staged.folder), size))
     total = len(jobs)
     done = 0
 
@@ -482,7 +492,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             if swap is not None:
                 swap.discard()
     try:  # what was rendered is worth keeping whether or not the build passed
-        cache.save(prune=not options.sites)
+        cache.save(prune=not options.sites and not options.shard)
     except (OSError, UnsafePath) as exc:
         problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of rendered text could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
     if context is not None and context.link_report is not None:  # a build that failed on its links too: then most of all

@@ -147,11 +147,16 @@ def stage_site(site_id: str, stager: Stager, use: AttachmentUse, root: Path, fol
         staged.texts[rel] = stager.item_file(item, extra)  # the same text as the original's
         staged.sources[rel] = item.source
         staged.article_paths.append(rel)
+    _stage_attachments(root, site_id, use, folder, staged)
+    return staged
+
+
+def _stage_attachments(root: Path, site_id: str, use: AttachmentUse, folder: Path, staged: StagedSite) -> None:
+    """List each published attachment: only the names that items of this target link (``attachment_use.py``)."""
     source = root / "content" / site_id
-    for rel in use.publishable(site_id):  # only what items of this target link (attachment_use.py)
+    for rel in use.publishable(site_id):
         staged.attachments[rel] = (source / rel).resolve()
         staged.static_paths.append(rel)
-    return staged
 
 
 def write_staged(staged: StagedSite) -> None:
