@@ -257,3 +257,17 @@ def test_a_shard_builds_its_share_of_the_sites_only(copy: Repo) -> None:
     weights = {site: site_weight(copy.root, site) for site in SITES}
     assert report.site_ids == shard_of(list(SITES), weights, 2, 2) and rendered(report) == set(report.site_ids)
     assert 0 < len(report.site_ids) < len(SITES)
+
+
+def test_a_rebuilt_site_keeps_the_files_that_did_not_change(copy: Repo) -> None:
+    css = next(copy.out("ulanhot", "theme", "css").glob("*.css"))
+    kept = {path: path.stat() for path in (css, copy.out("ulanhot", "robots.txt"))}
+    page = copy.out("ulanhot", "zwdt", "river.html")
+    old_page = page.stat()
+    copy.write("content/ulanhot/zwdt/river.md", article("乌兰浩特市推进洮儿河治理", "2026-04-01", "治理工程已经开工。", Slug="river"))
+    report = build(copy)
+    assert rendered(report) == {"ulanhot"}
+    assert "已经开工" in page.read_text(encoding="utf-8") and page.stat().st_ino != old_page.st_ino
+    for path, before in kept.items():
+        after = path.stat()
+        assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), path

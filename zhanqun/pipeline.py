@@ -36,7 +36,7 @@ from .links.redirects import Redirect, plan_redirects, write_redirects
 from .links.resolve import LinkResolver, check_link_columns
 from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
 from .progress import Progress
-from .publish.incremental import SiteInputs, record_inputs, site_inputs, unchanged
+from .publish.incremental import SiteInputs, keep_unchanged_files, record_inputs, site_inputs, unchanged
 from .publish.manifest import build_manifest, write_manifest
 from .publish.leak_gate import (
     LeakScanner,
@@ -284,8 +284,11 @@ def record_site_inputs(context: BuildContext, site_id: str, site_folder: Path) -
 
 
 def write_site_manifest(context: BuildContext, site_id: str, site_folder: Path) -> None:
-    """The site manifest (``publish/manifest.py``): the last thing written before the swap."""
-    write_manifest(site_folder, build_manifest(site_folder, site_id, context.target.name, git_head(context.root)))
+    """The site manifest (``publish/manifest.py``): the last thing written before the swap. Files
+    whose bytes did not change become links to the current output's, keeping their times."""
+    manifest = build_manifest(site_folder, site_id, context.target.name, git_head(context.root))
+    write_manifest(site_folder, manifest)
+    keep_unchanged_files(site_folder, context.options.output / site_id, manifest)
 
 
 #: Per-site steps after rendering, before the output checks (alias pages; search indexing goes here).

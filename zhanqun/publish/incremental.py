@@ -39,9 +39,9 @@ from typing import Any
 
 from ..content.render_cache import code_fingerprint
 from ..links.redirects import Redirect
-from ..paths import make_folder, write_text
+from ..paths import hard_link, make_folder, write_text
 from ..render.stage import StagedSite
-from .manifest import RECORDS, read_manifest, verify_files
+from .manifest import RECORDS, SiteManifest, read_manifest, verify_files
 
 FORMAT = 1
 INPUTS = f"{RECORDS}/inputs.json"
@@ -155,3 +155,32 @@ def _file_sha(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def keep_unchanged_files(new_site: Path, current_site: Path, new: SiteManifest) -> int:
+    """Make each file of a rebuilt site that has the same bytes as the current output's the very
+    same file (a hard link), so its modification time survives the swap; returns how many.
+
+    The all-or-nothing swap is kept: nothing in the current output is touched (a link only adds a
+    name to its file), the rebuilt folder is still swapped in whole, and nothing writes into a file
+    in place afterwards (every write is a new file and a rename, ``paths.write_bytes``), so the
+    previous output moved aside can always be put back as it was. The current manifest says which
+    files are candidates (same path, size and hash); the bytes are compared before linking.
+    """
+    current = read_manifest(current_site)
+    if current is None:
+        return 0
+    before = {f.path: f for f in current.files}
+    kept = 0
+    for entry in new.files:
+        old = before.get(entry.path)
+        if old is None or (old.sha256, old.size) != (entry.sha256, entry.size):
+            continue
+        existing = current_site / entry.path
+        try:
+            same = existing.stat().st_size == entry.size and existing.read_bytes() == (new_site / entry.path).read_bytes()
+        except OSError:
+            continue
+        if same and hard_link(new_site, entry.path, existing):
+            kept += 1
+    return kept
