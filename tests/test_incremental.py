@@ -19,7 +19,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from zhanqun import pipeline
-from zhanqun.content.render_cache import CACHE_FOLDER, RENDERED_FILE, RenderCache
+from zhanqun.content.render_cache import CACHE_FOLDER, RenderCache, rendered_file
+
+RENDERED_FILE = rendered_file("preview")
 from zhanqun.errors import Problems
 from zhanqun.publish.incremental import INPUTS, recorded_inputs
 from zhanqun.publish.manifest import build_manifest, read_manifest, verify_files, write_manifest
@@ -271,3 +273,24 @@ def test_a_rebuilt_site_keeps_the_files_that_did_not_change(copy: Repo) -> None:
     for path, before in kept.items():
         after = path.stat()
         assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), path
+
+
+def test_only_a_build_of_every_site_drops_the_entries_it_did_not_use(tmp_path: Path) -> None:
+    first = RenderCache(tmp_path)
+    first.get("markdown", ("a",), lambda: "A")
+    first.get("markdown", ("b",), lambda: "B")
+    first.save(prune=True)
+    partial = RenderCache(tmp_path)
+    partial.load(Problems())
+    assert partial.get("markdown", ("a",), lambda: "never computed") == "A"
+    partial.get("markdown", ("c",), lambda: "C")
+    partial.save(prune=False)  # --site, --shard, or a build that stopped before staging every site
+    full = RenderCache(tmp_path)
+    full.load(Problems())
+    assert sorted(full.entries.values()) == ["A", "B", "C"]
+    full.get("markdown", ("c",), lambda: "never computed")
+    full.save(prune=True)
+    last = RenderCache(tmp_path)
+    last.load(Problems())
+    assert list(last.entries.values()) == ["C"]
+    assert RenderCache(tmp_path, target="production").path != last.path  # one file per target

@@ -453,7 +453,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     """
     _refuse_unsafe_output(options)
     problems = Problems()
-    cache = RenderCache(options.root if options.cache else None)
+    cache = RenderCache(options.root if options.cache else None, options.target)
     cache.load(problems)
     context: BuildContext | None = None
     swap: OutputSwap | None = None
@@ -494,8 +494,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         finally:
             if swap is not None:
                 swap.discard()
-    try:  # what was rendered is worth keeping whether or not the build passed
-        cache.save(prune=not options.sites and not options.shard)
+    try:  # what was rendered is worth keeping whether or not the build passed; entries this build
+        # did not use are dropped only after it staged every site (a build that stopped early used few)
+        everything = not options.sites and not options.shard and context is not None and len(context.staged) == len(context.cluster.ids) > 0
+        cache.save(prune=everything)
     except (OSError, UnsafePath) as exc:
         problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of rendered text could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
     if context is not None and context.link_report is not None:  # a build that failed on its links too: then most of all

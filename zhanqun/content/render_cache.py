@@ -8,8 +8,9 @@ site, and an edit can only miss, never hit a stale entry. The whole file is tied
 :func:`code_fingerprint` (zhanqun's code, the Markdown dialect, the versions of Python-Markdown,
 nh3 and Pelican): a cache written by another version or with other settings is never used.
 
-One JSON file, ``.zhanqun-cache/rendered.json`` at the repository root (git-ignored), read once
-and written once per build, atomically (``paths.write_bytes``), and only when it gained or lost
+One JSON file per target, ``.zhanqun-cache/rendered-<target>.json`` at the repository root
+(git-ignored: a text's links resolve to other addresses in each target, so a preview build and a
+production build would otherwise keep dropping each other's entries), read once and written once per build, atomically (``paths.write_bytes``), and only when it gained or lost
 entries. A file that cannot be read is ignored with a warning and rebuilt. The folder is trusted
 like the repository's code beside it (whoever can write one can write the other); removing it is
 always safe — the next build is a cold one.
@@ -30,7 +31,11 @@ from ..paths import make_folder, remove, write_bytes
 
 #: The folder of zhanqun's caches, at the repository root (in ``.gitignore``).
 CACHE_FOLDER = ".zhanqun-cache"
-RENDERED_FILE = "rendered.json"
+
+
+def rendered_file(target: str) -> str:
+    """The cache file of ``target``, inside :data:`CACHE_FOLDER`."""
+    return f"rendered-{target}.json"
 FORMAT = 1
 #: Packages whose behaviour is part of every cached value.
 PACKAGES = ("markdown", "nh3", "pelican", "jinja2")
@@ -70,8 +75,9 @@ class RenderCache:
     read or written.
     """
 
-    def __init__(self, root: Path | None, settings: str = "") -> None:
+    def __init__(self, root: Path | None, target: str = "preview", settings: str = "") -> None:
         self.root = root
+        self.file = rendered_file(target)
         self.key = hashlib.sha256(f"{code_fingerprint()}\0{settings}".encode("utf-8")).hexdigest()
         self.entries: dict[str, str | list[str]] = {}
         self.used: set[str] = set()
@@ -79,14 +85,14 @@ class RenderCache:
 
     @property
     def path(self) -> Path | None:
-        return self.root / CACHE_FOLDER / RENDERED_FILE if self.root else None
+        return self.root / CACHE_FOLDER / self.file if self.root else None
 
     def load(self, problems: Problems) -> None:
         """Read the cache file, if any; a damaged one is a warning (and the build goes on without it)."""
         path = self.path
         if path is None or not path.is_file():
             return
-        shown = f"{CACHE_FOLDER}/{RENDERED_FILE}"
+        shown = f"{CACHE_FOLDER}/{self.file}"
         try:
             data = json.loads(path.read_bytes())
         except (OSError, ValueError) as exc:
@@ -126,7 +132,7 @@ class RenderCache:
             del self.entries[key]
         data = json.dumps({"format": FORMAT, "key": self.key, "entries": self.entries}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         make_folder(self.root, CACHE_FOLDER)
-        write_bytes(self.root, f"{CACHE_FOLDER}/{RENDERED_FILE}", data.encode("utf-8"))
+        write_bytes(self.root, f"{CACHE_FOLDER}/{self.file}", data.encode("utf-8"))
         self.added = 0
 
 
