@@ -36,7 +36,16 @@ from .links.redirects import Redirect, plan_redirects, write_redirects
 from .links.resolve import LinkResolver, check_link_columns
 from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
 from .progress import Progress
-from .publish.incremental import SiteInputs, keep_unchanged_files, record_inputs, site_inputs, unchanged
+from .publish.incremental import (
+    SiteInputs,
+    keep_unchanged_files,
+    leak_checked,
+    note_leak_check,
+    record_inputs,
+    site_inputs,
+    traces_digest,
+    unchanged,
+)
 from .publish.manifest import build_manifest, write_manifest
 from .publish.leak_gate import (
     LeakScanner,
@@ -278,23 +287,21 @@ def write_site_redirects(context: BuildContext, site_id: str, site_folder: Path)
         write_redirects(redirects, site_folder, context.cluster[site_id].name, context.problems)
 
 
-def record_site_inputs(context: BuildContext, site_id: str, site_folder: Path) -> None:
-    """The fingerprint of the site's inputs, beside its files, for the next build to compare."""
-    record_inputs(site_folder, context.inputs[site_id])
-
-
 def write_site_manifest(context: BuildContext, site_id: str, site_folder: Path) -> None:
-    """The site manifest (``publish/manifest.py``): the last thing written before the swap. Files
-    whose bytes did not change become links to the current output's, keeping their times."""
+    """The site manifest (``publish/manifest.py``). Files whose bytes did not change become links
+    to the current output's, keeping their times; then the inputs record, for the next build to
+    compare (both in ``.zhanqun/``, which the manifest does not list)."""
+    assert context.leak_scanner is not None
     manifest = build_manifest(site_folder, site_id, context.target.name, git_head(context.root))
     write_manifest(site_folder, manifest)
     keep_unchanged_files(site_folder, context.options.output / site_id, manifest)
+    record_inputs(site_folder, context.inputs[site_id], manifest, traces_digest(context.leak_scanner.all()))
 
 
 #: Per-site steps after rendering, before the output checks (alias pages; search indexing goes here).
 AFTER_RENDER_STEPS: list[tuple[str, Callable[[BuildContext, str, Path], None]]] = [("redirects", write_site_redirects)]
 #: Per-site steps after the output checks, just before the swap; the manifest comes last.
-BEFORE_SWAP_STEPS: list[tuple[str, Callable[[BuildContext, str, Path], None]]] = [("inputs", record_site_inputs), ("manifest", write_site_manifest)]
+BEFORE_SWAP_STEPS: list[tuple[str, Callable[[BuildContext, str, Path], None]]] = [("manifest", write_site_manifest)]
 
 
 def run_site_steps(context: BuildContext, steps: list[tuple[str, Callable[[BuildContext, str, Path], None]]]) -> None:
@@ -367,11 +374,15 @@ def check_published_text(context: BuildContext) -> None:
 
 
 def check_leaks(context: BuildContext) -> None:
-    """The leak gate's second look: the rendered files of every selected site (``publish/leak_gate.py``),
-    those left unchanged too — what this target must not publish may have grown since they were built."""
+    """The leak gate's second look: the rendered files of every site built (``publish/leak_gate.py``),
+    and of every site left unchanged whose output was checked against other traces than this
+    build's — what this target must not publish may have changed since it was built."""
     assert context.output_dir and context.leak_scanner is not None and context.attachment_use is not None
     built = {site_id: context.output_dir / site_id for site_id in context.rebuilt}
-    built.update({site_id: context.options.output / site_id for site_id in context.unchanged})
+    traces = traces_digest(context.leak_scanner.all())
+    for site_id in context.unchanged:  # read again only if what must not be published changed since
+        if not leak_checked(context.options.output / site_id, traces):
+            built[site_id] = context.options.output / site_id
     check_output_leaks(built, context.options.output, context.root, context.leak_scanner, context.attachment_use, context.target.name, context.problems)
 
 
@@ -477,6 +488,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                 _timed(context, "swap", lambda c: swap.commit(c.rebuilt))
                 swapped = True
             swap = None
+            if context.unchanged and context.leak_scanner is not None:
+                traces = traces_digest(context.leak_scanner.all())
+                for site_id in context.unchanged:  # their output passed this build's leak gate
+                    note_leak_check(options.output / site_id, traces)
             if context.target.name == "preview":
                 write_preview_index(options.output, context.cluster)
         except BuildFailed:

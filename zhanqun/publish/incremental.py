@@ -33,15 +33,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ..content.render_cache import code_fingerprint
 from ..links.redirects import Redirect
 from ..paths import hard_link, make_folder, write_text
 from ..render.stage import StagedSite
-from .manifest import RECORDS, SiteManifest, read_manifest, verify_files
+from .manifest import RECORDS, SiteManifest, read_manifest, site_files
 
 FORMAT = 1
 INPUTS = f"{RECORDS}/inputs.json"
@@ -62,8 +63,6 @@ class SiteInputs:
     def fingerprint(self) -> str:
         return _sha(json.dumps(self.parts, sort_keys=True))
 
-    def to_json(self) -> str:
-        return json.dumps({"format": FORMAT, "site": self.site, "fingerprint": self.fingerprint, "parts": self.parts}, sort_keys=True, indent=1) + "\n"
 
 
 def site_inputs(root: Path, site_id: str, plugins: bool, staged: StagedSite, settings: dict[str, Any], redirects: list[Redirect]) -> SiteInputs:
@@ -122,27 +121,95 @@ def canonical_settings(settings: dict[str, Any], root: Path, staged_folder: Path
     return json.dumps(plain(settings), sort_keys=True, ensure_ascii=False)
 
 
-def recorded_inputs(site_folder: Path) -> str | None:
-    """The fingerprint recorded in a built site's output, if any."""
+#: How far back from the record's own time a file's modification time is too recent to vouch
+#: for it (git's "racy clean" rule): a file changed within the same tick as the record could keep
+#: its recorded time and size; such files are hashed again instead. Generous for coarse clocks.
+RACY_NS = 2_000_000_000
+
+
+def _record(site_folder: Path) -> tuple[dict[str, Any], int] | None:
+    """The inputs record of a built site and the time it was written, if it can be read."""
+    path = site_folder / INPUTS
     try:
-        data = json.loads((site_folder / INPUTS).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        written = path.stat().st_mtime_ns
     except (OSError, ValueError):
         return None
-    value = data.get("fingerprint") if isinstance(data, dict) and data.get("format") == FORMAT else None
+    return (data, written) if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+
+def recorded_inputs(site_folder: Path) -> str | None:
+    """The fingerprint recorded in a built site's output, if any."""
+    record = _record(site_folder)
+    value = record[0].get("fingerprint") if record else None
     return value if isinstance(value, str) else None
 
 
 def unchanged(site_folder: Path, inputs: SiteInputs) -> bool:
-    """Whether the site's current output was built from ``inputs`` and is still intact."""
-    if recorded_inputs(site_folder) != inputs.fingerprint:
+    """Whether the site's current output was built from ``inputs`` and is still intact.
+
+    Intact: exactly the files of its manifest, each with the size, modification time and inode
+    recorded just before it was swapped in (a stat, no read); a file whose recorded time is too
+    close to the record's own (:data:`RACY_NS`), or that has no usable record, is hashed and
+    compared with the manifest instead.
+    """
+    record = _record(site_folder)
+    if record is None or record[0].get("fingerprint") != inputs.fingerprint:
         return False
+    data, written = record
     manifest = read_manifest(site_folder)
-    return manifest is not None and manifest.site == inputs.site and not verify_files(site_folder, manifest)
+    if manifest is None or manifest.site != inputs.site:
+        return False
+    stats = data.get("files") if isinstance(data.get("files"), dict) else {}
+    if set(site_files(site_folder)) != {entry.path for entry in manifest.files}:
+        return False  # a file added or removed by hand
+    for entry in manifest.files:
+        recorded = stats.get(entry.path)
+        try:
+            now = os.lstat(site_folder / entry.path)
+        except OSError:
+            return False
+        if now.st_size != entry.size:
+            return False
+        trusted = recorded == [now.st_size, now.st_mtime_ns, now.st_ino] and now.st_mtime_ns < written - RACY_NS
+        if not trusted and _file_sha(site_folder / entry.path) != entry.sha256:
+            return False
+    return True
 
 
-def record_inputs(site_folder: Path, inputs: SiteInputs) -> None:
+def leak_checked(site_folder: Path, traces: str) -> bool:
+    """Whether the site's current output was checked by the leak gate against the same traces."""
+    record = _record(site_folder)
+    return record is not None and record[0].get("leak_traces") == traces
+
+
+def record_inputs(site_folder: Path, inputs: SiteInputs, manifest: SiteManifest, traces: str) -> None:
+    """Write the inputs record beside the site's files: the fingerprint, the leak traces its
+    output was checked against, and each file's size, modification time and inode (the last
+    step before the swap: a rename keeps all three)."""
+    files = {}
+    for entry in manifest.files:
+        stat = os.lstat(site_folder / entry.path)
+        files[entry.path] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    data = {"format": FORMAT, "site": inputs.site, "fingerprint": inputs.fingerprint, "parts": inputs.parts, "leak_traces": traces, "files": files}
     make_folder(site_folder, RECORDS)
-    write_text(site_folder, INPUTS, inputs.to_json())
+    write_text(site_folder, INPUTS, json.dumps(data, sort_keys=True, indent=1) + "\n")
+
+
+def note_leak_check(site_folder: Path, traces: str) -> None:
+    """Record that an unchanged site's output passed the leak gate with ``traces`` (after the
+    build succeeded): only the record in ``.zhanqun/`` is replaced, never a published file."""
+    record = _record(site_folder)
+    if record is None or record[0].get("leak_traces") == traces:
+        return
+    data = {**record[0], "leak_traces": traces}
+    write_text(site_folder, INPUTS, json.dumps(data, sort_keys=True, indent=1) + "\n")
+
+
+def traces_digest(traces: Iterable[Any]) -> str:
+    """A hash of the leak gate's traces (``publish/leak_gate.Trace``), in any order."""
+    rows = sorted([t.text, t.item, t.what, t.shown, t.bounded, str(t.why)] for t in traces)
+    return _sha(json.dumps(rows, ensure_ascii=False))
 
 
 def _sha(text: str) -> str:

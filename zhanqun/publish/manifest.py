@@ -53,7 +53,7 @@ class SiteManifest:
         return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
 
 
-def _site_files(site_folder: Path) -> list[str]:
+def site_files(site_folder: Path) -> list[str]:
     """Every file of the site (links included, as the web server would serve them), ``.zhanqun/`` left out."""
     found = []
     for folder, subfolders, files in os.walk(site_folder):
@@ -78,7 +78,7 @@ def _digest(path: Path) -> tuple[str, int]:
 def build_manifest(site_folder: Path, site_id: str, target: str, commit: str | None) -> SiteManifest:
     """The manifest of the files now in ``site_folder``."""
     files = []
-    for rel in _site_files(site_folder):
+    for rel in site_files(site_folder):
         sha, size = _digest(site_folder / rel)
         files.append(ManifestFile(rel, sha, size))
     return SiteManifest(site_id, target, commit, tuple(files))
@@ -108,7 +108,7 @@ def verify_files(site_folder: Path, manifest: SiteManifest) -> list[str]:
     Sizes are compared first, so a changed file is usually found without reading it.
     """
     listed = {f.path: f for f in manifest.files}
-    present = set(_site_files(site_folder))
+    present = set(site_files(site_folder))
     differ = sorted(present - set(listed)) + sorted(set(listed) - present)
     for rel in sorted(present & set(listed)):
         path = site_folder / rel
