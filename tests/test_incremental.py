@@ -247,7 +247,7 @@ def evolving(built: Repo, tmp_path_factory: pytest.TempPathFactory) -> Repo:
     return copy_repo(built, tmp_path_factory.mktemp("evolving") / "repo")
 
 
-@settings(max_examples=3, deadline=None, derandomize=True, phases=[Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=2, deadline=None, derandomize=True, phases=[Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(edits=st.lists(st.tuples(EDITS, st.integers(0, 50)), min_size=1, max_size=3))
 def test_an_incremental_build_is_byte_identical_to_a_clean_one(evolving: Repo, tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[str, int]]) -> None:
     repo = evolving  # the changes pile up from example to example: each is compared with a clean build
