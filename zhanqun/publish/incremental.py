@@ -18,15 +18,19 @@ depends on, computed from what the build has in hand anyway:
 - ``attachments``: every attachment the site publishes, by content;
 - ``redirects``: the alias pages of its items and where they point.
 
-Everything is hashed by content, read in full on every build (no modification times are trusted,
-so git's "racy" timestamp problem cannot arise); the parts that cost most to compute — Markdown,
-sanitising, summaries — come from the render cache (``content/render_cache.py``).
+Every input is hashed by content, read in full on every build; the parts that cost most to
+compute — Markdown, sanitising, summaries — come from the render cache (``content/render_cache.py``).
 
 The fingerprint is kept *inside the site's output*, ``<out>/<id>/.zhanqun/inputs.json``, beside
 the site manifest: it is swapped in with the files it describes, so it can never describe other
 files than the ones beside it (another ``--out``, a failed build, a deploy copy), and it needs no
-clean-up. A site is skipped only if that record matches and the manifest verifies (every file
-present with its recorded hash): a file edited or deleted by hand in the output is repaired.
+clean-up. A site is skipped only if that record matches and its files are the manifest's: the
+same set of paths, each with the size, modification time and inode recorded just before the swap
+(a stat), or else hashed and compared (see :func:`unchanged`) — a file edited, added or deleted by
+hand in the output is repaired. The same record names the leak traces the output last passed.
+
+Everything is hashed by content or verified by stat as git does; the input side never trusts a
+modification time (sources are read in full by the content stage anyway).
 """
 
 from __future__ import annotations
