@@ -328,3 +328,19 @@ def test_unchanged_sites_are_read_by_the_leak_gate_again_when_its_traces_change(
     assert scanned == [set(), set(SITES)]  # …but every site's output is searched for its traces
     build(copy)
     assert scanned[-1] == set()  # checked against these traces already
+
+
+def test_the_manifest_names_the_commit_checked_out(tmp_path: Path) -> None:
+    git = tmp_path / ".git"
+    assert pipeline.git_head(tmp_path) is None  # not a git checkout
+    (git / "refs" / "heads").mkdir(parents=True)
+    (git / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    assert pipeline.git_head(tmp_path) is None  # a branch without a commit yet
+    (git / "packed-refs").write_text(f"# pack-refs\n{'b' * 40} refs/heads/main\n", encoding="utf-8")
+    assert pipeline.git_head(tmp_path) == "b" * 40
+    (git / "refs" / "heads" / "main").write_text("c" * 40 + "\n", encoding="utf-8")
+    assert pipeline.git_head(tmp_path) == "c" * 40
+    (git / "HEAD").write_text("d" * 40 + "\n", encoding="utf-8")  # detached
+    assert pipeline.git_head(tmp_path) == "d" * 40
+    (git / "HEAD").write_text("not a commit\n", encoding="utf-8")
+    assert pipeline.git_head(tmp_path) is None
