@@ -38,6 +38,7 @@ from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_f
 from .progress import Progress
 from .publish.incremental import (
     SiteInputs,
+    StatCache,
     keep_unchanged_files,
     leak_checked,
     note_leak_check,
@@ -46,7 +47,7 @@ from .publish.incremental import (
     traces_digest,
     unchanged,
 )
-from .publish.manifest import build_manifest, write_manifest
+from .publish.manifest import SiteManifest, build_manifest, write_manifest
 from .publish.leak_gate import (
     LeakScanner,
     check_output_leaks,
@@ -118,6 +119,8 @@ class BuildContext:
     inputs: dict[str, SiteInputs] = field(default_factory=dict)  # site id → the fingerprint of its inputs
     rebuilt: list[str] = field(default_factory=list)  # the selected sites rendered in this build
     unchanged: list[str] = field(default_factory=list)  # the selected sites whose output stays as it is
+    manifests: dict[str, SiteManifest] = field(default_factory=dict)  # site id → the manifest of its new output
+    stats: StatCache = field(default_factory=lambda: StatCache(None))  # what verifies an unchanged output by stat
     timings: dict[str, float] = field(default_factory=dict)
     output_dir: Path | None = None  # where the rendered sites are, before the swap
     redirects: dict[str, list[Redirect]] = field(default_factory=dict)  # site id → its alias pages
@@ -248,7 +251,7 @@ def plan_rebuilds(context: BuildContext, site_folder: Callable[[str], Path]) -> 
         context.settings[site_id] = settings
         inputs = site_inputs(context.root, site_id, bool(site.pelican.plugins), staged, settings, context.redirects.get(site_id, []))
         context.inputs[site_id] = inputs
-        if context.options.cache and unchanged(context.options.output / site_id, inputs):
+        if context.options.cache and unchanged(context.options.output / site_id, inputs, context.stats):
             context.unchanged.append(site_id)
         else:
             context.rebuilt.append(site_id)
@@ -295,7 +298,8 @@ def write_site_manifest(context: BuildContext, site_id: str, site_folder: Path) 
     manifest = build_manifest(site_folder, site_id, context.target.name, git_head(context.root))
     write_manifest(site_folder, manifest)
     keep_unchanged_files(site_folder, context.options.output / site_id, manifest)
-    record_inputs(site_folder, context.inputs[site_id], manifest, traces_digest(context.leak_scanner.all()))
+    record_inputs(site_folder, context.inputs[site_id], traces_digest(context.leak_scanner.all()))
+    context.manifests[site_id] = manifest
 
 
 #: Per-site steps after rendering, before the output checks (alias pages; search indexing goes here).
@@ -472,6 +476,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     with interrupt_guard() as guard:
         try:
             context = prepare(options, problems, cache)
+            context.stats = StatCache(options.root if options.cache else None, options.target)
             _stop_on_errors(context)
             swap = OutputSwap(options.output, options.target)
             context.output_dir = swap.scratch / "sites"
@@ -488,6 +493,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                 _timed(context, "swap", lambda c: swap.commit(c.rebuilt))
                 swapped = True
             swap = None
+            for site_id in context.rebuilt:  # their files, where they are now: the next no-op stats them
+                context.stats.record(options.output / site_id, context.manifests[site_id])
+            context.stats.save()
             if context.unchanged and context.leak_scanner is not None:
                 traces = traces_digest(context.leak_scanner.all())
                 for site_id in context.unchanged:  # their output passed this build's leak gate

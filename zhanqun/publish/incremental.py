@@ -25,9 +25,10 @@ The fingerprint is kept *inside the site's output*, ``<out>/<id>/.zhanqun/inputs
 the site manifest: it is swapped in with the files it describes, so it can never describe other
 files than the ones beside it (another ``--out``, a failed build, a deploy copy), and it needs no
 clean-up. A site is skipped only if that record matches and its files are the manifest's: the
-same set of paths, each with the size, modification time and inode recorded just before the swap
-(a stat), or else hashed and compared (see :func:`unchanged`) — a file edited, added or deleted by
-hand in the output is repaired. The same record names the leak traces the output last passed.
+same set of paths, each with the size, modification time and inode the :class:`StatCache` noted
+after the swap (a stat), or else hashed and compared (see :func:`unchanged`) — a file edited,
+added or deleted by hand in the output is repaired. The record also names the leak traces the
+output last passed.
 
 Everything is hashed by content or verified by stat as git does; the input side never trusts a
 modification time (sources are read in full by the content stage anyway).
@@ -38,11 +39,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..content.render_cache import code_fingerprint
+from ..content.render_cache import CACHE_FOLDER, code_fingerprint
 from ..links.redirects import Redirect
 from ..paths import hard_link, make_folder, write_text
 from ..render.stage import StagedSite
@@ -125,77 +127,130 @@ def canonical_settings(settings: dict[str, Any], root: Path, staged_folder: Path
     return json.dumps(plain(settings), sort_keys=True, ensure_ascii=False)
 
 
-#: How far back from the record's own time a file's modification time is too recent to vouch
+#: How far back from the stat record's own time a file's modification time is too recent to vouch
 #: for it (git's "racy clean" rule): a file changed within the same tick as the record could keep
 #: its recorded time and size; such files are hashed again instead. Generous for coarse clocks.
 RACY_NS = 2_000_000_000
 
 
-def _record(site_folder: Path) -> tuple[dict[str, Any], int] | None:
-    """The inputs record of a built site and the time it was written, if it can be read."""
-    path = site_folder / INPUTS
+def _record(site_folder: Path) -> dict[str, Any] | None:
+    """The inputs record of a built site, if it can be read."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        written = path.stat().st_mtime_ns
+        data = json.loads((site_folder / INPUTS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return (data, written) if isinstance(data, dict) and data.get("format") == FORMAT else None
+    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
 
 
 def recorded_inputs(site_folder: Path) -> str | None:
     """The fingerprint recorded in a built site's output, if any."""
     record = _record(site_folder)
-    value = record[0].get("fingerprint") if record else None
+    value = record.get("fingerprint") if record else None
     return value if isinstance(value, str) else None
 
 
-def unchanged(site_folder: Path, inputs: SiteInputs) -> bool:
+class StatCache:
+    """Size, modification time and inode of each file of each site built into an output folder,
+    so that verifying an unchanged site is a stat per file, not a read.
+
+    Machine-local and not reproducible by nature, so it lives in the repository's cache folder
+    (``.zhanqun-cache/stat-<target>.json``), never in the output (whose bytes a commit decides).
+    Keyed by a hash of the site folder's real path. Only ever a shortcut: a file it does not vouch
+    for is hashed and compared with the site manifest. ``StatCache(None)`` vouches for nothing.
+    """
+
+    def __init__(self, root: Path | None, target: str = "preview") -> None:
+        self.root = root
+        self.file = f"stat-{target}.json"
+        self.sites: dict[str, dict[str, list[int]]] = {}
+        self.written = 0
+        self.changed = False
+        if root is None:
+            return
+        path = root / CACHE_FOLDER / self.file
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self.written = path.stat().st_mtime_ns
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("sites"), dict):
+            self.sites = {k: v for k, v in data["sites"].items() if isinstance(v, dict)}
+
+    @staticmethod
+    def key(site_folder: Path) -> str:
+        return _sha(os.path.realpath(site_folder))[:32]
+
+    def vouches(self, site_folder: Path, rel: str, now: os.stat_result) -> bool:
+        """Whether the file is as recorded, and was recorded long enough after it last changed."""
+        recorded = self.sites.get(self.key(site_folder), {}).get(rel)
+        return recorded == [now.st_size, now.st_mtime_ns, now.st_ino] and now.st_mtime_ns < self.written - RACY_NS
+
+    def record(self, site_folder: Path, manifest: SiteManifest) -> None:
+        """Note the files of a site just swapped into ``site_folder`` (a rename keeps all three)."""
+        files = {}
+        for entry in manifest.files:
+            stat = os.lstat(site_folder / entry.path)
+            files[entry.path] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        self.sites[self.key(site_folder)] = files
+        self.changed = True
+
+    def note(self, site_folder: Path, rel: str, now: os.stat_result) -> None:
+        """Note one file just hashed and found as its manifest says."""
+        self.sites.setdefault(self.key(site_folder), {})[rel] = [now.st_size, now.st_mtime_ns, now.st_ino]
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache, leaving out ("smudging", as git does) every file changed so recently
+        that a change within the same clock tick would not show: it is hashed next time instead."""
+        if self.root is None or not self.changed:
+            return
+        recent = time.time_ns() - RACY_NS
+        for files in self.sites.values():
+            for rel in [rel for rel, value in files.items() if not (isinstance(value, list) and len(value) == 3 and value[1] < recent)]:
+                del files[rel]
+        make_folder(self.root, CACHE_FOLDER)
+        write_text(self.root, f"{CACHE_FOLDER}/{self.file}", json.dumps({"format": FORMAT, "sites": self.sites}, sort_keys=True, separators=(",", ":")))
+        self.changed = False
+
+
+def unchanged(site_folder: Path, inputs: SiteInputs, stats: StatCache) -> bool:
     """Whether the site's current output was built from ``inputs`` and is still intact.
 
-    Intact: exactly the files of its manifest, each with the size, modification time and inode
-    recorded just before it was swapped in (a stat, no read); a file whose recorded time is too
-    close to the record's own (:data:`RACY_NS`), or that has no usable record, is hashed and
-    compared with the manifest instead.
+    Intact: exactly the files of its manifest, each either vouched for by the stat cache or hashed
+    and found equal to the manifest's.
     """
-    record = _record(site_folder)
-    if record is None or record[0].get("fingerprint") != inputs.fingerprint:
+    if recorded_inputs(site_folder) != inputs.fingerprint:
         return False
-    data, written = record
     manifest = read_manifest(site_folder)
     if manifest is None or manifest.site != inputs.site:
         return False
-    stats = data.get("files") if isinstance(data.get("files"), dict) else {}
     if set(site_files(site_folder)) != {entry.path for entry in manifest.files}:
         return False  # a file added or removed by hand
     for entry in manifest.files:
-        recorded = stats.get(entry.path)
         try:
             now = os.lstat(site_folder / entry.path)
         except OSError:
             return False
         if now.st_size != entry.size:
             return False
-        trusted = recorded == [now.st_size, now.st_mtime_ns, now.st_ino] and now.st_mtime_ns < written - RACY_NS
-        if not trusted and _file_sha(site_folder / entry.path) != entry.sha256:
-            return False
+        if not stats.vouches(site_folder, entry.path, now):
+            if _file_sha(site_folder / entry.path) != entry.sha256:
+                return False
+            stats.note(site_folder, entry.path, now)
     return True
 
 
 def leak_checked(site_folder: Path, traces: str) -> bool:
     """Whether the site's current output was checked by the leak gate against the same traces."""
     record = _record(site_folder)
-    return record is not None and record[0].get("leak_traces") == traces
+    return record is not None and record.get("leak_traces") == traces
 
 
-def record_inputs(site_folder: Path, inputs: SiteInputs, manifest: SiteManifest, traces: str) -> None:
-    """Write the inputs record beside the site's files: the fingerprint, the leak traces its
-    output was checked against, and each file's size, modification time and inode (the last
-    step before the swap: a rename keeps all three)."""
-    files = {}
-    for entry in manifest.files:
-        stat = os.lstat(site_folder / entry.path)
-        files[entry.path] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-    data = {"format": FORMAT, "site": inputs.site, "fingerprint": inputs.fingerprint, "parts": inputs.parts, "leak_traces": traces, "files": files}
+def record_inputs(site_folder: Path, inputs: SiteInputs, traces: str) -> None:
+    """Write the inputs record beside the site's files: the fingerprint and the leak traces its
+    output was checked against (nothing of this machine or this moment: the output stays the
+    same bytes for the same commit)."""
+    data = {"format": FORMAT, "site": inputs.site, "fingerprint": inputs.fingerprint, "parts": inputs.parts, "leak_traces": traces}
     make_folder(site_folder, RECORDS)
     write_text(site_folder, INPUTS, json.dumps(data, sort_keys=True, indent=1) + "\n")
 
@@ -204,10 +259,9 @@ def note_leak_check(site_folder: Path, traces: str) -> None:
     """Record that an unchanged site's output passed the leak gate with ``traces`` (after the
     build succeeded): only the record in ``.zhanqun/`` is replaced, never a published file."""
     record = _record(site_folder)
-    if record is None or record[0].get("leak_traces") == traces:
+    if record is None or record.get("leak_traces") == traces:
         return
-    data = {**record[0], "leak_traces": traces}
-    write_text(site_folder, INPUTS, json.dumps(data, sort_keys=True, indent=1) + "\n")
+    write_text(site_folder, INPUTS, json.dumps({**record, "leak_traces": traces}, sort_keys=True, indent=1) + "\n")
 
 
 def traces_digest(traces: Iterable[Any]) -> str:
