@@ -176,13 +176,15 @@ def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("Write each site to DIR/<id>/ instead of output/<target>/."))
 @click.option("--jobs", type=click.IntRange(min=1), metavar=N_("N"), default=None, help=N_("Sites rendered at once (default: CPU count)."))
 @click.option("--base-url", metavar=N_("URL"), default=None, help=N_("Preview only: the scheme and host feeds, sitemaps and robots.txt name (default http://localhost:8000)."))
+@click.option("--no-cache", is_flag=True, help=N_("Render every named site, and neither read nor write the cache of rendered text (.zhanqun-cache/)."))
+@click.option("--shard", metavar="I/N", default=None, help=N_("Build only share I of N of the sites: a fixed, size-balanced split for a CI matrix."))
 @TODAY_OPTION
 @FORMAT_OPTION
 @LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
-def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | None, jobs: int | None, base_url: str | None, today: object) -> None:
-    options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, jobs or 0, _today(today), base_url)
+def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | None, jobs: int | None, base_url: str | None, no_cache: bool, shard: str | None, today: object) -> None:
+    options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, jobs or 0, _today(today), base_url, cache=not no_cache, shard=shard)
     with make_progress(settings.verbose) as progress:
         report = _run(pipeline.build, options, progress)
     if settings.verbose:

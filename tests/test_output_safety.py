@@ -88,7 +88,7 @@ def test_disk_full_during_the_swap_puts_every_site_back(built: Repo, monkeypatch
         real_move(base, rel, to_base, to_rel)
 
     monkeypatch.setattr(zhanqun.publish.output, "move", move)
-    result = built.run("build")
+    result = built.run("build", "--no-cache")  # every site rendered and swapped, as after a change
     assert result.exit_code == 1
     assert problem_lines(result) == ["output/preview: write-failed: the disk is full: could not write output/preview/ulanhot (free some space and build again); the previous output was left as it was"]
     assert "Traceback" not in result.output
@@ -99,7 +99,7 @@ def test_disk_full_during_the_swap_puts_every_site_back(built: Repo, monkeypatch
 def test_disk_full_while_rendering_leaves_the_previous_output(built: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     before = snapshot(built.out())
     monkeypatch.setenv("ZQ_TEST_DISK_FULL", "1")
-    result = built.run("build")
+    result = built.run("build", "--no-cache")  # nothing changed: without it, no site would be rendered
     assert result.exit_code == 1
     lines = problem_lines(result, "write-failed")
     assert lines and all(line.startswith(("site:portal: write-failed: the disk is full", "site:ulanhot: write-failed: the disk is full")) for line in lines)
@@ -116,7 +116,7 @@ def test_disk_full_while_staging_leaves_the_previous_output(built: Repo, monkeyp
 
     before = snapshot(built.out())
     monkeypatch.setattr(zhanqun.render.stage, "write_text", write)
-    result = built.run("build")
+    result = built.run("build", "--no-cache")
     assert result.exit_code == 1
     [line] = problem_lines(result)
     assert line.startswith("output/preview: write-failed: the disk is full: could not write output/.zhanqun-preview-")
@@ -127,7 +127,7 @@ def test_disk_full_while_staging_leaves_the_previous_output(built: Repo, monkeyp
 
 def test_failed_build_json_report_names_the_disk(built: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZQ_TEST_DISK_FULL", "1")
-    result = built.run("--format", "json", "build", "--site", "portal")
+    result = built.run("--format", "json", "build", "--site", "portal", "--no-cache")
     assert result.exit_code == 1
     assert '"code": "write-failed"' in result.stdout
 
@@ -142,7 +142,7 @@ def start_stalled_build(repo: Repo, tmp_path: Path) -> tuple[subprocess.Popen[st
     env = {**os.environ, "ZQ_TEST_STALL": str(marker), "PYTHONPATH": str(REPO)}
     env.pop("CI", None)
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "--root", str(repo.root), "build", "--jobs", "2"],
+        [sys.executable, str(REPO / "build.py"), "--root", str(repo.root), "build", "--jobs", "2", "--no-cache"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -139,6 +139,30 @@ def symlink(base: Path, rel: str, target: Path) -> Path:
     return path
 
 
+def replace_with_hard_link(base: Path, rel: str, existing: Path) -> bool:
+    """Replace the file ``base/rel`` by a hard link to ``existing`` (a file with the same bytes),
+    in one rename; ``False`` (nothing changed) where the file system cannot link them.
+
+    The incremental build's way of keeping an unchanged page's file — and its modification time —
+    across the swap, so that deploys and ``rsync`` see only real changes.
+    """
+    path = confine(base, rel)
+    if existing.is_symlink() or not existing.is_file():
+        return False
+    scratch = path.with_name(f".{path.name}.zq-link")
+    try:
+        os.link(existing, scratch, follow_symlinks=False)
+    except OSError:
+        return False
+    try:
+        os.replace(scratch, path)
+    except BaseException:
+        with _quietly():
+            os.unlink(scratch)
+        raise
+    return True
+
+
 def move(base: Path, rel: str, to_base: Path, to_rel: str) -> None:
     """Rename ``base/rel`` to ``to_base/to_rel`` in one step (the output swap)."""
     os.replace(confine(base, rel), confine(to_base, to_rel))

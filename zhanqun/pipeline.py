@@ -14,15 +14,17 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .columns.features import Features, analyse
+from .config.shards import parse_shard, shard_of, site_weight
 from .config.sites import Cluster, key_line, load_cluster
 from .config.themes import check_themes
 from .content.attachments import Attachments, read_attachments
 from .content.html_policy import may_need_sanitising
 from .content.index import ContentIndex, Item, index_content
 from .content.markdown_render import MarkdownRenderer, MarkdownTooDeep
+from .content.render_cache import CACHE_FOLDER, RenderCache
 from .content.review import check_review
 from .content.sanitize import Policy, clean
 from .errors import BuildFailed, Problems, describe_os_error, did_you_mean, shown_path
@@ -35,13 +37,24 @@ from .links.resolve import LinkResolver, check_link_columns
 from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
 from .progress import Progress
 from .publish.git_head import head_commit
+from .publish.incremental import (
+    SiteInputs,
+    StatCache,
+    keep_unchanged_files,
+    leak_checked,
+    note_leak_check,
+    record_inputs,
+    site_inputs,
+    traces_digest,
+    unchanged,
+)
+from .publish.manifest import SiteManifest, build_manifest, write_manifest
 from .publish.leak_gate import (
     LeakScanner,
     check_output_leaks,
     check_source_leaks,
     collect_traces,
 )
-from .publish.manifest import build_manifest, write_manifest
 from .publish.output import Interrupted, OutputSwap, interrupt_guard
 from .publish.pagefind import Pagefind, PagefindUnusable
 from .publish.pagefind import find as find_pagefind
@@ -54,7 +67,7 @@ from .render.pelican_settings import (
     theme_asset_exists,
 )
 from .render.processes import RenderJob, RenderResult, render_all
-from .render.stage import StagedSite, Stager, stage_site
+from .render.stage import StagedSite, Stager, stage_site, write_staged
 
 
 @dataclass
@@ -66,6 +79,8 @@ class BuildOptions:
     jobs: int = 0  # 0: one per CPU
     today: date | None = None  # letters' overdue check; from SOURCE_DATE_EPOCH when unset
     base_url: str | None = None  # preview only: scheme and host feeds and sitemaps name (default DEFAULT_PREVIEW_BASE)
+    cache: bool = True  # False (``--no-cache``): no render cache read or written, every selected site rendered
+    shard: str | None = None  # "I/N": build only share I of N of the selected sites (config/shards.py)
 
     @property
     def output(self) -> Path:
@@ -104,6 +119,12 @@ class BuildContext:
     site_ids: list[str] = field(default_factory=list)
     staged: dict[str, StagedSite] = field(default_factory=dict)
     results: list[RenderResult] = field(default_factory=list)
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # site id → its Pelican settings
+    inputs: dict[str, SiteInputs] = field(default_factory=dict)  # site id → the fingerprint of its inputs
+    rebuilt: list[str] = field(default_factory=list)  # the selected sites rendered in this build
+    unchanged: list[str] = field(default_factory=list)  # the selected sites whose output stays as it is
+    manifests: dict[str, SiteManifest] = field(default_factory=dict)  # site id → the manifest of its new output
+    stats: StatCache = field(default_factory=lambda: StatCache(None))  # what verifies an unchanged output by stat
     timings: dict[str, float] = field(default_factory=dict)
     output_dir: Path | None = None  # where the rendered sites are, before the swap
     redirects: dict[str, list[Redirect]] = field(default_factory=dict)  # site id → its alias pages
@@ -165,6 +186,13 @@ def read_sites(context: BuildContext) -> None:
                 message = _("theme.{label}: no file {path} in themes/{site}/static/ or themes/gov/static/").format(label=label, path=path, site=site.id)
                 context.problems.add(site.source, key_line(context.root, site, "theme", label), "missing-file", message)
     context.site_ids = site_ids_named(context.cluster, context.options.sites)
+    if context.options.shard:
+        try:
+            shard, shards = parse_shard(context.options.shard)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        weights = {site_id: site_weight(context.root, site_id) for site_id in context.site_ids}
+        context.site_ids = shard_of(context.site_ids, weights, shard, shards)
 
 
 def site_ids_named(cluster: Cluster, names: list[str]) -> list[str]:
@@ -205,6 +233,7 @@ def analyse_features(context: BuildContext) -> None:
 
 
 def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None:
+    """What each selected site gives Pelican, in memory (``render/stage.py``); written by :func:`plan_rebuilds`."""
     assert context.addresses and context.resolver and context.attachment_use
     if any(item.broken for item in context.index.items):  # a file with errors is never rendered
         raise BuildFailed(context.problems)
@@ -214,16 +243,34 @@ def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None
         context.staged[site_id] = stage_site(site_id, stager, context.attachment_use, context.root, workdir(site_id))
 
 
-def render_sites(context: BuildContext, site_folder: Callable[[str], Path], progress: Progress | None) -> None:
+def plan_rebuilds(context: BuildContext, site_folder: Callable[[str], Path]) -> None:
+    """Which selected sites must be rendered: those whose inputs changed since the output's last
+    build, or whose output is missing or was altered (``publish/incremental.py``); their staged
+    files are written. The others are left as they are — not rendered, not swapped."""
     assert context.addresses and context.resolver
-    jobs = []
     for site_id in context.site_ids:
         site = context.cluster[site_id]
         staged = context.staged[site_id]
         settings = pelican_settings(context.root, site, context.addresses, staged, site_folder(site_id), context.resolver.link_column_url)
         if context.features:
             settings.update(context.features.settings_for(site_id))
-        jobs.append(RenderJob(site_id, settings, staged.sources, str(staged.folder)))
+        context.settings[site_id] = settings
+        indexer = context.pagefind.version if context.pagefind else ""
+        inputs = site_inputs(context.root, site_id, bool(site.pelican.plugins), staged, settings, context.redirects.get(site_id, []), indexer)
+        context.inputs[site_id] = inputs
+        if context.options.cache and unchanged(context.options.output / site_id, inputs, context.stats):
+            context.unchanged.append(site_id)
+        else:
+            context.rebuilt.append(site_id)
+            write_staged(staged)
+
+
+def render_sites(context: BuildContext, site_folder: Callable[[str], Path], progress: Progress | None) -> None:
+    jobs = []
+    for site_id in context.rebuilt:
+        staged = context.staged[site_id]
+        size = sum(len(text) for text in staged.texts.values())
+        jobs.append(RenderJob(site_id, context.settings[site_id], staged.sources, str(staged.folder), size))
     total = len(jobs)
     done = 0
 
@@ -239,13 +286,37 @@ def render_sites(context: BuildContext, site_folder: Callable[[str], Path], prog
         context.problems.extend(result.problems)
 
 
-def write_redirect_pages(context: BuildContext) -> None:
-    """Alias pages go into the rendered sites before the output checks, which then cover them."""
+# --- per-site steps: each ``(context, site_id, site_folder)``, run for the sites rendered in this
+# build only (a site left unchanged keeps what they made last time) --------------------------
+
+
+def write_site_redirects(context: BuildContext, site_id: str, site_folder: Path) -> None:
+    """Alias pages go into the rendered site before the output checks, which then cover them."""
+    redirects = context.redirects.get(site_id, [])
+    if redirects:
+        write_redirects(redirects, site_folder, context.cluster[site_id].name, context.problems)
+
+
+def write_site_manifest(context: BuildContext, site_id: str, site_folder: Path) -> None:
+    """The site manifest (``publish/manifest.py``). Files whose bytes did not change become links
+    to the current output's, keeping their times; then the inputs record, for the next build to
+    compare (both in ``.zhanqun/``, which the manifest does not list)."""
+    assert context.leak_scanner is not None
+    manifest = build_manifest(site_folder, site_id, context.target.name, head_commit(context.root))
+    write_manifest(site_folder, manifest)
+    keep_unchanged_files(site_folder, context.options.output / site_id, manifest)
+    record_inputs(site_folder, context.inputs[site_id], traces_digest(context.leak_scanner.all()))
+    context.manifests[site_id] = manifest
+
+
+def run_site_steps(context: BuildContext, steps: list[tuple[str, Callable[[BuildContext, str, Path], None]]]) -> None:
+    """Run ``steps`` for every site rendered in this build (never for one left unchanged)."""
     assert context.output_dir
-    for site_id in context.site_ids:
-        redirects = context.redirects.get(site_id, [])
-        if redirects:
-            write_redirects(redirects, context.output_dir / site_id, context.cluster[site_id].name, context.problems)
+    for name, step in steps:
+        started = time.perf_counter()
+        for site_id in context.rebuilt:
+            step(context, site_id, context.output_dir / site_id)
+        context.timings[name] = context.timings.get(name, 0.0) + time.perf_counter() - started
 
 
 def find_search_indexer(context: BuildContext) -> None:
@@ -265,22 +336,22 @@ def index_site_search(context: BuildContext, site_id: str, site_folder: Path) ->
     context.search_pages[site_id] = index_site(context.pagefind, site_folder, shown, context.problems)
 
 
-def index_search(context: BuildContext) -> None:
-    assert context.output_dir
-    for site_id in context.site_ids:
-        index_site_search(context, site_id, context.output_dir / site_id)
+#: Per-site steps after rendering, before the output checks (which then cover what they wrote).
+AFTER_RENDER_STEPS: list[tuple[str, Callable[[BuildContext, str, Path], None]]] = [("redirects", write_site_redirects), ("search", index_site_search)]
+#: Per-site steps after the output checks, just before the swap; the manifest comes last.
+BEFORE_SWAP_STEPS: list[tuple[str, Callable[[BuildContext, str, Path], None]]] = [("manifest", write_site_manifest)]
 
 
 def check_links(context: BuildContext) -> None:
     """Every link of every page built in this run leads to a file (``links/link_check.py``)."""
     assert context.addresses and context.output_dir
     sources: dict[tuple[str, str], str] = {}
-    for site_id in context.site_ids:
+    for site_id in context.rebuilt:  # the pages of a site left unchanged were checked when it was built
         for path, item in context.addresses.pages_of(site_id).items():
             sources[(site_id, path)] = item.source
         for redirect in context.redirects.get(site_id, []):
             sources[(site_id, redirect.path)] = redirect.item.source
-    built = {site_id: context.output_dir / site_id for site_id in context.site_ids}
+    built = {site_id: context.output_dir / site_id for site_id in context.rebuilt}
     aliases = {site_id: [r.path for r in redirects] for site_id, redirects in context.redirects.items()}
     context.link_report = check_output(
         context.addresses, built, context.options.output, sources, context.root, context.options.output, context.problems, aliases
@@ -312,9 +383,15 @@ def check_published_text(context: BuildContext) -> None:
 
 
 def check_leaks(context: BuildContext) -> None:
-    """The leak gate's second look: the rendered files of every site built (``publish/leak_gate.py``)."""
+    """The leak gate's second look: the rendered files of every site built (``publish/leak_gate.py``),
+    and of every site left unchanged whose output was checked against other traces than this
+    build's — what this target must not publish may have changed since it was built."""
     assert context.output_dir and context.leak_scanner is not None and context.attachment_use is not None
-    built = {site_id: context.output_dir / site_id for site_id in context.site_ids}
+    built = {site_id: context.output_dir / site_id for site_id in context.rebuilt}
+    traces = traces_digest(context.leak_scanner.all())
+    for site_id in context.unchanged:  # read again only if what must not be published changed since
+        if not leak_checked(context.options.output / site_id, traces):
+            built[site_id] = context.options.output / site_id
     check_output_leaks(built, context.options.output, context.root, context.leak_scanner, context.attachment_use, context.target.name, context.problems)
 
 
@@ -325,19 +402,6 @@ OUTPUT_CHECKS: list[tuple[str, Stage]] = [("links", check_links), ("leaks", chec
 def run_output_checks(context: BuildContext) -> None:
     for name, check in OUTPUT_CHECKS:
         _timed(context, f"check:{name}", check)
-
-
-def write_site_manifest(context: BuildContext, site_id: str, site_folder: Path) -> None:
-    """The site's ``.zhanqun/manifest.json`` (``publish/manifest.py``): the last thing written into
-    a site before the swap, so it lists exactly what is swapped in, and ``deploy`` and ``bundle``
-    refuse an output edited afterwards. Run only for the sites this build rendered."""
-    write_manifest(site_folder, build_manifest(site_folder, site_id, context.target.name, head_commit(context.root)))
-
-
-def write_site_manifests(context: BuildContext) -> None:
-    assert context.output_dir
-    for site_id in context.site_ids:
-        write_site_manifest(context, site_id, context.output_dir / site_id)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -357,7 +421,7 @@ def check_base_url(options: BuildOptions) -> None:
         raise UsageError(_("--base-url {url!r} must be a scheme and host, e.g. http://localhost:8000").format(url=options.base_url))
 
 
-def read(options: BuildOptions, problems: Problems) -> BuildContext:
+def read(options: BuildOptions, problems: Problems, cache: RenderCache | None = None) -> BuildContext:
     """Stages 1–2, which do not depend on the target: site files and the content index."""
     if options.target not in TARGETS:
         raise UsageError(
@@ -366,7 +430,7 @@ def read(options: BuildOptions, problems: Problems) -> BuildContext:
             )
         )
     check_base_url(options)
-    context = BuildContext(options, problems, TARGETS[options.target])
+    context = BuildContext(options, problems, TARGETS[options.target], renderer=MarkdownRenderer(cache))
     _timed(context, "sites", read_sites)
     _timed(context, "content", read_content)
     return context
@@ -385,14 +449,14 @@ def analyse_target(context: BuildContext) -> None:
     _timed(context, f"leaks:{name}", check_published_text)
 
 
-def prepare(options: BuildOptions, problems: Problems) -> BuildContext:
+def prepare(options: BuildOptions, problems: Problems, cache: RenderCache | None = None) -> BuildContext:
     """Stages 1–3 for ``options.target``, shared by ``build``, ``sites`` and ``check --external``.
 
     Content errors do not stop stage 3: files with errors are in the index (``Item.broken``), so
     the cross-file checks, links and column types list their mistakes in the same run; then it
     stops (``BuildFailed``). Stage 3's own errors are for the caller to act on (``build`` stops).
     """
-    context = read(options, problems)
+    context = read(options, problems, cache)
     unfinished = problems.has_errors()  # files with errors: listed with stage 3's, then the stop
     analyse_target(context)
     if unfinished:
@@ -409,29 +473,39 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     """
     _refuse_unsafe_output(options)
     problems = Problems()
+    cache = RenderCache(options.root if options.cache else None, options.target)
+    cache.load(problems)
     context: BuildContext | None = None
     swap: OutputSwap | None = None
     swapped = False
     with interrupt_guard() as guard:
         try:
-            context = prepare(options, problems)
+            context = prepare(options, problems, cache)
+            context.stats = StatCache(options.root if options.cache else None, options.target)
             _timed(context, "search:indexer", find_search_indexer)
             _stop_on_errors(context)
             swap = OutputSwap(options.output, options.target)
             context.output_dir = swap.scratch / "sites"
             _timed(context, "stage", lambda c: stage_sources(c, swap.work_folder))
             _stop_on_errors(context)
+            _timed(context, "plan", lambda c: plan_rebuilds(c, swap.site_folder))
             _timed(context, "render", lambda c: render_sites(c, swap.site_folder, progress))
             _stop_on_errors(context)
-            _timed(context, "redirects", write_redirect_pages)
-            _timed(context, "search", index_search)
+            run_site_steps(context, AFTER_RENDER_STEPS)
             run_output_checks(context)
             _stop_on_errors(context)
-            _timed(context, "manifest", write_site_manifests)
+            run_site_steps(context, BEFORE_SWAP_STEPS)
             with guard.critical():
-                _timed(context, "swap", lambda c: swap.commit(c.site_ids))
+                _timed(context, "swap", lambda c: swap.commit(c.rebuilt))
                 swapped = True
             swap = None
+            for site_id in context.rebuilt:  # their files, where they are now: the next no-op stats them
+                context.stats.record(options.output / site_id, context.manifests[site_id])
+            context.stats.save()
+            if context.unchanged and context.leak_scanner is not None:
+                traces = traces_digest(context.leak_scanner.all())
+                for site_id in context.unchanged:  # their output passed this build's leak gate
+                    note_leak_check(options.output / site_id, traces)
             if context.target.name == "preview":
                 write_preview_index(options.output, context.cluster)
         except BuildFailed:
@@ -449,6 +523,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         finally:
             if swap is not None:
                 swap.discard()
+    try:  # what was rendered is worth keeping whether or not the build passed; entries this build
+        # did not use are dropped only after it staged every site (a build that stopped early used few)
+        everything = not options.sites and not options.shard and context is not None and len(context.staged) == len(context.cluster.ids) > 0
+        cache.save(prune=everything)
+    except (OSError, UnsafePath) as exc:
+        problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of rendered text could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
     if context is not None and context.link_report is not None:  # a build that failed on its links too: then most of all
         save_link_report(options.root, options.output, options.target, context.link_report, swapped, context.cluster.ids, problems)
     return BuildReport(
@@ -458,8 +538,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         pages=sum(r.pages for r in context.results) if context else 0,
         timings=context.timings if context else {},
         output=options.output,
-        notes=[context.link_report.line()] if context and context.link_report else [],
+        notes=([context.link_report.line()] if context and context.link_report else []) + (_unchanged_note(context) if context else []),
     )
+
+
+def _unchanged_note(context: BuildContext) -> list[str]:
+    if not context.unchanged:
+        return []
+    return [_("{count} site(s) unchanged since their last build, not rendered again: {sites}").format(count=len(context.unchanged), sites=", ".join(context.unchanged))]
 
 
 #: Folders of the repository ``--out`` may not write into: its sources, its code and its history.

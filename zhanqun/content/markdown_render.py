@@ -15,6 +15,7 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 
 from ..i18n import _
+from .render_cache import RenderCache
 
 #: The Markdown dialect of every item: Python-Markdown's "extra" (tables, footnotes, fenced code,
 #: attribute lists, abbreviations, definition lists, Markdown inside HTML blocks), lists that keep
@@ -28,26 +29,29 @@ class MarkdownTooDeep(ValueError):
 
 
 class MarkdownRenderer:
-    """One Python-Markdown instance, reset between texts; remembers what it rendered in this build.
+    """One Python-Markdown instance, reset between texts; remembers what it rendered (``cache``).
 
     An item is rendered as written by the content check and again, with its links resolved, when
     it is staged; a text without links is the same both times, and a syndicated item is the same
-    text for every receiving site, so each distinct text is converted once.
+    text for every receiving site, so each distinct text is converted once — once per build, or
+    once for as long as it stays unchanged when the cache is kept between builds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cache: RenderCache | None = None) -> None:
         self._markdown = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS, output_format="html")
-        self._done: dict[str, str] = {}
+        #: Kept between builds (``render_cache.py``); this build's own when none is given.
+        self.cache = cache or RenderCache(None)
 
     def html(self, text: str) -> str:
         """The HTML of a Markdown ``text``; raises :class:`MarkdownTooDeep` when it nests too deeply."""
-        done = self._done.get(text)
-        if done is None:
-            self._markdown.reset()
-            try:
-                done = self._markdown.convert(text)
-            except RecursionError:
-                self._markdown = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS, output_format="html")
-                raise MarkdownTooDeep(_("the text nests lists, quotes or HTML too deeply to be shown; flatten it")) from None
-            self._done[text] = done
-        return done
+        value = self.cache.get("markdown", (text,), lambda: self._convert(text))
+        assert isinstance(value, str)
+        return value
+
+    def _convert(self, text: str) -> str:
+        self._markdown.reset()  # one instance for every text: reset, never rebuilt
+        try:
+            return self._markdown.convert(text)
+        except RecursionError:
+            self._markdown = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS, output_format="html")
+            raise MarkdownTooDeep(_("the text nests lists, quotes or HTML too deeply to be shown; flatten it")) from None

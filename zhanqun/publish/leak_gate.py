@@ -179,6 +179,10 @@ class LeakScanner:
     def __bool__(self) -> bool:
         return bool(self.traces)
 
+    def all(self) -> list[Trace]:
+        """Every trace searched for (what a record of this scan must name)."""
+        return [trace for traces in self.traces.values() for trace in traces]
+
     def _candidates(self, text: str) -> list[str]:
         if self.direct:
             return sorted(self.traces)

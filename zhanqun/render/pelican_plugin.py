@@ -95,6 +95,30 @@ def add_empty_columns(generator: Any) -> None:
     generator.context["categories"] = generator.categories
 
 
+#: How many items of the same column an item's page lists under 相关信息.
+RELATED_ITEMS = 5
+
+
+def add_related(generator: Any) -> None:
+    """``article.zq_related``: the newest items of the same column, the item itself left out.
+
+    Computed once per site, grouped by column, instead of in the template: a filter over all of
+    the site's items on every item page made the render quadratic in the size of the site (the
+    largest share of a big site's render time). The result is the same list the template filter
+    gave — the listed (not hidden) items in site order, matched by column, compared by address.
+    """
+    by_column: dict[str, list[Any]] = {}
+    for article in generator.articles:
+        column = by_column.setdefault(article.category.slug, [])
+        if len(column) <= RELATED_ITEMS:  # one more than shown: the item itself may be among them
+            column.append(article)
+    everything = [*generator.articles, *generator.translations, *generator.hidden_articles, *generator.hidden_translations]
+    for article in everything:
+        url = article.url
+        newest = by_column.get(article.category.slug, [])
+        article.zq_related = [other for other in newest if other.url != url][:RELATED_ITEMS]
+
+
 def extra_pages(pelican: Any) -> type[ExtraPagesGenerator]:
     return ExtraPagesGenerator
 
@@ -232,6 +256,7 @@ def register() -> None:
     signals.readers_init.connect(use_staged_reader)
     signals.get_writer.connect(confined_writer)
     signals.article_generator_finalized.connect(add_empty_columns)
+    signals.article_generator_finalized.connect(add_related)
     signals.get_generators.connect(extra_pages)
     signals.generator_init.connect(add_filters)
     signals.feed_generated.connect(absolute_feed)

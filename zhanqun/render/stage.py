@@ -47,6 +47,8 @@ class StagedSite:
     sources: dict[str, str] = field(default_factory=dict)  # "zwdt/a.md.zq" → "content/x/zwdt/a.md"
     article_paths: list[str] = field(default_factory=list)
     static_paths: list[str] = field(default_factory=list)  # attachments to publish, one file each
+    texts: dict[str, str] = field(default_factory=dict)  # staged path → the staged file's text
+    attachments: dict[str, Path] = field(default_factory=dict)  # "files/a.pdf" → the published file
 
 
 def pelican_key(key: str) -> str:
@@ -67,28 +69,34 @@ class Stager:
     def item_file(self, item: Item, extra: dict[str, str]) -> str:
         """The staged file of ``item`` (its own page or a syndicated copy): JSON, header and HTML."""
         body, meta = self.resolver.rewritten(item, self.problems)
-        policy = Policy.of(self.addresses.cluster[item.site].publishing.iframe_hosts)
+        hosts = self.addresses.cluster[item.site].publishing.iframe_hosts
         metadata: dict[str, Any] = {pelican_key(k): v for k, v in meta.items() if k not in PRIVATE_KEYS and v != ""}
         if "Tags" in meta:
             metadata["tags"] = split_list(meta["Tags"])
         letter = self.letters.get(item.source)
+        settings = self.addresses.cluster[item.site].pelican.settings
+        words, end = settings.get("SUMMARY_MAX_LENGTH", SUMMARY_WORDS), settings.get("SUMMARY_END_SUFFIX", SUMMARY_END)
         try:
-            if letter is not None:
-                content = clean(letter, policy)
-            else:
-                content = clean(self.renderer.html(body), policy)
-            if "Summary" in meta:
-                metadata["summary"] = clean(self.renderer.html(meta["Summary"]), policy)
-            elif letter is not None:
-                metadata["summary"] = _letter_summary(item)
-            else:
-                settings = self.addresses.cluster[item.site].pelican.settings
-                metadata["summary"] = clean(summary_of(content, settings.get("SUMMARY_MAX_LENGTH", SUMMARY_WORDS), settings.get("SUMMARY_END_SUFFIX", SUMMARY_END)), policy)
+            # everything below is a function of these inputs alone: kept in the render cache, so
+            # an unchanged (or syndicated) text is converted, sanitised and cut once
+            inputs = (body, meta.get("Summary"), letter, sorted(hosts), words, end)
+            finished = self.renderer.cache.get("staged", inputs, lambda: list(self._finished(body, meta.get("Summary"), letter, Policy.of(hosts), words, end)))
+            content, summary = finished
+            metadata["summary"] = summary if letter is None or "Summary" in meta else _letter_summary(item)
         except MarkdownTooDeep as exc:  # found by the content check already; never a traceback here
             self.problems.add(item.source, item.body_line, "too-deep", str(exc))
             content = ""
         metadata.update(extra)
         return json.dumps({"metadata": metadata, "content": content}, ensure_ascii=False, sort_keys=True, indent=0)
+
+    def _finished(self, body: str, summary: str | None, letter: str | None, policy: Policy, words: int, end: str) -> tuple[str, str]:
+        """The sanitised HTML of an item and of its summary (the ``Summary:`` given, else its opening words)."""
+        content = clean(letter, policy) if letter is not None else clean(self.renderer.html(body), policy)
+        if summary is not None:
+            return content, clean(self.renderer.html(summary), policy)
+        if letter is not None:
+            return content, ""  # a letter's summary is its dates and status (_letter_summary)
+        return content, clean(summary_of(content, words, end), policy)
 
 
 def summary_of(content: str, words: int = SUMMARY_WORDS, end: str = SUMMARY_END) -> str:
@@ -106,10 +114,13 @@ def _letter_summary(item: Item) -> str:
 
 
 def stage_site(site_id: str, stager: Stager, use: AttachmentUse, root: Path, folder: Path) -> StagedSite:
-    """Write the Pelican sources of ``site_id`` for the stager's target into ``folder``."""
+    """What ``site_id`` gives Pelican for the stager's target, not yet written (:func:`write_staged`).
+
+    Planned in memory first, so that a site whose staged files are the same as at its last build
+    (``publish/incremental.py``) costs no writes at all.
+    """
     addresses = stager.addresses
     staged = StagedSite(site_id, folder)
-    make_folder(folder)
     for item in addresses.items_of(site_id):
         extra = {
             "category": item.column,  # the column is the top folder, also for items in sub-folders
@@ -119,7 +130,7 @@ def stage_site(site_id: str, stager: Stager, use: AttachmentUse, root: Path, fol
             "zq_visibility": item.visibility,
         }
         rel = item.rel + STAGED_SUFFIX
-        write_text(folder, rel, stager.item_file(item, extra))
+        staged.texts[rel] = stager.item_file(item, extra)
         staged.sources[rel] = item.source
         staged.article_paths.append(rel)
     for item in addresses.received_by(site_id):  # a receiver lacking the column: addresses.check_syndication
@@ -133,7 +144,7 @@ def stage_site(site_id: str, stager: Stager, use: AttachmentUse, root: Path, fol
             "zq_canonical": addresses.item_url(item),
         }
         rel = f"{item.column}/_from-{item.site}-{item.rel.replace('/', '-')}{STAGED_SUFFIX}"
-        write_text(folder, rel, stager.item_file(item, extra))  # the same text as the original's
+        staged.texts[rel] = stager.item_file(item, extra)  # the same text as the original's
         staged.sources[rel] = item.source
         staged.article_paths.append(rel)
     _stage_attachments(root, site_id, use, folder, staged)
@@ -141,12 +152,21 @@ def stage_site(site_id: str, stager: Stager, use: AttachmentUse, root: Path, fol
 
 
 def _stage_attachments(root: Path, site_id: str, use: AttachmentUse, folder: Path, staged: StagedSite) -> None:
-    """Link each published attachment into the staged folder and list it for Pelican.
-
-    Only the names that items of this target link are linked (see ``attachment_use.py``), so neither
-    ``STATIC_PATHS`` nor anything else can publish another file.
-    """
+    """List each published attachment: only the names that items of this target link (``attachment_use.py``)."""
     source = root / "content" / site_id
     for rel in use.publishable(site_id):
-        symlink(folder, rel, (source / rel).resolve())
+        staged.attachments[rel] = (source / rel).resolve()
         staged.static_paths.append(rel)
+
+
+def write_staged(staged: StagedSite) -> None:
+    """Write the staged items and link each published attachment into the staged folder.
+
+    Only the attachments that items of this target link are linked (see ``attachment_use.py``), so
+    neither ``STATIC_PATHS`` nor anything else can publish another file.
+    """
+    make_folder(staged.folder)
+    for rel, text in staged.texts.items():
+        write_text(staged.folder, rel, text)
+    for rel, target in staged.attachments.items():
+        symlink(staged.folder, rel, target)

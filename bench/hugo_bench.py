@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""zhanqun side by side with Hugo on the same synthetic cluster (issue 14's targets).
+
+    python bench/hugo_bench.py --articles 10000 --departments 10 --rounds 3 [--record]
+
+Writes the corpus (``make_corpus.py``; 17 sites with ``--departments 10``), converts it to one
+Hugo site per cluster site (same columns, titles, dates, slugs, bodies with their links made
+plain addresses, a minimal layout with the same page kinds: item pages with 5 related items,
+paginated column lists, home page, per-column and site feeds, sitemap), then measures, in
+alternating rounds so that the machine's load falls on every tool alike:
+
+- Hugo cold: every site, each ``hugo`` run into an empty folder;
+- zhanqun cold: no output, no cache;
+- zhanqun no-op: the same build again;
+- zhanqun one edit: one article's body changed (the edit is checked in the output).
+
+Medians of the rounds, ratios to Hugo's median of the same run, and the peak memory of the
+whole zhanqun process tree (the build, the fork server and the rendering processes, sampled
+every 50 ms from /proc). At the end the incremental output is compared with a clean build of the
+same tree (``--no-cache`` into another folder). ``--record`` appends the table to RESULTS.md.
+Hugo is not a dependency of zhanqun: install it for the bench only (Debian: ``apt-get install hugo``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from make_corpus import make_corpus  # noqa: E402
+
+HUGO_LAYOUTS = {
+    "_default/baseof.html": """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }} - {{ .Site.Title }}</title>
+<link rel="stylesheet" href="/css/site.css"></head><body><header><h1>{{ .Site.Title }}</h1><nav>{{ range .Site.Params.cluster }}<a href="{{ .url }}">{{ .name }}</a> {{ end }}</nav>
+<nav>{{ range .Site.Sections }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}</nav></header>
+<main>{{ block "main" . }}{{ end }}</main><footer>{{ .Site.Params.footer }}</footer></body></html>
+""",
+    "_default/single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>{{ .Content }}</article>
+<section><h2>相关信息</h2><ul>{{ range first 5 (where (where .Site.RegularPages "Section" .Section) "Permalink" "!=" .Permalink) }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>{{ end }}</ul></section>{{ end }}
+""",
+    "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <p>{{ .Summary }}</p></li>{{ end }}</ul>
+{{ with .Paginator }}{{ if .HasNext }}<a href="{{ .Next.URL }}">下一页</a>{{ end }}{{ end }}{{ end }}
+""",
+    "index.html": """{{ define "main" }}{{ range .Site.Sections }}<section><h2>{{ .Title }}</h2><ul>{{ range first 8 .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></section>{{ end }}{{ end }}
+""",
+}
+LINK = re.compile(r"\]\((?:\{filename\}/|site:)([^)]*)\)")
+STATIC = re.compile(r"\{static\}/")
+
+
+def hugo_sites(corpus: Path, dest: Path) -> list[Path]:
+    """One Hugo site per cluster site, from the corpus's own files."""
+    shutil.rmtree(dest, ignore_errors=True)
+    sites = []
+    cluster = []
+    for toml in sorted((corpus / "sites").glob("*.toml")):
+        text = toml.read_text(encoding="utf-8")
+        cluster.append((toml.stem, re.search(r'^name = "(.*)"', text, re.M).group(1)))
+    for site_id, name in cluster:
+        site = dest / site_id
+        for rel, layout in HUGO_LAYOUTS.items():
+            (site / "layouts" / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / "layouts" / rel).write_text(layout, encoding="utf-8")
+        nav = "".join(f'[[params.cluster]]\nname = "{n}"\nurl = "/{s}/"\n' for s, n in cluster)
+        (site / "hugo.toml").write_text(
+            f'baseURL = "https://{site_id}.example.gov.cn/"\ntitle = "{name}"\nlanguageCode = "zh-cn"\nhasCJKLanguage = true\n'
+            f'disableKinds = ["taxonomy", "term"]\npaginate = 20\n[params]\nfooter = "{name}办公室"\n{nav}',
+            encoding="utf-8",
+        )
+        shutil.copytree(corpus / "content" / site_id / "files", site / "static" / "files")
+        shutil.copytree(REPO / "themes" / "gov" / "static" / "css", site / "static" / "css")
+        for source in sorted((corpus / "content" / site_id).rglob("*.md")):
+            header, _, body = source.read_text(encoding="utf-8").partition("\n\n")
+            meta = dict(line.split(": ", 1) for line in header.splitlines())
+            body = STATIC.sub("/", LINK.sub(lambda m: "](/" + m.group(1).replace(".md", "/") + ")", body))
+            front = f'---\ntitle: "{meta["Title"]}"\ndate: {meta["Date"].replace(" ", "T")}:00+08:00\nslug: "{meta["Slug"]}"\n---\n\n'
+            target = site / "content" / source.relative_to(corpus / "content" / site_id)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(front + body, encoding="utf-8")
+        sites.append(site)
+    return sites
+
+
+class PeakMemory:
+    """The largest total resident memory of a process and all its descendants, sampled."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            total = 0
+            for pid in _descendants(self.pid):
+                try:
+                    total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+                except (OSError, IndexError, ValueError):
+                    pass
+            self.peak = max(self.peak, total)
+            time.sleep(0.05)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def timed(command: list[str], cwd: Path = REPO, memory: bool = False) -> tuple[float, int]:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = PeakMemory(process.pid) if memory else None
+    _, err = process.communicate()
+    seconds = time.perf_counter() - started
+    peak = sampler.stop() if sampler else 0
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{err.decode(errors='replace')[-2000:]}")
+    return seconds, peak
+
+
+def hugo_cold(sites: list[Path], out: Path) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    total = 0.0
+    for site in sites:
+        total += timed(["hugo", "--quiet", "--source", str(site), "--destination", str(out / site.name)])[0]
+    return total
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """Every output file's hash, the sites' ``.zhanqun/`` records included."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10000)
+    parser.add_argument("--departments", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=None, help="folder for the corpus and outputs (default: a temporary one)")
+    parser.add_argument("--record", action="store_true", help="append the table to bench/RESULTS.md")
+    args = parser.parse_args()
+    if not shutil.which("hugo"):
+        raise SystemExit("hugo is not installed (Debian: apt-get install hugo)")
+    work = args.work or Path(tempfile.mkdtemp(prefix="zq-hugo-bench-"))
+    corpus = work / "corpus"
+    make_corpus(corpus, args.articles, departments=args.departments)
+    sites = hugo_sites(corpus, work / "hugo-src")
+    pages = sum(1 for _ in (corpus / "content").rglob("*.md"))
+    build = [sys.executable, str(REPO / "build.py"), "--root", str(corpus), "build"]
+    edit_target = sorted((corpus / "content" / "tuquan").rglob("*.md"))[0]
+    results: dict[str, list[float]] = {"hugo cold": [], "zhanqun cold": [], "zhanqun no-op": [], "zhanqun one edit": []}
+    peaks: list[int] = []
+    loads: list[float] = []
+    for round_no in range(args.rounds):
+        loads.append(os.getloadavg()[0])
+        results["hugo cold"].append(hugo_cold(sites, work / "hugo-out"))
+        shutil.rmtree(corpus / "output", ignore_errors=True)
+        shutil.rmtree(corpus / ".zhanqun-cache", ignore_errors=True)
+        seconds, peak = timed(build, memory=True)
+        results["zhanqun cold"].append(seconds)
+        peaks.append(peak)
+        seconds, peak = timed(build, memory=True)
+        results["zhanqun no-op"].append(seconds)
+        peaks.append(peak)
+        marker = f"基准测试修改{round_no}号"
+        edit_target.write_text(edit_target.read_text(encoding="utf-8") + f"\n{marker}。\n", encoding="utf-8")
+        seconds, peak = timed(build, memory=True)
+        results["zhanqun one edit"].append(seconds)
+        peaks.append(peak)
+        page = corpus / "output" / "preview" / "tuquan" / edit_target.parent.name / f"{edit_target.stem}.html"
+        if marker not in page.read_text(encoding="utf-8"):
+            raise SystemExit(f"the edit is not in {page}")
+        print(f"round {round_no + 1}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in results.items()), flush=True)
+    loads.append(os.getloadavg()[0])
+    clean = work / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    timed([*build, "--no-cache", "--out", str(clean)])
+    identical = digest(corpus / "output" / "preview") == digest(clean)
+    medians = {k: statistics.median(v) for k, v in results.items()}
+    hugo = medians["hugo cold"]
+    rows = [f"| {k} | {medians[k]:.2f} | {medians[k] / hugo:.2f}× | {' / '.join(f'{v:.2f}' for v in results[k])} |" for k in results]
+    table = "\n".join(
+        [
+            f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores shared with other jobs "
+            f"(load average {min(loads):.1f}–{max(loads):.1f} during the runs), Python {platform.python_version()}, "
+            f"{subprocess.run(['hugo', 'version'], capture_output=True, text=True).stdout.split()[1]}; "
+            f"{args.articles} articles, {len(sites)} sites ({pages} sources), {args.rounds} alternating rounds.",
+            "",
+            "| build | median s | × Hugo | rounds s |",
+            "| --- | ---: | ---: | --- |",
+            *rows,
+            "",
+            f"Peak memory of the zhanqun process tree: {max(peaks) / 2**20:.0f} MB. "
+            f"Incremental output byte-identical to a clean build: {'yes' if identical else 'NO'}.",
+        ]
+    )
+    print(table)
+    if args.record:
+        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as handle:
+            handle.write("\n### hugo_bench run\n\n" + table + "\n")
+
+
+if __name__ == "__main__":
+    main()

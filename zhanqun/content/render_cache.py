@@ -1,0 +1,145 @@
+"""The cache of rendered text: what Markdown, the sanitiser and the summary rule made of a text,
+kept between builds so that an unchanged item is never converted again.
+
+Content-addressed: an entry's key is the SHA-256 of what it was computed from (the text, the
+sanitiser's policy, the summary settings — see the callers), never a path or a time, so the cache
+survives a fresh clone in another folder, a syndicated text is one entry for every receiving
+site, and an edit can only miss, never hit a stale entry. The whole file is tied to one
+:func:`code_fingerprint` (zhanqun's code, the Markdown dialect, the versions of Python-Markdown,
+nh3 and Pelican): a cache written by another version or with other settings is never used.
+
+One JSON file per target, ``.zhanqun-cache/rendered-<target>.json`` at the repository root
+(git-ignored: a text's links resolve to other addresses in each target, so a preview build and a
+production build would otherwise keep dropping each other's entries), read once and written once per build, atomically (``paths.write_bytes``), and only when it gained or lost
+entries. A file that cannot be read is ignored with a warning and rebuilt. The folder is trusted
+like the repository's code beside it (whoever can write one can write the other); removing it is
+always safe — the next build is a cold one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+from ..errors import Problems
+from ..i18n import _
+from ..paths import make_folder, remove, write_bytes
+
+#: The folder of zhanqun's caches, at the repository root (in ``.gitignore``).
+CACHE_FOLDER = ".zhanqun-cache"
+
+
+def rendered_file(target: str) -> str:
+    """The cache file of ``target``, inside :data:`CACHE_FOLDER`."""
+    return f"rendered-{target}.json"
+FORMAT = 1
+#: Packages whose behaviour is part of every cached value.
+PACKAGES = ("markdown", "nh3", "pelican", "jinja2")
+ENGINE = Path(__file__).resolve().parent.parent
+
+
+@cache
+def code_fingerprint() -> str:
+    """SHA-256 of zhanqun's own code and the versions of the packages that shape its output.
+
+    Every ``.py`` file of the engine is hashed (by relative path and bytes), not just the version
+    number: a change to the sanitiser during development must not reuse what the old one let
+    through. Cheap (the engine is a few hundred kilobytes) and computed once per process.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(ENGINE.rglob("*.py")):
+        digest.update(path.relative_to(ENGINE).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for package in PACKAGES:
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{package}={version}\0".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def entry_key(kind: str, *inputs: object) -> str:
+    """The key of a value computed by ``kind`` from ``inputs`` (JSON-able): their SHA-256."""
+    return hashlib.sha256(json.dumps([kind, *inputs], ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+class RenderCache:
+    """Rendered values by content key; loaded from and saved to the repository's cache folder.
+
+    ``RenderCache(None)`` is a cache of this build only (``build --no-cache``, tests): nothing is
+    read or written.
+    """
+
+    def __init__(self, root: Path | None, target: str = "preview", settings: str = "") -> None:
+        self.root = root
+        self.file = rendered_file(target)
+        self.key = hashlib.sha256(f"{code_fingerprint()}\0{settings}".encode("utf-8")).hexdigest()
+        self.entries: dict[str, str | list[str]] = {}
+        self.used: set[str] = set()
+        self.added = 0
+
+    @property
+    def path(self) -> Path | None:
+        return self.root / CACHE_FOLDER / self.file if self.root else None
+
+    def load(self, problems: Problems) -> None:
+        """Read the cache file, if any; a damaged one is a warning (and the build goes on without it)."""
+        path = self.path
+        if path is None or not path.is_file():
+            return
+        shown = f"{CACHE_FOLDER}/{self.file}"
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError) as exc:
+            problems.warn(shown, None, "cache-damaged", _("the cache of rendered text cannot be read ({problem}); it is ignored and rebuilt").format(problem=type(exc).__name__))
+            return
+        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
+            problems.warn(shown, None, "cache-damaged", _("the cache of rendered text is not in the form this version writes; it is ignored and rebuilt"))
+            return
+        if data.get("key") != self.key:
+            return  # another version or other settings: never used, replaced when this build saves
+        entries = data["entries"]
+        if not all(isinstance(k, str) and _is_value(v) for k, v in entries.items()):
+            problems.warn(shown, None, "cache-damaged", _("the cache of rendered text holds values of the wrong kind; it is ignored and rebuilt"))
+            return
+        self.entries = entries
+
+    def get(self, kind: str, inputs: tuple[object, ...], compute: Callable[[], str | list[str]]) -> str | list[str]:
+        """The cached value of ``kind`` for ``inputs``, computed (and remembered) when missing."""
+        key = entry_key(kind, *inputs)
+        value = self.entries.get(key)
+        if value is None:
+            value = compute()
+            self.entries[key] = value
+            self.added += 1
+        self.used.add(key)
+        return value
+
+    def save(self, prune: bool) -> None:
+        """Write the file if it changed; ``prune``: keep only what this build used (a build of every
+        site; a partial build keeps the others' entries)."""
+        if self.root is None:
+            return
+        stale = [key for key in self.entries if key not in self.used] if prune else []
+        if not self.added and not stale and self.path and self.path.is_file():
+            return
+        for key in stale:
+            del self.entries[key]
+        data = json.dumps({"format": FORMAT, "key": self.key, "entries": self.entries}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        make_folder(self.root, CACHE_FOLDER)
+        write_bytes(self.root, f"{CACHE_FOLDER}/{self.file}", data.encode("utf-8"))
+        self.added = 0
+
+
+def clear_cache(root: Path) -> None:
+    """Remove the repository's cache folder (``build --no-cache`` does not; this is for tests and tools)."""
+    remove(root, CACHE_FOLDER)
+
+
+def _is_value(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))

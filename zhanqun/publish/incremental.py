@@ -1,0 +1,313 @@
+"""Incremental builds: a site whose inputs did not change since its last build is not rendered.
+
+Before any Pelican process starts, each selected site gets a fingerprint of everything its output
+depends on, computed from what the build has in hand anyway:
+
+- ``code``: zhanqun's own code and the versions of Markdown, nh3, Pelican and Jinja
+  (``content/render_cache.code_fingerprint``);
+- ``theme``: every file of the shared theme and of the site's overrides (templates, static files,
+  everything: a file the templates do not use costs a needless rebuild, never a stale page), and
+  of ``plugins/`` when the site loads a plugin;
+- ``settings``: the Pelican settings of the site (``render/pelican_settings.py``), with the
+  scratch folders of this build replaced by placeholders — they carry the normalised site file,
+  the target and its addresses, the cluster navigation (other sites' names and addresses), the
+  column types' cross-site data, and the staged path → source path map;
+- ``items``: every staged item by the SHA-256 of its staged file — the finished, sanitised HTML
+  and header values, syndicated copies included, so an edit anywhere that changes what this site
+  shows (a linked item's new address, a syndicated text, a letter's overdue mark) changes it;
+- ``attachments``: every attachment the site publishes, by content;
+- ``redirects``: the alias pages of its items and where they point.
+
+Every input is hashed by content, read in full on every build; the parts that cost most to
+compute — Markdown, sanitising, summaries — come from the render cache (``content/render_cache.py``).
+
+The fingerprint is kept *inside the site's output*, ``<out>/<id>/.zhanqun/inputs.json``, beside
+the site manifest: it is swapped in with the files it describes, so it can never describe other
+files than the ones beside it (another ``--out``, a failed build, a deploy copy), and it needs no
+clean-up. A site is skipped only if that record matches and its files are the manifest's: the
+same set of paths, each with the size, modification time and inode the :class:`StatCache` noted
+after the swap (a stat), or else hashed and compared (see :func:`unchanged`) — a file edited,
+added or deleted by hand in the output is repaired. The record also names the leak traces the
+output last passed.
+
+Everything is hashed by content or verified by stat as git does; the input side never trusts a
+modification time (sources are read in full by the content stage anyway).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..content.render_cache import CACHE_FOLDER, code_fingerprint
+from ..links.redirects import Redirect
+from ..paths import ZHANQUN_FOLDER, make_folder, replace_with_hard_link, write_text
+from ..render.stage import StagedSite
+from .manifest import SiteManifest, read_manifest, site_files
+
+FORMAT = 1
+INPUTS = f"{ZHANQUN_FOLDER}/inputs.json"
+#: Placeholders for this build's scratch folders in the settings (they differ on every build).
+STAGED_PLACEHOLDER = "<staged>"
+OUTPUT_PLACEHOLDER = "<output>"
+ROOT_PLACEHOLDER = "<root>"
+
+
+@dataclass(frozen=True)
+class SiteInputs:
+    """The fingerprint of one site's inputs, and of each part (to say what changed)."""
+
+    site: str
+    parts: dict[str, str]
+
+    @property
+    def fingerprint(self) -> str:
+        return _sha(json.dumps(self.parts, sort_keys=True))
+
+
+
+def site_inputs(root: Path, site_id: str, plugins: bool, staged: StagedSite, settings: dict[str, Any], redirects: list[Redirect], indexer: str = "") -> SiteInputs:
+    """The fingerprint of everything ``site_id``'s output depends on (see the module docstring);
+    ``indexer`` names the search indexer's version, whose bundle is part of the output."""
+    theme_folders = [root / "themes" / "gov", root / "themes" / site_id]
+    if plugins:
+        theme_folders.append(root / "plugins")
+    parts = {
+        "code": code_fingerprint(),
+        "theme": _sha(json.dumps(tree_digest(root, theme_folders), sort_keys=True)),
+        "settings": _sha(canonical_settings(settings, root, staged.folder)),
+        "items": _sha(json.dumps({rel: _sha(text) for rel, text in staged.texts.items()}, sort_keys=True)),
+        "attachments": _sha(json.dumps({rel: _file_sha(path) for rel, path in staged.attachments.items()}, sort_keys=True)),
+        "redirects": _sha(json.dumps(sorted([r.path, r.alias, r.url] for r in redirects), ensure_ascii=False)),
+        "indexer": _sha(indexer),
+    }
+    return SiteInputs(site_id, parts)
+
+
+def tree_digest(root: Path, folders: list[Path]) -> dict[str, str]:
+    """``repository-relative path → SHA-256`` of every file under ``folders`` (missing ones: none)."""
+    found: dict[str, str] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                found[path.relative_to(root).as_posix()] = _file_sha(path)
+    return found
+
+
+def canonical_settings(settings: dict[str, Any], root: Path, staged_folder: Path) -> str:
+    """The settings as canonical JSON: sorted keys, functions and classes by name, and no path of
+    this build (scratch folders, the repository's location) — the same site gives the same text
+    in every build and every checkout."""
+    settings = dict(settings)
+    settings["PATH"] = STAGED_PLACEHOLDER
+    settings["OUTPUT_PATH"] = OUTPUT_PLACEHOLDER
+    prefix = str(root)
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, (set, frozenset)):
+            return sorted(plain(v) for v in value)
+        if isinstance(value, Path):
+            value = str(value)
+        if isinstance(value, str):
+            return value.replace(str(staged_folder), STAGED_PLACEHOLDER).replace(prefix, ROOT_PLACEHOLDER)
+        if value is None or isinstance(value, (bool, int, float)):
+            return value
+        name = getattr(value, "__qualname__", None) or type(value).__qualname__
+        return f"{getattr(value, '__module__', '')}.{name}"
+
+    return json.dumps(plain(settings), sort_keys=True, ensure_ascii=False)
+
+
+#: How far back from the stat record's own time a file's modification time is too recent to vouch
+#: for it (git's "racy clean" rule): a file changed within the same tick as the record could keep
+#: its recorded time and size; such files are hashed again instead. Generous for coarse clocks.
+RACY_NS = 2_000_000_000
+
+
+def _record(site_folder: Path) -> dict[str, Any] | None:
+    """The inputs record of a built site, if it can be read."""
+    try:
+        data = json.loads((site_folder / INPUTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+
+def recorded_inputs(site_folder: Path) -> str | None:
+    """The fingerprint recorded in a built site's output, if any."""
+    record = _record(site_folder)
+    value = record.get("fingerprint") if record else None
+    return value if isinstance(value, str) else None
+
+
+class StatCache:
+    """Size, modification time and inode of each file of each site built into an output folder,
+    so that verifying an unchanged site is a stat per file, not a read.
+
+    Machine-local and not reproducible by nature, so it lives in the repository's cache folder
+    (``.zhanqun-cache/stat-<target>.json``), never in the output (whose bytes a commit decides).
+    Keyed by a hash of the site folder's real path. Only ever a shortcut: a file it does not vouch
+    for is hashed and compared with the site manifest. ``StatCache(None)`` vouches for nothing.
+    """
+
+    def __init__(self, root: Path | None, target: str = "preview") -> None:
+        self.root = root
+        self.file = f"stat-{target}.json"
+        self.sites: dict[str, dict[str, list[int]]] = {}
+        self.written = 0
+        self.changed = False
+        if root is None:
+            return
+        path = root / CACHE_FOLDER / self.file
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self.written = path.stat().st_mtime_ns
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("sites"), dict):
+            self.sites = {k: v for k, v in data["sites"].items() if isinstance(v, dict)}
+
+    @staticmethod
+    def key(site_folder: Path) -> str:
+        return _sha(os.path.realpath(site_folder))[:32]
+
+    def vouches(self, site_folder: Path, rel: str, now: os.stat_result) -> bool:
+        """Whether the file is as recorded, and was recorded long enough after it last changed."""
+        recorded = self.sites.get(self.key(site_folder), {}).get(rel)
+        return recorded == [now.st_size, now.st_mtime_ns, now.st_ino] and now.st_mtime_ns < self.written - RACY_NS
+
+    def record(self, site_folder: Path, manifest: SiteManifest) -> None:
+        """Note the files of a site just swapped into ``site_folder`` (a rename keeps all three)."""
+        files = {}
+        for entry in manifest.files:
+            stat = os.lstat(site_folder / entry.path)
+            files[entry.path] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        self.sites[self.key(site_folder)] = files
+        self.changed = True
+
+    def note(self, site_folder: Path, rel: str, now: os.stat_result) -> None:
+        """Note one file just hashed and found as its manifest says."""
+        self.sites.setdefault(self.key(site_folder), {})[rel] = [now.st_size, now.st_mtime_ns, now.st_ino]
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache, leaving out ("smudging", as git does) every file changed so recently
+        that a change within the same clock tick would not show: it is hashed next time instead."""
+        if self.root is None or not self.changed:
+            return
+        recent = time.time_ns() - RACY_NS
+        for files in self.sites.values():
+            for rel in [rel for rel, value in files.items() if not (isinstance(value, list) and len(value) == 3 and value[1] < recent)]:
+                del files[rel]
+        make_folder(self.root, CACHE_FOLDER)
+        write_text(self.root, f"{CACHE_FOLDER}/{self.file}", json.dumps({"format": FORMAT, "sites": self.sites}, sort_keys=True, separators=(",", ":")))
+        self.changed = False
+
+
+def unchanged(site_folder: Path, inputs: SiteInputs, stats: StatCache) -> bool:
+    """Whether the site's current output was built from ``inputs`` and is still intact.
+
+    Intact: exactly the files of its manifest, each either vouched for by the stat cache or hashed
+    and found equal to the manifest's.
+    """
+    if recorded_inputs(site_folder) != inputs.fingerprint:
+        return False
+    manifest = read_manifest(site_folder)
+    if manifest is None or manifest.site != inputs.site:
+        return False
+    if set(site_files(site_folder)) != {entry.path for entry in manifest.files}:
+        return False  # a file added or removed by hand
+    for entry in manifest.files:
+        try:
+            now = os.lstat(site_folder / entry.path)
+        except OSError:
+            return False
+        if now.st_size != entry.size:
+            return False
+        if not stats.vouches(site_folder, entry.path, now):
+            if _file_sha(site_folder / entry.path) != entry.sha256:
+                return False
+            stats.note(site_folder, entry.path, now)
+    return True
+
+
+def leak_checked(site_folder: Path, traces: str) -> bool:
+    """Whether the site's current output was checked by the leak gate against the same traces."""
+    record = _record(site_folder)
+    return record is not None and record.get("leak_traces") == traces
+
+
+def record_inputs(site_folder: Path, inputs: SiteInputs, traces: str) -> None:
+    """Write the inputs record beside the site's files: the fingerprint and the leak traces its
+    output was checked against (nothing of this machine or this moment: the output stays the
+    same bytes for the same commit)."""
+    data = {"format": FORMAT, "site": inputs.site, "fingerprint": inputs.fingerprint, "parts": inputs.parts, "leak_traces": traces}
+    make_folder(site_folder, ZHANQUN_FOLDER)
+    write_text(site_folder, INPUTS, json.dumps(data, sort_keys=True, indent=1) + "\n")
+
+
+def note_leak_check(site_folder: Path, traces: str) -> None:
+    """Record that an unchanged site's output passed the leak gate with ``traces`` (after the
+    build succeeded): only the record in ``.zhanqun/`` is replaced, never a published file."""
+    record = _record(site_folder)
+    if record is None or record.get("leak_traces") == traces:
+        return
+    write_text(site_folder, INPUTS, json.dumps({**record, "leak_traces": traces}, sort_keys=True, indent=1) + "\n")
+
+
+def traces_digest(traces: Iterable[Any]) -> str:
+    """A hash of the leak gate's traces (``publish/leak_gate.Trace``), in any order."""
+    rows = sorted([t.text, t.item, t.what, t.shown, t.bounded, str(t.why)] for t in traces)
+    return _sha(json.dumps(rows, ensure_ascii=False))
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _file_sha(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def keep_unchanged_files(new_site: Path, current_site: Path, new: SiteManifest) -> int:
+    """Make each file of a rebuilt site that has the same bytes as the current output's the very
+    same file (a hard link), so its modification time survives the swap; returns how many.
+
+    The all-or-nothing swap is kept: nothing in the current output is touched (a link only adds a
+    name to its file), the rebuilt folder is still swapped in whole, and nothing writes into a file
+    in place afterwards (every write is a new file and a rename, ``paths.write_bytes``), so the
+    previous output moved aside can always be put back as it was. The current manifest says which
+    files are candidates (same path, size and hash); the bytes are compared before linking.
+    """
+    current = read_manifest(current_site)
+    if current is None:
+        return 0
+    before = {f.path: f for f in current.files}
+    kept = 0
+    for entry in new.files:
+        old = before.get(entry.path)
+        if old is None or (old.sha256, old.size) != (entry.sha256, entry.size):
+            continue
+        existing = current_site / entry.path
+        try:
+            same = existing.stat().st_size == entry.size and existing.read_bytes() == (new_site / entry.path).read_bytes()
+        except OSError:
+            continue
+        if same and replace_with_hard_link(new_site, entry.path, existing):
+            kept += 1
+    return kept
