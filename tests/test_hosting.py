@@ -305,6 +305,46 @@ def test_an_edited_output_is_refused_before_anything_changes(built: Repo, tmp_pa
     assert snapshot(dest) == before
 
 
+def _with_files(repo: Repo, tmp_path: Path, files: dict[str, bytes]) -> Path:
+    """A copy of the build output with ``files`` added to the portal, its manifest written again."""
+    copy = tmp_path / "with-files"
+    shutil.copytree(out(repo), copy, symlinks=True)
+    for path, data in files.items():
+        (copy / "portal" / path).parent.mkdir(parents=True, exist_ok=True)
+        (copy / "portal" / path).write_bytes(data)
+    old = read_manifest(copy / "portal")
+    assert old is not None
+    write_manifest(copy / "portal", build_manifest(copy / "portal", old.site, old.target, old.commit))
+    return copy
+
+
+def test_a_gz_that_is_not_its_neighbour_compressed_is_never_released(built: Repo, tmp_path: Path) -> None:
+    """nginx ``gzip_static`` answers a request for ``P`` with ``P.gz`` when there is one (with P's
+    Content-Type): an author's ``files/map.svg.gz`` holding a scripted SVG would run in the site's
+    origin for everyone who asks for the checked ``files/map.svg``. A release holds a ``P.gz`` beside
+    ``P`` only when it is ``P`` compressed; otherwise deploy (and apply: the same installer) refuses."""
+    picture = b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>'
+    scripted = gzip.compress(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>')
+    dest = tmp_path / "www"
+    assert deploy(built, dest).exit_code == 0
+    before = snapshot(dest)
+    for n, files in enumerate([
+        {"files/map.svg": picture, "files/map.svg.gz": scripted},
+        {"files/report.pdf": b"%PDF-1.4 checked", "files/report.pdf.gz": gzip.compress(b"%PDF-1.4 another")},
+        {"files/data.csv": b"a,b\n", "files/data.csv.gz": b"not gzip at all"},
+    ]):
+        result = deploy(built, dest, source=_with_files(built, tmp_path / str(n), files))
+        gz = next(path for path in files if path.endswith(".gz"))
+        assert result.exit_code == 1, result.stdout
+        assert f"portal/{gz}: nginx would serve it in place of {gz[:-3]}" in result.stderr, result.stderr
+        assert snapshot(dest) == before
+    # the same file compressed is what gzip_static is for: released as it is
+    same = {"files/data.csv": b"a,b\n" * 100, "files/data.csv.gz": gzip.compress(b"a,b\n" * 100)}
+    result = deploy(built, dest, source=_with_files(built, tmp_path / "same", same))
+    assert result.exit_code == 0, result.stderr
+    assert (dest / "portal" / "current" / "files" / "data.csv.gz").read_bytes() == same["files/data.csv.gz"]
+
+
 @pytest.mark.parametrize("failure", ["disk-full", "interrupt"])
 def test_an_interrupted_deploy_leaves_current_as_it_was_and_the_next_one_copes(built: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
     import errno

@@ -21,10 +21,12 @@ made and do not depend on the clock.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import os
 import re
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -292,10 +294,29 @@ class NewRelease:
         if missing:
             raise ReleaseError(_("{site}: {count} file(s) of the manifest were not delivered, e.g. {path}; nothing was switched").format(
                 site=self.site.site_id, count=len(missing), path=missing[0]))
+        for path in sorted(self._listed):
+            if path.endswith(".gz") and path[:-3] in self._listed and not self._compresses(path, self._listed[path[:-3]]):
+                raise ReleaseError(_("{site}/{path}: nginx would serve it in place of {original} (gzip_static), and it is not {original} compressed; remove one of the two from the site; nothing was switched").format(
+                    site=self.site.site_id, path=path, original=path[:-3]))
         record = ReleaseRecord(self.name, self.manifest, self.sequence, self.via, self.site.current())
         write_text(self.site.releases_folder, f"{self.name}.json", record.text())
         move(self.site.releases_folder, self.staging.name, self.site.releases_folder, self.name)
         self.finished = True
+
+    def _compresses(self, gz: str, original: FileEntry) -> bool:
+        """Whether the release's ``gz`` decompresses to exactly ``original`` (read no further than
+        its size: a gzip bomb costs nothing)."""
+        digest, size = hashlib.sha256(), 0
+        try:
+            with gzip.open(self.staging / gz, "rb") as stream:
+                while chunk := stream.read(min(1 << 20, original.size - size + 1)):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    if size > original.size:
+                        return False
+        except (OSError, EOFError, zlib.error):
+            return False
+        return (digest.hexdigest(), size) == (original.sha256, original.size)
 
     def switch(self) -> None:
         self.switched_from = self.site.current()
