@@ -204,6 +204,24 @@ def test_a_second_deploy_of_the_same_build_uploads_nothing(built: Repo, tmp_path
     assert snapshot(dest) == before
 
 
+def test_a_gz_edited_in_the_live_release_is_written_afresh_not_linked(built: Repo, tmp_path: Path) -> None:
+    """Most browsers are sent ``P.gz`` (gzip_static), not ``P``: a defaced ``index.html.gz`` in the
+    live release must not be hard-linked into every later release because ``index.html`` is intact."""
+    dest = tmp_path / "www"
+    assert deploy(built, dest).exit_code == 0
+    live = dest / "arxan" / "current"
+    page = (live / "index.html").read_bytes()
+    gz = live / "index.html.gz"
+    gz.unlink()  # what an attacker with the web server's write access does: the release is 0444
+    gz.write_bytes(gzip.compress("<h1>被篡改的页面</h1>".encode("utf-8")))
+    result = deploy(built, dest)
+    assert result.exit_code == 0, result.stderr
+    assert "arxan: release 000002: uploaded 1, deleted 0, unchanged " in result.stdout, result.stdout
+    fresh = dest / "arxan" / "current" / "index.html.gz"
+    assert os.readlink(dest / "arxan" / "current") == "releases/000002" and fresh.read_bytes() == gzip_bytes(page)
+    assert "portal: unchanged, release 000001 stays" in result.stdout
+
+
 def test_a_later_build_uploads_only_what_changed_and_links_the_rest(built: Repo, tmp_path: Path) -> None:
     dest = tmp_path / "www"
     assert deploy(built, dest).exit_code == 0

@@ -35,7 +35,7 @@ from typing import Any, BinaryIO, Callable, Iterator
 from ..i18n import _
 from ..paths import UnsafePath, ZHANQUN_FOLDER, atomic_writer, normalise, write_text
 from .manifest import FileEntry, SiteManifest, hash_file, hash_stream
-from .releases import DeployReport, ReleaseError, SiteReleases, dest_target, install
+from .releases import DeployReport, ReleaseError, SiteReleases, dest_target, gzip_holds, install, needs_gzip
 from .signing import SIGNATURE_SIZE, key_id, last_sequence, load_public_key, load_secret_key, record_sequence, sign, verifies
 
 FORMAT = 1
@@ -349,7 +349,9 @@ def _served(dest: Path, site_id: str) -> Callable[[str, FileEntry], bool]:
         if current is None or listed.get(path) != entry:
             return False
         try:
-            return hash_file(site.releases_folder / current / path) == (entry.sha256, entry.size)
+            live = site.releases_folder / current / path
+            # its .gz too: gzip_static sends it in place of the file, and a stale one is never linked
+            return hash_file(live) == (entry.sha256, entry.size) and (not needs_gzip(path, listed) or gzip_holds(Path(f"{live}.gz"), entry))
         except OSError:
             return False
 
