@@ -591,6 +591,37 @@ def test_every_bad_bundle_is_refused_and_the_destination_stays_byte_for_byte(bui
     assert (dest / "portal" / "current" / "index.html").read_bytes() == b"<p>ok</p>"
 
 
+@pytest.mark.parametrize("kind", [tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.GNUTYPE_LONGNAME])
+def test_a_header_bomb_is_refused_before_it_is_read_into_memory(key: Path, tmp_path: Path, kind: bytes) -> None:
+    """tarfile reads a pax or GNU long-name header member whole, before any check of ours: 64 MiB of
+    zeros claimed as one header are 64 KiB gzipped (a 4 GiB one, 4 MiB: the import machine runs out
+    of memory, with the web server beside it). ``apply`` refuses such a header unread."""
+    import tracemalloc
+
+    from zhanqun.publish.bundle import verify_bundle
+    from zhanqun.publish.releases import ReleaseError
+
+    size = 64 * 1024 * 1024
+    info = tarfile.TarInfo("././@PaxHeader" if kind != tarfile.GNUTYPE_LONGNAME else "././@LongLink")
+    info.type, info.size = kind, size
+    bomb = tmp_path / "bomb.tar.gz"
+    with gzip.GzipFile(bomb, "wb", compresslevel=1, mtime=0) as packed:
+        packed.write(info.tobuf(format=tarfile.USTAR_FORMAT))
+        zeros = bytes(1 << 20)
+        for _n in range(size >> 20):
+            packed.write(zeros)
+        packed.write(bytes(1024))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ReleaseError, match="nothing was changed"):
+            verify_bundle(bomb, Path(f"{key}.pub"), tmp_path / "dest")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, peak
+    assert not (tmp_path / "dest").exists()
+
+
 def test_apply_refuses_a_bundle_of_another_target_or_cluster(built: Repo, key: Path, tmp_path: Path) -> None:
     dest = tmp_path / "www"
     assert deploy(built, dest, "--site", "tjj").exit_code == 0  # a production destination

@@ -49,6 +49,10 @@ MAX_MEMBERS = 500_000
 MAX_TOTAL_BYTES = 64 * 1024**3
 MAX_FILE_BYTES = 8 * 1024**3
 MAX_MANIFEST_BYTES = 256 * 1024**2
+#: The largest pax or GNU long-name header member: tarfile reads one whole before anything else
+#: sees it, so without a bound a few MiB of gzipped zeros claimed as one header take GiBs of memory.
+MAX_HEADER_BYTES = 1024 * 1024
+_HEADER_TYPES = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
 _SITE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _COMPRESSED = (".tar.gz", ".tgz")
 
@@ -231,10 +235,20 @@ def _refuse(bundle: Path, reason: str) -> ReleaseError:
     return ReleaseError(_("{bundle}: {reason}; nothing was changed").format(bundle=bundle, reason=reason))
 
 
+class _BoundedTarInfo(tarfile.TarInfo):
+    """A member header that refuses a header member (pax, GNU long name) over
+    :data:`MAX_HEADER_BYTES` before tarfile reads it into memory."""
+
+    def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+        if self.type in _HEADER_TYPES and self.size > MAX_HEADER_BYTES:
+            raise tarfile.ReadError(_("a header member of {size} bytes (at most {limit} are read)").format(size=self.size, limit=MAX_HEADER_BYTES))
+        return super()._proc_member(tarfile_)  # type: ignore[misc]
+
+
 @contextmanager
 def _open_tar(bundle: Path) -> Iterator[tarfile.TarFile]:
     try:
-        with tarfile.open(bundle, mode="r:*") as tar:
+        with tarfile.open(bundle, mode="r:*", tarinfo=_BoundedTarInfo) as tar:
             yield tar
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise _refuse(bundle, _("it is damaged or not a zhanqun bundle ({problem})").format(problem=exc or type(exc).__name__)) from None
