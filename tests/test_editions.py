@@ -272,6 +272,10 @@ def test_every_private_use_plane_is_refused_in_content_and_site_files(sources: R
         [error] = _lint(f"ᠮᠣᠩᠭᠣᠯ {char}").errors
         assert error.code == "private-use-text" and error.message.startswith(f"U+{ord(char):04X} is a private-use character"), error.message
     assert not _lint("\U000e0001 \ufff0 \U0001f600").errors  # a tag, a special, an emoji: not private use
+    sources.write("content/portal-mn/files/\ue2c1\ue27f/map.pdf", b"%PDF-1.4")  # an attachment's folder, named with glyph codes
+    check = [line for line in problem_lines(sources.run("check"), "private-use-text") if "files/" in line]
+    assert check == ["content/portal-mn/files/\ue2c1\ue27f/map.pdf: private-use-text: its name: U+E2C1 is a Menksoft (蒙科立) glyph code, not Unicode Mongolian: "
+                     + check[0].split("not Unicode Mongolian: ", 1)[1]], check
     _edit(sources, "sites/portal-mn.toml", 'short_name = "ᠬᠢᠩᠭᠠᠨ ᠠᠶᠢᠮᠠᠭ"', 'short_name = "ᠬᠢᠩᠭᠠᠨ \ue2c1\ue27f"')
     _edit(sources, "sites/portal-mn.toml", 'name = "ᠮᠡᠳᠡᠭᠡ"', 'name = "\U000f0041"')
     found = [line for line in _site_problems(sources) if "private-use-text" in line]
