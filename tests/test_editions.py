@@ -264,6 +264,30 @@ def test_menksoft_glyph_codes_are_a_located_error_that_says_how_to_convert() -> 
     assert _lint("\ue300", vertical=False).errors
 
 
+def test_every_private_use_plane_is_refused_in_content_and_site_files(sources: Repo) -> None:
+    """The Private Use Area is three ranges (U+E000–F8FF and planes 15 and 16): a legacy encoding
+    that uses the supplementary ones is no more Unicode. A site file's names are typed with the
+    same input methods and printed on every page: the same error there, at the key's line."""
+    for char in ("\U000f0041", "\U0010fffd"):
+        [error] = _lint(f"ᠮᠣᠩᠭᠣᠯ {char}").errors
+        assert error.code == "private-use-text" and error.message.startswith(f"U+{ord(char):04X} is a private-use character"), error.message
+    assert not _lint("\U000e0001 \ufff0 \U0001f600").errors  # a tag, a special, an emoji: not private use
+    sources.write("content/portal-mn/files/\ue2c1\ue27f/map.pdf", b"%PDF-1.4")  # an attachment's folder, named with glyph codes
+    check = [line for line in problem_lines(sources.run("check"), "private-use-text") if "files/" in line]
+    assert check == ["content/portal-mn/files/\ue2c1\ue27f/map.pdf: private-use-text: its name: U+E2C1 is a Menksoft (蒙科立) glyph code, not Unicode Mongolian: "
+                     + check[0].split("not Unicode Mongolian: ", 1)[1]], check
+    _edit(sources, "sites/portal-mn.toml", 'short_name = "ᠬᠢᠩᠭᠠᠨ ᠠᠶᠢᠮᠠᠭ"', 'short_name = "ᠬᠢᠩᠭᠠᠨ \ue2c1\ue27f"')
+    _edit(sources, "sites/portal-mn.toml", 'name = "ᠮᠡᠳᠡᠭᠡ"', 'name = "\U000f0041"')
+    found = [line for line in _site_problems(sources) if "private-use-text" in line]
+    text = (sources.root / "sites/portal-mn.toml").read_text(encoding="utf-8").splitlines()
+    short = next(n for n, line in enumerate(text, 1) if line.startswith("short_name"))
+    column = next(n for n, line in enumerate(text, 1) if "\U000f0041" in line)
+    assert found == [
+        f"sites/portal-mn.toml:{short}: private-use-text: short_name: U+E2C1 is a Menksoft (蒙科立) glyph code, not Unicode Mongolian: " + found[0].split("not Unicode Mongolian: ", 1)[1],
+        f"sites/portal-mn.toml:{column}: private-use-text: columns[0].name: U+F0041 is a private-use character" + found[1].split("is a private-use character", 1)[1],
+    ], found
+
+
 def test_a_suffix_after_a_plain_space_is_a_warning() -> None:
     [warning] = _lint("ᠬᠢᠩᠭᠠᠨ ᠠᠶᠢᠮᠠᠭ ᠤᠨ ᠬᠤᠷᠠᠯ").warnings
     assert (warning.line, warning.code) == (5, "suffix-space") and "the suffix ᠤᠨ follows a plain space" in warning.message

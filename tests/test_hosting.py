@@ -204,6 +204,24 @@ def test_a_second_deploy_of_the_same_build_uploads_nothing(built: Repo, tmp_path
     assert snapshot(dest) == before
 
 
+def test_a_gz_edited_in_the_live_release_is_written_afresh_not_linked(built: Repo, tmp_path: Path) -> None:
+    """Most browsers are sent ``P.gz`` (gzip_static), not ``P``: a defaced ``index.html.gz`` in the
+    live release must not be hard-linked into every later release because ``index.html`` is intact."""
+    dest = tmp_path / "www"
+    assert deploy(built, dest).exit_code == 0
+    live = dest / "arxan" / "current"
+    page = (live / "index.html").read_bytes()
+    gz = live / "index.html.gz"
+    gz.unlink()  # what an attacker with the web server's write access does: the release is 0444
+    gz.write_bytes(gzip.compress("<h1>被篡改的页面</h1>".encode("utf-8")))
+    result = deploy(built, dest)
+    assert result.exit_code == 0, result.stderr
+    assert "arxan: release 000002: uploaded 1, deleted 0, unchanged " in result.stdout, result.stdout
+    fresh = dest / "arxan" / "current" / "index.html.gz"
+    assert os.readlink(dest / "arxan" / "current") == "releases/000002" and fresh.read_bytes() == gzip_bytes(page)
+    assert "portal: unchanged, release 000001 stays" in result.stdout
+
+
 def test_a_later_build_uploads_only_what_changed_and_links_the_rest(built: Repo, tmp_path: Path) -> None:
     dest = tmp_path / "www"
     assert deploy(built, dest).exit_code == 0
@@ -303,6 +321,46 @@ def test_an_edited_output_is_refused_before_anything_changes(built: Repo, tmp_pa
     result = built.run("deploy", "--target", TARGET, "--out", str(edited), "--to", str(dest), "--site", "tjj")
     assert result.exit_code == 1 and "has no readable site manifest" in result.stderr
     assert snapshot(dest) == before
+
+
+def _with_files(repo: Repo, tmp_path: Path, files: dict[str, bytes]) -> Path:
+    """A copy of the build output with ``files`` added to the portal, its manifest written again."""
+    copy = tmp_path / "with-files"
+    shutil.copytree(out(repo), copy, symlinks=True)
+    for path, data in files.items():
+        (copy / "portal" / path).parent.mkdir(parents=True, exist_ok=True)
+        (copy / "portal" / path).write_bytes(data)
+    old = read_manifest(copy / "portal")
+    assert old is not None
+    write_manifest(copy / "portal", build_manifest(copy / "portal", old.site, old.target, old.commit))
+    return copy
+
+
+def test_a_gz_that_is_not_its_neighbour_compressed_is_never_released(built: Repo, tmp_path: Path) -> None:
+    """nginx ``gzip_static`` answers a request for ``P`` with ``P.gz`` when there is one (with P's
+    Content-Type): an author's ``files/map.svg.gz`` holding a scripted SVG would run in the site's
+    origin for everyone who asks for the checked ``files/map.svg``. A release holds a ``P.gz`` beside
+    ``P`` only when it is ``P`` compressed; otherwise deploy (and apply: the same installer) refuses."""
+    picture = b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>'
+    scripted = gzip.compress(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>')
+    dest = tmp_path / "www"
+    assert deploy(built, dest).exit_code == 0
+    before = snapshot(dest)
+    for n, files in enumerate([
+        {"files/map.svg": picture, "files/map.svg.gz": scripted},
+        {"files/report.pdf": b"%PDF-1.4 checked", "files/report.pdf.gz": gzip.compress(b"%PDF-1.4 another")},
+        {"files/data.csv": b"a,b\n", "files/data.csv.gz": b"not gzip at all"},
+    ]):
+        result = deploy(built, dest, source=_with_files(built, tmp_path / str(n), files))
+        gz = next(path for path in files if path.endswith(".gz"))
+        assert result.exit_code == 1, result.stdout
+        assert f"portal/{gz}: nginx would serve it in place of {gz[:-3]}" in result.stderr, result.stderr
+        assert snapshot(dest) == before
+    # the same file compressed is what gzip_static is for: released as it is
+    same = {"files/data.csv": b"a,b\n" * 100, "files/data.csv.gz": gzip.compress(b"a,b\n" * 100)}
+    result = deploy(built, dest, source=_with_files(built, tmp_path / "same", same))
+    assert result.exit_code == 0, result.stderr
+    assert (dest / "portal" / "current" / "files" / "data.csv.gz").read_bytes() == same["files/data.csv.gz"]
 
 
 @pytest.mark.parametrize("failure", ["disk-full", "interrupt"])
@@ -569,6 +627,37 @@ def test_every_bad_bundle_is_refused_and_the_destination_stays_byte_for_byte(bui
     result = apply(built, good, dest, trust)
     assert result.exit_code == 0, result.stderr
     assert (dest / "portal" / "current" / "index.html").read_bytes() == b"<p>ok</p>"
+
+
+@pytest.mark.parametrize("kind", [tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.GNUTYPE_LONGNAME])
+def test_a_header_bomb_is_refused_before_it_is_read_into_memory(key: Path, tmp_path: Path, kind: bytes) -> None:
+    """tarfile reads a pax or GNU long-name header member whole, before any check of ours: 64 MiB of
+    zeros claimed as one header are 64 KiB gzipped (a 4 GiB one, 4 MiB: the import machine runs out
+    of memory, with the web server beside it). ``apply`` refuses such a header unread."""
+    import tracemalloc
+
+    from zhanqun.publish.bundle import verify_bundle
+    from zhanqun.publish.releases import ReleaseError
+
+    size = 64 * 1024 * 1024
+    info = tarfile.TarInfo("././@PaxHeader" if kind != tarfile.GNUTYPE_LONGNAME else "././@LongLink")
+    info.type, info.size = kind, size
+    bomb = tmp_path / "bomb.tar.gz"
+    with gzip.GzipFile(bomb, "wb", compresslevel=1, mtime=0) as packed:
+        packed.write(info.tobuf(format=tarfile.USTAR_FORMAT))
+        zeros = bytes(1 << 20)
+        for _n in range(size >> 20):
+            packed.write(zeros)
+        packed.write(bytes(1024))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ReleaseError, match="nothing was changed"):
+            verify_bundle(bomb, Path(f"{key}.pub"), tmp_path / "dest")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, peak
+    assert not (tmp_path / "dest").exists()
 
 
 def test_apply_refuses_a_bundle_of_another_target_or_cluster(built: Repo, key: Path, tmp_path: Path) -> None:

@@ -212,6 +212,72 @@ def test_unpublished_items_staged_by_a_faulty_stage_fail_the_build(leaky: Repo, 
     assert f"output/preview/portal/files/{DRAFT_FILE}: leak: content/portal/files/{DRAFT_FILE} is not linked by any item the preview target publishes, but was copied into its output" in leaks
 
 
+def _docx(text: str) -> bytes:
+    """A Word document whose body holds ``text`` split over runs, as Word writes it (deflated)."""
+    import io
+    import zipfile
+
+    half = len(text) // 2
+    body = f'<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>{text[:half]}</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>{text[half:]}</w:t></w:r></w:p></w:body></w:document>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<Types xmlns="t"/>')
+        archive.writestr("word/document.xml", body)
+    return buffer.getvalue()
+
+
+def test_internal_text_inside_a_compressed_attachment_fails_the_build(leaky: Repo) -> None:
+    """A .docx, .xlsx or .zip is deflated and a .gz gzipped: the bytes of a title or passage are
+    never in the file as written, so reading attachments as bytes never saw them. The gate reads
+    such files decompressed (Word's runs and tags read as a reader sees the text)."""
+    import gzip
+
+    leaky.write("content/portal/files/notice.docx", _docx(INTERNAL_BODY))
+    assert INTERNAL_TITLE.encode("utf-8") not in gzip.compress((f"附：{INTERNAL_TITLE}。" + "兴安盟各旗县市人民政府，盟直各部门：" * 50).encode("utf-8"))
+    leaky.write("content/portal/files/plan.txt.gz", gzip.compress((f"附：{INTERNAL_TITLE}。" + "兴安盟各旗县市人民政府，盟直各部门：" * 50).encode("utf-8")))
+    leaky.write("content/portal/files/fine.docx", _docx("兴安盟春季农业生产工作安排"))
+    leaky.write("content/portal/tzgg/files.md", article("兴安盟发布春耕通知", Slug="spring-files", body="[通知](../files/notice.docx)、[计划](../files/plan.txt.gz)、[安排](../files/fine.docx)"))
+    result = leaky.run("build", "--target", "production")
+    assert result.exit_code == 1, result.stderr
+    leaks = problem_lines(result, "leak")
+    assert any(line.startswith("output/production/portal/files/notice.docx: leak: word/document.xml: shows the text '") and "content/portal/zwdt/budget.md" in line for line in leaks), leaks
+    assert any(line.startswith("output/production/portal/files/plan.txt.gz: leak: plan.txt: shows the title '" + INTERNAL_TITLE) for line in leaks), leaks
+    assert not [line for line in leaks if "fine.docx" in line]
+    assert not leaky.out("portal", target="production").exists()
+    # what cannot be read (an encrypted member, a damaged archive) is said, never passed in silence
+    broken = _docx("兴安盟春季农业生产工作安排")
+    leaky.write("content/portal/files/notice.docx", broken[: len(broken) // 2])
+    leaky.write("content/portal/files/plan.txt.gz", gzip.compress("兴安盟春季农业生产工作安排".encode("utf-8")))
+    result = leaky.run("build", "--target", "production")
+    assert result.exit_code == 0, result.stderr
+    assert problem_lines(result, "leak-unread") == [
+        "output/production/portal/files/notice.docx: warning: leak-unread: notice.docx was not searched for internal text (encrypted, damaged, or beyond 256 MiB decompressed); check it by hand before it is published",
+    ]
+
+
+def test_compressed_files_are_read_nested_and_bounded() -> None:
+    import gzip
+    import io
+    import zipfile
+
+    from zhanqun.publish.archive_text import unpack
+
+    inner = _docx("盟直各部门")
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("附件/通知.docx", inner)
+        archive.writestr("附件/说明.txt.gz", gzip.compress("说明".encode("utf-8")))
+        archive.writestr("bomb.bin", bytes(4 * 1024 * 1024))
+    found = unpack("files/all.zip", outer.getvalue(), limit=1024 * 1024)
+    names = [name for name, _data in found.members]
+    assert "附件/通知.docx/word/document.xml" in names and "附件/说明.txt.gz/说明.txt" in names
+    assert any("盟直" in data.decode("utf-8") for name, data in found.members if name.endswith("document.xml"))
+    assert found.unread == ["bomb.bin"] and sum(len(data) for _name, data in found.members) <= 1024 * 1024 + 1
+    bomb = unpack("x.gz", gzip.compress(bytes(8 * 1024 * 1024)), limit=1024 * 1024)
+    assert bomb.unread == ["x.gz"] and len(bomb.members[0][1]) <= 1024 * 1024 + 1
+    assert unpack("bad.gz", b"\x1f\x8b\x08garbage").unread == ["bad.gz"]
+
+
 def test_common_words_and_public_titles_are_not_leaks(repo: Repo) -> None:
     repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
     repo.write("content/portal/zwdt/a.md", article("关于清明节放假的通知", Slug="qingming-holiday"))

@@ -238,7 +238,7 @@ def production(output: Path) -> Path:
     return out
 
 
-def production_context(browser: Any, out: Path, reachable: bool) -> Any:
+def production_context(browser: Any, out: Path, reachable: bool, fragment_url: str | None = None) -> Any:
     """A browser whose requests to the two sites' hosts are answered from the production output,
     the county's ``/pagefind/`` with ``Access-Control-Allow-Origin`` — or, unless ``reachable``,
     not at all: to a page's ``fetch`` a server that is down and one that sends no CORS header fail
@@ -261,7 +261,10 @@ def production_context(browser: Any, out: Path, reachable: bool) -> Any:
         headers = {"content-type": mimetypes.guess_type(path.name)[0] or "application/octet-stream", "content-security-policy": PORTAL_CSP if site == "portal" else CSP}
         if site != "portal" and url.path.startswith("/pagefind/"):
             headers["access-control-allow-origin"] = "https://www.xam.gov.cn"
-        route.fulfill(status=200, body=path.read_bytes(), headers=headers)
+        body = path.read_bytes()
+        if fragment_url and site != "portal" and url.path.startswith("/pagefind/fragment/"):
+            body = _with_url(body, fragment_url)
+        route.fulfill(status=200, body=body, headers=headers)
 
     context.route("https://**/*", answer)
     return context
@@ -283,5 +286,37 @@ def test_production_results_link_each_sites_own_address(browser: Any, production
             assert all(url.startswith("https://www.xam.gov.cn/") for url in found)
         page.goto("https://www.xam.gov.cn/search.html?q=%E4%BE%9B%E6%9A%96%E8%A1%A5%E8%B4%B4", wait_until="load")  # 供暖补贴
         assert results(page)[0] == "https://www.xam.gov.cn/zfwj/heating-subsidy-2026-2027.html"
+    finally:
+        context.close()
+
+
+def _with_url(fragment: bytes, url: str) -> bytes:
+    """The Pagefind fragment (gzipped ``pagefind_dcd`` + JSON) of the broiler page with the address ``url``."""
+    import gzip
+    import json
+
+    raw = gzip.decompress(fragment)
+    prefix = b"pagefind_dcd"
+    data = json.loads(raw[len(prefix) :])
+    if not data["url"].endswith("/broiler-industry-2025.html"):  # the other pages stay as built
+        return fragment
+    data["url"] = url
+    return gzip.compress(prefix + json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+@pytest.mark.parametrize("address", ["https://evil.example/phish.html", "//evil.example/phish.html"])
+def test_a_result_links_only_into_the_site_whose_bundle_it_came_from(browser: Any, production: Path, address: str) -> None:
+    """Pagefind passes a fragment's absolute address through as the result's link. A county's
+    bundle is fetched from the county's host, often plain http inside the 政务网: whoever can change
+    it on the way (or on that host) must not get the portal's search to link elsewhere under the
+    portal's name. A result outside every searched site's address is left out."""
+    context = production_context(browser, production, True, fragment_url=address)
+    page = context.new_page()
+    try:
+        page.goto("https://www.xam.gov.cn/search.html?q=%E7%99%BD%E7%BE%BD%E8%82%89%E9%B8%A1", wait_until="load")  # 白羽肉鸡
+        found = results(page)  # the batch is shown at once: the other result waits for the tampered one
+        assert not [url for url in found if "evil.example" in url], found
+        assert found and "https://www.tq.gov.cn/zwdt/broiler-industry-2025.html" not in found, found
+        assert all(url.startswith(("https://www.xam.gov.cn/", "https://www.tq.gov.cn/")) for url in found), found
     finally:
         context.close()

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 from ..errors import Problems, did_you_mean
 from ..i18n import N_, _
 from .attachment_types import ACTIVE_SUFFIXES
+from .private_use import PRIVATE_USE_RE, private_use_message
 from .colours import check_theme_colours
 from .index_numbers import pattern_problem
 
@@ -844,6 +845,9 @@ def _check_characters(data: dict[str, Any], source: str, loc: "_Locator", proble
     make a name read differently from how it is written.
     """
     for path, text in _strings(data):
+        private = PRIVATE_USE_RE.search(text)
+        if private is not None:
+            problems.add(source, _locate(loc, path), "private-use-text", _("{key}: {message}").format(key=_key_path(path), message=private_use_message(private.group(0))))
         match = _FORBIDDEN_RE.search(text)
         if match is None:
             continue

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..config.private_use import PRIVATE_USE_RE, private_use_message
 from ..errors import Problems
 from ..i18n import _
 from .attachment_safety import check_attachment
@@ -117,6 +118,11 @@ def read_attachments(root: Path, cluster: "Cluster", problems: Problems) -> Atta
                 unsafe = _unsafe_name(name)
                 if unsafe:
                     problems.add(source, None, "bad-file-name", unsafe)
+                    found.refused[name_id] = Refused("bad-file-name", _("its name cannot be an address (see the error reported for the file)"))
+                    continue
+                private = PRIVATE_USE_RE.search(rel)
+                if private:  # typed with a legacy input method: boxes in every link and address
+                    problems.add(source, None, "private-use-text", _("its name: {message}").format(message=private_use_message(private.group(0))))
                     found.refused[name_id] = Refused("bad-file-name", _("its name cannot be an address (see the error reported for the file)"))
                     continue
                 if not path.is_symlink() and not path.is_file():

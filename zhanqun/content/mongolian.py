@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ..config.private_use import PRIVATE_USE_RE, private_use_message
 from ..errors import Problems
 from ..i18n import _
 
@@ -49,9 +50,8 @@ def squeeze(text: str) -> str:
 
 # --- legacy private-use encodings ---------------------------------------------------------------
 
-#: Menksoft's glyph codes (Mongolian letters and punctuation; Todo, Sibe and Manchu up to E497).
-MENKSOFT_RANGE = (0xE234, 0xE497)
-_PUA_RE = re.compile("[\ue000-\uf8ff]")
+#: Refused in every site: see :mod:`zhanqun.config.private_use` (site files are held to it too).
+_PUA_RE = PRIVATE_USE_RE
 #: Letters of the Mongolian block (the traditional script's letters and its Todo/Sibe/Manchu extensions).
 _LETTER = "\u1820-\u1878\u1880-\u18aa"
 
@@ -84,19 +84,7 @@ def check_mongolian(meta: dict[str, str], lines: dict[str, int], body: str, body
         where = f"{key}: " if key else ""
         pua = _PUA_RE.search(text)
         if pua:
-            code = ord(pua.group(0))
-            if MENKSOFT_RANGE[0] <= code <= MENKSOFT_RANGE[1]:
-                message = _(
-                    "{where}U+{code:04X} is a Menksoft (蒙科立) glyph code, not Unicode Mongolian: browsers without that font show "
-                    "boxes and search cannot find the text. Convert the text to Unicode (GB/T 25914) with the 蒙科立 converter or "
-                    "mongol_code's convertMenksoftToUnicode, or retype it with a Unicode input method"
-                )
-            else:
-                message = _(
-                    "{where}U+{code:04X} is a private-use character, which no standard font shows: text typed in a legacy encoding "
-                    "is not Unicode. Convert it to Unicode (for Mongolian: GB/T 25914, e.g. with the 蒙科立 converter) or retype it"
-                )
-            problems.add(source, line, "private-use-text", message.format(where=where, code=code))
+            problems.add(source, line, "private-use-text", where + private_use_message(pua.group(0)))
         if not vertical:
             continue
         suffix = _SUFFIX_RE.search(text)

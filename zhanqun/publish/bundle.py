@@ -35,7 +35,7 @@ from typing import Any, BinaryIO, Callable, Iterator
 from ..i18n import _
 from ..paths import UnsafePath, ZHANQUN_FOLDER, atomic_writer, normalise, write_text
 from .manifest import FileEntry, SiteManifest, hash_file, hash_stream
-from .releases import DeployReport, ReleaseError, SiteReleases, dest_target, install
+from .releases import DeployReport, ReleaseError, SiteReleases, dest_target, gzip_holds, install, needs_gzip
 from .signing import SIGNATURE_SIZE, key_id, last_sequence, load_public_key, load_secret_key, record_sequence, sign, verifies
 
 FORMAT = 1
@@ -49,6 +49,10 @@ MAX_MEMBERS = 500_000
 MAX_TOTAL_BYTES = 64 * 1024**3
 MAX_FILE_BYTES = 8 * 1024**3
 MAX_MANIFEST_BYTES = 256 * 1024**2
+#: The largest pax or GNU long-name header member: tarfile reads one whole before anything else
+#: sees it, so without a bound a few MiB of gzipped zeros claimed as one header take GiBs of memory.
+MAX_HEADER_BYTES = 1024 * 1024
+_HEADER_TYPES = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
 _SITE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _COMPRESSED = (".tar.gz", ".tgz")
 #: the names a bundle file may have (the command line checks ``--to`` against them before anything is read)
@@ -233,10 +237,20 @@ def _refuse(bundle: Path, reason: str) -> ReleaseError:
     return ReleaseError(_("{bundle}: {reason}; nothing was changed").format(bundle=bundle, reason=reason))
 
 
+class _BoundedTarInfo(tarfile.TarInfo):
+    """A member header that refuses a header member (pax, GNU long name) over
+    :data:`MAX_HEADER_BYTES` before tarfile reads it into memory."""
+
+    def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+        if self.type in _HEADER_TYPES and self.size > MAX_HEADER_BYTES:
+            raise tarfile.ReadError(_("a header member of {size} bytes (at most {limit} are read)").format(size=self.size, limit=MAX_HEADER_BYTES))
+        return super()._proc_member(tarfile_)  # type: ignore[misc]
+
+
 @contextmanager
 def _open_tar(bundle: Path) -> Iterator[tarfile.TarFile]:
     try:
-        with tarfile.open(bundle, mode="r:*") as tar:
+        with tarfile.open(bundle, mode="r:*", tarinfo=_BoundedTarInfo) as tar:
             yield tar
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise _refuse(bundle, _("it is damaged or not a zhanqun bundle ({problem})").format(problem=exc or type(exc).__name__)) from None
@@ -351,7 +365,9 @@ def _served(dest: Path, site_id: str) -> Callable[[str, FileEntry], bool]:
         if current is None or listed.get(path) != entry:
             return False
         try:
-            return hash_file(site.releases_folder / current / path) == (entry.sha256, entry.size)
+            live = site.releases_folder / current / path
+            # its .gz too: gzip_static sends it in place of the file, and a stale one is never linked
+            return hash_file(live) == (entry.sha256, entry.size) and (not needs_gzip(path, listed) or gzip_holds(Path(f"{live}.gz"), entry))
         except OSError:
             return False
 

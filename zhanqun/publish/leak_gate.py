@@ -45,6 +45,7 @@ from ..errors import Problems, shown_path
 from ..i18n import N_, _
 from ..links.addresses import AddressMap
 from ..render.attachment_use import AttachmentUse
+from .archive_text import MAX_BYTES, is_compressed, unpack
 from .pagefind import readable_text
 
 MIN_TITLE = 4
@@ -435,6 +436,28 @@ def check_output_leaks(
                 hits = scanner.scan_reading(text)
             for line, trace in hits:
                 problems.add(shown, line, "leak", _message(trace))
+            if not rel.startswith("pagefind/") and is_compressed(data):
+                _check_compressed(rel, data, shown, scanner, problems)
+
+
+def _check_compressed(rel: str, data: bytes, shown: str, scanner: LeakScanner, problems: Problems) -> None:
+    """A zip (an office document, an archive) or gzip file read decompressed, member by member: its
+    text as a reader sees it (a Word document's runs and tags dropped), its binary members by bytes."""
+    unpacked = unpack(rel, data)
+    for member, content in unpacked.members:
+        try:
+            text: str | None = content.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        found = [trace for _line, trace in scanner.scan_reading(text)] if text is not None and "\x00" not in text else _binary_hits(content, scanner)
+        seen: set[tuple[str, str]] = set()
+        for trace in found:
+            if (trace.item, trace.what) not in seen:
+                seen.add((trace.item, trace.what))
+                problems.add(shown, None, "leak", _("{member}: {leak}").format(member=member, leak=_message(trace)))
+    if unpacked.unread:
+        problems.warn(shown, None, "leak-unread", _("{member} was not searched for internal text (encrypted, damaged, or beyond {mib} MiB decompressed); check it by hand before it is published").format(
+            member=unpacked.unread[0] if len(unpacked.unread) == 1 else _("{first} and {count} more").format(first=unpacked.unread[0], count=len(unpacked.unread) - 1), mib=MAX_BYTES // 1024**2))
 
 
 def _vendored_copy(root: Path, rel: str, path: Path) -> bool:

@@ -21,10 +21,12 @@ made and do not depend on the clock.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import os
 import re
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,24 @@ class ReleaseError(Exception):
 def gzip_bytes(data: bytes) -> bytes:
     """``data`` gzipped as the releases hold it: level 9, mtime 0, no file name (reproducible)."""
     return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def gzip_holds(gz: Path, original: FileEntry) -> bool:
+    """Whether the regular file ``gz`` decompresses to exactly ``original`` — what nginx's
+    ``gzip_static`` sends in place of it. Read no further than the original's size (a gzip bomb
+    costs nothing); a link, a missing or damaged file holds nothing."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        descriptor = os.open(gz, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(descriptor, "rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+            while chunk := stream.read(min(1 << 20, original.size - size + 1)):
+                digest.update(chunk)
+                size += len(chunk)
+                if size > original.size:
+                    return False
+    except (OSError, EOFError, zlib.error):
+        return False
+    return (digest.hexdigest(), size) == (original.sha256, original.size)
 
 
 def needs_gzip(path: str, listed: dict[str, FileEntry] | set[str]) -> bool:
@@ -233,7 +253,8 @@ class NewRelease:
         self.deleted = sorted(set(old) - set(new))
         self.linked, self.to_write = [], []
         for path, entry in new.items():
-            if current and old.get(path) == entry and self._intact(self.site.releases_folder / current / path, entry):
+            live = self.site.releases_folder / current / path if current else None
+            if live and old.get(path) == entry and self._intact(live, entry) and (not needs_gzip(path, new) or gzip_holds(Path(f"{live}.gz"), entry)):
                 self.linked.append(path)
             else:
                 self.to_write.append(path)
@@ -292,6 +313,10 @@ class NewRelease:
         if missing:
             raise ReleaseError(_("{site}: {count} file(s) of the manifest were not delivered, e.g. {path}; nothing was switched").format(
                 site=self.site.site_id, count=len(missing), path=missing[0]))
+        for path in sorted(self._listed):
+            if path.endswith(".gz") and path[:-3] in self._listed and not gzip_holds(self.staging / path, self._listed[path[:-3]]):
+                raise ReleaseError(_("{site}/{path}: nginx would serve it in place of {original} (gzip_static), and it is not {original} compressed; remove one of the two from the site; nothing was switched").format(
+                    site=self.site.site_id, path=path, original=path[:-3]))
         record = ReleaseRecord(self.name, self.manifest, self.sequence, self.via, self.site.current())
         write_text(self.site.releases_folder, f"{self.name}.json", record.text())
         move(self.site.releases_folder, self.staging.name, self.site.releases_folder, self.name)

@@ -9,7 +9,7 @@
  * results per index, not across them, so "按日期" loads every result's data and sorts by its date.
  *
  * Text from the index is only ever inserted as text (the excerpt's <mark> tags are rebuilt as
- * elements), never as HTML. Loaded with defer from the theme's own folder: no inline script, so the
+ * elements), never as HTML, and a result whose address is not inside a searched site's is left out. Loaded with defer from the theme's own folder: no inline script, so the
  * sites' CSP can be script-src 'self' 'wasm-unsafe-eval'.
  */
 (function () {
@@ -101,12 +101,18 @@
     });
   }
 
-  /* The site a result belongs to: the searched site whose address is the longest start of its URL. */
-  function siteOf(url) {
+  /* The site a result belongs to: the searched site whose address is the longest start of its URL
+   * (null when none is: Pagefind passes a fragment's absolute address through as it is). */
+  function siteFor(url) {
     var best = null;
     sites.forEach(function (site) {
-      if (url.indexOf(site.url) === 0 && (!best || site.url.length > best.url.length)) best = site;
+      if (site.url && String(url).indexOf(site.url) === 0 && (!best || site.url.length > best.url.length)) best = site;
     });
+    return best;
+  }
+
+  function siteOf(url) {
+    var best = siteFor(url);
     return best ? best.name : ownName;
   }
 
@@ -171,7 +177,9 @@
     shown.next += batch.length;
     return Promise.all(batch.map(function (result) { return result.data ? result.data() : result; })).then(function (datas) {
       if (generation !== shown.generation) return;
-      datas.forEach(function (data) { list.appendChild(resultNode(data)); });
+      // a result links only into a site searched: a bundle changed on the way (a county's, fetched
+      // from its own host) cannot make the portal's search link elsewhere under the portal's name
+      datas.forEach(function (data) { if (siteFor(data.url)) list.appendChild(resultNode(data)); });
       moreButton.hidden = shown.next >= shown.results.length;
     });
   }
