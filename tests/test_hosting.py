@@ -484,6 +484,27 @@ def test_keygen_never_writes_the_secret_key_into_the_repository(built: Repo) -> 
     assert not (built.root / "keys").exists()
 
 
+@pytest.mark.parametrize("junk", ["\u00b2\n", "\u0663", "12a\n", "-3", "", "1" * 40])
+def test_a_sequence_file_of_junk_is_a_clear_refusal_naming_it(built: Repo, tmp_path: Path, junk: str) -> None:
+    """``KEY.sequence`` is read as ASCII digits only: Unicode digits (which ``str.isdigit`` takes)
+    and other junk are a located message saying what to write there, never a stack trace."""
+    from zhanqun.publish.signing import SigningError, last_sequence
+
+    key = tmp_path / "k"
+    counter = Path(f"{key}.sequence")
+    counter.write_text(junk, encoding="utf-8")
+    with pytest.raises(SigningError, match="ASCII digits"):
+        last_sequence(key)
+    if junk == "\u00b2\n":  # the whole command once: exit 1, the file named, no bundle written
+        assert built.run("keygen", "--out", str(key)).exit_code == 0
+        result = bundle(built, key, tmp_path / "b.tar")
+        assert result.exit_code == 1, result.stderr
+        assert str(counter) in result.stderr and "write that number into it" in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert not (tmp_path / "b.tar").exists() and counter.read_text(encoding="utf-8") == junk
+    counter.write_text(" 42\n", encoding="utf-8")
+    assert last_sequence(key) == 42
+
+
 def test_a_mistyped_file_of_bundle_or_apply_is_a_usage_error(built: Repo, key: Path, tmp_path: Path) -> None:
     """A missing key or bundle, or a bundle name that is no tar file, is the command line's mistake
     (exit 2, said before anything is read or written), not a refused bundle (exit 1)."""

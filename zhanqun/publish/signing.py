@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -26,6 +27,9 @@ from .releases import ReleaseError
 PUBLIC_SUFFIX = ".pub"
 SEQUENCE_SUFFIX = ".sequence"
 SIGNATURE_SIZE = 64
+#: What ``KEY.sequence`` may hold: ASCII digits only (``str.isdigit`` would take ``²`` or ``٣``,
+#: which ``int`` then refuses or reads as another number), at most 18 of them (an int64).
+_SEQUENCE_TEXT = re.compile(r"[0-9]{1,18}")
 
 
 class SigningError(ReleaseError):
@@ -112,8 +116,9 @@ def last_sequence(key: Path) -> int:
         return 0
     except (OSError, UnicodeDecodeError) as exc:
         raise SigningError(_("cannot read {path}: {reason}").format(path=counter, reason=exc)) from None
-    if not text.isdigit():
-        raise SigningError(_("{path} should hold the last sequence number issued, and holds {text!r}; restore it").format(path=counter, text=text[:40]))
+    if not _SEQUENCE_TEXT.fullmatch(text):
+        raise SigningError(_("{path} should hold the last sequence number issued with this key, in ASCII digits (0-9), and holds {text!r}; write that number into it (or a greater one, if you do not know it: the intranet refuses every bundle whose sequence is not greater than the last one it applied)").format(
+            path=counter, text=text[:40]))
     return int(text)
 
 
