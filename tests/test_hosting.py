@@ -445,6 +445,19 @@ def test_bucket_only_options_are_refused_for_a_folder_not_ignored(built: Repo, t
     result = built.run("deploy", "--target", TARGET, "--to", "s3://zhanqun-sites/prod", "--keep", "3")
     assert result.exit_code == 2 and "--keep is for a folder only" in result.stderr, result.stderr
 
+def test_the_intranet_build_goes_to_a_bucket_only_when_told_the_bucket_is_inside(built: Repo, tmp_path: Path) -> None:
+    """Internal content in a bucket on the internet would be a leak: ``--target intranet --to s3://``
+    is a usage error unless ``--intranet-bucket`` says the bucket is inside the intranet (that way
+    is in tests/test_deploy_s3.py); the option is refused for a folder, as every s3://-only one."""
+    result = built.run("deploy", "--target", "intranet", "--to", "s3://zhanqun-sites/intranet")
+    assert result.exit_code == 2, result.stderr
+    assert "internal content" in result.stderr and "--intranet-bucket" in result.stderr, result.stderr
+    dest = tmp_path / "dest"
+    result = deploy(built, dest, "--intranet-bucket")
+    assert result.exit_code == 2 and "--intranet-bucket is for s3:// only" in result.stderr, result.stderr
+    assert not dest.exists()
+
+
 # --- the one-way transfer ---------------------------------------------------------------------
 
 
