@@ -280,6 +280,20 @@ def test_rollback_twice_goes_two_releases_back(built: Repo, tmp_path: Path) -> N
     assert os.readlink(dest / "portal" / "current") == "releases/000001"
 
 
+def test_rollback_to_a_folder_that_does_not_exist_is_a_usage_error(built: Repo, tmp_path: Path) -> None:
+    """A mistyped ``--to`` says the folder does not exist (exit 2) and creates nothing; an existing
+    folder that holds no deployed sites is still refused as such (exit 1)."""
+    missing = tmp_path / "no-such-dest"
+    result = built.run("rollback", "--to", str(missing))
+    assert result.exit_code == 2, result.stderr
+    assert f"--to {missing}: no such folder" in result.stderr and "no deployed sites" not in result.stderr, result.stderr
+    assert not missing.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = built.run("rollback", "--to", str(empty))
+    assert result.exit_code == 1 and "it holds no deployed sites" in result.stderr, result.stderr
+
+
 def test_a_second_deploy_fails_at_once_while_the_lock_is_held(built: Repo, tmp_path: Path) -> None:
     dest = tmp_path / "www"
     assert deploy(built, dest).exit_code == 0
@@ -482,9 +496,15 @@ def test_keygen_writes_a_private_secret_key_and_never_overwrites_one(built: Repo
     assert key.read_text().startswith("-----BEGIN PRIVATE KEY-----")
     assert Path(f"{key}.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
     before = key.read_bytes()
-    result = built.run("keygen", "--out", str(key))
-    assert result.exit_code == 1 and "already exists; zhanqun never overwrites a key" in result.stderr
+    result = built.run("keygen", "--out", str(key))  # a path that must not be used: a usage error, as --out inside the repository
+    assert result.exit_code == 2 and "already exists; zhanqun never overwrites a key" in result.stderr, result.stderr
     assert key.read_bytes() == before
+    pub_only = key.with_name("pub-only")
+    Path(f"{pub_only}.pub").write_text("kept\n")
+    result = built.run("keygen", "--out", str(pub_only))
+    assert result.exit_code == 2 and "pub-only.pub already exists" in result.stderr, result.stderr
+    assert not pub_only.exists() and Path(f"{pub_only}.pub").read_text() == "kept\n"
+    Path(f"{pub_only}.pub").unlink()
 
 
 def test_keygen_never_writes_the_secret_key_into_the_repository(built: Repo) -> None:

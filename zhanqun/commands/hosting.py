@@ -19,7 +19,7 @@ from ..publish.deploy import BucketOptions, DeployRequest, DeployUsageError, Rep
 from ..publish.deploy_folder import built_manifest, check_destination
 from ..publish.git_head import head_commit
 from ..publish.releases import DeployReport, ReleaseError, RolledBack, rollback
-from ..publish.signing import generate_key
+from ..publish.signing import KeyExists, generate_key
 from .listing import site_ids_given
 
 
@@ -45,7 +45,10 @@ def run_deploy(root: Path, target: str, out: Path | None, to: str, keep: int, na
 
 
 def run_rollback(root: Path, to: Path, names: list[str]) -> list[RolledBack]:
-    """``rollback``: the named sites (default all in ``to``) back to their previous release."""
+    """``rollback``: the named sites (default all in ``to``) back to their previous release. A
+    ``--to`` that does not exist is a mistyped path (a usage error), not a folder with no sites."""
+    if not os.path.lexists(to):
+        raise UsageError(_("--to {dest}: no such folder; give the folder deploy wrote to").format(dest=to.absolute()))
     site_ids = site_ids_given(root, names) if names else []
     return rollback(to.absolute(), site_ids)
 
@@ -68,7 +71,10 @@ def run_keygen(root: Path, key: Path) -> str:
     root_real = Path(os.path.realpath(root))
     if root_real in Path(os.path.realpath(key)).parents:
         raise UsageError(_("--out {path}: it is inside the repository {root}, where a commit would hand the secret key to everyone with a clone; keep it outside it (for example ~/.config/zhanqun/zhanqun-bundle)").format(path=key, root=root))
-    return generate_key(key)
+    try:
+        return generate_key(key)
+    except KeyExists as exc:  # a path that must not be used, as one inside the repository: the command line's mistake
+        raise UsageError(str(exc)) from None
 
 
 def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, sequence: int | None, since: Path | None = None) -> tuple[BundleManifest, int]:

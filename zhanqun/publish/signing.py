@@ -36,6 +36,10 @@ class SigningError(ReleaseError):
     """A key that cannot be written or read, or a sequence that may not be issued; exit 1."""
 
 
+class KeyExists(SigningError):
+    """``keygen --out`` names a key file that exists: never overwritten; the caller's usage error (exit 2)."""
+
+
 def key_id(public_key: Ed25519PublicKey) -> str:
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
@@ -50,7 +54,7 @@ def generate_key(key: Path) -> str:
     public = public_path(key)
     for path in (key, public):
         if os.path.lexists(path):
-            raise SigningError(_("{path} already exists; zhanqun never overwrites a key (choose another name, or remove the old key yourself)").format(path=path))
+            raise KeyExists(_("{path} already exists; zhanqun never overwrites a key (choose another name, or remove the old key yourself)").format(path=path))
     secret = Ed25519PrivateKey.generate()
     secret_pem = secret.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     public_pem = secret.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -58,7 +62,7 @@ def generate_key(key: Path) -> str:
         create_exclusive(key.parent, key.name, secret_pem, 0o600)
         create_exclusive(public.parent, public.name, public_pem, 0o644)
     except FileExistsError as exc:
-        raise SigningError(_("{path} already exists; zhanqun never overwrites a key").format(path=exc.filename or key)) from None
+        raise KeyExists(_("{path} already exists; zhanqun never overwrites a key").format(path=exc.filename or key)) from None
     return key_id(secret.public_key())
 
 
