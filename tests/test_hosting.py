@@ -759,6 +759,59 @@ def test_a_delta_bundle_carries_only_what_changed_and_applies_only_on_its_base(b
     assert result.exit_code == 1 and "does not verify with this key" in result.stderr
 
 
+def test_apply_records_the_sequence_pending_before_the_switch_so_no_failure_lets_an_older_bundle_in(
+        built: Repo, key: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk full at either write of ``.zhanqun-applied.json``: before the switch, nothing is
+    switched; after it, the new sites are served and the record says pending — an older bundle is
+    refused either way, and applying the same bundle again completes the record."""
+    import zhanqun.publish.bundle as bundle_module
+
+    older, between, newer = tmp_path / "older.tar", tmp_path / "between.tar", tmp_path / "newer.tar"
+    assert bundle(built, key, older, "--sequence", "900").exit_code == 0
+    assert bundle(built, key, between, "--sequence", "901").exit_code == 0  # issued, never applied
+    result = built.run("bundle", "--target", TARGET, "--out", str(later_build(built, tmp_path)), "--key", str(key), "--to", str(newer))
+    assert result.exit_code == 0 and "bundle 902 of" in result.stdout, result.stderr
+    dest, trust = tmp_path / "intranet", Path(f"{key}.pub")
+    assert apply(built, older, dest, trust).exit_code == 0
+    record = dest / ".zhanqun-applied.json"
+    real_write = bundle_module.write_text
+
+    def full_disk_at(pending: bool):  # type: ignore[no-untyped-def]
+        def write_text(base: Path, rel: str, text: str) -> Path:
+            if rel == ".zhanqun-applied.json" and ('"pending": true' in text) == pending:
+                raise OSError(28, "No space left on device")
+            return real_write(base, rel, text)
+        return write_text
+
+    monkeypatch.setattr(bundle_module, "write_text", full_disk_at(pending=True))
+    before = snapshot(dest)
+    result = apply(built, newer, dest, trust)
+    assert result.exit_code == 1 and "the disk is full" in result.stderr and "nothing was switched" in result.stderr, result.stderr
+    assert snapshot(dest) == before
+
+    monkeypatch.setattr(bundle_module, "write_text", full_disk_at(pending=False))
+    result = apply(built, newer, dest, trust)
+    assert result.exit_code == 1, result.stderr
+    assert "the sites of bundle 902 are served" in result.stderr and "apply this bundle again" in result.stderr, result.stderr
+    assert os.readlink(dest / "portal" / "current") == "releases/000002" and (dest / "portal" / "current" / "new-page.html").is_file()
+    assert json.loads(record.read_text(encoding="utf-8"))["pending"] is True
+    assert json.loads(record.read_text(encoding="utf-8"))["sequence"] == 902
+    monkeypatch.setattr(bundle_module, "write_text", real_write)
+    for earlier, sequence in ((between, 901), (older, 900)):  # the window the pending record closes
+        result = apply(built, earlier, dest, trust)
+        assert result.exit_code == 1 and f"its sequence {sequence} is not greater than 902" in result.stderr, result.stderr
+    assert os.readlink(dest / "portal" / "current") == "releases/000002"
+    result = apply(built, newer, dest, trust)  # the same bundle again completes the record
+    assert result.exit_code == 0, result.stderr
+    completed = json.loads(record.read_text(encoding="utf-8"))
+    assert completed["sequence"] == 902 and "pending" not in completed
+    result = apply(built, newer, dest, trust)
+    assert result.exit_code == 1 and "(a replay)" in result.stderr, result.stderr
+    record.write_text(json.dumps({**completed, "pending": "yes"}), encoding="utf-8")  # a record tampered with is no pass
+    result = apply(built, newer, dest, trust)
+    assert result.exit_code == 1 and "is unreadable" in result.stderr, result.stderr
+
+
 def test_no_alias_page_goes_into_the_folder_of_the_manifest(tmp_path: Path) -> None:
     """``.zhanqun/`` is never served (nginx denies it) nor deployed: an alias page there would be lost."""
     from conftest import article, problem_lines
