@@ -533,7 +533,7 @@ def keygen(settings: Settings, key: Path) -> None:
 def bundle(settings: Settings, target: str, out: Path | None, key: Path, to: Path, sequence: int | None, since: Path | None) -> None:
     from zhanqun.commands.hosting import run_bundle
 
-    made, written = _hosting(run_bundle, settings.root, target, out.resolve() if out else None, key, to, sequence, since)
+    made, written = _hosting(run_bundle, settings.root, target, out.resolve() if out else None, key, to, sequence, since, lambda line: click.echo(printable(line), err=True))
     click.echo(_("wrote {file}: {bundle}, {sites} site(s), {files} files").format(file=to, bundle=made.describe(), sites=len(made.sites), files=written))
 
 

@@ -812,6 +812,45 @@ def test_apply_records_the_sequence_pending_before_the_switch_so_no_failure_lets
     assert result.exit_code == 1 and "is unreadable" in result.stderr, result.stderr
 
 
+def test_a_bundle_of_a_working_tree_with_uncommitted_sources_records_the_commit_dirty(
+        built: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a real git repository: a clean tree records HEAD; a tracked source changed and not
+    committed records ``<sha>+dirty`` and warns; an untracked file or a change outside content,
+    sites and themes does not; without git, HEAD as it is. The build's manifests keep the commit."""
+    from conftest import copy_repo
+    from zhanqun.publish.signing import generate_key
+
+    repo = copy_repo(built, tmp_path / "repo")
+    git = ["git", "-C", str(repo.root), "-c", "user.name=测试", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "content", "sites", "themes"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "sources"], check=True)
+    sha = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    key = tmp_path / "k"
+    generate_key(key)
+
+    def commit_of(name: str) -> tuple[str, str]:
+        result = bundle(repo, key, tmp_path / f"{name}.tar")
+        assert result.exit_code == 0, result.stderr
+        with tarfile.open(tmp_path / f"{name}.tar") as tar:
+            handle = tar.extractfile("zhanqun-bundle.json")
+            assert handle is not None
+            value = json.loads(handle.read())
+        assert value["sites"]["portal"]["commit"] is None  # the build's manifest, unchanged
+        return value["commit"], result.stderr
+
+    (repo.root / "content" / "untracked.md").write_text("新稿件\n", encoding="utf-8")
+    (repo.root / "notes.txt").write_text("outside the sources\n", encoding="utf-8")
+    assert commit_of("clean") == (sha, "")
+    site_file = next((repo.root / "sites").glob("*.toml"))
+    site_file.write_text(site_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    commit, warned = commit_of("dirty")
+    assert commit == f"{sha}+dirty"
+    assert "warning: the working tree has uncommitted changes in content, sites, themes" in warned and f"{sha}+dirty" in warned, warned
+    monkeypatch.setattr("shutil.which", lambda name, *args, **kwargs: None)
+    assert commit_of("no-git") == (sha, "")
+
+
 def test_no_alias_page_goes_into_the_folder_of_the_manifest(tmp_path: Path) -> None:
     """``.zhanqun/`` is never served (nginx denies it) nor deployed: an alias page there would be lost."""
     from conftest import article, problem_lines

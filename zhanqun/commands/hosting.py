@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 from ..config.sites import load_cluster
 from ..errors import Problems
@@ -17,7 +18,7 @@ from ..pipeline import PROTECTED_FOLDERS, UsageError
 from ..publish.bundle import BUNDLE_SUFFIXES, BundleManifest, apply_bundle, write_bundle
 from ..publish.deploy import BucketOptions, DeployRequest, DeployUsageError, Reported, deploy
 from ..publish.deploy_folder import built_manifest, check_destination
-from ..publish.git_head import head_commit
+from ..publish.git_head import SOURCE_FOLDERS, bundle_commit
 from ..publish.releases import DeployReport, ReleaseError, RolledBack, rollback
 from ..publish.signing import KeyExists, generate_key
 from .listing import site_ids_given
@@ -77,8 +78,11 @@ def run_keygen(root: Path, key: Path) -> str:
         raise UsageError(str(exc)) from None
 
 
-def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, sequence: int | None, since: Path | None = None) -> tuple[BundleManifest, int]:
-    """``bundle``: every site of ``target`` as built in ``out``, signed, into the file ``to``."""
+def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, sequence: int | None, since: Path | None = None,
+               warn: Callable[[str], None] = lambda line: None) -> tuple[BundleManifest, int]:
+    """``bundle``: every site of ``target`` as built in ``out``, signed, into the file ``to``. The
+    commit recorded is ``<sha>+dirty`` when git reports uncommitted changes to the sources (``warn``
+    is told so)."""
     out = out or root / "output" / target
     to = to.absolute()
     if not to.name.endswith(BUNDLE_SUFFIXES):
@@ -92,7 +96,11 @@ def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, s
     cluster, site_ids = _cluster(root)
     manifests = {site_id: built_manifest(out, site_id, target) for site_id in site_ids}
     folders = {site_id: out / site_id for site_id in site_ids}
-    return write_bundle(manifests, folders, cluster, target, head_commit(root), key.absolute(), sequence, to, since.absolute() if since else None)
+    commit, dirty = bundle_commit(root)
+    if dirty:
+        warn(_("warning: the working tree has uncommitted changes in {folders}; the bundle records the commit as {commit}").format(
+            folders=", ".join(SOURCE_FOLDERS), commit=commit))
+    return write_bundle(manifests, folders, cluster, target, commit, key.absolute(), sequence, to, since.absolute() if since else None)
 
 
 def run_apply(root: Path, bundle: Path, dest: Path, trust: Path, keep: int) -> tuple[BundleManifest, DeployReport]:

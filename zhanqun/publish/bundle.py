@@ -34,6 +34,7 @@ from typing import Any, BinaryIO, Callable, Iterator
 
 from ..i18n import _
 from ..paths import UnsafePath, ZHANQUN_FOLDER, atomic_writer, normalise, write_text
+from .git_head import DIRTY_SUFFIX
 from .manifest import FileEntry, SiteManifest, hash_file, hash_stream
 from .releases import DeployReport, ReleaseError, SiteReleases, dest_target, gzip_holds, install, needs_gzip
 from .signing import SIGNATURE_SIZE, key_id, last_sequence, load_public_key, load_secret_key, record_sequence, sign, verifies
@@ -108,8 +109,16 @@ class BundleManifest:
 
     def describe(self) -> str:
         text = _("bundle {sequence} of {cluster} ({target}, commit {commit}, key {key})").format(
-            sequence=self.sequence, cluster=self.cluster.get("name", ""), target=self.target, commit=(self.commit or "-")[:12], key=self.key)
+            sequence=self.sequence, cluster=self.cluster.get("name", ""), target=self.target, commit=_short(self.commit), key=self.key)
         return text + (_(", a delta on bundle {base}").format(base=self.base) if self.base else "")
+
+
+def _short(commit: str | None) -> str:
+    """A commit as people read it: 12 hex digits, and ``+dirty`` when the bundle says so."""
+    if commit is None:
+        return "-"
+    dirty = commit.endswith(DIRTY_SUFFIX)
+    return commit[:12] + (DIRTY_SUFFIX if dirty else "")
 
 
 def _clean(path: str) -> bool:
