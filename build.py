@@ -478,15 +478,16 @@ TO_FOLDER = click.option("--to", "to", required=True, type=click.Path(file_okay=
 @click.option("--dry-run", is_flag=True, help=N_("s3:// only: print what would be uploaded and deleted, change nothing."))
 @click.option("--max-deletes", type=click.IntRange(min=0), default=256, show_default=True, metavar=N_("N"), help=N_("s3:// only: refuse a deploy that would delete more objects than this."))
 @click.option("--allow-many-deletes", is_flag=True, help=N_("s3:// only: the deletions beyond --max-deletes are meant."))
+@click.option("--intranet-bucket", is_flag=True, help=N_("s3:// only: the bucket is served inside the intranet only; without it --target intranet is refused for a bucket (the intranet build holds internal content)."))
 @FORMAT_OPTION
 @LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
-def deploy(settings: Settings, target: str, out: Path | None, to: str, keep: int, sites: tuple[str, ...], dry_run: bool, max_deletes: int, allow_many_deletes: bool) -> None:
+def deploy(settings: Settings, target: str, out: Path | None, to: str, keep: int, sites: tuple[str, ...], dry_run: bool, max_deletes: int, allow_many_deletes: bool, intranet_bucket: bool) -> None:
     from zhanqun.commands.hosting import run_deploy
     from zhanqun.publish.deploy import BucketOptions
 
-    bucket = BucketOptions(max_deletes, allow_many_deletes, dry_run, say=lambda line: click.echo(printable(line)))
+    bucket = BucketOptions(max_deletes, allow_many_deletes, dry_run, say=lambda line: click.echo(printable(line)), intranet_bucket=intranet_bucket)
     report = _hosting(run_deploy, settings.root, target, out.resolve() if out else None, to, keep, list(sites), bucket)
     for line in report.lines():
         click.echo(line)
@@ -532,7 +533,7 @@ def keygen(settings: Settings, key: Path) -> None:
 def bundle(settings: Settings, target: str, out: Path | None, key: Path, to: Path, sequence: int | None, since: Path | None) -> None:
     from zhanqun.commands.hosting import run_bundle
 
-    made, written = _hosting(run_bundle, settings.root, target, out.resolve() if out else None, key, to, sequence, since)
+    made, written = _hosting(run_bundle, settings.root, target, out.resolve() if out else None, key, to, sequence, since, lambda line: click.echo(printable(line), err=True))
     click.echo(_("wrote {file}: {bundle}, {sites} site(s), {files} files").format(file=to, bundle=made.describe(), sites=len(made.sites), files=written))
 
 

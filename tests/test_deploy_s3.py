@@ -283,3 +283,26 @@ def test_missing_credentials_and_an_unreachable_endpoint_say_what_to_set(s3: Any
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     with pytest.raises(DeployError, match=r"cannot reach http://127\.0\.0\.1:9.*AWS_ENDPOINT_URL"):
         deploy(output)
+
+
+def test_the_intranet_build_goes_only_into_a_bucket_said_to_be_inside(s3: Any, tmp_path: Path) -> None:
+    """``--target intranet --to s3://`` uploads nothing without ``--intranet-bucket``, and deploys with it."""
+    from conftest import new_repo
+    from zhanqun.publish.manifest import build_manifest, write_manifest
+
+    repo = new_repo(tmp_path / "repo")
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
+    out = repo.out(target="intranet")
+    (out / "portal").mkdir(parents=True)
+    (out / "portal" / "index.html").write_text("<title>内部通知</title>", encoding="utf-8")
+    write_manifest(out / "portal", build_manifest(out / "portal", "portal", "intranet", None))
+    mark_output_folder(out, "intranet")
+    to = f"s3://{BUCKET}/intranet"
+
+    refused = repo.run("deploy", "--target", "intranet", "--to", to)
+    assert refused.exit_code == 2 and "--intranet-bucket" in refused.stderr, refused.stderr
+    assert objects(s3) == {}
+    told = repo.run("deploy", "--target", "intranet", "--to", to, "--intranet-bucket")
+    assert told.exit_code == 0, told.stderr
+    assert told.stdout.splitlines()[-1] == "deployed: uploaded 1, deleted 0, unchanged 0"
+    assert objects(s3)["intranet/portal/index.html"]["body"] == "<title>内部通知</title>".encode()

@@ -280,6 +280,20 @@ def test_rollback_twice_goes_two_releases_back(built: Repo, tmp_path: Path) -> N
     assert os.readlink(dest / "portal" / "current") == "releases/000001"
 
 
+def test_rollback_to_a_folder_that_does_not_exist_is_a_usage_error(built: Repo, tmp_path: Path) -> None:
+    """A mistyped ``--to`` says the folder does not exist (exit 2) and creates nothing; an existing
+    folder that holds no deployed sites is still refused as such (exit 1)."""
+    missing = tmp_path / "no-such-dest"
+    result = built.run("rollback", "--to", str(missing))
+    assert result.exit_code == 2, result.stderr
+    assert f"--to {missing}: no such folder" in result.stderr and "no deployed sites" not in result.stderr, result.stderr
+    assert not missing.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = built.run("rollback", "--to", str(empty))
+    assert result.exit_code == 1 and "it holds no deployed sites" in result.stderr, result.stderr
+
+
 def test_a_second_deploy_fails_at_once_while_the_lock_is_held(built: Repo, tmp_path: Path) -> None:
     dest = tmp_path / "www"
     assert deploy(built, dest).exit_code == 0
@@ -445,6 +459,19 @@ def test_bucket_only_options_are_refused_for_a_folder_not_ignored(built: Repo, t
     result = built.run("deploy", "--target", TARGET, "--to", "s3://zhanqun-sites/prod", "--keep", "3")
     assert result.exit_code == 2 and "--keep is for a folder only" in result.stderr, result.stderr
 
+def test_the_intranet_build_goes_to_a_bucket_only_when_told_the_bucket_is_inside(built: Repo, tmp_path: Path) -> None:
+    """Internal content in a bucket on the internet would be a leak: ``--target intranet --to s3://``
+    is a usage error unless ``--intranet-bucket`` says the bucket is inside the intranet (that way
+    is in tests/test_deploy_s3.py); the option is refused for a folder, as every s3://-only one."""
+    result = built.run("deploy", "--target", "intranet", "--to", "s3://zhanqun-sites/intranet")
+    assert result.exit_code == 2, result.stderr
+    assert "internal content" in result.stderr and "--intranet-bucket" in result.stderr, result.stderr
+    dest = tmp_path / "dest"
+    result = deploy(built, dest, "--intranet-bucket")
+    assert result.exit_code == 2 and "--intranet-bucket is for s3:// only" in result.stderr, result.stderr
+    assert not dest.exists()
+
+
 # --- the one-way transfer ---------------------------------------------------------------------
 
 
@@ -469,9 +496,15 @@ def test_keygen_writes_a_private_secret_key_and_never_overwrites_one(built: Repo
     assert key.read_text().startswith("-----BEGIN PRIVATE KEY-----")
     assert Path(f"{key}.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
     before = key.read_bytes()
-    result = built.run("keygen", "--out", str(key))
-    assert result.exit_code == 1 and "already exists; zhanqun never overwrites a key" in result.stderr
+    result = built.run("keygen", "--out", str(key))  # a path that must not be used: a usage error, as --out inside the repository
+    assert result.exit_code == 2 and "already exists; zhanqun never overwrites a key" in result.stderr, result.stderr
     assert key.read_bytes() == before
+    pub_only = key.with_name("pub-only")
+    Path(f"{pub_only}.pub").write_text("kept\n")
+    result = built.run("keygen", "--out", str(pub_only))
+    assert result.exit_code == 2 and "pub-only.pub already exists" in result.stderr, result.stderr
+    assert not pub_only.exists() and Path(f"{pub_only}.pub").read_text() == "kept\n"
+    Path(f"{pub_only}.pub").unlink()
 
 
 def test_keygen_never_writes_the_secret_key_into_the_repository(built: Repo) -> None:
@@ -482,6 +515,27 @@ def test_keygen_never_writes_the_secret_key_into_the_repository(built: Repo) -> 
         assert "inside the repository" in result.stderr and "outside it" in result.stderr, result.stderr
         assert not inside.exists() and not Path(f"{inside}.pub").exists()
     assert not (built.root / "keys").exists()
+
+
+@pytest.mark.parametrize("junk", ["\u00b2\n", "\u0663", "12a\n", "-3", "", "1" * 40])
+def test_a_sequence_file_of_junk_is_a_clear_refusal_naming_it(built: Repo, tmp_path: Path, junk: str) -> None:
+    """``KEY.sequence`` is read as ASCII digits only: Unicode digits (which ``str.isdigit`` takes)
+    and other junk are a located message saying what to write there, never a stack trace."""
+    from zhanqun.publish.signing import SigningError, last_sequence
+
+    key = tmp_path / "k"
+    counter = Path(f"{key}.sequence")
+    counter.write_text(junk, encoding="utf-8")
+    with pytest.raises(SigningError, match="ASCII digits"):
+        last_sequence(key)
+    if junk == "\u00b2\n":  # the whole command once: exit 1, the file named, no bundle written
+        assert built.run("keygen", "--out", str(key)).exit_code == 0
+        result = bundle(built, key, tmp_path / "b.tar")
+        assert result.exit_code == 1, result.stderr
+        assert str(counter) in result.stderr and "write that number into it" in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert not (tmp_path / "b.tar").exists() and counter.read_text(encoding="utf-8") == junk
+    counter.write_text(" 42\n", encoding="utf-8")
+    assert last_sequence(key) == 42
 
 
 def test_a_mistyped_file_of_bundle_or_apply_is_a_usage_error(built: Repo, key: Path, tmp_path: Path) -> None:
@@ -703,6 +757,98 @@ def test_a_delta_bundle_carries_only_what_changed_and_applies_only_on_its_base(b
     generate_key(stranger)
     result = built.run("bundle", "--target", TARGET, "--key", str(stranger), "--to", str(tmp_path / "x.tar"), "--since", str(full))
     assert result.exit_code == 1 and "does not verify with this key" in result.stderr
+
+
+def test_apply_records_the_sequence_pending_before_the_switch_so_no_failure_lets_an_older_bundle_in(
+        built: Repo, key: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk full at either write of ``.zhanqun-applied.json``: before the switch, nothing is
+    switched; after it, the new sites are served and the record says pending — an older bundle is
+    refused either way, and applying the same bundle again completes the record."""
+    import zhanqun.publish.bundle as bundle_module
+
+    older, between, newer = tmp_path / "older.tar", tmp_path / "between.tar", tmp_path / "newer.tar"
+    assert bundle(built, key, older, "--sequence", "900").exit_code == 0
+    assert bundle(built, key, between, "--sequence", "901").exit_code == 0  # issued, never applied
+    result = built.run("bundle", "--target", TARGET, "--out", str(later_build(built, tmp_path)), "--key", str(key), "--to", str(newer))
+    assert result.exit_code == 0 and "bundle 902 of" in result.stdout, result.stderr
+    dest, trust = tmp_path / "intranet", Path(f"{key}.pub")
+    assert apply(built, older, dest, trust).exit_code == 0
+    record = dest / ".zhanqun-applied.json"
+    real_write = bundle_module.write_text
+
+    def full_disk_at(pending: bool):  # type: ignore[no-untyped-def]
+        def write_text(base: Path, rel: str, text: str) -> Path:
+            if rel == ".zhanqun-applied.json" and ('"pending": true' in text) == pending:
+                raise OSError(28, "No space left on device")
+            return real_write(base, rel, text)
+        return write_text
+
+    monkeypatch.setattr(bundle_module, "write_text", full_disk_at(pending=True))
+    before = snapshot(dest)
+    result = apply(built, newer, dest, trust)
+    assert result.exit_code == 1 and "the disk is full" in result.stderr and "nothing was switched" in result.stderr, result.stderr
+    assert snapshot(dest) == before
+
+    monkeypatch.setattr(bundle_module, "write_text", full_disk_at(pending=False))
+    result = apply(built, newer, dest, trust)
+    assert result.exit_code == 1, result.stderr
+    assert "the sites of bundle 902 are served" in result.stderr and "apply this bundle again" in result.stderr, result.stderr
+    assert os.readlink(dest / "portal" / "current") == "releases/000002" and (dest / "portal" / "current" / "new-page.html").is_file()
+    assert json.loads(record.read_text(encoding="utf-8"))["pending"] is True
+    assert json.loads(record.read_text(encoding="utf-8"))["sequence"] == 902
+    monkeypatch.setattr(bundle_module, "write_text", real_write)
+    for earlier, sequence in ((between, 901), (older, 900)):  # the window the pending record closes
+        result = apply(built, earlier, dest, trust)
+        assert result.exit_code == 1 and f"its sequence {sequence} is not greater than 902" in result.stderr, result.stderr
+    assert os.readlink(dest / "portal" / "current") == "releases/000002"
+    result = apply(built, newer, dest, trust)  # the same bundle again completes the record
+    assert result.exit_code == 0, result.stderr
+    completed = json.loads(record.read_text(encoding="utf-8"))
+    assert completed["sequence"] == 902 and "pending" not in completed
+    result = apply(built, newer, dest, trust)
+    assert result.exit_code == 1 and "(a replay)" in result.stderr, result.stderr
+    record.write_text(json.dumps({**completed, "pending": "yes"}), encoding="utf-8")  # a record tampered with is no pass
+    result = apply(built, newer, dest, trust)
+    assert result.exit_code == 1 and "is unreadable" in result.stderr, result.stderr
+
+
+def test_a_bundle_of_a_working_tree_with_uncommitted_sources_records_the_commit_dirty(
+        built: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a real git repository: a clean tree records HEAD; a tracked source changed and not
+    committed records ``<sha>+dirty`` and warns; an untracked file or a change outside content,
+    sites and themes does not; without git, HEAD as it is. The build's manifests keep the commit."""
+    from conftest import copy_repo
+    from zhanqun.publish.signing import generate_key
+
+    repo = copy_repo(built, tmp_path / "repo")
+    git = ["git", "-C", str(repo.root), "-c", "user.name=测试", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "content", "sites", "themes"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "sources"], check=True)
+    sha = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    key = tmp_path / "k"
+    generate_key(key)
+
+    def commit_of(name: str) -> tuple[str, str]:
+        result = bundle(repo, key, tmp_path / f"{name}.tar")
+        assert result.exit_code == 0, result.stderr
+        with tarfile.open(tmp_path / f"{name}.tar") as tar:
+            handle = tar.extractfile("zhanqun-bundle.json")
+            assert handle is not None
+            value = json.loads(handle.read())
+        assert value["sites"]["portal"]["commit"] is None  # the build's manifest, unchanged
+        return value["commit"], result.stderr
+
+    (repo.root / "content" / "untracked.md").write_text("新稿件\n", encoding="utf-8")
+    (repo.root / "notes.txt").write_text("outside the sources\n", encoding="utf-8")
+    assert commit_of("clean") == (sha, "")
+    site_file = next((repo.root / "sites").glob("*.toml"))
+    site_file.write_text(site_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    commit, warned = commit_of("dirty")
+    assert commit == f"{sha}+dirty"
+    assert "warning: the working tree has uncommitted changes in content, sites, themes" in warned and f"{sha}+dirty" in warned, warned
+    monkeypatch.setattr("shutil.which", lambda name, *args, **kwargs: None)
+    assert commit_of("no-git") == (sha, "")
 
 
 def test_no_alias_page_goes_into_the_folder_of_the_manifest(tmp_path: Path) -> None:

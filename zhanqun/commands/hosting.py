@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 from ..config.sites import load_cluster
 from ..errors import Problems
@@ -17,9 +18,9 @@ from ..pipeline import PROTECTED_FOLDERS, UsageError
 from ..publish.bundle import BUNDLE_SUFFIXES, BundleManifest, apply_bundle, write_bundle
 from ..publish.deploy import BucketOptions, DeployRequest, DeployUsageError, Reported, deploy
 from ..publish.deploy_folder import built_manifest, check_destination
-from ..publish.git_head import head_commit
+from ..publish.git_head import SOURCE_FOLDERS, bundle_commit
 from ..publish.releases import DeployReport, ReleaseError, RolledBack, rollback
-from ..publish.signing import generate_key
+from ..publish.signing import KeyExists, generate_key
 from .listing import site_ids_given
 
 
@@ -45,7 +46,10 @@ def run_deploy(root: Path, target: str, out: Path | None, to: str, keep: int, na
 
 
 def run_rollback(root: Path, to: Path, names: list[str]) -> list[RolledBack]:
-    """``rollback``: the named sites (default all in ``to``) back to their previous release."""
+    """``rollback``: the named sites (default all in ``to``) back to their previous release. A
+    ``--to`` that does not exist is a mistyped path (a usage error), not a folder with no sites."""
+    if not os.path.lexists(to):
+        raise UsageError(_("--to {dest}: no such folder; give the folder deploy wrote to").format(dest=to.absolute()))
     site_ids = site_ids_given(root, names) if names else []
     return rollback(to.absolute(), site_ids)
 
@@ -68,11 +72,17 @@ def run_keygen(root: Path, key: Path) -> str:
     root_real = Path(os.path.realpath(root))
     if root_real in Path(os.path.realpath(key)).parents:
         raise UsageError(_("--out {path}: it is inside the repository {root}, where a commit would hand the secret key to everyone with a clone; keep it outside it (for example ~/.config/zhanqun/zhanqun-bundle)").format(path=key, root=root))
-    return generate_key(key)
+    try:
+        return generate_key(key)
+    except KeyExists as exc:  # a path that must not be used, as one inside the repository: the command line's mistake
+        raise UsageError(str(exc)) from None
 
 
-def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, sequence: int | None, since: Path | None = None) -> tuple[BundleManifest, int]:
-    """``bundle``: every site of ``target`` as built in ``out``, signed, into the file ``to``."""
+def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, sequence: int | None, since: Path | None = None,
+               warn: Callable[[str], None] = lambda line: None) -> tuple[BundleManifest, int]:
+    """``bundle``: every site of ``target`` as built in ``out``, signed, into the file ``to``. The
+    commit recorded is ``<sha>+dirty`` when git reports uncommitted changes to the sources (``warn``
+    is told so)."""
     out = out or root / "output" / target
     to = to.absolute()
     if not to.name.endswith(BUNDLE_SUFFIXES):
@@ -86,7 +96,11 @@ def run_bundle(root: Path, target: str, out: Path | None, key: Path, to: Path, s
     cluster, site_ids = _cluster(root)
     manifests = {site_id: built_manifest(out, site_id, target) for site_id in site_ids}
     folders = {site_id: out / site_id for site_id in site_ids}
-    return write_bundle(manifests, folders, cluster, target, head_commit(root), key.absolute(), sequence, to, since.absolute() if since else None)
+    commit, dirty = bundle_commit(root)
+    if dirty:
+        warn(_("warning: the working tree has uncommitted changes in {folders}; the bundle records the commit as {commit}").format(
+            folders=", ".join(SOURCE_FOLDERS), commit=commit))
+    return write_bundle(manifests, folders, cluster, target, commit, key.absolute(), sequence, to, since.absolute() if since else None)
 
 
 def run_apply(root: Path, bundle: Path, dest: Path, trust: Path, keep: int) -> tuple[BundleManifest, DeployReport]:

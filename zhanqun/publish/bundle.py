@@ -28,12 +28,13 @@ import re
 import tarfile
 import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator
 
 from ..i18n import _
 from ..paths import UnsafePath, ZHANQUN_FOLDER, atomic_writer, normalise, write_text
+from .git_head import DIRTY_SUFFIX
 from .manifest import FileEntry, SiteManifest, hash_file, hash_stream
 from .releases import DeployReport, ReleaseError, SiteReleases, dest_target, gzip_holds, install, needs_gzip
 from .signing import SIGNATURE_SIZE, key_id, last_sequence, load_public_key, load_secret_key, record_sequence, sign, verifies
@@ -108,8 +109,16 @@ class BundleManifest:
 
     def describe(self) -> str:
         text = _("bundle {sequence} of {cluster} ({target}, commit {commit}, key {key})").format(
-            sequence=self.sequence, cluster=self.cluster.get("name", ""), target=self.target, commit=(self.commit or "-")[:12], key=self.key)
+            sequence=self.sequence, cluster=self.cluster.get("name", ""), target=self.target, commit=_short(self.commit), key=self.key)
         return text + (_(", a delta on bundle {base}").format(base=self.base) if self.base else "")
+
+
+def _short(commit: str | None) -> str:
+    """A commit as people read it: 12 hex digits, and ``+dirty`` when the bundle says so."""
+    if commit is None:
+        return "-"
+    dirty = commit.endswith(DIRTY_SUFFIX)
+    return commit[:12] + (DIRTY_SUFFIX if dirty else "")
 
 
 def _clean(path: str) -> bool:
@@ -209,7 +218,17 @@ def read_signed_manifest(path: Path, public: Any) -> BundleManifest:
 
 @dataclass(frozen=True)
 class Applied:
-    """``DEST/.zhanqun-applied.json``: the last bundle applied there."""
+    """``DEST/.zhanqun-applied.json``: the last bundle applied there.
+
+    ``apply`` writes it twice, each time atomically: ``pending`` just BEFORE the sites are
+    switched, final just after. Written only after the switch, a failure in between (a full disk)
+    would leave the new sites served and the old sequence recorded, and an older bundle could then
+    be applied over them. With the pending record first, every moment of an apply has DEST refusing
+    every bundle older than the one being applied: the record's write failing switches nothing; the
+    switch failing leaves the old sites served and the newer sequence recorded (a bundle in between
+    is refused: the one that was attempted supersedes it); the final write failing leaves the
+    record pending. A pending record lets exactly that bundle (same sequence, same manifest bytes)
+    be applied again, which completes it; anything else is judged by its sequence as usual."""
 
     cluster: dict[str, str]
     target: str
@@ -217,9 +236,13 @@ class Applied:
     digest: str  # sha256 of the bundle manifest's bytes
     key: str
     commit: str | None
+    pending: bool = False  # written before the switch; the switch or the final record may not have followed
 
     def text(self) -> str:
-        return json.dumps(vars(self), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        value = vars(self).copy()
+        if not self.pending:
+            del value["pending"]  # a completed apply's record is as it always was
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
     @classmethod
     def read(cls, dest: Path) -> Applied | None:
@@ -228,7 +251,10 @@ class Applied:
             return None
         try:
             value = json.loads(path.read_text(encoding="utf-8"))
-            return cls(dict(value["cluster"]), str(value["target"]), int(value["sequence"]), str(value["digest"]), str(value["key"]), value.get("commit"))
+            pending = value.get("pending", False)
+            if not isinstance(pending, bool):
+                raise TypeError(pending)
+            return cls(dict(value["cluster"]), str(value["target"]), int(value["sequence"]), str(value["digest"]), str(value["key"]), value.get("commit"), pending)
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
             raise ReleaseError(_("{path} is unreadable; it records the last bundle applied, and without it an older bundle could not be told from a newer one. Restore it from a backup").format(path=path)) from None
 
@@ -387,6 +413,8 @@ def check_sequence(manifest: BundleManifest, data: bytes, dest: Path, bundle: Pa
     if applied.target != manifest.target:
         raise _refuse(bundle, _("it holds the {theirs} sites, and {dest} the {ours} sites").format(theirs=manifest.target, dest=dest, ours=applied.target))
     if manifest.sequence == applied.sequence and hashlib.sha256(data).hexdigest() == applied.digest:
+        if applied.pending:
+            return  # this very bundle's apply did not complete: applying it again completes it
         raise _refuse(bundle, _("bundle {sequence} is already applied in {dest} (a replay)").format(sequence=manifest.sequence, dest=dest))
     if manifest.sequence <= applied.sequence:
         raise _refuse(bundle, _("its sequence {sequence} is not greater than {applied}, the last one applied in {dest}: an older or replayed bundle").format(
@@ -422,9 +450,17 @@ def apply_bundle(bundle: Path, trust: Path, dest: Path, keep: int) -> tuple[Bund
         sources = [(manifest.sites[site], (lambda site: lambda path: cursor.open(f"{SITES_PREFIX}{site}/{path}"))(site)) for site in sorted(manifest.sites)]
         applied = Applied(manifest.cluster, manifest.target, manifest.sequence, hashlib.sha256(data).hexdigest(), manifest.key, manifest.commit)
 
+        def record_applied() -> None:
+            try:
+                write_text(dest, APPLIED_NAME, applied.text())
+            except OSError as exc:  # the sites are switched: say so, not "nothing was switched"
+                raise ReleaseError(_("the sites of bundle {sequence} are served, but {path} could not be completed ({reason}); it records bundle {sequence} as pending, so older bundles stay refused. Free the space, then apply this bundle again to complete the record").format(
+                    sequence=manifest.sequence, path=dest / APPLIED_NAME, reason=exc.strerror or exc)) from None
+
         report = install(
             dest, manifest.target, sources, keep, manifest.sequence, "apply",  # type: ignore[arg-type]
             before=lambda: check_sequence(manifest, data, dest, bundle),  # again, with the lock held
-            after_switch=lambda: write_text(dest, APPLIED_NAME, applied.text()),
+            before_switch=lambda: write_text(dest, APPLIED_NAME, replace(applied, pending=True).text()),  # see Applied
+            after_switch=record_applied,
         )
     return manifest, report

@@ -44,6 +44,7 @@ class BucketOptions:
     allow_many_deletes: bool = False
     dry_run: bool = False
     say: Callable[[str], None] = lambda line: None  # receives the --dry-run plan, line by line
+    intranet_bucket: bool = False  # --intranet-bucket: the operator says the bucket is inside the intranet
 
 
 class Reported(Protocol):
@@ -74,7 +75,17 @@ def publisher_for(to: str) -> Publisher:
 def deploy(request: DeployRequest) -> Reported:
     publisher = publisher_for(request.to)
     _refuse_options_of_the_other_publisher(request)
+    _refuse_the_intranet_build_in_a_bucket(request)
     return publisher(request)
+
+
+def _refuse_the_intranet_build_in_a_bucket(request: DeployRequest) -> None:
+    """The intranet build holds internal content, and a bucket is usually on the internet (a cloud
+    object store): nothing here can tell where a bucket is, so the operator must say it with
+    ``--intranet-bucket``. Without it, a slip of ``--target`` would publish internal content."""
+    if scheme_of(request.to) == "s3" and request.target == "intranet" and not request.bucket.intranet_bucket:
+        raise DeployUsageError(_("--target intranet --to {to}: the intranet build holds internal content, and a bucket is usually reachable from the internet; "
+                                 "deploy it to a folder on an intranet server, or, if this bucket is served inside the intranet only, say so with --intranet-bucket").format(to=request.to))
 
 
 def _refuse_options_of_the_other_publisher(request: DeployRequest) -> None:
@@ -83,7 +94,7 @@ def _refuse_options_of_the_other_publisher(request: DeployRequest) -> None:
     if scheme_of(request.to) == "":
         given, default = request.bucket, BucketOptions()
         for name, used in (("--dry-run", given.dry_run), ("--allow-many-deletes", given.allow_many_deletes),
-                           ("--max-deletes", given.max_deletes != default.max_deletes)):
+                           ("--max-deletes", given.max_deletes != default.max_deletes), ("--intranet-bucket", given.intranet_bucket)):
             if used:
                 raise DeployUsageError(_("{option} is for s3:// only; a folder deploy deletes no live file (it switches releases) and has no dry run").format(option=name))
     elif request.keep != DEFAULT_KEEP:

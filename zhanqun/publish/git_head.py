@@ -3,14 +3,24 @@
 Read from the files git keeps (``HEAD``, the ref it names, ``packed-refs``; a worktree's ``.git``
 file and ``commondir``), so a build spawns no process per site and needs no git installed. ``None``
 when the repository is not a git checkout, or HEAD names a branch with no commit yet.
+
+:func:`sources_changed` is the one exception, for ``bundle`` only: whether the working tree's
+sources differ from that commit needs git's index, which is not worth reading without git, so it
+runs ``git status`` once when a ``git`` executable is there (and answers ``None`` otherwise).
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 _HEX = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+#: The folders whose uncommitted changes make a build something else than its commit.
+SOURCE_FOLDERS = ("content", "sites", "themes")
+#: What ``bundle`` appends to the commit of a working tree with uncommitted changes in them.
+DIRTY_SUFFIX = "+dirty"
 
 
 def _git_folder(root: Path) -> Path | None:
@@ -72,3 +82,30 @@ def _packed(folders: list[Path], ref: str) -> str | None:
             if len(parts) == 2 and parts[1] == ref and _HEX.fullmatch(parts[0]):
                 return parts[0]
     return None
+
+
+def sources_changed(root: Path) -> bool | None:
+    """Whether tracked files under :data:`SOURCE_FOLDERS` have uncommitted changes (``git status
+    --porcelain --untracked-files=no``, run once); ``None`` when there is no ``git`` executable or
+    it cannot tell (not a repository, a repository git refuses, a git that hangs)."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    try:
+        done = subprocess.run([git, "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--", *SOURCE_FOLDERS],
+                              capture_output=True, timeout=60, check=False, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return bool(done.stdout.strip())
+
+
+def bundle_commit(root: Path) -> tuple[str | None, bool]:
+    """The commit a bundle records: HEAD, as ``<sha>+dirty`` when git reports uncommitted changes
+    to the sources (so the record never claims a commit the sites were not built from); and
+    whether it is dirty. Without git, or without a commit, HEAD as it is."""
+    commit = head_commit(root)
+    if commit is None or not sources_changed(root):
+        return commit, False
+    return commit + DIRTY_SUFFIX, True

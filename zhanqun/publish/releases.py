@@ -430,14 +430,17 @@ Opener = Callable[[str], ContextManager[BinaryIO]]
 
 
 def install(dest: Path, target: str, sources: list[tuple[SiteManifest, Opener]], keep: int, sequence: int | None = None, via: str = "deploy",
-            before: Callable[[], None] | None = None, after_switch: Callable[[], None] | None = None) -> DeployReport:
+            before: Callable[[], None] | None = None, after_switch: Callable[[], None] | None = None,
+            before_switch: Callable[[], None] | None = None) -> DeployReport:
     """Install one release per site into ``dest`` and switch them together (the lock held).
 
     Every site's release is prepared and verified first; only then are the ``current`` links
     switched (SIGINT and SIGTERM held off meanwhile), so an error or an interruption before that
     leaves every site as it was. ``before`` checks, with the lock held, what another process
-    may have changed meanwhile (the applied sequence); ``after_switch`` records what must be recorded with the switch
-    (the applied bundle's sequence)."""
+    may have changed meanwhile (the applied sequence); ``before_switch`` records, once every release
+    is ready, what must hold should the switch happen (a pending applied sequence: an error there
+    switches nothing); ``after_switch`` records what must be recorded with the switch (the applied
+    bundle's sequence, completed)."""
     make_folder(dest)
     with exclusive_lock_or_fail(dest), interrupt_guard() as guard:
         if before:
@@ -463,6 +466,8 @@ def install(dest: Path, target: str, sources: list[tuple[SiteManifest, Opener]],
                         release.write(path, source)
                 release.finish()
             with guard.critical():
+                if before_switch:
+                    before_switch()
                 switch_all(prepared)
                 if after_switch:
                     after_switch()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -26,10 +27,17 @@ from .releases import ReleaseError
 PUBLIC_SUFFIX = ".pub"
 SEQUENCE_SUFFIX = ".sequence"
 SIGNATURE_SIZE = 64
+#: What ``KEY.sequence`` may hold: ASCII digits only (``str.isdigit`` would take ``²`` or ``٣``,
+#: which ``int`` then refuses or reads as another number), at most 18 of them (an int64).
+_SEQUENCE_TEXT = re.compile(r"[0-9]{1,18}")
 
 
 class SigningError(ReleaseError):
     """A key that cannot be written or read, or a sequence that may not be issued; exit 1."""
+
+
+class KeyExists(SigningError):
+    """``keygen --out`` names a key file that exists: never overwritten; the caller's usage error (exit 2)."""
 
 
 def key_id(public_key: Ed25519PublicKey) -> str:
@@ -46,7 +54,7 @@ def generate_key(key: Path) -> str:
     public = public_path(key)
     for path in (key, public):
         if os.path.lexists(path):
-            raise SigningError(_("{path} already exists; zhanqun never overwrites a key (choose another name, or remove the old key yourself)").format(path=path))
+            raise KeyExists(_("{path} already exists; zhanqun never overwrites a key (choose another name, or remove the old key yourself)").format(path=path))
     secret = Ed25519PrivateKey.generate()
     secret_pem = secret.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     public_pem = secret.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -54,7 +62,7 @@ def generate_key(key: Path) -> str:
         create_exclusive(key.parent, key.name, secret_pem, 0o600)
         create_exclusive(public.parent, public.name, public_pem, 0o644)
     except FileExistsError as exc:
-        raise SigningError(_("{path} already exists; zhanqun never overwrites a key").format(path=exc.filename or key)) from None
+        raise KeyExists(_("{path} already exists; zhanqun never overwrites a key").format(path=exc.filename or key)) from None
     return key_id(secret.public_key())
 
 
@@ -112,8 +120,9 @@ def last_sequence(key: Path) -> int:
         return 0
     except (OSError, UnicodeDecodeError) as exc:
         raise SigningError(_("cannot read {path}: {reason}").format(path=counter, reason=exc)) from None
-    if not text.isdigit():
-        raise SigningError(_("{path} should hold the last sequence number issued, and holds {text!r}; restore it").format(path=counter, text=text[:40]))
+    if not _SEQUENCE_TEXT.fullmatch(text):
+        raise SigningError(_("{path} should hold the last sequence number issued with this key, in ASCII digits (0-9), and holds {text!r}; write that number into it (or a greater one, if you do not know it: the intranet refuses every bundle whose sequence is not greater than the last one it applied)").format(
+            path=counter, text=text[:40]))
     return int(text)
 
 
