@@ -154,13 +154,19 @@ def replace_with_hard_link(base: Path, rel: str, existing: Path) -> bool:
         os.link(existing, scratch, follow_symlinks=False)
     except OSError:
         return False
+    _rename_over(scratch, path)
+    return True
+
+
+def _rename_over(scratch: Path, path: Path) -> None:
+    """Put ``scratch`` in the place of ``path`` with one ``rename(2)``; on failure ``scratch`` goes
+    and ``path`` is as it was."""
     try:
         os.replace(scratch, path)
     except BaseException:
         with _quietly():
             os.unlink(scratch)
         raise
-    return True
 
 
 def move(base: Path, rel: str, to_base: Path, to_rel: str) -> None:
@@ -283,12 +289,7 @@ def replace_symlink(base: Path, rel: str, target: str) -> Path:
     with _quietly():
         os.unlink(scratch)
     os.symlink(target, scratch)
-    try:
-        os.replace(scratch, path)
-    except BaseException:
-        with _quietly():
-            os.unlink(scratch)
-        raise
+    _rename_over(scratch, path)
     return path
 
 
@@ -381,8 +382,14 @@ MARKER_TEXT = "This folder holds sites built by zhanqun; each build replaces its
 
 def marked_target(out: Path) -> str | None:
     """The target an output folder's marker names (``None``: no marker, or an older one)."""
+    return marker_target(out, OUTPUT_MARKER)
+
+
+def marker_target(folder: Path, marker: str) -> str | None:
+    """The ``target:`` line of the marker file ``folder/marker`` — the output folder's, a deploy
+    destination's — or ``None`` when there is no readable marker."""
     try:
-        text = (out / OUTPUT_MARKER).read_text(encoding="utf-8")
+        text = (folder / marker).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     for line in text.splitlines():

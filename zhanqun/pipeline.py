@@ -130,7 +130,6 @@ class BuildContext:
     redirects: dict[str, list[Redirect]] = field(default_factory=dict)  # site id → its alias pages
     link_report: LinkReport | None = None
     pagefind: Pagefind | None = None  # the checked search indexer (find_search_indexer)
-    search_pages: dict[str, int] = field(default_factory=dict)  # site id → pages in its search bundle
 
     @property
     def root(self) -> Path:
@@ -333,7 +332,7 @@ def index_site_search(context: BuildContext, site_id: str, site_folder: Path) ->
     this run only: a site that was not rebuilt keeps the bundle it has."""
     assert context.pagefind is not None
     shown = shown_path(context.options.output / site_id, context.root)
-    context.search_pages[site_id] = index_site(context.pagefind, site_folder, shown, context.problems)
+    index_site(context.pagefind, site_folder, shown, context.problems)
 
 
 #: Per-site steps after rendering, before the output checks (which then cover what they wrote).

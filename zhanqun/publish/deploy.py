@@ -101,15 +101,7 @@ def _refuse_options_of_the_other_publisher(request: DeployRequest) -> None:
         raise DeployUsageError(_("{option} is for a folder only; a bucket keeps no releases").format(option="--keep"))
 
 
-@dataclass(frozen=True)
-class BucketReport:
-    result: object  # deploy_s3.S3Result
-
-    def lines(self) -> list[str]:
-        return [self.result.summary()]  # type: ignore[attr-defined]
-
-
-def deploy_to_bucket(request: DeployRequest) -> BucketReport:
+def deploy_to_bucket(request: DeployRequest) -> Reported:
     """``--to s3://…``: each site's output checked against its build manifest, then synced."""
     from .deploy_folder import built_manifest
     from .deploy_s3 import DeployError, S3AddressError, deploy_to_s3, parse_s3_address
@@ -127,4 +119,4 @@ def deploy_to_bucket(request: DeployRequest) -> BucketReport:
                               allow_many_deletes=options.allow_many_deletes, dry_run=options.dry_run, say=options.say)
     except DeployError as exc:
         raise ReleaseError(str(exc)) from None
-    return BucketReport(result)
+    return result

@@ -121,6 +121,10 @@ class S3Result:
     unchanged: int
     dry_run: bool = False
 
+    def lines(self) -> list[str]:
+        """What ``deploy`` prints at the end (the ``--dry-run`` plan was said as it was made)."""
+        return [self.summary()]
+
     def summary(self) -> str:
         """The last line the command prints."""
         if self.dry_run:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, ContextManager, Iterator
 
 from ..i18n import _
-from ..paths import Locked, exclusive_lock, hard_link, make_folder, move, remove, replace_symlink, set_mtime, write_new_file, write_text
+from ..paths import Locked, exclusive_lock, hard_link, make_folder, marker_target, move, remove, replace_symlink, set_mtime, write_new_file, write_text
 from .manifest import FileEntry, SiteManifest, hash_file
 from .output import interrupt_guard
 
@@ -368,14 +368,7 @@ LOCK_NAME = ".zhanqun-deploy.lock"
 
 def dest_target(dest: Path) -> str | None:
     """The target a destination's marker names (``None``: no marker)."""
-    try:
-        text = (dest / DEST_MARKER).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    for line in text.splitlines():
-        if line.startswith("target: "):
-            return line[len("target: ") :].strip()
-    return None
+    return marker_target(dest, DEST_MARKER)
 
 
 def destination_problem(dest: Path, target: str | None) -> str | None:
