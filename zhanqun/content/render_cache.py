@@ -36,6 +36,8 @@ CACHE_FOLDER = ".zhanqun-cache"
 def rendered_file(target: str) -> str:
     """The cache file of ``target``, inside :data:`CACHE_FOLDER`."""
     return f"rendered-{target}.json"
+
+
 FORMAT = 1
 #: Packages whose behaviour is part of every cached value.
 PACKAGES = ("markdown", "nh3", "pelican", "jinja2")
