@@ -32,7 +32,7 @@ from .i18n import _
 from .links.addresses import DEFAULT_PREVIEW_BASE, TARGETS, AddressMap, Target, check_syndication
 from .links.link_check import LinkReport, check_output
 from .links.link_report import save_link_report
-from .links.redirects import Redirect, plan_redirects, write_redirects
+from .links.redirects import Redirect, RedirectPages, plan_redirects
 from .links.resolve import LinkResolver, check_link_columns
 from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
 from .progress import Progress
@@ -43,6 +43,8 @@ from .publish.incremental import (
     keep_unchanged_files,
     leak_checked,
     note_leak_check,
+    page_base,
+    previous_pages,
     record_inputs,
     site_inputs,
     traces_digest,
@@ -58,7 +60,7 @@ from .publish.leak_gate import (
 from .publish.output import Interrupted, OutputSwap, interrupt_guard
 from .publish.pagefind import Pagefind, PagefindUnusable
 from .publish.pagefind import find as find_pagefind
-from .publish.search import index_site
+from .publish.search import SearchBundle
 from .publish.preview_index import write_preview_index
 from .render.attachment_use import AttachmentUse, attachment_use
 from .render.pelican_settings import (
@@ -66,7 +68,8 @@ from .render.pelican_settings import (
     pelican_settings,
     theme_asset_exists,
 )
-from .render.processes import RenderJob, RenderResult, render_all
+from .render.page_reuse import PreviousPages
+from .render.processes import RenderJob, RenderResult, SiteStep, render_all, warm_up
 from .render.stage import StagedSite, Stager, stage_site, write_staged
 
 
@@ -145,6 +148,7 @@ class BuildReport:
     target: str
     site_ids: list[str]
     pages: int = 0
+    reused: int = 0  # item pages of rebuilt sites taken from the previous output (render/page_reuse.py)
     timings: dict[str, float] = field(default_factory=dict)
     output: Path | None = None
     notes: list[str] = field(default_factory=list)  # one-line reports (links) for the summary
@@ -264,12 +268,24 @@ def plan_rebuilds(context: BuildContext, site_folder: Callable[[str], Path]) -> 
             write_staged(staged)
 
 
+def reusable_pages(context: BuildContext, site_id: str) -> PreviousPages | None:
+    """The current output's item pages a rebuilt site may take again (``render/page_reuse.py``):
+    none with ``--no-cache``, and none for a site with its own templates or plugins, whose pages
+    may show anything of any item."""
+    settings = context.settings[site_id]
+    if not context.options.cache or settings.get("THEME_TEMPLATES_OVERRIDES") or context.cluster[site_id].pelican.plugins:
+        return None
+    return previous_pages(context.options.output / site_id, site_id)
+
+
 def render_sites(context: BuildContext, site_folder: Callable[[str], Path], progress: Progress | None) -> None:
     jobs = []
     for site_id in context.rebuilt:
         staged = context.staged[site_id]
         size = sum(len(text) for text in staged.texts.values())
-        jobs.append(RenderJob(site_id, context.settings[site_id], staged.sources, str(staged.folder), size))
+        base = page_base(context.inputs[site_id], context.settings[site_id], context.root, staged.folder)
+        after = [step for make in AFTER_RENDER_STEPS if (step := make(context, site_id)) is not None]
+        jobs.append(RenderJob(site_id, context.settings[site_id], staged.sources, str(staged.folder), size, base, reusable_pages(context, site_id), after))
     total = len(jobs)
     done = 0
 
@@ -277,23 +293,32 @@ def render_sites(context: BuildContext, site_folder: Callable[[str], Path], prog
         nonlocal done
         done += 1
         if progress:
-            progress(_("rendered {site} ({pages} pages, {seconds:.1f}s)").format(site=result.site, pages=result.pages, seconds=result.seconds), done, total)
+            progress(_("rendered {site} ({pages} pages, {seconds:.1f}s)").format(site=result.site, pages=result.pages, seconds=result.seconds) + _reused_note(result), done, total)
 
     workers = context.options.jobs or os.cpu_count() or 1
     context.results = render_all(jobs, workers, on_done)
     for result in context.results:
         context.problems.extend(result.problems)
+        for name, seconds in result.timings.items():  # CPU time in the rendering processes, summed
+            context.timings[name] = context.timings.get(name, 0.0) + seconds
+
+
+def _reused_note(result: RenderResult) -> str:
+    return _("; {count} unchanged item pages taken from the last build").format(count=result.reused) if result.reused else ""
 
 
 # --- per-site steps: each ``(context, site_id, site_folder)``, run for the sites rendered in this
 # build only (a site left unchanged keeps what they made last time) --------------------------
 
 
-def write_site_redirects(context: BuildContext, site_id: str, site_folder: Path) -> None:
-    """Alias pages go into the rendered site before the output checks, which then cover them."""
+def redirect_pages(context: BuildContext, site_id: str) -> SiteStep | None:
     redirects = context.redirects.get(site_id, [])
-    if redirects:
-        write_redirects(redirects, site_folder, context.cluster[site_id].name, context.problems)
+    return RedirectPages(redirects, context.cluster[site_id].name) if redirects else None
+
+
+def search_bundle(context: BuildContext, site_id: str) -> SiteStep | None:
+    assert context.pagefind is not None
+    return SearchBundle(context.pagefind, shown_path(context.options.output / site_id, context.root))
 
 
 def write_site_manifest(context: BuildContext, site_id: str, site_folder: Path) -> None:
@@ -327,16 +352,9 @@ def find_search_indexer(context: BuildContext) -> None:
         context.problems.add(exc.where, None, "search-unavailable", str(exc))
 
 
-def index_site_search(context: BuildContext, site_id: str, site_folder: Path) -> None:
-    """One rendered site's search bundle (``publish/search.py``). Called for each site rendered in
-    this run only: a site that was not rebuilt keeps the bundle it has."""
-    assert context.pagefind is not None
-    shown = shown_path(context.options.output / site_id, context.root)
-    index_site(context.pagefind, site_folder, shown, context.problems)
-
-
-#: Per-site steps after rendering, before the output checks (which then cover what they wrote).
-AFTER_RENDER_STEPS: list[tuple[str, Callable[[BuildContext, str, Path], None]]] = [("redirects", write_site_redirects), ("search", index_site_search)]
+#: Per-site steps after rendering, before the output checks (which then cover what they wrote): each
+#: makes the :class:`SiteStep` a site's rendering process runs once Pelican is done (or none).
+AFTER_RENDER_STEPS: list[Callable[[BuildContext, str], SiteStep | None]] = [redirect_pages, search_bundle]
 #: Per-site steps after the output checks, just before the swap; the manifest comes last.
 BEFORE_SWAP_STEPS: list[tuple[str, Callable[[BuildContext, str, Path], None]]] = [("manifest", write_site_manifest)]
 
@@ -471,6 +489,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     as it was (see ``publish/output.py``).
     """
     _refuse_unsafe_output(options)
+    warm_up()  # the rendering processes' imports overlap the stages before rendering
     problems = Problems()
     cache = RenderCache(options.root if options.cache else None, options.target)
     cache.load(problems)
@@ -490,7 +509,6 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             _timed(context, "plan", lambda c: plan_rebuilds(c, swap.site_folder))
             _timed(context, "render", lambda c: render_sites(c, swap.site_folder, progress))
             _stop_on_errors(context)
-            run_site_steps(context, AFTER_RENDER_STEPS)
             run_output_checks(context)
             _stop_on_errors(context)
             run_site_steps(context, BEFORE_SWAP_STEPS)
@@ -535,6 +553,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         target=options.target,
         site_ids=context.site_ids if context else [],
         pages=sum(r.pages for r in context.results) if context else 0,
+        reused=sum(r.reused for r in context.results) if context else 0,
         timings=context.timings if context else {},
         output=options.output,
         notes=([context.link_report.line()] if context and context.link_report else []) + (_unchanged_note(context) if context else []),

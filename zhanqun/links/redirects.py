@@ -180,3 +180,16 @@ def write_redirects(redirects: list[Redirect], folder: Path, site_name: str, pro
         write_text(folder, redirect.path, redirect_page(redirect.url, redirect.item.title, site_name))
         written += 1
     return written
+
+
+@dataclass
+class RedirectPages:
+    """A site's alias pages (``links/redirects.py``), written before its search bundle and the
+    output checks, which then cover them."""
+
+    redirects: list[Redirect]
+    site_name: str
+    name: str = "redirects"
+
+    def run(self, site_folder: Path, problems: Problems) -> None:
+        write_redirects(self.redirects, site_folder, self.site_name, problems)

@@ -47,6 +47,7 @@ from typing import Any, Iterable
 from ..content.render_cache import CACHE_FOLDER, code_fingerprint
 from ..links.redirects import Redirect
 from ..paths import ZHANQUN_FOLDER, make_folder, replace_with_hard_link, write_text
+from ..render.page_reuse import UNSHOWN_SETTINGS, PreviousPages, base_key, read_page_keys
 from ..render.stage import StagedSite
 from .manifest import SiteManifest, read_manifest, site_files
 
@@ -167,6 +168,7 @@ class StatCache:
         self.sites: dict[str, dict[str, list[int]]] = {}
         self.written = 0
         self.changed = False
+        self._keys: dict[Path, str] = {}
         if root is None:
             return
         path = root / CACHE_FOLDER / self.file
@@ -178,9 +180,12 @@ class StatCache:
         if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("sites"), dict):
             self.sites = {k: v for k, v in data["sites"].items() if isinstance(v, dict)}
 
-    @staticmethod
-    def key(site_folder: Path) -> str:
-        return _sha(os.path.realpath(site_folder))[:32]
+    def key(self, site_folder: Path) -> str:
+        """The site folder's entry: a hash of its real path (resolved once per folder and build)."""
+        found = self._keys.get(site_folder)
+        if found is None:
+            found = self._keys[site_folder] = _sha(os.path.realpath(site_folder))[:32]
+        return found
 
     def vouches(self, site_folder: Path, rel: str, now: os.stat_result) -> bool:
         """Whether the file is as recorded, and was recorded long enough after it last changed."""
@@ -282,6 +287,23 @@ def _file_sha(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def page_base(inputs: SiteInputs, settings: dict[str, Any], root: Path, staged_folder: Path) -> str:
+    """The part of the site's item page keys that the whole site shares (``render/page_reuse.py``):
+    code, theme and the settings that pages show."""
+    shown = {key: value for key, value in settings.items() if key not in UNSHOWN_SETTINGS}
+    return base_key(inputs.parts["code"], inputs.parts["theme"], canonical_settings(shown, root, staged_folder))
+
+
+def previous_pages(site_folder: Path, site_id: str) -> PreviousPages | None:
+    """What the current output of a site offers for reuse: its item pages' keys and its manifest
+    (``None`` when either is missing or the output is another site's)."""
+    manifest = read_manifest(site_folder)
+    keys = read_page_keys(site_folder)
+    if manifest is None or manifest.site != site_id or not keys:
+        return None
+    return PreviousPages(str(site_folder), keys, {entry.path: (entry.sha256, entry.size) for entry in manifest.files})
 
 
 def keep_unchanged_files(new_site: Path, current_site: Path, new: SiteManifest) -> int:

@@ -15,6 +15,7 @@ order on each run, its issue #638); ``tests/test_search.py`` builds twice and co
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problems
@@ -70,3 +71,15 @@ def indexed_pages(entry: bytes) -> int:
         return sum(int(language.get("page_count", 0)) for language in languages.values())
     except (ValueError, AttributeError, TypeError):
         return 0
+
+
+@dataclass
+class SearchBundle:
+    """A site's search bundle (``publish/search.py``); a site left unchanged keeps the one it has."""
+
+    pagefind: Pagefind
+    shown: str  # the site's output folder as messages name it
+    name: str = "search"
+
+    def run(self, site_folder: Path, problems: Problems) -> None:
+        index_site(self.pagefind, site_folder, self.shown, problems)

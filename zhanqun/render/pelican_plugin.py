@@ -21,11 +21,17 @@ from pelican import signals
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Category
 from feedgenerator import get_tag_uri
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from ..content.mongolian import squeeze
 from ..paths import confine
+from .page_reuse import PageReuse, staged_digests
 from .pelican_pages import ExtraPagesGenerator
+
+#: The item pages of the site this process renders (set by ``processes.render_site`` before
+#: Pelican runs; one site per process, so one value per process).
+PAGE_REUSE: PageReuse | None = None
 
 
 class StagedItemReader(BaseReader):
@@ -40,8 +46,11 @@ class StagedItemReader(BaseReader):
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         with open(source_path, encoding="utf-8") as handle:
-            staged = json.load(handle)
+            text = handle.read()
+        staged = json.loads(text)
         metadata = {name: self.process_metadata(name, value) for name, value in staged["metadata"].items()}
+        # what the item's own page and other items' pages show of it (page_reuse.py)
+        metadata["zq_staged_digest"], metadata["zq_shown_digest"] = staged_digests(text)
         return staged["content"], metadata
 
 
@@ -61,7 +70,14 @@ class ConfinedWriter(Writer):
         feed.items[-1]["title"] = str(plain_text(item.title).unescape())
 
     def write_file(self, name: str, template: Any, context: Any, *args: Any, **kwargs: Any) -> Any:
-        """A column's list pages hold its own ``per_page`` items (Pelican knows one number per template)."""
+        """An item's page whose inputs did not change is the previous output's file (``page_reuse.py``);
+        a column's list pages hold its own ``per_page`` items (Pelican knows one number per template)."""
+        article = kwargs.get("article")
+        if PAGE_REUSE is not None and article is not None and name and not args and not kwargs.get("override_output"):
+            filename = sanitised_join(self.output_path, name)
+            if filename not in self._written_files and PAGE_REUSE.reuse(Path(self.output_path), name, PAGE_REUSE.key(article)):
+                self._written_files.add(filename)  # Pelican's own check of a name written twice still applies
+                return None
         category = kwargs.get("category")
         if kwargs.get("template_name") != "category" or category is None:
             return super().write_file(name, template, context, *args, **kwargs)

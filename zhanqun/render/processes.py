@@ -23,13 +23,25 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .. import i18n
-from ..errors import Problem, describe_os_error
+from ..errors import Problem, Problems, describe_os_error
 from ..i18n import _
+from .page_reuse import PageReuse, PreviousPages
+
+
+class SiteStep(Protocol):
+    """Work on one rendered site that runs in its rendering process, right after Pelican: the
+    site's other pages and files (alias pages, the search bundle), made while the other worker
+    renders another site, instead of one after another once every site is rendered. Picklable
+    (it travels with the job); it writes only into ``site_folder`` and reports into ``problems``."""
+
+    name: str
+
+    def run(self, site_folder: Path, problems: Problems) -> None: ...
 
 
 @dataclass
@@ -39,6 +51,9 @@ class RenderJob:
     sources: dict[str, str]  # staged relative path → repository source path
     staged_folder: str
     size: int = 0  # the staged items' bytes: how long the site takes to render, roughly
+    page_base: str = ""  # the key every item page of the site shares (page_reuse.base_key)
+    previous: PreviousPages | None = None  # the current output's item pages that may be reused
+    after: list[SiteStep] = field(default_factory=list)  # run in order once Pelican has written the site
 
 
 @dataclass
@@ -47,6 +62,8 @@ class RenderResult:
     problems: list[Problem] = field(default_factory=list)
     pages: int = 0
     seconds: float = 0.0
+    reused: int = 0  # item pages taken from the previous output (page_reuse.py)
+    timings: dict[str, float] = field(default_factory=dict)  # the job's steps after Pelican, by name
 
 
 class _Capture(logging.Handler):
@@ -81,9 +98,17 @@ def render_site(job: RenderJob) -> RenderResult:
         from pelican import Pelican
         from pelican.settings import read_settings
 
+        from . import pelican_plugin
+
         settings = read_settings(path=None, override=copy.deepcopy(job.settings))
+        reuse = pelican_plugin.PAGE_REUSE = PageReuse(job.page_base, job.previous)
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             Pelican(settings).run()  # its summary line would break the CLI's quiet output
+        reuse.save(Path(job.settings["OUTPUT_PATH"]))
+        result.reused = reuse.reused
+        result.pages = _pages_written(job.settings["OUTPUT_PATH"])  # Pelican's, before alias pages join them
+        if not capture.records:  # Pelican warned: the build stops, no use finishing the site
+            _run_steps(job, result)
     except (TemplateError, RecursionError) as exc:  # a webmaster's template: name its file and line
         result.problems.append(_template_problem(exc, job))
     except OSError as exc:  # a full disk, a permission: say what could not be written
@@ -100,6 +125,21 @@ def render_site(job: RenderJob) -> RenderResult:
     return _finish(result, capture, job, started)
 
 
+def _pages_written(output: str) -> int:
+    return sum(1 for _folder, _subfolders, files in os.walk(output) for f in files if f.endswith(".html"))
+
+
+def _run_steps(job: RenderJob, result: RenderResult) -> None:
+    """The job's steps after Pelican (:class:`SiteStep`), in order; their problems join the site's."""
+    folder = Path(job.settings["OUTPUT_PATH"])
+    for step in job.after:
+        started = time.perf_counter()
+        problems = Problems()
+        step.run(folder, problems)
+        result.problems.extend(problems)
+        result.timings[step.name] = result.timings.get(step.name, 0.0) + time.perf_counter() - started
+
+
 def _finish(result: RenderResult, capture: _Capture, job: RenderJob, started: float) -> RenderResult:
     """Add Pelican's logged warnings and errors, count the pages written."""
     for record in capture.records:
@@ -109,8 +149,6 @@ def _finish(result: RenderResult, capture: _Capture, job: RenderJob, started: fl
             text = str(record.msg)
         path, message = _locate(text, job)
         result.problems.append(Problem(path, None, f"pelican-{record.levelname.lower()}", _tidy(message)))
-    output = job.settings["OUTPUT_PATH"]
-    result.pages = sum(1 for _folder, _subfolders, files in os.walk(output) for f in files if f.endswith(".html"))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -170,9 +208,7 @@ def render_all(
     jobs = sorted(jobs, key=lambda job: (-job.size, job.site))
     if not jobs:
         return []
-    # Children start as new interpreters: a fixed hash seed makes any set iteration inside
-    # Pelican or a plugin the same on every run, so the same input gives the same bytes.
-    os.environ.setdefault("PYTHONHASHSEED", "0")
+    _fix_hash_seed()
     results: list[RenderResult] = []
     pool = render_pool(max(1, min(workers, len(jobs))))
     try:
@@ -221,6 +257,25 @@ def _signals_blocked() -> Iterator[None]:
 #: its readers, generators and writer, Jinja, Markdown, and our plugin (imported, not registered —
 #: Pelican registers plugins when it runs a site, in the child).
 PRELOAD = ["zhanqun.render.processes", "pelican", "pelican.readers", "pelican.generators", "pelican.writers", "pelican.settings", "jinja2", "markdown", "feedgenerator", "zhanqun.render.pelican_plugin"]
+
+
+def _fix_hash_seed() -> None:
+    """Children start as (or are forked from) new interpreters: a fixed hash seed makes any set
+    iteration inside Pelican or a plugin the same on every run, so the same input gives the same bytes."""
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+def warm_up() -> None:
+    """Start the fork server now, at the start of a build, so that its imports of Pelican, Jinja
+    and Markdown (about a second of CPU) run on another core while this process reads the content,
+    instead of delaying the first site's render. Idempotent; nothing to do without a fork server."""
+    if start_method() != "forkserver":
+        return
+    _fix_hash_seed()  # the fork server's interpreter, whose children render, starts with it
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
 
 
 def start_method() -> str:
