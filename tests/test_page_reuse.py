@@ -138,3 +138,25 @@ def test_no_cache_takes_nothing_over(copy: Repo) -> None:
     report = build(copy, cache=False)
     assert report.reused == 0
     assert clean_digest(copy) == tree_digest(copy.out())
+
+
+def test_texts_finished_in_parallel_are_the_ones_finished_in_order(copy: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build converts thousands of texts in forked workers (``Stager.prefill``); the sample
+    here is small, so the threshold is lowered to make it fork for these few."""
+    from zhanqun.render import stage
+
+    in_order = clean_digest(copy)  # below the threshold: every text finished by the staging loop
+    forked: list[int] = []
+    real = stage.Stager.prefill
+
+    def counting(self: stage.Stager, items: list, workers: int) -> None:
+        before = len(self.renderer.cache.entries)
+        real(self, items, workers)
+        forked.append(len(self.renderer.cache.entries) - before)
+
+    monkeypatch.setattr(stage, "PARALLEL_AT_LEAST", 1)
+    monkeypatch.setattr(stage.Stager, "prefill", counting)
+    out = copy.root.parent / "parallel"
+    build(copy, out=out, cache=False)
+    assert forked and forked[0] > 0  # the workers finished the texts, not the staging loop
+    assert tree_digest(out) == in_order

@@ -242,6 +242,9 @@ def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None
         raise BuildFailed(context.problems)
     letters = {source: letter.html() for source, letter in context.features.letters.items()} if context.features else {}
     stager = Stager(context.addresses, context.resolver, context.renderer, letters, context.problems)
+    addresses = context.addresses
+    items = [item for site_id in context.site_ids for item in (*addresses.items_of(site_id), *addresses.received_by(site_id))]
+    stager.prefill(items, context.options.jobs or os.cpu_count() or 1)
     for site_id in context.site_ids:
         context.staged[site_id] = stage_site(site_id, stager, context.attachment_use, context.root, workdir(site_id))
 

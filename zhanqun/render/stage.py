@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..content.index import Item
 from ..content.markdown_render import MarkdownRenderer, MarkdownTooDeep
+from ..content.render_cache import entry_key
 from ..content.metadata import split_list
 from ..content.sanitize import Policy, clean
 from ..errors import Problems
@@ -66,22 +71,60 @@ class Stager:
     letters: dict[str, str]  # letter item source → its escaped HTML (letters.py)
     problems: Problems
 
+    def _inputs(self, item: Item) -> tuple[str, str | None, str | None, list[str], int, str]:
+        """What the finished HTML of ``item`` is a function of (body and summary with their links
+        resolved, a letter's HTML, the iframe hosts, the summary rule): the render cache's key."""
+        body, meta = self.resolver.rewritten(item, self.problems)
+        hosts = self.addresses.cluster[item.site].publishing.iframe_hosts
+        settings = self.addresses.cluster[item.site].pelican.settings
+        words, end = settings.get("SUMMARY_MAX_LENGTH", SUMMARY_WORDS), settings.get("SUMMARY_END_SUFFIX", SUMMARY_END)
+        return body, meta.get("Summary"), self.letters.get(item.source), sorted(hosts), words, end
+
+    def finished(self, inputs: tuple[str, str | None, str | None, list[str], int, str]) -> list[str]:
+        """The sanitised HTML and summary for ``inputs`` (:meth:`_inputs`), computed when not cached."""
+        body, summary, letter, hosts, words, end = inputs
+        return self.renderer.cache.get("staged", inputs, lambda: list(self._finished(body, summary, letter, Policy.of(hosts), words, end)))  # type: ignore[return-value]
+
+    def prefill(self, items: list[Item], workers: int) -> None:
+        """Compute the finished HTML of every item of ``items`` the render cache lacks, in
+        ``workers`` processes at once (a cold build converts thousands of texts: Markdown,
+        sanitiser and summary are pure functions of their inputs, so forked copies of this
+        stager compute exactly what :meth:`item_file` would, one after another).
+        """
+        missing: dict[str, tuple[str, str | None, str | None, list[str], int, str]] = {}
+        for item in items:
+            inputs = self._inputs(item)
+            key = entry_key("staged", *inputs)
+            if key not in self.renderer.cache.entries:
+                missing[key] = inputs
+        if workers < 2 or len(missing) < PARALLEL_AT_LEAST or "fork" not in multiprocessing.get_all_start_methods():
+            return  # not worth a process: item_file computes them
+        global _PREFILLING
+        _PREFILLING = self
+        context = multiprocessing.get_context("fork")
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_leave_signals_to_parent) as pool:
+                values = list(pool.map(_finish_in_child, list(missing.values()), chunksize=64))
+        except BrokenProcessPool:  # a worker was killed: what is missing is computed in order
+            return
+        finally:
+            _PREFILLING = None
+        for key, value in zip(missing, values):
+            if value is not None:
+                self.renderer.cache.entries[key] = value
+                self.renderer.cache.added += 1
+
     def item_file(self, item: Item, extra: dict[str, str]) -> str:
         """The staged file of ``item`` (its own page or a syndicated copy): JSON, header and HTML."""
         body, meta = self.resolver.rewritten(item, self.problems)
-        hosts = self.addresses.cluster[item.site].publishing.iframe_hosts
         metadata: dict[str, Any] = {pelican_key(k): v for k, v in meta.items() if k not in PRIVATE_KEYS and v != ""}
         if "Tags" in meta:
             metadata["tags"] = split_list(meta["Tags"])
         letter = self.letters.get(item.source)
-        settings = self.addresses.cluster[item.site].pelican.settings
-        words, end = settings.get("SUMMARY_MAX_LENGTH", SUMMARY_WORDS), settings.get("SUMMARY_END_SUFFIX", SUMMARY_END)
         try:
             # everything below is a function of these inputs alone: kept in the render cache, so
             # an unchanged (or syndicated) text is converted, sanitised and cut once
-            inputs = (body, meta.get("Summary"), letter, sorted(hosts), words, end)
-            finished = self.renderer.cache.get("staged", inputs, lambda: list(self._finished(body, meta.get("Summary"), letter, Policy.of(hosts), words, end)))
-            content, summary = finished
+            content, summary = self.finished(self._inputs(item))
             metadata["summary"] = summary if letter is None or "Summary" in meta else _letter_summary(item)
         except MarkdownTooDeep as exc:  # found by the content check already; never a traceback here
             self.problems.add(item.source, item.body_line, "too-deep", str(exc))
@@ -97,6 +140,29 @@ class Stager:
         if letter is not None:
             return content, ""  # a letter's summary is its dates and status (_letter_summary)
         return content, clean(summary_of(content, words, end), policy)
+
+
+#: Below this many texts to convert, forking workers costs more than it saves.
+PARALLEL_AT_LEAST = 200
+#: The stager whose texts forked workers finish (set only while :meth:`Stager.prefill` runs).
+_PREFILLING: Stager | None = None
+
+
+def _leave_signals_to_parent() -> None:
+    """Ctrl-C and SIGTERM reach the whole process group; the build (the parent) decides, and
+    stops the pool itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _finish_in_child(inputs: tuple[str, str | None, str | None, list[str], int, str]) -> list[str] | None:
+    """In a forked worker: the finished HTML for ``inputs``; ``None`` where it fails (the build
+    computes it again in order, and reports the problem where it belongs)."""
+    assert _PREFILLING is not None
+    try:
+        return _PREFILLING.finished(inputs)
+    except Exception:
+        return None
 
 
 def summary_of(content: str, words: int = SUMMARY_WORDS, end: str = SUMMARY_END) -> str:
