@@ -36,6 +36,9 @@ from .links.redirects import Redirect, RedirectPages, plan_redirects
 from .links.resolve import LinkResolver, check_link_columns
 from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
 from .progress import Progress
+from .publish.build_record import Previous, Snapshot
+from .publish.build_record import check as check_previous_build
+from .publish.build_record import record as record_build
 from .publish.git_head import head_commit
 from .publish.incremental import (
     SiteInputs,
@@ -491,6 +494,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     _refuse_unsafe_output(options)
     warm_up()  # the rendering processes' imports overlap the stages before rendering
     problems = Problems()
+    previous = _previous_build(options, problems)
+    if previous.hit:
+        return _nothing_changed(options, previous, problems)
     cache = RenderCache(options.root if options.cache else None, options.target)
     cache.load(problems)
     context: BuildContext | None = None
@@ -548,6 +554,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of rendered text could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
     if context is not None and context.link_report is not None:  # a build that failed on its links too: then most of all
         save_link_report(options.root, options.output, options.target, context.link_report, swapped, context.cluster.ids, problems)
+    if previous.snapshot is not None and context is not None and swapped and not problems.has_errors():
+        _record_build(options, previous.snapshot, context)
     return BuildReport(
         problems=problems,
         target=options.target,
@@ -558,6 +566,41 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         output=options.output,
         notes=([context.link_report.line()] if context and context.link_report else []) + (_unchanged_note(context) if context else []),
     )
+
+
+def _previous_build(options: BuildOptions, problems: Problems) -> Previous:
+    """The cluster-wide shortcut (``publish/build_record.py``), asked before anything is read:
+    ``hit`` when the last successful build into this output read exactly this tree with these
+    options and its output is intact. ``--no-cache``: never asked."""
+    if not options.cache:
+        return Previous(None)
+    started = time.perf_counter()
+    shaping = {"target": options.target, "sites": options.sites, "shard": options.shard, "base_url": options.base_url,
+               "today": options.resolved_today().isoformat(), "output": os.path.realpath(options.output)}
+    previous = check_previous_build(options.root, options.output, options.target, shaping, problems)
+    previous.seconds = time.perf_counter() - started
+    return previous
+
+
+def _nothing_changed(options: BuildOptions, previous: Previous, problems: Problems) -> BuildReport:
+    """The report of a build stopped by the shortcut: the previous build's warnings again (a
+    warning nobody fixed is not hidden by a no-op), and what happened."""
+    problems.extend(previous.warnings)
+    notes = [
+        _("nothing changed since the last build into {output}: nothing was read, rendered or written").format(output=shown_path(options.output, options.root)),
+        _("{count} site(s) unchanged since their last build, not rendered again: {sites}").format(count=len(previous.site_ids), sites=", ".join(previous.site_ids)),
+    ]
+    return BuildReport(problems=problems, target=options.target, site_ids=previous.site_ids, timings={"unchanged": previous.seconds}, output=options.output, notes=notes)
+
+
+def _record_build(options: BuildOptions, snapshot: Snapshot, context: BuildContext) -> None:
+    """After a successful build: what it read, for the next build's shortcut; a record that cannot
+    be written is a warning (the next build runs in full)."""
+    indexer = str(context.pagefind.path) if context.pagefind else None
+    try:
+        record_build(options.root, options.output, options.target, snapshot, context.site_ids, indexer, context.problems)
+    except (OSError, UnsafePath) as exc:
+        context.problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the record of this build could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
 
 
 def _unchanged_note(context: BuildContext) -> list[str]:
