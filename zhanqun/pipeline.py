@@ -23,6 +23,7 @@ from .config.themes import check_themes
 from .content.attachments import Attachments, read_attachments
 from .content.html_policy import may_need_sanitising
 from .content.index import ContentIndex, Item, index_content
+from .content.item_cache import ItemCache
 from .content.markdown_render import MarkdownRenderer, MarkdownTooDeep
 from .content.render_cache import CACHE_FOLDER, RenderCache
 from .content.review import check_review
@@ -136,6 +137,7 @@ class BuildContext:
     redirects: dict[str, list[Redirect]] = field(default_factory=dict)  # site id → its alias pages
     link_report: LinkReport | None = None
     pagefind: Pagefind | None = None  # the checked search indexer (find_search_indexer)
+    items: ItemCache | None = None  # read items of unchanged sources (build only; content/item_cache.py)
 
     @property
     def root(self) -> Path:
@@ -215,7 +217,8 @@ def site_ids_named(cluster: Cluster, names: list[str]) -> list[str]:
 
 
 def read_content(context: BuildContext) -> None:
-    context.index = index_content(context.root, context.cluster, context.problems, context.renderer)
+    reader = context.items.read if context.items else None
+    context.index = index_content(context.root, context.cluster, context.problems, context.renderer, reader)
     context.attachments = read_attachments(context.root, context.cluster, context.problems)
     check_review(context.index, context.cluster, context.problems)
 
@@ -441,7 +444,7 @@ def check_base_url(options: BuildOptions) -> None:
         raise UsageError(_("--base-url {url!r} must be a scheme and host, e.g. http://localhost:8000").format(url=options.base_url))
 
 
-def read(options: BuildOptions, problems: Problems, cache: RenderCache | None = None) -> BuildContext:
+def read(options: BuildOptions, problems: Problems, cache: RenderCache | None = None, items: ItemCache | None = None) -> BuildContext:
     """Stages 1–2, which do not depend on the target: site files and the content index."""
     if options.target not in TARGETS:
         raise UsageError(
@@ -450,7 +453,7 @@ def read(options: BuildOptions, problems: Problems, cache: RenderCache | None = 
             )
         )
     check_base_url(options)
-    context = BuildContext(options, problems, TARGETS[options.target], renderer=MarkdownRenderer(cache))
+    context = BuildContext(options, problems, TARGETS[options.target], renderer=MarkdownRenderer(cache), items=items)
     _timed(context, "sites", read_sites)
     _timed(context, "content", read_content)
     return context
@@ -469,14 +472,14 @@ def analyse_target(context: BuildContext) -> None:
     _timed(context, f"leaks:{name}", check_published_text)
 
 
-def prepare(options: BuildOptions, problems: Problems, cache: RenderCache | None = None) -> BuildContext:
+def prepare(options: BuildOptions, problems: Problems, cache: RenderCache | None = None, items: ItemCache | None = None) -> BuildContext:
     """Stages 1–3 for ``options.target``, shared by ``build``, ``sites`` and ``check --external``.
 
     Content errors do not stop stage 3: files with errors are in the index (``Item.broken``), so
     the cross-file checks, links and column types list their mistakes in the same run; then it
     stops (``BuildFailed``). Stage 3's own errors are for the caller to act on (``build`` stops).
     """
-    context = read(options, problems, cache)
+    context = read(options, problems, cache, items)
     unfinished = problems.has_errors()  # files with errors: listed with stage 3's, then the stop
     analyse_target(context)
     if unfinished:
@@ -499,12 +502,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         return _nothing_changed(options, previous, problems)
     cache = RenderCache(options.root if options.cache else None, options.target)
     cache.load(problems)
+    items = ItemCache(options.root if options.cache else None)
+    items.load(problems)
     context: BuildContext | None = None
     swap: OutputSwap | None = None
     swapped = False
     with interrupt_guard() as guard:
         try:
-            context = prepare(options, problems, cache)
+            context = prepare(options, problems, cache, items)
             context.stats = StatCache(options.root if options.cache else None, options.target)
             _timed(context, "search:indexer", find_search_indexer)
             _stop_on_errors(context)
@@ -552,6 +557,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         cache.save(prune=everything)
     except (OSError, UnsafePath) as exc:
         problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of rendered text could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
+    try:  # only after the content stage read every source: it keeps what this build read
+        if context is not None and "content" in context.timings:
+            items.save()
+    except (OSError, UnsafePath) as exc:
+        problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of read items could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
     if context is not None and context.link_report is not None:  # a build that failed on its links too: then most of all
         save_link_report(options.root, options.output, options.target, context.link_report, swapped, context.cluster.ids, problems)
     if previous.snapshot is not None and context is not None and swapped and not problems.has_errors():
