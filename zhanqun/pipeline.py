@@ -495,11 +495,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     as it was (see ``publish/output.py``).
     """
     _refuse_unsafe_output(options)
-    warm_up()  # the rendering processes' imports overlap the stages before rendering
     problems = Problems()
     previous = _previous_build(options, problems)
-    if previous.hit:
+    if previous.hit:  # before the fork server: a build that renders nothing needs none
         return _nothing_changed(options, previous, problems)
+    warm_up()  # the rendering processes' imports overlap the stages before rendering
     cache = RenderCache(options.root if options.cache else None, options.target)
     cache.load(problems)
     items = ItemCache(options.root if options.cache else None)
