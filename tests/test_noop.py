@@ -266,3 +266,32 @@ def test_an_incremental_build_after_edits_equals_a_clean_build(copy: Repo, tmp_p
     clean_report = build(copy, out=clean, cache=False)
     assert report.problems.sorted() == clean_report.problems.sorted()
     assert tree_digest(clean) == tree_digest(copy.out())
+
+
+def test_the_tree_hash_sees_links_and_folders_and_refuses_a_linked_folder(tmp_path: Path) -> None:
+    """The snapshot itself, without a build: what changes it, and what turns the shortcut off."""
+    root = tmp_path / "repo"
+    for folder in build_record.INPUT_FOLDERS:
+        (root / folder).mkdir(parents=True)
+    (root / "content" / "a.md").write_text("甲", encoding="utf-8")
+    (root / "content" / "b.md").write_text("乙", encoding="utf-8")
+
+    def tree() -> str | None:
+        return build_record.take_snapshot(root, {}).tree
+
+    first = tree()
+    assert first is not None and tree() == first
+    (root / "content" / "link.md").symlink_to("a.md")
+    with_link = tree()
+    assert with_link not in (None, first)
+    (root / "content" / "link.md").unlink()
+    (root / "content" / "link.md").symlink_to("b.md")  # retargeted
+    assert tree() not in (None, first, with_link)
+    (root / "content" / "dangling.md").symlink_to("nowhere.md")  # the build reports it; listed all the same
+    dangling = tree()
+    assert dangling is not None
+    (root / "content" / "empty").mkdir()
+    assert tree() not in (None, dangling)
+    (root / "plugins" / "shared").symlink_to(root / "themes", target_is_directory=True)
+    assert tree() is None  # a folder behind a link is not walked, so nothing is vouched for
+    assert build_record.take_snapshot(root, {"target": "preview"}).key != build_record.take_snapshot(root, {"target": "production"}).key
