@@ -23,6 +23,7 @@ from .config.themes import check_themes
 from .content.attachments import Attachments, read_attachments
 from .content.html_policy import may_need_sanitising
 from .content.index import ContentIndex, Item, index_content
+from .content.item_cache import ItemCache
 from .content.markdown_render import MarkdownRenderer, MarkdownTooDeep
 from .content.render_cache import CACHE_FOLDER, RenderCache
 from .content.review import check_review
@@ -36,6 +37,9 @@ from .links.redirects import Redirect, RedirectPages, plan_redirects
 from .links.resolve import LinkResolver, check_link_columns
 from .paths import OUTPUT_MARKER, UnsafePath, check_output_folder, mark_output_folder
 from .progress import Progress
+from .publish.build_record import Previous, Snapshot
+from .publish.build_record import check as check_previous_build
+from .publish.build_record import record as record_build
 from .publish.git_head import head_commit
 from .publish.incremental import (
     SiteInputs,
@@ -133,6 +137,7 @@ class BuildContext:
     redirects: dict[str, list[Redirect]] = field(default_factory=dict)  # site id → its alias pages
     link_report: LinkReport | None = None
     pagefind: Pagefind | None = None  # the checked search indexer (find_search_indexer)
+    items: ItemCache | None = None  # read items of unchanged sources (build only; content/item_cache.py)
 
     @property
     def root(self) -> Path:
@@ -212,7 +217,8 @@ def site_ids_named(cluster: Cluster, names: list[str]) -> list[str]:
 
 
 def read_content(context: BuildContext) -> None:
-    context.index = index_content(context.root, context.cluster, context.problems, context.renderer)
+    reader = context.items.read if context.items else None
+    context.index = index_content(context.root, context.cluster, context.problems, context.renderer, reader)
     context.attachments = read_attachments(context.root, context.cluster, context.problems)
     check_review(context.index, context.cluster, context.problems)
 
@@ -441,7 +447,7 @@ def check_base_url(options: BuildOptions) -> None:
         raise UsageError(_("--base-url {url!r} must be a scheme and host, e.g. http://localhost:8000").format(url=options.base_url))
 
 
-def read(options: BuildOptions, problems: Problems, cache: RenderCache | None = None) -> BuildContext:
+def read(options: BuildOptions, problems: Problems, cache: RenderCache | None = None, items: ItemCache | None = None) -> BuildContext:
     """Stages 1–2, which do not depend on the target: site files and the content index."""
     if options.target not in TARGETS:
         raise UsageError(
@@ -450,7 +456,7 @@ def read(options: BuildOptions, problems: Problems, cache: RenderCache | None = 
             )
         )
     check_base_url(options)
-    context = BuildContext(options, problems, TARGETS[options.target], renderer=MarkdownRenderer(cache))
+    context = BuildContext(options, problems, TARGETS[options.target], renderer=MarkdownRenderer(cache), items=items)
     _timed(context, "sites", read_sites)
     _timed(context, "content", read_content)
     return context
@@ -469,14 +475,14 @@ def analyse_target(context: BuildContext) -> None:
     _timed(context, f"leaks:{name}", check_published_text)
 
 
-def prepare(options: BuildOptions, problems: Problems, cache: RenderCache | None = None) -> BuildContext:
+def prepare(options: BuildOptions, problems: Problems, cache: RenderCache | None = None, items: ItemCache | None = None) -> BuildContext:
     """Stages 1–3 for ``options.target``, shared by ``build``, ``sites`` and ``check --external``.
 
     Content errors do not stop stage 3: files with errors are in the index (``Item.broken``), so
     the cross-file checks, links and column types list their mistakes in the same run; then it
     stops (``BuildFailed``). Stage 3's own errors are for the caller to act on (``build`` stops).
     """
-    context = read(options, problems, cache)
+    context = read(options, problems, cache, items)
     unfinished = problems.has_errors()  # files with errors: listed with stage 3's, then the stop
     analyse_target(context)
     if unfinished:
@@ -492,16 +498,21 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     as it was (see ``publish/output.py``).
     """
     _refuse_unsafe_output(options)
-    warm_up()  # the rendering processes' imports overlap the stages before rendering
     problems = Problems()
+    previous = _previous_build(options, problems)
+    if previous.hit:  # before the fork server: a build that renders nothing needs none
+        return _nothing_changed(options, previous, problems)
+    warm_up()  # the rendering processes' imports overlap the stages before rendering
     cache = RenderCache(options.root if options.cache else None, options.target)
     cache.load(problems)
+    items = ItemCache(options.root if options.cache else None)
+    items.load(problems)
     context: BuildContext | None = None
     swap: OutputSwap | None = None
     swapped = False
     with interrupt_guard() as guard:
         try:
-            context = prepare(options, problems, cache)
+            context = prepare(options, problems, cache, items)
             context.stats = StatCache(options.root if options.cache else None, options.target)
             _timed(context, "search:indexer", find_search_indexer)
             _stop_on_errors(context)
@@ -549,8 +560,15 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         cache.save(prune=everything)
     except (OSError, UnsafePath) as exc:
         problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of rendered text could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
+    try:  # only after the content stage read every source: it keeps what this build read
+        if context is not None and "content" in context.timings:
+            items.save()
+    except (OSError, UnsafePath) as exc:
+        problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of read items could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
     if context is not None and context.link_report is not None:  # a build that failed on its links too: then most of all
         save_link_report(options.root, options.output, options.target, context.link_report, swapped, context.cluster.ids, problems)
+    if previous.snapshot is not None and context is not None and swapped and not problems.has_errors():
+        _record_build(options, previous.snapshot, context)
     return BuildReport(
         problems=problems,
         target=options.target,
@@ -561,6 +579,41 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         output=options.output,
         notes=([context.link_report.line()] if context and context.link_report else []) + (_unchanged_note(context) if context else []),
     )
+
+
+def _previous_build(options: BuildOptions, problems: Problems) -> Previous:
+    """The cluster-wide shortcut (``publish/build_record.py``), asked before anything is read:
+    ``hit`` when the last successful build into this output read exactly this tree with these
+    options and its output is intact. ``--no-cache``: never asked."""
+    if not options.cache:
+        return Previous(None)
+    started = time.perf_counter()
+    shaping = {"target": options.target, "sites": options.sites, "shard": options.shard, "base_url": options.base_url,
+               "today": options.resolved_today().isoformat(), "output": os.path.realpath(options.output)}
+    previous = check_previous_build(options.root, options.output, options.target, shaping, problems)
+    previous.seconds = time.perf_counter() - started
+    return previous
+
+
+def _nothing_changed(options: BuildOptions, previous: Previous, problems: Problems) -> BuildReport:
+    """The report of a build stopped by the shortcut: the previous build's warnings again (a
+    warning nobody fixed is not hidden by a no-op), and what happened."""
+    problems.extend(previous.warnings)
+    notes = [
+        _("nothing changed since the last build into {output}: nothing was read, rendered or written").format(output=shown_path(options.output, options.root)),
+        _("{count} site(s) unchanged since their last build, not rendered again: {sites}").format(count=len(previous.site_ids), sites=", ".join(previous.site_ids)),
+    ]
+    return BuildReport(problems=problems, target=options.target, site_ids=previous.site_ids, timings={"unchanged": previous.seconds}, output=options.output, notes=notes)
+
+
+def _record_build(options: BuildOptions, snapshot: Snapshot, context: BuildContext) -> None:
+    """After a successful build: what it read, for the next build's shortcut; a record that cannot
+    be written is a warning (the next build runs in full)."""
+    indexer = str(context.pagefind.path) if context.pagefind else None
+    try:
+        record_build(options.root, options.output, options.target, snapshot, context.site_ids, indexer, context.problems)
+    except (OSError, UnsafePath) as exc:
+        context.problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the record of this build could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
 
 
 def _unchanged_note(context: BuildContext) -> list[str]:

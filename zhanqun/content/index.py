@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from ..config.sites import RESERVED_FOLDERS, Cluster, Column, Site
 from ..errors import Problems, did_you_mean
@@ -31,6 +32,9 @@ from .metadata import (
 )
 from .slugs import slug_from_title
 from .source import MAX_BYTES, read_source
+
+#: What reads one content file into an item: :func:`read_item`'s signature.
+ItemReader = Callable[[bytes, Site, Column, str, str, Problems, "MarkdownRenderer | None"], "Item | None"]
 
 #: Stands in for a date that could not be read, in a broken item (never rendered, only checked).
 UNKNOWN_DATE = datetime(1970, 1, 1)
@@ -109,8 +113,11 @@ class ContentIndex:
         return [item for item in self.items if site in item.syndicate]
 
 
-def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: MarkdownRenderer | None = None) -> ContentIndex:
-    """Read every content file of every site (all of them: links cross sites) into the index."""
+def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: MarkdownRenderer | None = None, read: ItemReader | None = None) -> ContentIndex:
+    """Read every content file of every site (all of them: links cross sites) into the index.
+
+    ``read``: what turns a file into an item, :func:`read_item` unless a cache of read items
+    (``content/item_cache.py``) answers for the files that did not change."""
     index = ContentIndex()
     renderer = renderer or MarkdownRenderer()
     real_content = Path(os.path.realpath(root)) / "content"
@@ -157,7 +164,7 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
             raw = _read_bytes(path, source, problems)
             if raw is None:
                 continue
-            item = read_item(raw, site, column, rel, source, problems, renderer)
+            item = (read or read_item)(raw, site, column, rel, source, problems, renderer)
             if item:
                 index.add(item)
             else:

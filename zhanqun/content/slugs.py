@@ -7,17 +7,27 @@ stable (a function of the title alone), ASCII, and short enough to read aloud.
 from __future__ import annotations
 
 import re
-
-from pypinyin import lazy_pinyin
+from functools import cache
+from typing import Any, Callable
 
 MAX_SYLLABLES = 12
 MAX_LENGTH = 64
 
 
+@cache
+def _pinyin() -> Callable[..., Any]:
+    """pypinyin's ``lazy_pinyin``, imported on first use: its dictionaries take most of a second
+    to load, which a build that reads no title (nothing changed, or every item read from the cache
+    of read items) need not pay."""
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin
+
+
 def slug_from_title(title: str, fallback: str = "item") -> str:
     """``兴安盟召开2026年春季农业生产工作会议`` → ``xing-an-meng-zhao-kai-2026-nian-chun-ji-nong-ye-sheng-chan``."""
     words: list[str] = []
-    for part in lazy_pinyin(title, errors=lambda chars: re.findall(r"[A-Za-z0-9]+", chars)):
+    for part in _pinyin()(title, errors=lambda chars: re.findall(r"[A-Za-z0-9]+", chars)):
         words += re.findall(r"[a-z0-9]+", part.lower())
     slug = ""
     for word in words[:MAX_SYLLABLES]:
@@ -56,7 +66,7 @@ def short_slug(title: str, drop: tuple[str, ...] = (), fallback: str = "item") -
     for char_or_run in re.findall(r"[\u3400-\u9fff]|[A-Za-z0-9]+|\s+|.", key):
         if re.fullmatch(r"[\u3400-\u9fff]", char_or_run):
             run += 1
-            words.append((lazy_pinyin(char_or_run)[0].lower(), run))
+            words.append((_pinyin()(char_or_run)[0].lower(), run))
         else:
             run = 0
             words += [(w.lower(), 0) for w in re.findall(r"[A-Za-z0-9]+", char_or_run)]

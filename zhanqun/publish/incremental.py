@@ -226,22 +226,28 @@ def unchanged(site_folder: Path, inputs: SiteInputs, stats: StatCache) -> bool:
     Intact: exactly the files of its manifest, each either vouched for by the stat cache or hashed
     and found equal to the manifest's.
     """
-    if recorded_inputs(site_folder) != inputs.fingerprint:
-        return False
+    return recorded_inputs(site_folder) == inputs.fingerprint and files_intact(site_folder, inputs.site, stats)
+
+
+def files_intact(site_folder: Path, site_id: str, stats: StatCache) -> bool:
+    """Whether the site's output holds exactly the files of its manifest, as the manifest says
+    (a stat the cache vouches for, else a hash); shared with the cluster-wide shortcut
+    (``publish/build_record.py``)."""
     manifest = read_manifest(site_folder)
-    if manifest is None or manifest.site != inputs.site:
+    if manifest is None or manifest.site != site_id:
         return False
     if set(site_files(site_folder)) != {entry.path for entry in manifest.files}:
         return False  # a file added or removed by hand
+    base = os.path.join(site_folder, "")  # plain strings: ten thousand Path objects cost more than the stats
     for entry in manifest.files:
         try:
-            now = os.lstat(site_folder / entry.path)
+            now = os.lstat(base + entry.path)
         except OSError:
             return False
         if now.st_size != entry.size:
             return False
         if not stats.vouches(site_folder, entry.path, now):
-            if _file_sha(site_folder / entry.path) != entry.sha256:
+            if _file_sha(Path(base + entry.path)) != entry.sha256:
                 return False
             stats.note(site_folder, entry.path, now)
     return True
