@@ -348,15 +348,20 @@ def test_the_manifest_names_the_commit_checked_out(tmp_path: Path) -> None:
     assert head_commit(tmp_path) is None
 
 
-def test_the_stat_cache_vouches_only_for_files_older_than_itself(tmp_path: Path) -> None:
-    from zhanqun.publish.incremental import RACY_NS, StatCache
+def test_the_stat_cache_vouches_only_for_files_older_than_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Older by both times: the modification time can be set back, the change time cannot, so a
+    file written just now is never vouched for, whatever modification time it shows."""
+    from zhanqun.publish import incremental
+    from zhanqun.publish.incremental import StatCache
 
+    monkeypatch.setattr(incremental, "RACY_NS", 300_000_000)  # a short window: the test need not wait 2 s
     site = tmp_path / "out" / "portal"
     site.mkdir(parents=True)
     old, new = site / "old.html", site / "new.html"
     old.write_text("旧", encoding="utf-8")
+    time.sleep(0.5)
     new.write_text("新", encoding="utf-8")
-    os.utime(old, ns=(time.time_ns() - 10 * RACY_NS,) * 2)
+    os.utime(new, ns=(time.time_ns() - 10 * incremental.RACY_NS,) * 2)  # an old modification time, a new change time
     stats = StatCache(tmp_path)
     stats.note(site, "old.html", old.stat())
     stats.note(site, "new.html", new.stat())

@@ -58,6 +58,7 @@ from typing import Any
 from ..content.render_cache import CACHE_FOLDER, code_fingerprint
 from ..errors import Problem, Problems
 from ..i18n import LOCALE_DIR, _, current_language
+from ..links.link_report import report_file
 from ..paths import make_folder, marked_target, write_bytes
 from .incremental import INPUTS, RACY_NS, StatCache, files_intact
 from .manifest import MANIFEST_PATH
@@ -220,9 +221,9 @@ def _file_sha(path: Path) -> str | None:
         return None
 
 
-def _output_state(output: Path, target: str, site_ids: list[str]) -> dict[str, Any] | None:
+def _output_state(root: Path, output: Path, target: str, site_ids: list[str]) -> dict[str, Any] | None:
     """The hashes of what describes the output (each site's ``.zhanqun/`` records, the preview's
-    list), or ``None`` when one is missing."""
+    list), or ``None`` when one is missing, or the link report the build writes beside it is."""
     sites: dict[str, list[str]] = {}
     for site_id in site_ids:
         hashes = [_file_sha(output / site_id / INPUTS), _file_sha(output / site_id / MANIFEST_PATH)]
@@ -230,7 +231,7 @@ def _output_state(output: Path, target: str, site_ids: list[str]) -> dict[str, A
             return None
         sites[site_id] = [h for h in hashes if h]
     index = _file_sha(output / "index.html") if target == "preview" else ""
-    if index is None:
+    if index is None or not report_file(root, target).is_file():  # the audit reads the link report: a build writes one
         return None
     return {"sites": sites, "index": index}
 
@@ -247,7 +248,7 @@ def check(root: Path, output: Path, target: str, shaping: dict[str, Any], proble
     site_ids, warnings, state = record.get("sites"), record.get("warnings"), record.get("output")
     if not (isinstance(site_ids, list) and all(isinstance(s, str) for s in site_ids) and isinstance(warnings, list)):
         return Previous(snapshot)
-    if marked_target(output) != target or _output_state(output, target, site_ids) != state:
+    if marked_target(output) != target or _output_state(root, output, target, site_ids) != state:
         return Previous(snapshot)
     stats = StatCache(root, target)
     if not all(files_intact(output / site_id, site_id, stats) for site_id in site_ids):
@@ -273,7 +274,7 @@ def record(root: Path, output: Path, target: str, snapshot: Snapshot, site_ids: 
     """
     records = _load(root, target, None)
     key = output_key(output)
-    state = _output_state(output, target, site_ids)
+    state = _output_state(root, output, target, site_ids)
     usable = snapshot.tree is not None and not snapshot.racy and state is not None and snapshot.indexer is not None and snapshot.indexer[1] == indexer
     records.pop(key, None)
     if usable:

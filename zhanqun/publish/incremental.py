@@ -25,7 +25,7 @@ The fingerprint is kept *inside the site's output*, ``<out>/<id>/.zhanqun/inputs
 the site manifest: it is swapped in with the files it describes, so it can never describe other
 files than the ones beside it (another ``--out``, a failed build, a deploy copy), and it needs no
 clean-up. A site is skipped only if that record matches and its files are the manifest's: the
-same set of paths, each with the size, modification time and inode the :class:`StatCache` noted
+same set of paths, each with the size, modification and change time and inode the :class:`StatCache` noted
 after the swap (a stat), or else hashed and compared (see :func:`unchanged`) — a file edited,
 added or deleted by hand in the output is repaired. The record also names the leak traces the
 output last passed.
@@ -153,7 +153,7 @@ def recorded_inputs(site_folder: Path) -> str | None:
 
 
 class StatCache:
-    """Size, modification time and inode of each file of each site built into an output folder,
+    """Size, modification time, inode and change time of each file of each site built into an output folder,
     so that verifying an unchanged site is a stat per file, not a read.
 
     Machine-local and not reproducible by nature, so it lives in the repository's cache folder
@@ -190,20 +190,20 @@ class StatCache:
     def vouches(self, site_folder: Path, rel: str, now: os.stat_result) -> bool:
         """Whether the file is as recorded, and was recorded long enough after it last changed."""
         recorded = self.sites.get(self.key(site_folder), {}).get(rel)
-        return recorded == [now.st_size, now.st_mtime_ns, now.st_ino] and now.st_mtime_ns < self.written - RACY_NS
+        return recorded == [now.st_size, now.st_mtime_ns, now.st_ino, now.st_ctime_ns] and max(now.st_mtime_ns, now.st_ctime_ns) < self.written - RACY_NS
 
     def record(self, site_folder: Path, manifest: SiteManifest) -> None:
         """Note the files of a site just swapped into ``site_folder`` (a rename keeps all three)."""
         files = {}
         for entry in manifest.files:
             stat = os.lstat(site_folder / entry.path)
-            files[entry.path] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+            files[entry.path] = [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
         self.sites[self.key(site_folder)] = files
         self.changed = True
 
     def note(self, site_folder: Path, rel: str, now: os.stat_result) -> None:
         """Note one file just hashed and found as its manifest says."""
-        self.sites.setdefault(self.key(site_folder), {})[rel] = [now.st_size, now.st_mtime_ns, now.st_ino]
+        self.sites.setdefault(self.key(site_folder), {})[rel] = [now.st_size, now.st_mtime_ns, now.st_ino, now.st_ctime_ns]
         self.changed = True
 
     def save(self) -> None:
@@ -213,7 +213,7 @@ class StatCache:
             return
         recent = time.time_ns() - RACY_NS
         for files in self.sites.values():
-            for rel in [rel for rel, value in files.items() if not (isinstance(value, list) and len(value) == 3 and value[1] < recent)]:
+            for rel in [rel for rel, value in files.items() if not (isinstance(value, list) and len(value) == 4 and max(value[1], value[3]) < recent)]:
                 del files[rel]
         make_folder(self.root, CACHE_FOLDER)
         write_text(self.root, f"{CACHE_FOLDER}/{self.file}", json.dumps({"format": FORMAT, "sites": self.sites}, sort_keys=True, separators=(",", ":")))

@@ -272,10 +272,12 @@ def warm_up() -> None:
     if start_method() != "forkserver":
         return
     _fix_hash_seed()  # the fork server's interpreter, whose children render, starts with it
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
-    forkserver.ensure_running()
+    resource_tracker.ensure_running()  # first: starting it unblocks SIGINT and SIGTERM in this thread
+    with _signals_blocked():  # the server, and every rendering process forked from it, is born with them blocked
+        forkserver.ensure_running()
 
 
 def start_method() -> str:

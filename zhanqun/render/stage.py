@@ -102,13 +102,20 @@ class Stager:
         global _PREFILLING
         _PREFILLING = self
         context = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_leave_signals_to_parent)
         try:
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=_leave_signals_to_parent) as pool:
-                values = list(pool.map(_finish_in_child, list(missing.values()), chunksize=64))
+            values = list(pool.map(_finish_in_child, list(missing.values()), chunksize=64))
         except BrokenProcessPool:  # a worker was killed: what is missing is computed in order
+            pool.shutdown(wait=False)
             return
+        except BaseException:  # Ctrl-C, SIGTERM: stop now, not once every queued text is done
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public API before 3.14
+                process.kill()
+            raise
         finally:
             _PREFILLING = None
+        pool.shutdown(wait=True)
         for key, value in zip(missing, values):
             if value is not None:
                 self.renderer.cache.entries[key] = value

@@ -1,0 +1,68 @@
+"""What the caches of incremental builds must not let through (found by a hostile probe): an output
+page altered in place with its modification time put back, a link report removed behind a no-op.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import Repo, copy_repo, fill_small_cluster, new_repo
+
+from zhanqun import pipeline
+from zhanqun.publish import build_record, incremental
+
+
+def build(repo: Repo, out: Path | None = None, cache: bool = True) -> pipeline.BuildReport:
+    report = pipeline.build(pipeline.BuildOptions(repo.root, out=out, jobs=2, cache=cache))  # type: ignore[arg-type]
+    assert report.ok, [str(p) for p in report.problems]
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build_record, "RACY_NS", 0)
+    monkeypatch.setattr(incremental, "RACY_NS", 0)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    repo = fill_small_cluster(new_repo(tmp_path_factory.mktemp("h14") / "repo"))
+    mp = pytest.MonkeyPatch()
+    mp.setattr(build_record, "RACY_NS", 0)
+    mp.setattr(incremental, "RACY_NS", 0)
+    build(repo)
+    mp.undo()
+    return repo
+
+
+def test_an_output_page_edited_in_place_with_its_mtime_put_back_is_rebuilt(built: Repo, tmp_path: Path) -> None:
+    """The stat cache vouches for size, modification time, inode and change time: an output page
+    edited in place to the same size with its modification time put back still changed its change
+    time, which no user can set back, so its site is rebuilt (the script goes)."""
+    repo = copy_repo(built, tmp_path / "repo")
+    build(repo)
+    build(repo)  # every file noted in the stat cache
+    page = repo.out("tjj", "index.html")
+    before = os.stat(page)
+    data = page.read_bytes()
+    at = data.index(b"<title>")
+    evil = b"<script>alert(1)</script>"
+    page.write_bytes(data[:at] + evil + data[at + len(evil):])  # same size, same inode
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(page).st_ino == before.st_ino and os.stat(page).st_size == before.st_size
+    build(repo)
+    assert evil not in page.read_bytes()
+
+
+def test_a_shortcut_hit_rewrites_a_missing_link_report(built: Repo, tmp_path: Path) -> None:
+    """The link report (output/reports/links-<target>.json) is part of what a build leaves; a
+    no-op whose report is missing builds again, and writes it."""
+    repo = copy_repo(built, tmp_path / "repo")
+    build(repo)
+    report = repo.root / "output" / "reports" / "links-preview.json"
+    assert report.is_file()
+    report.unlink()
+    build(repo)
+    assert report.is_file()
