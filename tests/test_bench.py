@@ -1,6 +1,7 @@
-"""The plain-Pelican baseline of ``bench/hugo_bench.py``: the corpus converted to one Pelican project
-per site builds with plain Pelican into the page kinds the Hugo layout has (so the bench compares
-like with like). One site of a tiny corpus, one ``pelican`` run."""
+"""The benchmarks' own machinery: the plain-Pelican baseline of ``bench/hugo_bench.py`` (the corpus
+converted to one Pelican project per site builds with plain Pelican into the page kinds the Hugo
+layout has, so the bench compares like with like: one site of a tiny corpus, one ``pelican`` run),
+and ``make_corpus.py --sites N --pages-per-site M`` for the 1,000-site simulation."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+from click.testing import CliRunner
+from conftest import REPO, tree_digest
+
+import build as build_cli
 
 sys.path.insert(0, str(REPO / "bench"))
 
@@ -36,3 +40,15 @@ def test_the_corpus_converted_to_plain_pelican_builds_every_page_kind(tmp_path: 
     assert {"index.html", "sitemap.xml", "feeds", "files", "theme"} <= {p.name for p in out.iterdir()}
     assert (out / "files" / "map.svg").is_file() and (out / "theme" / "css" / "site.css").is_file()
     assert not (out / "tags.html").exists() and not (out / "archives.html").exists()  # no page kinds Hugo does not write
+
+
+def test_a_corpus_of_n_sites_has_m_pages_each_is_the_same_every_time_and_checks(tmp_path: Path) -> None:
+    counts = make_corpus(tmp_path / "a", 0, departments=13, pages_per_site=3)
+    assert counts["articles"] == 60
+    sites = sorted(p.stem for p in (tmp_path / "a" / "sites").glob("*.toml"))
+    assert len(sites) == 20 and {"portal", "tjj", "zrzyj", "d0013"} <= set(sites) and "d0014" not in sites
+    assert all(len(list((tmp_path / "a" / "content" / s).rglob("*.md"))) == 3 for s in sites)
+    make_corpus(tmp_path / "b", 0, departments=13, pages_per_site=3)
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+    result = CliRunner().invoke(build_cli.cli, ["--root", str(tmp_path / "a"), "check", "--site", "d0013", "--site", "portal"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
