@@ -183,3 +183,18 @@ def test_the_predicted_files_of_a_site_are_the_files_its_build_writes(shards: Re
         written = {f for f in real.files if not f.startswith("pagefind/")}
         assert written <= planned.files, sorted(written - planned.files)
     assert "zfxxgk/ndbg/index.html" in SiteFiles.planned(context.addresses, "tjj", shards.root, context.features.generated_pages("tjj")).files
+
+
+def test_the_combined_check_split_in_shares_checks_each_share_against_every_site(shards: Repo, combined: Path) -> None:
+    """``check --out DIR --shard I/N`` (a big cluster's check spread over runners): share I's sites
+    are checked, their links against the real files of every site, none predicted."""
+    (combined / "arxan" / "zwdt" / "snow.html").unlink()  # arxan is in share 1; portal (share 2) links to it
+    second = check_out(shards, combined, "--shard", "2/2")
+    assert second.exit_code == 1
+    assert [line.split(": dead-link:")[0] for line in problem_lines(second)] == [f"{combined}/portal/zwdt/spring-farming.html"]
+    assert "checked the output of" not in second.stderr and "output-changed" not in second.stderr
+    first = check_out(shards, combined, "--shard", "1/2")
+    assert first.exit_code == 1
+    assert f"{combined}/arxan/zwdt/snow.html: output-changed: missing" in first.stderr
+    assert "portal/" not in first.stderr
+    assert check_out(shards, combined, "--shard", "3/2").exit_code == 2

@@ -642,6 +642,9 @@ def check_combined_output(options: BuildOptions) -> BuildReport:
     except BuildFailed:  # a site file with errors: no cluster to check the output against
         return BuildReport(problems=problems, target=options.target, site_ids=[])
     _timed(context, f"addresses:{options.target}", map_addresses)
+    # ``--shard`` chose which sites' pages to check (a share of a big cluster per runner); their
+    # links are checked against every site's real files here, none predicted (``check_links``)
+    context.options = replace(options, shard=None)
     started = time.perf_counter()
     context.rebuilt = check_site_outputs(options.out, context.site_ids, context.cluster.ids, options.target, head_commit(options.root), options.root, problems)
     context.timings["check:sites"] = time.perf_counter() - started
