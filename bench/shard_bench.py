@@ -13,7 +13,8 @@ one CI runner of an N-shard matrix would, with no output and no cache:
 2. ``check --target production --out <that shard's output> --site …`` for the shard's sites: the
    combined-output check over what one runner wrote (the check of the whole cluster reads every
    shard's output the same way);
-3. ``check --target production`` (sources only, every target): what the matrix's ``check`` job costs.
+3. ``check --target production`` (sources only, every target): what the matrix's ``check`` job
+   costs (``--no-source-check`` skips it).
 
 It prints the figures and the split of the shard's time into what grows with the whole cluster
 (reading every site file and every source, addresses and links of every item) and what grows with
@@ -80,6 +81,7 @@ def main() -> None:
     parser.add_argument("--shard", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=0, help="build --jobs (default: one per CPU)")
     parser.add_argument("--work", type=Path, default=None, help="folder for the corpus and outputs (default: a temporary one)")
+    parser.add_argument("--no-source-check", action="store_true", help="skip step 3 (the source check of every target)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="zq-shard-bench-"))
     corpus = work / "corpus"
@@ -112,11 +114,12 @@ def main() -> None:
     print(f"check --out (the shard's {len(shard_sites)} sites): {check_s:.1f}s, peak {check_peak / 2**20:.0f} MB; {links_line}", flush=True)
     print("  " + ", ".join(f"{k} {v:.2f}s" for k, v in check_stages.items()), flush=True)
 
-    source_check = [sys.executable, str(REPO / "build.py"), "--root", str(corpus), "-v", "check"]
-    source_s, source_peak, source_err = run(source_check)
-    loads.append(os.getloadavg()[0])
-    print(f"check (sources, every target): {source_s:.1f}s, peak {source_peak / 2**20:.0f} MB", flush=True)
-    print("  " + ", ".join(f"{k} {v:.2f}s" for k, v in timings(source_err).items()), flush=True)
+    if not args.no_source_check:
+        source_check = [sys.executable, str(REPO / "build.py"), "--root", str(corpus), "-v", "check"]
+        source_s, source_peak, source_err = run(source_check)
+        loads.append(os.getloadavg()[0])
+        print(f"check (sources, every target): {source_s:.1f}s, peak {source_peak / 2**20:.0f} MB", flush=True)
+        print("  " + ", ".join(f"{k} {v:.2f}s" for k, v in timings(source_err).items()), flush=True)
 
     whole, per_shard = split(stages)
     print()
