@@ -601,7 +601,8 @@ def check(options: BuildOptions, targets: list[str] | None = None, external: boo
     the column types does not hide a broken link. A problem found for several targets is listed
     once (``Problems``).
     ``external``: also try every link that leaves the cluster in the pages of the last build of
-    ``options.target`` (``links/external.py``), with short timeouts.
+    ``options.target`` (``links/external.py``), with short timeouts. ``options.out`` without
+    ``external`` checks the built output in that folder instead (:func:`check_combined_output`).
     """
     if options.out is not None and not external:
         return check_combined_output(options)
