@@ -197,17 +197,24 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
 @cli.command(help=N_("Validate site files, content and links without writing the output."))
 @click.option("--site", "sites", multiple=True, metavar=N_("SITE"), help=N_("Site to check: its id or Chinese name (repeatable; default all)."))
 @click.option("--external", is_flag=True, help=N_("Also try the links that leave the cluster, in the pages of the last build (network; short timeouts)."))
-@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True, help=N_("Whose last build --external reads."))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("The output folder --external reads instead of output/<target>/."))
+@click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True, help=N_("Whose build --out and --external read."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("Check the built sites in DIR (e.g. the shards' outputs copied together): each site there and intact, every link against the real files; --external reads DIR instead of output/<target>/."))
+@click.option("--shard", metavar="I/N", default=None, help=N_("Check only share I of N of the sites (the split of build --shard), to spread the check of a big cluster over runners."))
 @TODAY_OPTION
 @FORMAT_OPTION
 @LANG_OPTION
 @VERBOSE_OPTION
 @click.pass_obj
-def check(settings: Settings, sites: tuple[str, ...], external: bool, target: str, out: Path | None, today: object) -> None:
-    options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, today=_today(today))
+def check(settings: Settings, sites: tuple[str, ...], external: bool, target: str, out: Path | None, shard: str | None, today: object) -> None:
+    options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, today=_today(today), shard=shard)
     report = _run(pipeline.check, options, None, external)
-    _finish(settings, report, _("checked {sites} site(s): no errors").format(sites=len(report.site_ids)))
+    if settings.verbose:
+        click.echo(_("timings: {timings}").format(timings=", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())), err=True)
+    if out and not external:
+        done = _("checked the output of {sites} site(s) in {out}: no errors").format(sites=len(report.site_ids), out=out)
+    else:
+        done = _("checked {sites} site(s): no errors").format(sites=len(report.site_ids))
+    _finish(settings, report, done)
 
 
 @cli.command("sites", help=N_("List the sites: id, kind, pages, address, name."))

@@ -10,6 +10,12 @@ paginated column lists, home page, per-column and site feeds, sitemap), then mea
 alternating rounds so that the machine's load falls on every tool alike:
 
 - Hugo cold: every site, each ``hugo`` run into an empty folder;
+- Pelican cold: the same corpus as one plain Pelican project per site (``pelican_sites``: Pelican's
+  own headers, a minimal theme with the Hugo layout's page kinds, pagination of 20, feeds, the
+  attachments as static files), each ``pelican`` run into an empty folder, ``--pelican-jobs`` at a
+  time (default one per CPU: Pelican is single-threaded, while Hugo uses every core inside one run
+  and zhanqun renders one site per core, so running them one by one would charge Pelican for cores
+  it was not given);
 - zhanqun cold: no output, no cache;
 - zhanqun no-op: the same build again;
 - zhanqun one edit: one article's body changed (the edit is checked in the output).
@@ -35,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -59,6 +66,54 @@ HUGO_LAYOUTS = {
     "index.html": """{{ define "main" }}{{ range .Site.Sections }}<section><h2>{{ .Title }}</h2><ul>{{ range first 8 .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></section>{{ end }}{{ end }}
 """,
 }
+#: A minimal Pelican theme with the Hugo layout's page kinds and content: the cluster and column
+#: navigation on every page, item pages with 5 related items of their column (the column's newest,
+#: taken from Pelican's per-category list: no scan of all items per page), column lists of 20 with
+#: summaries, a home page with 8 items per column, feeds, a sitemap.
+PELICAN_TEMPLATES = {
+    "base.html": """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{% block title %}{{ SITENAME }}{% endblock %}</title>
+<link rel="stylesheet" href="/{{ THEME_STATIC_DIR }}/css/site.css"></head><body><header><h1>{{ SITENAME }}</h1><nav>{% for id, name in CLUSTER %}<a href="/{{ id }}/">{{ name }}</a> {% endfor %}</nav>
+<nav>{% for category, _ in categories %}<a href="/{{ category.url }}">{{ category.name }}</a> {% endfor %}</nav></header>
+<main>{% block content %}{% endblock %}</main><footer>{{ FOOTER }}</footer></body></html>
+""",
+    "article.html": """{% extends "base.html" %}{% block title %}{{ article.title }} - {{ SITENAME }}{% endblock %}{% block content %}<article><h1>{{ article.title }}</h1><time>{{ article.date.strftime("%Y-%m-%d") }}</time>{{ article.content }}</article>
+<section><h2>相关信息</h2><ul>{% for category, items in categories if category == article.category %}{% for other in (items[:6] | reject("sameas", article) | list)[:5] %}<li><a href="/{{ other.url }}">{{ other.title }}</a> {{ other.date.strftime("%Y-%m-%d") }}</li>{% endfor %}{% endfor %}</ul></section>{% endblock %}
+""",
+    "category.html": """{% extends "base.html" %}{% block title %}{{ category.name }} - {{ SITENAME }}{% endblock %}{% block content %}<h1>{{ category.name }}</h1><ul>{% for item in articles_page.object_list %}<li><a href="/{{ item.url }}">{{ item.title }}</a> <p>{{ item.summary }}</p></li>{% endfor %}</ul>
+{% if articles_page.has_next() %}<a href="/{{ articles_next_page.url }}">下一页</a>{% endif %}{% endblock %}
+""",
+    "index.html": """{% extends "base.html" %}{% block content %}{% for category, items in categories %}<section><h2>{{ category.name }}</h2><ul>{% for item in items[:8] %}<li><a href="/{{ item.url }}">{{ item.title }}</a></li>{% endfor %}</ul></section>{% endfor %}{% endblock %}
+""",
+    "page.html": """{% extends "base.html" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content }}{% endblock %}
+""",
+    "sitemap.xml": """<?xml version="1.0" encoding="utf-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{% for item in articles %}<url><loc>{{ SITEURL }}/{{ item.url }}</loc><lastmod>{{ item.date.strftime("%Y-%m-%d") }}</lastmod></url>{% endfor %}</urlset>
+""",
+}
+PELICAN_CONF = """SITENAME = {name!r}
+SITEURL = {url!r}
+FOOTER = {footer!r}
+CLUSTER = {cluster!r}
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh"
+THEME = "theme"
+PATH = "content"
+STATIC_PATHS = ["files"]
+ARTICLE_URL = ARTICLE_SAVE_AS = "{{category}}/{{slug}}.html"
+CATEGORY_URL = "{{slug}}/"
+CATEGORY_SAVE_AS = "{{slug}}/index.html"
+TAG_SAVE_AS = AUTHOR_SAVE_AS = ""
+PAGE_SAVE_AS = PAGE_URL = ""
+DIRECT_TEMPLATES = ["index"]
+PAGINATED_TEMPLATES = {{"category": None}}
+DEFAULT_PAGINATION = 20
+TEMPLATE_PAGES = {{"sitemap.xml": "sitemap.xml"}}
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{{slug}}.atom.xml"
+TRANSLATION_FEED_ATOM = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+"""
 LINK = re.compile(r"\]\((?:\{filename\}/|site:)([^)]*)\)")
 STATIC = re.compile(r"\{static\}/")
 
@@ -67,10 +122,7 @@ def hugo_sites(corpus: Path, dest: Path) -> list[Path]:
     """One Hugo site per cluster site, from the corpus's own files."""
     shutil.rmtree(dest, ignore_errors=True)
     sites = []
-    cluster = []
-    for toml in sorted((corpus / "sites").glob("*.toml")):
-        text = toml.read_text(encoding="utf-8")
-        cluster.append((toml.stem, re.search(r'^name = "(.*)"', text, re.M).group(1)))
+    cluster = _cluster(corpus)
     for site_id, name in cluster:
         site = dest / site_id
         for rel, layout in HUGO_LAYOUTS.items():
@@ -85,15 +137,62 @@ def hugo_sites(corpus: Path, dest: Path) -> list[Path]:
         shutil.copytree(corpus / "content" / site_id / "files", site / "static" / "files")
         shutil.copytree(REPO / "themes" / "gov" / "static" / "css", site / "static" / "css")
         for source in sorted((corpus / "content" / site_id).rglob("*.md")):
-            header, _, body = source.read_text(encoding="utf-8").partition("\n\n")
-            meta = dict(line.split(": ", 1) for line in header.splitlines())
-            body = STATIC.sub("/", LINK.sub(lambda m: "](/" + m.group(1).replace(".md", "/") + ")", body))
+            meta, body = _split(source)
+            body = _plain_links(body, "/")
             front = f'---\ntitle: "{meta["Title"]}"\ndate: {meta["Date"].replace(" ", "T")}:00+08:00\nslug: "{meta["Slug"]}"\n---\n\n'
             target = site / "content" / source.relative_to(corpus / "content" / site_id)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(front + body, encoding="utf-8")
         sites.append(site)
     return sites
+
+
+def pelican_sites(corpus: Path, dest: Path) -> list[Path]:
+    """One plain Pelican project per cluster site, from the corpus's own files: Pelican's own
+    Markdown headers (Title, Date, Slug; the column is the folder, Pelican's category), bodies with
+    their links made plain addresses as for Hugo, the attachments as static files, the minimal theme
+    above with the shared theme's stylesheet."""
+    shutil.rmtree(dest, ignore_errors=True)
+    cluster = _cluster(corpus)
+    sites = []
+    for site_id, name in cluster:
+        site = dest / site_id
+        for rel, template in PELICAN_TEMPLATES.items():
+            (site / "theme" / "templates" / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / "theme" / "templates" / rel).write_text(template, encoding="utf-8")
+        shutil.copytree(REPO / "themes" / "gov" / "static" / "css", site / "theme" / "static" / "css")
+        (site / "pelicanconf.py").write_text(
+            PELICAN_CONF.format(name=name, url=f"https://{site_id}.example.gov.cn", footer=f"{name}办公室", cluster=[list(c) for c in cluster]),
+            encoding="utf-8",
+        )
+        shutil.copytree(corpus / "content" / site_id / "files", site / "content" / "files")
+        for source in sorted((corpus / "content" / site_id).rglob("*.md")):
+            header, body = _split(source)
+            kept = "".join(f"{key}: {header[key]}\n" for key in ("Title", "Date", "Slug"))
+            target = site / "content" / source.relative_to(corpus / "content" / site_id)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(kept + "\n" + _plain_links(body, ".html"), encoding="utf-8")
+        sites.append(site)
+    return sites
+
+
+def _cluster(corpus: Path) -> list[tuple[str, str]]:
+    """(id, name) of every site of the corpus, in id order."""
+    found = []
+    for toml in sorted((corpus / "sites").glob("*.toml")):
+        text = toml.read_text(encoding="utf-8")
+        found.append((toml.stem, re.search(r'^name = "(.*)"', text, re.M).group(1)))
+    return found
+
+
+def _split(source: Path) -> tuple[dict[str, str], str]:
+    header, _, body = source.read_text(encoding="utf-8").partition("\n\n")
+    return dict(line.split(": ", 1) for line in header.splitlines()), body
+
+
+def _plain_links(body: str, suffix: str) -> str:
+    """zhanqun's ``{filename}``/``site:``/``{static}`` links as plain root-relative addresses."""
+    return STATIC.sub("/", LINK.sub(lambda m: "](/" + m.group(1).replace(".md", suffix) + ")", body))
 
 
 class PeakMemory:
@@ -159,6 +258,22 @@ def hugo_cold(sites: list[Path], out: Path) -> float:
     return total
 
 
+def pelican_cold(sites: list[Path], out: Path, jobs: int) -> float:
+    """Every site, each ``pelican`` run into an empty folder, ``jobs`` at a time; the wall time of all."""
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for _seconds in pool.map(lambda site: timed([sys.executable, "-m", "pelican", "--quiet", "content", "--settings", "pelicanconf.py", "--output", str(out / site.name)], cwd=site)[0], sites):
+            pass
+    return time.perf_counter() - started
+
+
+def pelican_version() -> str:
+    from importlib.metadata import version
+
+    return version("pelican")
+
+
 def digest(folder: Path) -> dict[str, str]:
     """Every output file's hash, the sites' ``.zhanqun/`` records included."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -171,6 +286,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--work", type=Path, default=None, help="folder for the corpus and outputs (default: a temporary one)")
     parser.add_argument("--record", action="store_true", help="append the table to bench/RESULTS.md")
+    parser.add_argument("--pelican-jobs", type=int, default=os.cpu_count() or 1, help="plain Pelican runs at once (default: one per CPU, as zhanqun renders)")
     args = parser.parse_args()
     if not shutil.which("hugo"):
         raise SystemExit("hugo is not installed (Debian: apt-get install hugo)")
@@ -178,15 +294,17 @@ def main() -> None:
     corpus = work / "corpus"
     make_corpus(corpus, args.articles, departments=args.departments)
     sites = hugo_sites(corpus, work / "hugo-src")
+    plain = pelican_sites(corpus, work / "pelican-src")
     pages = sum(1 for _ in (corpus / "content").rglob("*.md"))
     build = [sys.executable, str(REPO / "build.py"), "--root", str(corpus), "build"]
     edit_target = sorted((corpus / "content" / "tuquan").rglob("*.md"))[0]
-    results: dict[str, list[float]] = {"hugo cold": [], "zhanqun cold": [], "zhanqun no-op": [], "zhanqun one edit": []}
+    results: dict[str, list[float]] = {"hugo cold": [], "pelican cold": [], "zhanqun cold": [], "zhanqun no-op": [], "zhanqun one edit": []}
     peaks: list[int] = []
     loads: list[float] = []
     for round_no in range(args.rounds):
         loads.append(os.getloadavg()[0])
         results["hugo cold"].append(hugo_cold(sites, work / "hugo-out"))
+        results["pelican cold"].append(pelican_cold(plain, work / "pelican-out", args.pelican_jobs))
         shutil.rmtree(corpus / "output", ignore_errors=True)
         shutil.rmtree(corpus / ".zhanqun-cache", ignore_errors=True)
         seconds, peak = timed(build, memory=True)
@@ -216,8 +334,9 @@ def main() -> None:
         [
             f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores shared with other jobs "
             f"(load average {min(loads):.1f}–{max(loads):.1f} during the runs), Python {platform.python_version()}, "
-            f"{subprocess.run(['hugo', 'version'], capture_output=True, text=True).stdout.split()[1]}; "
-            f"{args.articles} articles, {len(sites)} sites ({pages} sources), {args.rounds} alternating rounds.",
+            f"{subprocess.run(['hugo', 'version'], capture_output=True, text=True).stdout.split()[1]}, Pelican {pelican_version()}; "
+            f"{args.articles} articles, {len(sites)} sites ({pages} sources), {args.rounds} alternating rounds; "
+            f"plain Pelican {args.pelican_jobs} site(s) at a time.",
             "",
             "| build | median s | × Hugo | rounds s |",
             "| --- | ---: | ---: | --- |",

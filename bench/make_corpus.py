@@ -4,6 +4,7 @@ cluster, with cross-site links, same-site links, attachments, syndication and al
 
     python bench/make_corpus.py --articles 3000 --out bench/corpus
     python build.py --root bench/corpus -v build
+    python bench/make_corpus.py --sites 1000 --pages-per-site 100 --out /tmp/province   # 100,000 articles
 
 The result is a complete repository (sites/, content/, themes/gov copied from this repository),
 usable with ``--root``. The same arguments always give the same corpus (fixed random seed).
@@ -50,15 +51,25 @@ def title(rng: random.Random) -> str:
     return "".join(rng.choice(WORDS) for _ in range(rng.randint(3, 6)))
 
 
-def make_corpus(out: Path, articles: int, seed: int = 2026, departments: int = 6) -> dict[str, int]:
+def department_ids(count: int) -> list[str]:
+    """``count`` department ids: the 12 named ones, then generated ones (``d0013``, ``d0014``, …)."""
+    return [*DEPARTMENTS[:count], *(f"d{n:04d}" for n in range(len(DEPARTMENTS) + 1, count + 1))]
+
+
+def make_corpus(out: Path, articles: int, seed: int = 2026, departments: int = 6, pages_per_site: int | None = None) -> dict[str, int]:
     """Write the corpus into ``out`` (replaced); returns counts of what was written.
 
-    ``departments``: how many department sites (6 by default: 13 sites; 10 gives issue 14's 17)."""
+    ``departments``: how many department sites (6 by default: 13 sites; 10 gives issue 14's 17;
+    beyond the 12 named ones they are generated, ``d0013``…, for the 1,000-site simulation).
+    ``pages_per_site``: every site gets exactly that many articles, in turn (``articles`` is then
+    ignored); otherwise the ``articles`` are spread at random, every site getting at least four."""
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(REPO / "themes" / "gov", out / "themes" / "gov")
-    sites = [("portal", "portal"), *((c, "county") for c in COUNTIES), *((d, "department") for d in DEPARTMENTS[:departments])]
+    sites = [("portal", "portal"), *((c, "county") for c in COUNTIES), *((d, "department") for d in department_ids(departments))]
+    if pages_per_site is not None:
+        articles = pages_per_site * len(sites)
     for n, (site_id, kind) in enumerate(sites):
         path = out / "sites" / f"{site_id}.toml"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,7 +81,7 @@ def make_corpus(out: Path, articles: int, seed: int = 2026, departments: int = 6
     placed: list[tuple[str, str]] = []  # (site, rel) of articles written so far
     counts = {"articles": 0, "cross_site_links": 0, "same_site_links": 0, "syndicated": 0, "aliases": 0}
     for n in range(articles):
-        site_id = ids[n % len(ids)] if n < len(ids) * 4 else rng.choice(ids)
+        site_id = ids[n % len(ids)] if pages_per_site is not None or n < len(ids) * 4 else rng.choice(ids)
         column_id = rng.choice(COLUMNS)[0]
         rel = f"{column_id}/a{n:05d}.md"
         lines = [f"Title: {title(rng)}{n}", f"Date: 2025-{1 + n % 12:02d}-{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}", f"Slug: a{n:05d}"]
@@ -108,9 +119,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "corpus")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--departments", type=int, default=6, help=f"department sites (at most {len(DEPARTMENTS)})")
+    parser.add_argument("--departments", type=int, default=6, help=f"department sites ({len(DEPARTMENTS)} named, more are generated)")
+    parser.add_argument("--sites", type=int, default=None, help="sites in all (portal, 6 counties, the rest departments); overrides --departments")
+    parser.add_argument("--pages-per-site", type=int, default=None, help="exactly this many articles per site (overrides --articles)")
     args = parser.parse_args()
-    counts = make_corpus(args.out, args.articles, args.seed, args.departments)
+    departments = args.departments if args.sites is None else args.sites - 1 - len(COUNTIES)
+    if departments < 0:
+        parser.error(f"--sites must be at least {1 + len(COUNTIES)} (the portal and the counties)")
+    counts = make_corpus(args.out, args.articles, args.seed, departments, args.pages_per_site)
     print(f"wrote {args.out}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
 
 

@@ -54,6 +54,8 @@ from .publish.incremental import (
     traces_digest,
     unchanged,
 )
+from .publish.combined_output import NotAnOutput, check_site_outputs
+from .publish.combined_output import check_output_folder as check_combined_folder
 from .publish.manifest import SiteManifest, build_manifest, write_manifest
 from .publish.leak_gate import (
     LeakScanner,
@@ -378,9 +380,15 @@ def check_links(context: BuildContext) -> None:
         for redirect in context.redirects.get(site_id, []):
             sources[(site_id, redirect.path)] = redirect.item.source
     built = {site_id: context.output_dir / site_id for site_id in context.rebuilt}
-    aliases = {site_id: [r.path for r in redirects] for site_id, redirects in context.redirects.items()}
+    aliases = {site_id: [r.path for r in context.redirects.get(site_id, [])] for site_id in context.cluster.ids}
+    for site_id in context.cluster.ids:  # the pages a site whose files are predicted has beyond its items
+        if site_id not in context.rebuilt and context.features:
+            aliases[site_id] += context.features.generated_pages(site_id)
+    # a shard's runner has at best an old output of the other shards' sites (a restored cache):
+    # their pages are predicted from this tree; ``check --out`` checks them for real once combined
+    predicted = [s for s in context.cluster.ids if s not in context.site_ids] if context.options.shard else []
     context.link_report = check_output(
-        context.addresses, built, context.options.output, sources, context.root, context.options.output, context.problems, aliases
+        context.addresses, built, context.options.output, sources, context.root, context.options.output, context.problems, aliases, predicted
     )
 
 
@@ -668,8 +676,11 @@ def check(options: BuildOptions, targets: list[str] | None = None, external: boo
     the column types does not hide a broken link. A problem found for several targets is listed
     once (``Problems``).
     ``external``: also try every link that leaves the cluster in the pages of the last build of
-    ``options.target`` (``links/external.py``), with short timeouts.
+    ``options.target`` (``links/external.py``), with short timeouts. ``options.out`` without
+    ``external`` checks the built output in that folder instead (:func:`check_combined_output`).
     """
+    if options.out is not None and not external:
+        return check_combined_output(options)
     problems = Problems()
     names = targets or list(TARGETS)
     context: BuildContext | None = None
@@ -690,6 +701,33 @@ def check(options: BuildOptions, targets: list[str] | None = None, external: boo
         timings=context.timings if context else {},
         notes=notes,
     )
+
+
+def check_combined_output(options: BuildOptions) -> BuildReport:
+    """``check --out DIR``: the output checks over a folder of built sites, such as the shards'
+    outputs copied together (``publish/combined_output.py``): every selected site there, intact and
+    of one commit, and every link of every page against the real files of every site."""
+    assert options.out is not None
+    try:
+        check_combined_folder(options.out, options.target)
+    except NotAnOutput as exc:
+        raise UsageError(str(exc)) from None
+    problems = Problems()
+    try:
+        context = read(options, problems)
+    except BuildFailed:  # a site file with errors: no cluster to check the output against
+        return BuildReport(problems=problems, target=options.target, site_ids=[])
+    _timed(context, f"addresses:{options.target}", map_addresses)
+    # ``--shard`` chose which sites' pages to check (a share of a big cluster per runner); their
+    # links are checked against every site's real files here, none predicted (``check_links``)
+    context.options = replace(options, shard=None)
+    started = time.perf_counter()
+    context.rebuilt = check_site_outputs(options.out, context.site_ids, context.cluster.ids, options.target, head_commit(options.root), options.root, problems)
+    context.timings["check:sites"] = time.perf_counter() - started
+    context.output_dir = options.out
+    _timed(context, "check:links", check_links)
+    notes = [context.link_report.line()] if context.link_report else []
+    return BuildReport(problems=problems, target=options.target, site_ids=context.site_ids, timings=context.timings, output=options.out, notes=notes)
 
 
 def _check_external(options: BuildOptions, problems: Problems) -> str:

@@ -48,6 +48,12 @@ class Features:
         """The ``ZQ_*`` template data of one site (plain, picklable)."""
         return site_data(self, site_id)
 
+    def generated_pages(self, site_id: str) -> list[str]:
+        """The output paths of the pages the column types add to a site (the 政府信息公开 area's),
+        for the link check to predict the files of a site it has no output of."""
+        data = area(self.addresses.cluster[site_id], self.addresses, self.reports.get(site_id, []))
+        return [page["save_as"] for page in data["pages"]] if data else []
+
 
 def analyse(root: Path, addresses: AddressMap, resolver: LinkResolver, today: date, problems: Problems) -> Features:
     """Run every check of the column types and keep what the templates need."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -180,14 +181,16 @@ class Cluster:
 
     sites: tuple[Site, ...]
 
+    @cached_property
+    def _by_id(self) -> dict[str, Site]:
+        """Site by id: every link and address looks a site up, and a province has 1,000 of them."""
+        return {site.id: site for site in self.sites}
+
     def __getitem__(self, site_id: str) -> Site:
-        for site in self.sites:
-            if site.id == site_id:
-                return site
-        raise KeyError(site_id)
+        return self._by_id[site_id]
 
     def __contains__(self, site_id: object) -> bool:
-        return any(site.id == site_id for site in self.sites)
+        return isinstance(site_id, str) and site_id in self._by_id
 
     def named(self, text: str) -> str | None:
         """The id of the site ``text`` names: its id, or its Chinese name or short name (乌兰浩特市)."""

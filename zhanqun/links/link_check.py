@@ -134,10 +134,11 @@ class SiteFiles:
         with no output yet (``build --site`` in a fresh clone). List pages beyond the first are not
         predicted."""
         found = cls(set(extra))
-        found.files.update(("index.html", "404.html", "sitemap.xml", "feeds/all.atom.xml", "search.html"))
+        found.files.update(("index.html", "404.html", "sitemap.xml", "robots.txt", "feeds/all.atom.xml", "search.html"))
         found.files.update(addresses.pages_of(site_id))
         site = addresses.cluster[site_id]
         found.files.update(f"{c.id}/index.html" for c in site.columns if c.type != "link")
+        found.files.update(f"feeds/{c.id}.atom.xml" for c in site.columns if c.type != "link")
         sources = [(root / "content" / site_id / "files", "files/")]
         sources += [(root / "themes" / t / "static", "theme/") for t in ("gov", site_id)]
         for folder, prefix in sources:
@@ -293,13 +294,16 @@ def check_output(
     final: Path,
     problems: Problems,
     redirects: dict[str, list[str]] | None = None,
+    predicted: Iterable[str] = (),
 ) -> LinkReport:
     """Check every page of the ``built`` sites (site id → rendered folder); other sites' pages are
-    looked up in ``existing/<id>``, or predicted when that folder does not exist (``redirects``:
-    their alias pages). ``sources`` maps (site, output path) to the author's file; problems are
-    reported at ``final/<id>/<path>``, where the page will be once swapped in."""
+    looked up in ``existing/<id>``, or predicted when that folder does not exist or the site is one
+    of ``predicted`` (``redirects``: their alias pages). ``sources`` maps (site, output path) to the
+    author's file; problems are reported at ``final/<id>/<path>``, where the page will be once
+    swapped in."""
     started = time.perf_counter()
-    folders = {site.id: existing / site.id for site in addresses.cluster.sites}
+    skipped = set(predicted)
+    folders = {site.id: existing / site.id for site in addresses.cluster.sites if site.id not in skipped}
     folders.update(built)
     aliases = redirects or {}
     checker = LinkChecker(addresses, folders, lambda s: SiteFiles.planned(addresses, s, root, aliases.get(s, ())))
