@@ -219,8 +219,9 @@ def site_ids_named(cluster: Cluster, names: list[str]) -> list[str]:
 
 
 def read_content(context: BuildContext) -> None:
-    reader = context.items.read if context.items else None
-    context.index = index_content(context.root, context.cluster, context.problems, context.renderer, reader)
+    items = context.items
+    reader, prefill = (items.read, items.prefill) if items else (None, None)
+    context.index = index_content(context.root, context.cluster, context.problems, context.renderer, reader, prefill)
     context.attachments = read_attachments(context.root, context.cluster, context.problems)
     check_review(context.index, context.cluster, context.problems)
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..config.sites import RESERVED_FOLDERS, Cluster, Column, Site
 from ..errors import Problems, did_you_mean
@@ -35,6 +35,10 @@ from .source import MAX_BYTES, read_source
 
 #: What reads one content file into an item: :func:`read_item`'s signature.
 ItemReader = Callable[[bytes, Site, Column, str, str, Problems, "MarkdownRenderer | None"], "Item | None"]
+#: One content file as :func:`content_files` finds it: its site, column, path in the site, source path and bytes.
+ContentFile = tuple[Site, Column, str, str, bytes]
+#: What may read many files at once before the index reads them in order (``ItemCache.prefill``).
+Prefill = Callable[[list[ContentFile], "MarkdownRenderer"], None]
 
 #: Stands in for a date that could not be read, in a broken item (never rendered, only checked).
 UNKNOWN_DATE = datetime(1970, 1, 1)
@@ -98,28 +102,69 @@ class ContentIndex:
     # not "no such page", it is checked again once the file is fixed
     unreadable: set[tuple[str, str]] = field(default_factory=set)
 
+    # items by site and by receiving site, in index order: made on first use and dropped whenever
+    # an item is added or a receiver changes (asking per site used to scan every item: sites × items)
+    _of_site: dict[str, list[Item]] | None = field(default=None, repr=False, compare=False)
+    _received: dict[str, list[Item]] | None = field(default=None, repr=False, compare=False)
+
     def add(self, item: Item) -> None:
         self.items.append(item)
         self.by_source[(item.site, item.rel)] = item
+        self.regroup()
+
+    def regroup(self) -> None:
+        """Forget the groups by site (after an item was added or its ``syndicate`` changed)."""
+        self._of_site = self._received = None
 
     def get(self, site: str, rel: str) -> Item | None:
         return self.by_source.get((site, rel))
 
     def of_site(self, site: str) -> list[Item]:
-        return [item for item in self.items if item.site == site]
+        if self._of_site is None:
+            self._of_site = {}
+            for item in self.items:
+                self._of_site.setdefault(item.site, []).append(item)
+        return list(self._of_site.get(site, ()))
 
     def received_by(self, site: str) -> list[Item]:
         """Items of other sites syndicated into ``site``."""
-        return [item for item in self.items if site in item.syndicate]
+        if self._received is None:
+            self._received = {}
+            for item in self.items:
+                for receiver in dict.fromkeys(item.syndicate):
+                    self._received.setdefault(receiver, []).append(item)
+        return list(self._received.get(site, ()))
 
 
-def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: MarkdownRenderer | None = None, read: ItemReader | None = None) -> ContentIndex:
+def index_content(
+    root: Path, cluster: Cluster, problems: Problems, renderer: MarkdownRenderer | None = None, read: ItemReader | None = None, prefill: Prefill | None = None
+) -> ContentIndex:
     """Read every content file of every site (all of them: links cross sites) into the index.
 
     ``read``: what turns a file into an item, :func:`read_item` unless a cache of read items
-    (``content/item_cache.py``) answers for the files that did not change."""
+    (``content/item_cache.py``) answers for the files that did not change; ``prefill``: given
+    every file first, so that such a cache can read the ones it lacks in parallel (the files are
+    then read in order, their problems reported in order, as without it)."""
     index = ContentIndex()
     renderer = renderer or MarkdownRenderer()
+    reader = read or read_item
+    if prefill is not None:
+        prefill(list(content_files(root, cluster, Problems())), renderer)  # its problems are found again below
+    for site, column, rel, source, raw in content_files(root, cluster, problems):
+        item = reader(raw, site, column, rel, source, problems, renderer)
+        if item:
+            index.add(item)
+        else:
+            index.unreadable.add((site.id, rel))
+    _resolve_syndication(index, cluster, problems)
+    _check_unique_paths(index, problems)
+    return index
+
+
+def content_files(root: Path, cluster: Cluster, problems: Problems) -> Iterator[tuple[Site, Column, str, str, bytes]]:
+    """Every Markdown file of every site's columns, with its bytes, in index order; what is not one
+    (a file outside a column, a device, an unknown column, a file that cannot be read) is a
+    problem here and is skipped."""
     real_content = Path(os.path.realpath(root)) / "content"
     _check_site_folders(root, cluster, problems)
     for site in cluster.sites:
@@ -162,16 +207,8 @@ def index_content(root: Path, cluster: Cluster, problems: Problems, renderer: Ma
                 problems.add(source, None, "unknown-column", _unknown_column(site, top))
                 continue
             raw = _read_bytes(path, source, problems)
-            if raw is None:
-                continue
-            item = (read or read_item)(raw, site, column, rel, source, problems, renderer)
-            if item:
-                index.add(item)
-            else:
-                index.unreadable.add((site.id, rel))
-    _resolve_syndication(index, cluster, problems)
-    _check_unique_paths(index, problems)
-    return index
+            if raw is not None:
+                yield site, column, rel, source, raw
 
 
 def _check_site_folders(root: Path, cluster: Cluster, problems: Problems) -> None:
@@ -454,6 +491,7 @@ def _resolve_syndication(index: ContentIndex, cluster: Cluster, problems: Proble
                 )
                 problems.add(item.source, item.line_of("Syndicate"), "unknown-site", _("Syndicate: no site '{site}'{hint}").format(site=word, hint=hint) + accepted)
         item.syndicate = tuple(dict.fromkeys(r for r in receivers if r != item.site))
+    index.regroup()
 
 
 def _check_unique_paths(index: ContentIndex, problems: Problems) -> None:

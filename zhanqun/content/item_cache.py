@@ -25,14 +25,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from ..config.sites import Column, Site
 from ..errors import Problem, Problems
 from ..i18n import _, current_language
+from ..parallel import fork_map
 from ..paths import make_folder, write_bytes
-from .index import UNKNOWN_DATE, Item, read_item
+from .index import UNKNOWN_DATE, ContentFile, Item, read_item
 from .markdown_render import MarkdownRenderer
 from .metadata import parse_date
 from .render_cache import CACHE_FOLDER, code_fingerprint, entry_key
@@ -77,21 +79,44 @@ class ItemCache:
             return
         self.entries = data["entries"]
 
+    @staticmethod
+    def entry_key(raw: bytes, site: Site, column: Column, rel: str, source: str) -> str:
+        return entry_key("item", hashlib.sha256(raw).hexdigest(), source, rel, site.id, site.vertical, list(site.publishing.iframe_hosts), column.id, column.type, column.name)
+
+    def prefill(self, files: list[ContentFile], renderer: MarkdownRenderer) -> None:
+        """Read every file of ``files`` this cache lacks in forked processes, one per CPU
+        (``parallel.py``): a cold build reads ten thousand. :meth:`read` then finds them here, and
+        reports their problems in order. Also without a cache folder (``--no-cache``): the
+        entries then live for this build only."""
+        missing = {}
+        for site, column, rel, source, raw in files:
+            key = self.entry_key(raw, site, column, rel, source)
+            if key not in self.entries:
+                missing[key] = (raw, site, column, rel, source)
+        global _RENDERER
+        _RENDERER = renderer
+        try:
+            entries = fork_map(_read_in_child, list(missing.values()), os.cpu_count() or 1)
+        finally:
+            _RENDERER = None
+        for key, entry in zip(missing, entries or ()):
+            if entry is not None:
+                self.entries[key] = entry
+                self.added += 1
+
     def read(self, raw: bytes, site: Site, column: Column, rel: str, source: str, problems: Problems, renderer: MarkdownRenderer | None = None) -> Item | None:
         """``read_item(raw, site, column, rel, source, problems, renderer)``, from the cache when it has it."""
-        if self.root is None:
+        key = self.entry_key(raw, site, column, rel, source)
+        if self.root is None and key not in self.entries:
             return read_item(raw, site, column, rel, source, problems, renderer)
-        key = entry_key("item", hashlib.sha256(raw).hexdigest(), source, rel, site.id, site.vertical, list(site.publishing.iframe_hosts), column.id, column.type, column.name)
         self.used.add(key)
         entry = self.entries.get(key)
         if entry is not None:
             self.hits += 1
             problems.extend(Problem(p[0], p[1], p[2], p[3], p[4]) for p in entry["problems"])
             return _item(entry["item"], site, column, rel, source) if entry["item"] is not None else None
-        own = Problems()
-        item = read_item(raw, site, column, rel, source, own, renderer)
-        problems.extend(own.items)
-        self.entries[key] = {"problems": [[p.path, p.line, p.code, p.message, p.severity] for p in own.items], "item": _encoded(item) if item else None}
+        item, self.entries[key] = _read(raw, site, column, rel, source, renderer)
+        problems.extend(Problem(p[0], p[1], p[2], p[3], p[4]) for p in self.entries[key]["problems"])
         self.added += 1
         return item
 
@@ -108,6 +133,26 @@ class ItemCache:
         make_folder(self.root, CACHE_FOLDER)
         write_bytes(self.root, f"{CACHE_FOLDER}/{FILE}", data.encode("utf-8"))
         self.added = 0
+
+
+def _read(raw: bytes, site: Site, column: Column, rel: str, source: str, renderer: MarkdownRenderer | None) -> tuple[Item | None, dict[str, Any]]:
+    """``read_item`` into a collector of its own: the item, and the entry to keep."""
+    own = Problems()
+    item = read_item(raw, site, column, rel, source, own, renderer)
+    return item, {"problems": [[p.path, p.line, p.code, p.message, p.severity] for p in own.items], "item": _encoded(item) if item else None}
+
+
+#: The renderer forked readers use (set only while :meth:`ItemCache.prefill` runs).
+_RENDERER: MarkdownRenderer | None = None
+
+
+def _read_in_child(file: ContentFile) -> dict[str, Any] | None:
+    """In a forked worker: the cache entry of one file; ``None`` where reading fails (the build
+    reads it again in order, and reports what it must)."""
+    try:
+        return _read(*file, _RENDERER)[1]
+    except Exception:
+        return None
 
 
 def _encoded(item: Item) -> dict[str, Any]:

@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import html
 import json
-import multiprocessing
-import signal
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +27,7 @@ from ..content.sanitize import Policy, clean
 from ..errors import Problems
 from ..links.addresses import AddressMap
 from ..links.resolve import LinkResolver
+from ..parallel import fork_map
 from ..paths import make_folder, symlink, write_text
 from .attachment_use import AttachmentUse
 
@@ -97,25 +94,14 @@ class Stager:
             key = entry_key("staged", *inputs)
             if key not in self.renderer.cache.entries:
                 missing[key] = inputs
-        if workers < 2 or len(missing) < PARALLEL_AT_LEAST or "fork" not in multiprocessing.get_all_start_methods():
-            return  # not worth a process: item_file computes them
         global _PREFILLING
         _PREFILLING = self
-        context = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_leave_signals_to_parent)
         try:
-            values = list(pool.map(_finish_in_child, list(missing.values()), chunksize=64))
-        except BrokenProcessPool:  # a worker was killed: what is missing is computed in order
-            pool.shutdown(wait=False)
-            return
-        except BaseException:  # Ctrl-C, SIGTERM: stop now, not once every queued text is done
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public API before 3.14
-                process.kill()
-            raise
+            values = fork_map(_finish_in_child, list(missing.values()), workers, PARALLEL_AT_LEAST)
         finally:
             _PREFILLING = None
-        pool.shutdown(wait=True)
+        if values is None:
+            return  # not worth a process, or a worker died: item_file computes them
         for key, value in zip(missing, values):
             if value is not None:
                 self.renderer.cache.entries[key] = value
@@ -149,17 +135,10 @@ class Stager:
         return content, clean(summary_of(content, words, end), policy)
 
 
-#: Below this many texts to convert, forking workers costs more than it saves.
+#: Below this many texts to convert, forking workers costs more than it saves (``parallel.py``).
 PARALLEL_AT_LEAST = 200
 #: The stager whose texts forked workers finish (set only while :meth:`Stager.prefill` runs).
 _PREFILLING: Stager | None = None
-
-
-def _leave_signals_to_parent() -> None:
-    """Ctrl-C and SIGTERM reach the whole process group; the build (the parent) decides, and
-    stops the pool itself."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _finish_in_child(inputs: tuple[str, str | None, str | None, list[str], int, str]) -> list[str] | None:
