@@ -76,7 +76,7 @@ from .render.pelican_settings import (
 )
 from .render.page_reuse import PreviousPages
 from .render.processes import RenderJob, RenderResult, SiteStep, render_all, warm_up
-from .render.stage import StagedSite, Stager, stage_site, write_staged
+from .render.stage import StagedSite, Stager, stage_site
 
 
 @dataclass
@@ -245,7 +245,7 @@ def analyse_features(context: BuildContext) -> None:
 
 
 def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None:
-    """What each selected site gives Pelican, in memory (``render/stage.py``); written by :func:`plan_rebuilds`."""
+    """What each selected site gives Pelican, in memory (``render/stage.py``); written by the rendering process of each site that is rendered (:func:`plan_rebuilds`)."""
     assert context.addresses and context.resolver and context.attachment_use
     if any(item.broken for item in context.index.items):  # a file with errors is never rendered
         raise BuildFailed(context.problems)
@@ -260,8 +260,8 @@ def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None
 
 def plan_rebuilds(context: BuildContext, site_folder: Callable[[str], Path]) -> None:
     """Which selected sites must be rendered: those whose inputs changed since the output's last
-    build, or whose output is missing or was altered (``publish/incremental.py``); their staged
-    files are written. The others are left as they are — not rendered, not swapped."""
+    build, or whose output is missing or was altered (``publish/incremental.py``); each one's
+    rendering process writes its staged files. The others are left as they are — not rendered, not swapped."""
     assert context.addresses and context.resolver
     for site_id in context.site_ids:
         site = context.cluster[site_id]
@@ -276,8 +276,7 @@ def plan_rebuilds(context: BuildContext, site_folder: Callable[[str], Path]) -> 
         if context.options.cache and unchanged(context.options.output / site_id, inputs, context.stats):
             context.unchanged.append(site_id)
         else:
-            context.rebuilt.append(site_id)
-            write_staged(staged)
+            context.rebuilt.append(site_id)  # its staged files are written by its rendering process
 
 
 def reusable_pages(context: BuildContext, site_id: str) -> PreviousPages | None:
@@ -297,7 +296,7 @@ def render_sites(context: BuildContext, site_folder: Callable[[str], Path], prog
         size = sum(len(text) for text in staged.texts.values())
         base = page_base(context.inputs[site_id], context.settings[site_id], context.root, staged.folder)
         after = [step for make in AFTER_RENDER_STEPS if (step := make(context, site_id)) is not None]
-        jobs.append(RenderJob(site_id, context.settings[site_id], staged.sources, str(staged.folder), size, base, reusable_pages(context, site_id), after))
+        jobs.append(RenderJob(site_id, context.settings[site_id], staged.sources, str(staged.folder), size, base, reusable_pages(context, site_id), after, staged))
     total = len(jobs)
     done = 0
 

@@ -31,6 +31,7 @@ from .. import i18n
 from ..errors import Problem, Problems, describe_os_error
 from ..i18n import _
 from .page_reuse import PageReuse, PreviousPages
+from .stage import StagedSite, write_staged
 
 
 class SiteStep(Protocol):
@@ -54,6 +55,7 @@ class RenderJob:
     page_base: str = ""  # the key every item page of the site shares (page_reuse.base_key)
     previous: PreviousPages | None = None  # the current output's item pages that may be reused
     after: list[SiteStep] = field(default_factory=list)  # run in order once Pelican has written the site
+    staged: StagedSite | None = None  # written into ``staged_folder`` by the rendering process, before Pelican reads it
 
 
 @dataclass
@@ -100,6 +102,8 @@ def render_site(job: RenderJob) -> RenderResult:
 
         from . import pelican_plugin
 
+        if job.staged is not None:
+            write_staged(job.staged)  # here, not in the build's process: two sites' files are written at once
         settings = read_settings(path=None, override=copy.deepcopy(job.settings))
         reuse = pelican_plugin.PAGE_REUSE = PageReuse(job.page_base, job.previous)
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
