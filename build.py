@@ -190,7 +190,10 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
     if settings.verbose:
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
         click.echo(_("timings: {timings}").format(timings=timings), err=True)
-    done = _("built {sites} site(s), {pages} pages, target {target}: {output}").format(sites=len(report.site_ids), pages=report.pages, target=target, output=report.output)
+    if report.nothing_changed:
+        done = _("nothing to build: {sites} site(s) as they were, target {target}: {output}").format(sites=len(report.site_ids), target=target, output=report.output)
+    else:
+        done = _("built {sites} site(s), {pages} pages, target {target}: {output}").format(sites=len(report.site_ids), pages=report.pages, target=target, output=report.output)
     _finish(settings, report, done, wrote=True)
 
 
@@ -210,7 +213,7 @@ def check(settings: Settings, sites: tuple[str, ...], external: bool, target: st
     report = _run(pipeline.check, options, None, external)
     if settings.verbose:
         click.echo(_("timings: {timings}").format(timings=", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())), err=True)
-    if out and not external:
+    if out:
         done = _("checked the output of {sites} site(s) in {out}: no errors").format(sites=len(report.site_ids), out=out)
     else:
         done = _("checked {sites} site(s): no errors").format(sites=len(report.site_ids))

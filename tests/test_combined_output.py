@@ -91,6 +91,25 @@ def test_a_file_changed_or_added_after_the_build_is_located(shards: Repo, combin
     assert any(line.startswith(f"{combined}/ulanhot/extra.html: output-changed: not in the manifest") for line in changed), changed
 
 
+def test_in_chinese_a_changed_file_is_still_named_by_its_path(shards: Repo, combined: Path) -> None:
+    """The messages are translated, the path is not: CI annotations point at the file."""
+    (combined / "tjj" / "index.html").write_text("<html></html>", encoding="utf-8")
+    result = shards.run("--lang", "zh", "--format", "json", "check", "--target", "production", "--out", str(combined))
+    assert result.exit_code == 1
+    found = [p for p in json.loads(result.stdout) if p["code"] == "output-changed"]
+    assert [p["file"] for p in found] == [f"{combined}/tjj/index.html"]
+    assert found[0]["message"].startswith("生成后被改动")
+
+
+def test_external_links_are_tried_only_after_the_combined_checks(shards: Repo, combined: Path) -> None:
+    """``--external`` adds to ``--out``, never replaces it: a broken copy fails before any link is tried."""
+    (combined / "arxan" / "zwdt" / "snow.html").unlink()
+    result = check_out(shards, combined, "--external")
+    assert result.exit_code == 1
+    assert f"{combined}/arxan/zwdt/snow.html: output-changed: missing (removed after the build)" in result.stderr
+    assert problem_lines(result, "dead-link")
+
+
 def test_a_missing_site_is_an_error(shards: Repo, combined: Path) -> None:
     missing = "tjj"
     shutil.rmtree(combined / missing)
@@ -111,6 +130,8 @@ def test_a_manifest_that_does_not_name_its_site_and_target_is_an_error(shards: R
     assert result.exit_code == 1
     assert f"{combined}/tjj/.zhanqun/manifest.json: manifest-mismatch: this folder holds the preview build of 'tjj', not the production build of 'tjj'" in result.stderr
     assert f"{combined}/arxan/.zhanqun/manifest.json: manifest-missing:" in result.stderr
+    # a site that is another build's is not link-checked: its one error is not buried under its pages' links
+    assert not [line for line in problem_lines(result, "dead-link") if line.startswith(f"{combined}/tjj/")]
 
 
 def test_sites_built_from_different_commits_are_an_error(shards: Repo, combined: Path) -> None:

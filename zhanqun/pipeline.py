@@ -156,6 +156,7 @@ class BuildReport:
     site_ids: list[str]
     pages: int = 0
     reused: int = 0  # item pages of rebuilt sites taken from the previous output (render/page_reuse.py)
+    nothing_changed: bool = False  # stopped by the cluster-wide shortcut (publish/build_record.py)
     timings: dict[str, float] = field(default_factory=dict)
     output: Path | None = None
     notes: list[str] = field(default_factory=list)  # one-line reports (links) for the summary
@@ -611,7 +612,7 @@ def _nothing_changed(options: BuildOptions, previous: Previous, problems: Proble
         _("nothing changed since the last build into {output}: nothing was read, rendered or written").format(output=shown_path(options.output, options.root)),
         _("{count} site(s) unchanged since their last build, not rendered again: {sites}").format(count=len(previous.site_ids), sites=", ".join(previous.site_ids)),
     ]
-    return BuildReport(problems=problems, target=options.target, site_ids=previous.site_ids, timings={"unchanged": previous.seconds}, output=options.output, notes=notes)
+    return BuildReport(problems=problems, target=options.target, site_ids=previous.site_ids, timings={"unchanged": previous.seconds}, output=options.output, notes=notes, nothing_changed=True)
 
 
 def _record_build(options: BuildOptions, snapshot: Snapshot, context: BuildContext) -> None:
@@ -676,11 +677,15 @@ def check(options: BuildOptions, targets: list[str] | None = None, external: boo
     the column types does not hide a broken link. A problem found for several targets is listed
     once (``Problems``).
     ``external``: also try every link that leaves the cluster in the pages of the last build of
-    ``options.target`` (``links/external.py``), with short timeouts. ``options.out`` without
-    ``external`` checks the built output in that folder instead (:func:`check_combined_output`).
+    ``options.target`` (``links/external.py``), with short timeouts. ``options.out`` checks the
+    built output in that folder instead (:func:`check_combined_output`), then, with ``external``,
+    the links of its pages that leave the cluster.
     """
-    if options.out is not None and not external:
-        return check_combined_output(options)
+    if options.out is not None:
+        report = check_combined_output(options)
+        if external and report.ok:  # the links that leave the cluster, in the same pages
+            report.notes.append(_check_external(options, report.problems))
+        return report
     problems = Problems()
     names = targets or list(TARGETS)
     context: BuildContext | None = None

@@ -28,7 +28,7 @@ from pathlib import Path
 from ..errors import Problems, shown_path
 from ..i18n import _
 from ..paths import OUTPUT_MARKER, ZHANQUN_FOLDER, marked_target
-from .manifest import SiteManifest, read_manifest, verify_files
+from .manifest import SiteManifest, file_differences, read_manifest
 from .search import BUNDLE
 
 #: The file of a site's search bundle the portal's cluster search asks every site for first.
@@ -72,7 +72,8 @@ def _site_folders(out: Path) -> list[Path]:
 
 def check_site_outputs(out: Path, site_ids: list[str], all_ids: list[str], target: str, commit: str | None, root: Path, problems: Problems) -> list[str]:
     """Check each selected site's folder in ``out`` (present, manifest intact, same commit, search
-    bundle); returns the ids of the sites whose folder is there, checked or not."""
+    bundle); returns the ids of the sites whose folder is there and is this site's build for this
+    target (the link check reads their pages)."""
     present = []
     commits: dict[str, list[str]] = {}
     for site_id in site_ids:
@@ -87,9 +88,9 @@ def check_site_outputs(out: Path, site_ids: list[str], all_ids: list[str], targe
             problems.add(f"{shown}/{ZHANQUN_FOLDER}/manifest.json", None, "manifest-missing", _("no readable site manifest: this folder was not written by a build of this zhanqun (build the site again)"))
             continue
         if not _manifest_names(manifest, site_id, target, shown, problems):
+            present.remove(site_id)  # another site's or target's build: its pages' links would only bury this error
             continue
-        for difference in verify_files(folder, manifest):
-            path, _sep, what = difference.partition(": ")
+        for path, what in file_differences(folder, manifest):
             problems.add(f"{shown}/{path}", None, "output-changed", _("{what}; the combined output is not what the shard's build wrote (copied incompletely, or edited?)").format(what=what))
         if manifest.commit:
             commits.setdefault(manifest.commit, []).append(site_id)

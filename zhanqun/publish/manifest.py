@@ -132,24 +132,29 @@ def read_manifest(site_folder: Path) -> SiteManifest | None:
         return None
 
 
-def verify_files(site_folder: Path, manifest: SiteManifest) -> list[str]:
-    """What differs between ``site_folder`` and ``manifest``: one line per file added, missing or
-    changed (empty when they match)."""
+def file_differences(site_folder: Path, manifest: SiteManifest) -> list[tuple[str, str]]:
+    """What differs between ``site_folder`` and ``manifest``: (path, what) per file added, missing
+    or changed, sorted by path (empty when they match)."""
     listed = manifest.by_path()
     present = site_files(site_folder)
     differences = []
     for rel in present:
         entry = listed.get(rel)
         if entry is None:
-            differences.append(_("{path}: not in the manifest (added after the build)").format(path=rel))
+            differences.append((rel, _("not in the manifest (added after the build)")))
             continue
         try:
             sha256, size = hash_file(site_folder / rel)
         except OSError:
-            differences.append(_("{path}: not a regular file").format(path=rel))
+            differences.append((rel, _("not a regular file")))
             continue
         if (sha256, size) != (entry.sha256, entry.size):
-            differences.append(_("{path}: changed since the build").format(path=rel))
+            differences.append((rel, _("changed since the build")))
     gone = set(listed) - set(present)
-    differences.extend(_("{path}: missing (removed after the build)").format(path=rel) for rel in sorted(gone))
+    differences.extend((rel, _("missing (removed after the build)")) for rel in sorted(gone))
     return sorted(differences)
+
+
+def verify_files(site_folder: Path, manifest: SiteManifest) -> list[str]:
+    """:func:`file_differences` as lines, ``path: what``."""
+    return [_("{path}: {what}").format(path=path, what=what) for path, what in file_differences(site_folder, manifest)]
