@@ -690,7 +690,7 @@ def check(options: BuildOptions, targets: list[str] | None = None, external: boo
     names = targets or list(TARGETS)
     context: BuildContext | None = None
     try:
-        context = read(replace(options, target=names[0]), problems)
+        context = read(replace(options, target=names[0]), problems, items=ItemCache(None))  # files read in parallel, nothing kept
         for name in names:
             context.target = TARGETS[name]
             analyse_target(context)
@@ -719,7 +719,7 @@ def check_combined_output(options: BuildOptions) -> BuildReport:
         raise UsageError(str(exc)) from None
     problems = Problems()
     try:
-        context = read(options, problems)
+        context = read(options, problems, items=ItemCache(None))  # files read in parallel, nothing kept
     except BuildFailed:  # a site file with errors: no cluster to check the output against
         return BuildReport(problems=problems, target=options.target, site_ids=[])
     _timed(context, f"addresses:{options.target}", map_addresses)
