@@ -14,7 +14,7 @@ import multiprocessing
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,6 +46,14 @@ def fork_map(function: Callable[[T], R], inputs: Sequence[T], workers: int, at_l
         raise
     pool.shutdown(wait=True)
     return results
+
+
+def forget_in_child(cache: Any) -> None:
+    """In a forked worker: drop what ``cache`` (a ``RenderCache``) remembered of the last input. A
+    worker's cache is a copy nobody reads back (only the returned values count), so keeping every
+    text it converted would only grow the worker with the cluster — 100,000 texts at a time."""
+    cache.entries.clear()
+    cache.used.clear()
 
 
 def _leave_signals_to_parent() -> None:

@@ -32,7 +32,7 @@ from typing import Any
 from ..config.sites import Column, Site
 from ..errors import Problem, Problems
 from ..i18n import _, current_language
-from ..parallel import fork_map
+from ..parallel import fork_map, forget_in_child
 from ..paths import make_folder, write_bytes
 from .index import UNKNOWN_DATE, ContentFile, Item, read_item
 from .markdown_render import MarkdownRenderer
@@ -153,6 +153,9 @@ def _read_in_child(file: ContentFile) -> dict[str, Any] | None:
         return _read(*file, _RENDERER)[1]
     except Exception:
         return None
+    finally:
+        if _RENDERER is not None:
+            forget_in_child(_RENDERER.cache)
 
 
 def _encoded(item: Item) -> dict[str, Any]:

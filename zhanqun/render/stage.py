@@ -27,7 +27,7 @@ from ..content.sanitize import Policy, clean
 from ..errors import Problems
 from ..links.addresses import AddressMap
 from ..links.resolve import LinkResolver
-from ..parallel import fork_map
+from ..parallel import fork_map, forget_in_child
 from ..paths import make_folder, symlink, write_text
 from .attachment_use import AttachmentUse
 
@@ -149,6 +149,8 @@ def _finish_in_child(inputs: tuple[str, str | None, str | None, list[str], int, 
         return _PREFILLING.finished(inputs)
     except Exception:
         return None
+    finally:
+        forget_in_child(_PREFILLING.renderer.cache)
 
 
 def summary_of(content: str, words: int = SUMMARY_WORDS, end: str = SUMMARY_END) -> str:
