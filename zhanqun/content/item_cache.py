@@ -24,23 +24,25 @@ read by every build). A damaged file is a warning and is ignored; ``RenderCache`
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 from ..config.sites import Column, Site
 from ..errors import Problem, Problems
-from ..i18n import _, current_language
+from ..i18n import N_, current_language
 from ..parallel import fork_map, forget_in_child
-from ..paths import make_folder, write_bytes
 from .index import UNKNOWN_DATE, ContentFile, Item, read_item
 from .markdown_render import MarkdownRenderer
 from .metadata import parse_date
-from .render_cache import CACHE_FOLDER, code_fingerprint, entry_key
+from .render_cache import CACHE_FOLDER, DamagedMessages, code_fingerprint, entry_key, read_cache_file, write_cache_file
 
-FORMAT = 1
 FILE = "items.json"
+ITEMS_DAMAGED: DamagedMessages = (
+    N_("the cache of read items cannot be read ({problem}); it is ignored and rebuilt"),
+    N_("the cache of read items is not in the form this version writes; it is ignored and rebuilt"),
+    N_("the cache of read items holds values of the wrong kind; it is ignored and rebuilt"),
+)
 
 
 class ItemCache:
@@ -60,24 +62,8 @@ class ItemCache:
 
     def load(self, problems: Problems) -> None:
         """Read the cache file, if any; a damaged one is a warning (and every file is read)."""
-        path = self.path
-        if path is None or not path.is_file():
-            return
-        shown = f"{CACHE_FOLDER}/{FILE}"
-        try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError) as exc:
-            problems.warn(shown, None, "cache-damaged", _("the cache of read items cannot be read ({problem}); it is ignored and rebuilt").format(problem=type(exc).__name__))
-            return
-        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
-            problems.warn(shown, None, "cache-damaged", _("the cache of read items is not in the form this version writes; it is ignored and rebuilt"))
-            return
-        if data.get("key") != self.key:
-            return  # another version or language: never used, replaced when this build saves
-        if not all(isinstance(k, str) and _is_entry(v) for k, v in data["entries"].items()):
-            problems.warn(shown, None, "cache-damaged", _("the cache of read items holds values of the wrong kind; it is ignored and rebuilt"))
-            return
-        self.entries = data["entries"]
+        if self.root is not None:
+            self.entries = read_cache_file(self.root, FILE, self.key, _is_entry, ITEMS_DAMAGED, problems) or {}
 
     @staticmethod
     def entry_key(raw: bytes, site: Site, column: Column, rel: str, source: str) -> str:
@@ -129,9 +115,7 @@ class ItemCache:
             return
         for key in stale:
             del self.entries[key]
-        data = json.dumps({"format": FORMAT, "key": self.key, "entries": self.entries}, ensure_ascii=False, separators=(",", ":"))
-        make_folder(self.root, CACHE_FOLDER)
-        write_bytes(self.root, f"{CACHE_FOLDER}/{FILE}", data.encode("utf-8"))
+        write_cache_file(self.root, FILE, self.key, self.entries)
         self.added = 0
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import Problems
-from ..i18n import _
+from ..i18n import N_, _
 from ..paths import make_folder, remove, write_bytes
 
 #: The folder of zhanqun's caches, at the repository root (in ``.gitignore``).
@@ -91,25 +91,8 @@ class RenderCache:
 
     def load(self, problems: Problems) -> None:
         """Read the cache file, if any; a damaged one is a warning (and the build goes on without it)."""
-        path = self.path
-        if path is None or not path.is_file():
-            return
-        shown = f"{CACHE_FOLDER}/{self.file}"
-        try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError) as exc:
-            problems.warn(shown, None, "cache-damaged", _("the cache of rendered text cannot be read ({problem}); it is ignored and rebuilt").format(problem=type(exc).__name__))
-            return
-        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
-            problems.warn(shown, None, "cache-damaged", _("the cache of rendered text is not in the form this version writes; it is ignored and rebuilt"))
-            return
-        if data.get("key") != self.key:
-            return  # another version or other settings: never used, replaced when this build saves
-        entries = data["entries"]
-        if not all(isinstance(k, str) and _is_value(v) for k, v in entries.items()):
-            problems.warn(shown, None, "cache-damaged", _("the cache of rendered text holds values of the wrong kind; it is ignored and rebuilt"))
-            return
-        self.entries = entries
+        if self.root is not None:
+            self.entries = read_cache_file(self.root, self.file, self.key, _is_value, RENDERED_DAMAGED, problems) or {}
 
     def get(self, kind: str, inputs: tuple[object, ...], compute: Callable[[], str | list[str]]) -> str | list[str]:
         """The cached value of ``kind`` for ``inputs``, computed (and remembered) when missing."""
@@ -132,10 +115,54 @@ class RenderCache:
             return
         for key in stale:
             del self.entries[key]
-        data = json.dumps({"format": FORMAT, "key": self.key, "entries": self.entries}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        make_folder(self.root, CACHE_FOLDER)
-        write_bytes(self.root, f"{CACHE_FOLDER}/{self.file}", data.encode("utf-8"))
+        write_cache_file(self.root, self.file, self.key, self.entries)
         self.added = 0
+
+
+RENDERED_DAMAGED: DamagedMessages = (
+    N_("the cache of rendered text cannot be read ({problem}); it is ignored and rebuilt"),
+    N_("the cache of rendered text is not in the form this version writes; it is ignored and rebuilt"),
+    N_("the cache of rendered text holds values of the wrong kind; it is ignored and rebuilt"),
+)
+
+
+#: The three ways a cache file can be damaged, as a cache names them (``N_`` messages): it cannot
+#: be read (``{problem}``: the error's name), it is not in the form this version writes, or it
+#: holds values of the wrong kind.
+DamagedMessages = tuple[str, str, str]
+
+
+def read_cache_file(root: Path, file: str, key: str, valid: Callable[[object], bool], damaged: DamagedMessages, problems: Problems) -> dict | None:
+    """The entries of ``.zhanqun-cache/<file>``, if it is there, whole, and written for ``key``;
+    ``None`` otherwise. A damaged file is a warning (the build goes on without it); a file of
+    another key (another version, other settings) is silently never used."""
+    path = root / CACHE_FOLDER / file
+    if not path.is_file():
+        return None
+    shown = f"{CACHE_FOLDER}/{file}"
+    unreadable, wrong_form, wrong_values = damaged
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        problems.warn(shown, None, "cache-damaged", _(unreadable).format(problem=type(exc).__name__))
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
+        problems.warn(shown, None, "cache-damaged", _(wrong_form))
+        return None
+    if data.get("key") != key:
+        return None  # replaced when this build saves
+    entries = data["entries"]
+    if not all(isinstance(k, str) and valid(v) for k, v in entries.items()):
+        problems.warn(shown, None, "cache-damaged", _(wrong_values))
+        return None
+    return entries
+
+
+def write_cache_file(root: Path, file: str, key: str, entries: dict) -> None:
+    """Write ``.zhanqun-cache/<file>`` atomically (``paths.write_bytes``), entries sorted by key."""
+    data = json.dumps({"format": FORMAT, "key": key, "entries": entries}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    make_folder(root, CACHE_FOLDER)
+    write_bytes(root, f"{CACHE_FOLDER}/{file}", data.encode("utf-8"))
 
 
 def clear_cache(root: Path) -> None:
