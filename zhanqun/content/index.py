@@ -148,14 +148,24 @@ def index_content(
     index = ContentIndex()
     renderer = renderer or MarkdownRenderer()
     reader = read or read_item
+    walked = Problems()  # the walk's own problems, each reported just before the file it found next
+    files: list[ContentFile] = []
+    found_before: list[int] = []
+    for file in content_files(root, cluster, walked):
+        files.append(file)
+        found_before.append(len(walked.items))
     if prefill is not None:
-        prefill(list(content_files(root, cluster, Problems())), renderer)  # its problems are found again below
-    for site, column, rel, source, raw in content_files(root, cluster, problems):
+        prefill(files, renderer)
+    reported = 0
+    for (site, column, rel, source, raw), found in zip(files, found_before):
+        problems.extend(walked.items[reported:found])  # the same order as a walk that reads as it goes
+        reported = found
         item = reader(raw, site, column, rel, source, problems, renderer)
         if item:
             index.add(item)
         else:
             index.unreadable.add((site.id, rel))
+    problems.extend(walked.items[reported:])
     _resolve_syndication(index, cluster, problems)
     _check_unique_paths(index, problems)
     return index
