@@ -160,3 +160,35 @@ def test_texts_finished_in_parallel_are_the_ones_finished_in_order(copy: Repo, m
     build(copy, out=out, cache=False)
     assert forked and forked[0] > 0  # the workers finished the texts, not the staging loop
     assert tree_digest(out) == in_order
+
+
+def test_a_page_taken_over_is_the_previous_file_and_that_file_never_changes(copy: Repo) -> None:
+    """Taken over = a hard link to the current output's file (no copy, its time kept); the previous
+    output moved aside by the swap keeps its bytes although the new output shares the file."""
+    before = copy.out("ulanhot", "zwdt", "n5.html")
+    old_inode, old_bytes = before.stat().st_ino, before.read_bytes()
+    kept = copy.root / "kept-n5.html"  # a second name for the same file, outside the output
+    kept.hardlink_to(before)
+    copy.write("content/ulanhot/zwdt/n3.md", article("乌兰浩特市工作动态第3期", "2026-04-03", "第3项工作已经全部完成。", Slug="n3"))
+    build(copy)
+    assert copy.out("ulanhot", "zwdt", "n5.html").stat().st_ino == old_inode
+    assert kept.read_bytes() == old_bytes
+
+
+def test_pelican_never_writes_into_a_file_through_another_name(tmp_path: Path) -> None:
+    """The writer removes a name before Pelican opens it in place: a page taken over is a hard link
+    to the published file, and writing the same name again must make a new file."""
+    from pelican.settings import DEFAULT_CONFIG
+
+    from zhanqun.render.pelican_plugin import ConfinedWriter
+
+    output = tmp_path / "site"
+    (output / "zwdt").mkdir(parents=True)
+    published = tmp_path / "published.html"
+    published.write_text("已发布", encoding="utf-8")
+    (output / "zwdt" / "a.html").hardlink_to(published)
+    writer = ConfinedWriter(str(output), settings=dict(DEFAULT_CONFIG))
+    with writer._open_w(str(output / "zwdt" / "a.html"), "utf-8") as handle:
+        handle.write("新内容")
+    assert published.read_text(encoding="utf-8") == "已发布"
+    assert (output / "zwdt" / "a.html").read_text(encoding="utf-8") == "新内容"

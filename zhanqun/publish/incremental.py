@@ -333,6 +333,9 @@ def keep_unchanged_files(new_site: Path, current_site: Path, new: SiteManifest) 
             continue
         existing = current_site / entry.path
         try:
+            if os.path.samefile(existing, new_site / entry.path):  # linked already (``render/page_reuse.py``)
+                kept += 1
+                continue
             same = existing.stat().st_size == entry.size and existing.read_bytes() == (new_site / entry.path).read_bytes()
         except OSError:
             continue

@@ -1,5 +1,6 @@
 """Inside a site that must be rendered again, an item's page whose inputs did not change since
-the site's last build is not rendered again: the file of the current output is linked in.
+the site's last build is not rendered again: the file of the current output is linked in (a
+hard link: the same file, no copy).
 
 A site is rendered again when anything it shows changed (``publish/incremental.py``), but one
 edited item changes few of its pages: its own page, the column lists and feeds that show it.
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..paths import ZHANQUN_FOLDER, make_folder, write_bytes, write_text
+from ..paths import ZHANQUN_FOLDER, hard_link, make_folder, write_bytes, write_text
 
 FORMAT = 1
 PAGES = f"{ZHANQUN_FOLDER}/pages.json"
@@ -111,10 +112,14 @@ class PageReuse:
         sha256, size = previous.files[name]
         if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
             return False  # edited by hand since its build: rendered again
-        # the bytes just checked, as a new file: a link to the current output's file would let a
-        # later write into this name change the current output (the manifest step links files
-        # that are the same afterwards, keeping their times: ``incremental.keep_unchanged_files``)
-        write_bytes(output, name, data)
+        # the very file just checked, linked: no copy, and its time survives the swap. Safe because
+        # nothing writes into a file in place — ``paths.write_bytes`` writes a new file and renames
+        # it, and the site's writer removes a name before Pelican opens it
+        # (``pelican_plugin.ConfinedWriter._open_w``) — so the current output never changes
+        try:
+            hard_link(output, name, old)
+        except OSError:  # a file system without hard links: the checked bytes, as a new file
+            write_bytes(output, name, data)
         self.reused += 1
         return True
 

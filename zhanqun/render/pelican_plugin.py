@@ -6,6 +6,7 @@ Runs inside the per-site render process only (``PLUGINS`` in ``pelican_settings.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import math
@@ -58,9 +59,15 @@ class ConfinedWriter(Writer):
     """Pelican's writer, with every file it opens confined to the site's output (``paths.confine``)."""
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        """Pelican opens the file itself, in place: a name already there is removed first, so the
+        write makes a new file. A name may be a hard link to the current output's file (an item
+        page taken over, ``page_reuse.py``); writing into it would change the published site."""
         if filename != os.devnull:
             output = Path(self.output_path)
             confine(output, os.path.relpath(filename, output))
+            if filename not in self._overridden_files:  # else Pelican ignores this write (os.devnull)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(filename)
         return super()._open_w(filename, encoding, override)
 
     def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
