@@ -76,7 +76,7 @@ from .render.pelican_settings import (
 )
 from .render.page_reuse import PreviousPages
 from .render.processes import RenderJob, RenderResult, SiteStep, render_all, warm_up
-from .render.stage import StagedSite, Stager, stage_site
+from .render.stage import StagedSite, Stager, planned_files, stage_site
 
 
 @dataclass
@@ -230,7 +230,7 @@ def read_content(context: BuildContext) -> None:
 def map_addresses(context: BuildContext) -> None:
     base = (context.options.base_url or DEFAULT_PREVIEW_BASE).rstrip("/")
     context.addresses = AddressMap(context.cluster, context.index, context.target, base)
-    context.resolver = LinkResolver(context.root, context.addresses, context.attachments)
+    context.resolver = LinkResolver(context.root, context.addresses, context.attachments, context.renderer.cache)
     check_syndication(context.addresses, context.problems)
     context.redirects = plan_redirects(context.addresses, context.problems)
     check_link_columns(context.resolver, context.problems)
@@ -252,11 +252,10 @@ def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None
         raise BuildFailed(context.problems)
     letters = {source: letter.html() for source, letter in context.features.letters.items()} if context.features else {}
     stager = Stager(context.addresses, context.resolver, context.renderer, letters, context.problems)
-    addresses = context.addresses
-    items = [item for site_id in context.site_ids for item in (*addresses.items_of(site_id), *addresses.received_by(site_id))]
-    stager.prefill(items, context.options.jobs or os.cpu_count() or 1)
+    planned = {site_id: planned_files(site_id, context.addresses) for site_id in context.site_ids}
+    stager.prefill([(item, extra) for files in planned.values() for _rel, item, extra in files], context.options.jobs or os.cpu_count() or 1)
     for site_id in context.site_ids:
-        context.staged[site_id] = stage_site(site_id, stager, context.attachment_use, context.root, workdir(site_id))
+        context.staged[site_id] = stage_site(site_id, stager, context.attachment_use, context.root, workdir(site_id), planned[site_id])
 
 
 def plan_rebuilds(context: BuildContext, site_folder: Callable[[str], Path]) -> None:
@@ -264,6 +263,7 @@ def plan_rebuilds(context: BuildContext, site_folder: Callable[[str], Path]) -> 
     build, or whose output is missing or was altered (``publish/incremental.py``); each one's
     rendering process writes its staged files. The others are left as they are — not rendered, not swapped."""
     assert context.addresses and context.resolver
+    theme_folders: dict[Path, dict[str, str]] = {}  # each theme folder hashed once per build
     for site_id in context.site_ids:
         site = context.cluster[site_id]
         staged = context.staged[site_id]
@@ -272,7 +272,7 @@ def plan_rebuilds(context: BuildContext, site_folder: Callable[[str], Path]) -> 
             settings.update(context.features.settings_for(site_id))
         context.settings[site_id] = settings
         indexer = context.pagefind.version if context.pagefind else ""
-        inputs = site_inputs(context.root, site_id, bool(site.pelican.plugins), staged, settings, context.redirects.get(site_id, []), indexer)
+        inputs = site_inputs(context.root, site_id, bool(site.pelican.plugins), staged, settings, context.redirects.get(site_id, []), indexer, theme_folders)
         context.inputs[site_id] = inputs
         if context.options.cache and unchanged(context.options.output / site_id, inputs, context.stats):
             context.unchanged.append(site_id)
@@ -664,7 +664,7 @@ def resolve_all_links(context: BuildContext) -> None:
     assert context.addresses and context.resolver
     for item in context.index.items:
         if item.site in context.site_ids and context.addresses.renders(item):
-            context.resolver.rewritten(item, context.problems)
+            context.resolver.checked(item, context.problems)
 
 
 def check(options: BuildOptions, targets: list[str] | None = None, external: bool = False) -> BuildReport:

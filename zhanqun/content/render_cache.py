@@ -96,7 +96,10 @@ class RenderCache:
 
     def get(self, kind: str, inputs: tuple[object, ...], compute: Callable[[], str | list[str]]) -> str | list[str]:
         """The cached value of ``kind`` for ``inputs``, computed (and remembered) when missing."""
-        key = entry_key(kind, *inputs)
+        return self.get_keyed(entry_key(kind, *inputs), compute)
+
+    def get_keyed(self, key: str, compute: Callable[[], str | list[str]]) -> str | list[str]:
+        """:meth:`get` with the entry's key already made (:func:`entry_key`)."""
         value = self.entries.get(key)
         if value is None:
             value = compute()
@@ -104,6 +107,28 @@ class RenderCache:
             self.added += 1
         self.used.add(key)
         return value
+
+    def find(self, kind: str, inputs: tuple[object, ...]) -> str | list[str] | None:
+        """The cached value of ``kind`` for ``inputs``, if any (kept by the next save when found)."""
+        key = entry_key(kind, *inputs)
+        value = self.entries.get(key)
+        if value is not None:
+            self.used.add(key)
+        return value
+
+    def store(self, kind: str, inputs: tuple[object, ...], value: str | list[str]) -> None:
+        """Remember ``value`` as what ``kind`` computed from ``inputs``."""
+        key = entry_key(kind, *inputs)
+        if self.entries.get(key) != value:
+            self.entries[key] = value
+            self.added += 1
+        self.used.add(key)
+
+    def keep(self, key: str) -> None:
+        """Keep the entry ``key`` at the next save although this build did not look it up (a value
+        computed from it was found in the cache instead)."""
+        if key in self.entries:
+            self.used.add(key)
 
     def save(self, prune: bool) -> None:
         """Write the file if it changed; ``prune``: keep only what this build used (a build of every

@@ -31,10 +31,12 @@ from ..config.sites import RESERVED_FOLDERS, Column, Site
 from ..content.attachments import Attachments, FileId, read_attachments
 from ..content.index import Item
 from ..content.markdown_render import MarkdownRenderer, MarkdownTooDeep
+from ..content.render_cache import RenderCache
 from ..errors import Problem, Problems
 from ..i18n import _
 from ..paths import url_segments
 from .addresses import AddressMap
+from .link_memo import LinkMemo, world_digest
 
 #: The start of a reference: ``site:`` or a Pelican indicator, ``{filename}`` or ``|filename|``.
 REF_START = r"(?:site:|[{|][A-Za-z]+[|}])"
@@ -170,7 +172,9 @@ class LinkResolver:
     (``render/attachment_use.py`` publishes exactly those).
     """
 
-    def __init__(self, root: Path, addresses: AddressMap, attachments: Attachments | None = None):
+    def __init__(self, root: Path, addresses: AddressMap, attachments: Attachments | None = None, cache: RenderCache | None = None):
+        """``cache``: the build's render cache, kept between builds, where :meth:`checked` remembers
+        what each item's links found (``link_memo.py``); without one, every item is resolved."""
         self.root = root
         self.addresses = addresses
         # read from the repository when not handed over (a build reads them once, in stage 2)
@@ -184,6 +188,9 @@ class LinkResolver:
         self._output_map: dict[tuple[str, str], tuple[Item, str | None]] | None = None
         self._trying = 0  # > 0 while a suggestion is tried: its own mistakes suggest nothing
         self._renderer: MarkdownRenderer | None = None
+        self._cache = cache if cache is not None and cache.root is not None else None
+        self._memo: LinkMemo | None = None
+        self._remembered: dict[str, tuple[list[Problem], set[FileId]]] = {}  # taken from the memo in this build
 
     # --- one reference ------------------------------------------------------------------------
 
@@ -702,6 +709,30 @@ class LinkResolver:
             self._rewritten[item.source] = done
         problems.extend(done.problems)
         return done.body, done.meta
+
+    def checked(self, item: Item, problems: Problems) -> None:
+        """Resolve the item's links for their problems and the files they link (:meth:`linked_files`),
+        not for the text: taken from the memo of earlier builds when the same item was resolved in
+        the same world (``link_memo.py``), so that an edit resolves the links of the edited item only."""
+        found = self._remembered.get(item.source)
+        memo = self.memo if found is None and item.source not in self._rewritten else None
+        if memo is not None and (found := memo.get(item)) is not None:
+            self._remembered[item.source] = found
+            self._linked_files.setdefault(item.source, set()).update(found[1])
+        if found is not None:
+            problems.extend(found[0])
+            return
+        self.rewritten(item, problems)
+        if memo is not None:
+            memo.put(item, self._rewritten[item.source].problems, self.linked_files(item))
+
+    @property
+    def memo(self) -> LinkMemo | None:
+        """The memo of what items' links found (``None`` without a cache kept between builds).
+        Made on first use: by then syndication is settled, and the world is what it will stay."""
+        if self._memo is None and self._cache is not None:
+            self._memo = LinkMemo(self._cache, *world_digest(self.root, self.addresses, self.attachments))
+        return self._memo
 
     def text_syntax(self, text: str) -> list[str]:
         """The link syntax (``{filename}a.md``…) a reader would see in Markdown ``text`` once

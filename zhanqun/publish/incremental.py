@@ -72,15 +72,26 @@ class SiteInputs:
 
 
 
-def site_inputs(root: Path, site_id: str, plugins: bool, staged: StagedSite, settings: dict[str, Any], redirects: list[Redirect], indexer: str = "") -> SiteInputs:
+def site_inputs(
+    root: Path, site_id: str, plugins: bool, staged: StagedSite, settings: dict[str, Any], redirects: list[Redirect], indexer: str = "",
+    folders: dict[Path, dict[str, str]] | None = None,
+) -> SiteInputs:
     """The fingerprint of everything ``site_id``'s output depends on (see the module docstring);
-    ``indexer`` names the search indexer's version, whose bundle is part of the output."""
+    ``indexer`` names the search indexer's version, whose bundle is part of the output;
+    ``folders``: the digests of theme folders made for other sites of this build (the shared
+    theme is read once, not once per site)."""
     theme_folders = [root / "themes" / "gov", root / "themes" / site_id]
     if plugins:
         theme_folders.append(root / "plugins")
+    folders = {} if folders is None else folders
+    files: dict[str, str] = {}
+    for folder in theme_folders:
+        if folder not in folders:
+            folders[folder] = tree_digest(root, [folder])
+        files.update(folders[folder])
     parts = {
         "code": code_fingerprint(),
-        "theme": _sha(json.dumps(tree_digest(root, theme_folders), sort_keys=True)),
+        "theme": _sha(json.dumps(files, sort_keys=True)),
         "settings": _sha(canonical_settings(settings, root, staged.folder)),
         "items": _sha(json.dumps({rel: _sha(text) for rel, text in staged.texts.items()}, sort_keys=True)),
         "attachments": _sha(json.dumps({rel: _file_sha(path) for rel, path in staged.attachments.items()}, sort_keys=True)),

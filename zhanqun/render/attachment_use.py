@@ -40,7 +40,7 @@ def references(item: Item, resolver: "LinkResolver") -> set[FileId]:
     from ..columns.media import resolve_media
 
     throwaway = Problems()  # mistakes are reported where the item is checked, not here
-    resolver.rewritten(item, throwaway)
+    resolver.checked(item, throwaway)
     resolve_media(item, resolver, throwaway)
     return resolver.linked_files(item)
 

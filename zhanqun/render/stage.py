@@ -13,6 +13,7 @@ authors use.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from dataclasses import dataclass, field
@@ -77,21 +78,49 @@ class Stager:
         words, end = settings.get("SUMMARY_MAX_LENGTH", SUMMARY_WORDS), settings.get("SUMMARY_END_SUFFIX", SUMMARY_END)
         return body, meta.get("Summary"), self.letters.get(item.source), sorted(hosts), words, end
 
-    def finished(self, inputs: tuple[str, str | None, str | None, list[str], int, str]) -> list[str]:
-        """The sanitised HTML and summary for ``inputs`` (:meth:`_inputs`), computed when not cached."""
+    def finished(self, inputs: tuple[str, str | None, str | None, list[str], int, str], key: str | None = None) -> list[str]:
+        """The sanitised HTML and summary for ``inputs`` (:meth:`_inputs`; ``key``: their cache key,
+        if known), computed when not cached."""
         body, summary, letter, hosts, words, end = inputs
-        return self.renderer.cache.get("staged", inputs, lambda: list(self._finished(body, summary, letter, Policy.of(hosts), words, end)))  # type: ignore[return-value]
+        compute = lambda: list(self._finished(body, summary, letter, Policy.of(hosts), words, end))  # noqa: E731
+        return self.renderer.cache.get_keyed(key or entry_key(FINISHED, *inputs), compute)  # type: ignore[return-value]
 
-    def prefill(self, items: list[Item], workers: int) -> None:
-        """Compute the finished HTML of every item of ``items`` the render cache lacks, in
-        ``workers`` processes at once (a cold build converts thousands of texts: Markdown,
-        sanitiser and summary are pure functions of their inputs, so forked copies of this
-        stager compute exactly what :meth:`item_file` would, one after another).
+    def _file_inputs(self, item: Item, extra: dict[str, str]) -> tuple[object, ...] | None:
+        """What a staged file is a function of, as a key of the render cache: the item in its world
+        (``links/link_memo.py``: its text, every address it may link, the site files with their
+        summary rule and iframe hosts, the target), the values ``extra`` adds, a letter's HTML.
+        ``None`` where no cache is kept between builds."""
+        memo = self.resolver.memo
+        if memo is None:
+            return None
+        letter = self.letters.get(item.source)
+        added = "\0".join(f"{key}\0{value}" for key, value in sorted(extra.items()))  # str → str: exact
+        return (memo.key_of(item), hashlib.sha256(added.encode("utf-8", "surrogatepass")).hexdigest(), letter)
+
+    def _kept_file(self, inputs: tuple[object, ...] | None) -> str | None:
+        """A staged file kept by an earlier build for ``inputs``; its finished HTML is kept with it
+        (a later build whose world changed finds the text there instead of converting it again)."""
+        if inputs is None:
+            return None
+        value = self.renderer.cache.find(STAGED_FILE, inputs)
+        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+            return None  # none, or not what this module writes: staged again
+        text, finished_key = value
+        self.renderer.cache.keep(finished_key)
+        return text
+
+    def prefill(self, planned: list[tuple[Item, dict[str, str]]], workers: int) -> None:
+        """Compute the finished HTML of every planned staged file (``planned_files``) that the
+        render cache lacks, in ``workers`` processes at once (a cold build converts thousands of
+        texts: Markdown, sanitiser and summary are pure functions of their inputs, so forked
+        copies of this stager compute exactly what :meth:`item_file` would, one after another).
         """
         missing: dict[str, tuple[str, str | None, str | None, list[str], int, str]] = {}
-        for item in items:
+        for item, extra in planned:
+            if self._kept_file(self._file_inputs(item, extra)) is not None:
+                continue
             inputs = self._inputs(item)
-            key = entry_key("staged", *inputs)
+            key = entry_key(FINISHED, *inputs)
             if key not in self.renderer.cache.entries:
                 missing[key] = inputs
         global _PREFILLING
@@ -108,22 +137,40 @@ class Stager:
                 self.renderer.cache.added += 1
 
     def item_file(self, item: Item, extra: dict[str, str]) -> str:
-        """The staged file of ``item`` (its own page or a syndicated copy): JSON, header and HTML."""
-        body, meta = self.resolver.rewritten(item, self.problems)
+        """The staged file of ``item`` (its own page or a syndicated copy): JSON, header and HTML.
+
+        Kept in the render cache when making it found no problem, so that a build after one edit
+        stages the edited item only (the key covers everything the file is made of)."""
+        inputs = self._file_inputs(item, extra)
+        kept = self._kept_file(inputs)
+        if kept is not None:
+            return kept
+        found = Problems()
+        text, finished_key = self._item_file(item, extra, found)
+        self.problems.extend(found)
+        if inputs is not None and not len(found):
+            self.renderer.cache.store(STAGED_FILE, inputs, [text, finished_key])
+        return text
+
+    def _item_file(self, item: Item, extra: dict[str, str], problems: Problems) -> tuple[str, str]:
+        """The staged file of ``item``, and the cache key of its finished HTML."""
+        body, meta = self.resolver.rewritten(item, problems)
         metadata: dict[str, Any] = {pelican_key(k): v for k, v in meta.items() if k not in PRIVATE_KEYS and v != ""}
         if "Tags" in meta:
             metadata["tags"] = split_list(meta["Tags"])
         letter = self.letters.get(item.source)
+        inputs = self._inputs(item)
+        finished_key = entry_key(FINISHED, *inputs)
         try:
             # everything below is a function of these inputs alone: kept in the render cache, so
             # an unchanged (or syndicated) text is converted, sanitised and cut once
-            content, summary = self.finished(self._inputs(item))
+            content, summary = self.finished(inputs, finished_key)
             metadata["summary"] = summary if letter is None or "Summary" in meta else _letter_summary(item)
         except MarkdownTooDeep as exc:  # found by the content check already; never a traceback here
-            self.problems.add(item.source, item.body_line, "too-deep", str(exc))
+            problems.add(item.source, item.body_line, "too-deep", str(exc))
             content = ""
         metadata.update(extra)
-        return json.dumps({"metadata": metadata, "content": content}, ensure_ascii=False, sort_keys=True, indent=0)
+        return json.dumps({"metadata": metadata, "content": content}, ensure_ascii=False, sort_keys=True, indent=0), finished_key
 
     def _finished(self, body: str, summary: str | None, letter: str | None, policy: Policy, words: int, end: str) -> tuple[str, str]:
         """The sanitised HTML of an item and of its summary (the ``Summary:`` given, else its opening words)."""
@@ -135,6 +182,9 @@ class Stager:
         return content, clean(summary_of(content, words, end), policy)
 
 
+#: Kinds of render cache entries: an item's finished HTML and summary, and a whole staged file.
+FINISHED = "staged"
+STAGED_FILE = "staged-file"
 #: Below this many texts to convert, forking workers costs more than it saves (``parallel.py``).
 PARALLEL_AT_LEAST = 200
 #: The stager whose texts forked workers finish (set only while :meth:`Stager.prefill` runs).
@@ -167,14 +217,10 @@ def _letter_summary(item: Item) -> str:
     return html.escape(f"受理日期：{received}；{status}")
 
 
-def stage_site(site_id: str, stager: Stager, use: AttachmentUse, root: Path, folder: Path) -> StagedSite:
-    """What ``site_id`` gives Pelican for the stager's target, not yet written (:func:`write_staged`).
-
-    Planned in memory first, so that a site whose staged files are the same as at its last build
-    (``publish/incremental.py``) costs no writes at all.
-    """
-    addresses = stager.addresses
-    staged = StagedSite(site_id, folder)
+def planned_files(site_id: str, addresses: AddressMap) -> list[tuple[str, Item, dict[str, str]]]:
+    """The staged files of ``site_id``: (staged path, item, the values added to its header) for
+    each item it renders, then for each copy it receives."""
+    planned = []
     for item in addresses.items_of(site_id):
         extra = {
             "category": item.column,  # the column is the top folder, also for items in sub-folders
@@ -183,10 +229,7 @@ def stage_site(site_id: str, stager: Stager, use: AttachmentUse, root: Path, fol
             "zq_source": item.source,
             "zq_visibility": item.visibility,
         }
-        rel = item.rel + STAGED_SUFFIX
-        staged.texts[rel] = stager.item_file(item, extra)
-        staged.sources[rel] = item.source
-        staged.article_paths.append(rel)
+        planned.append((item.rel + STAGED_SUFFIX, item, extra))
     for item in addresses.received_by(site_id):  # a receiver lacking the column: addresses.check_syndication
         extra = {
             "category": item.column,
@@ -197,8 +240,20 @@ def stage_site(site_id: str, stager: Stager, use: AttachmentUse, root: Path, fol
             "zq_origin_site": item.site,
             "zq_canonical": addresses.item_url(item),
         }
-        rel = f"{item.column}/_from-{item.site}-{item.rel.replace('/', '-')}{STAGED_SUFFIX}"
-        staged.texts[rel] = stager.item_file(item, extra)  # the same text as the original's
+        planned.append((f"{item.column}/_from-{item.site}-{item.rel.replace('/', '-')}{STAGED_SUFFIX}", item, extra))
+    return planned
+
+
+def stage_site(site_id: str, stager: Stager, use: AttachmentUse, root: Path, folder: Path, planned: list[tuple[str, Item, dict[str, str]]] | None = None) -> StagedSite:
+    """What ``site_id`` gives Pelican for the stager's target, not yet written (:func:`write_staged`).
+
+    Planned in memory first (``planned``: :func:`planned_files`, made here when not given), so
+    that a site whose staged files are the same as at its last build (``publish/incremental.py``)
+    costs no writes at all.
+    """
+    staged = StagedSite(site_id, folder)
+    for rel, item, extra in planned if planned is not None else planned_files(site_id, stager.addresses):
+        staged.texts[rel] = stager.item_file(item, extra)  # a copy has the same text as the original's
         staged.sources[rel] = item.source
         staged.article_paths.append(rel)
     _stage_attachments(root, site_id, use, folder, staged)
