@@ -87,14 +87,35 @@ def confine(base: Path, rel: str) -> Path:
     refused (a write would go wherever it points).
     """
     clean = normalise(rel)
-    real_base = Path(os.path.realpath(base))
     candidate = base / clean
-    real_parent = Path(os.path.realpath(candidate.parent))
-    if real_parent != real_base and real_base not in real_parent.parents:
-        raise UnsafePath(_("{path!r} leads outside {base} (through a symbolic link)").format(path=rel, base=base))
+    if _folders_hold_a_link(base, clean):  # only then can a folder on the way lead elsewhere
+        real_base = Path(os.path.realpath(base))
+        real_parent = Path(os.path.realpath(candidate.parent))
+        if real_parent != real_base and real_base not in real_parent.parents:
+            raise UnsafePath(_("{path!r} leads outside {base} (through a symbolic link)").format(path=rel, base=base))
     if candidate.is_symlink():
         raise UnsafePath(_("{path!r} is a symbolic link; zhanqun never writes through one").format(path=rel))
     return candidate
+
+
+def _folders_hold_a_link(base: Path, clean: str) -> bool:
+    """Whether a folder of ``clean`` (a normalised path) below ``base`` is a symbolic link.
+
+    Where none is, ``base/clean`` lies inside ``base`` by construction, and :func:`confine` needs
+    no ``realpath`` (which reads every folder from ``/`` down, twice per file: most of the cost of
+    writing a site's many small pages). One ``lstat`` per folder below ``base``, up to the first
+    that does not exist yet (nothing below it can exist, hence nothing to follow).
+    """
+    folder = os.fspath(base)
+    for part in clean.split("/")[:-1]:
+        folder = os.path.join(folder, part)
+        try:
+            mode = os.lstat(folder).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        if stat.S_ISLNK(mode):
+            return True
+    return False
 
 
 def make_folder(base: Path, rel: str | None = None) -> Path:

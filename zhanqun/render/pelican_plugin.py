@@ -22,7 +22,7 @@ from pelican import signals
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Category
 from feedgenerator import get_tag_uri
-from pelican.utils import sanitised_join
+from pelican.utils import SafeDatetime, sanitised_join
 from pelican.writers import Writer
 
 from ..content.mongolian import squeeze
@@ -49,10 +49,26 @@ class StagedItemReader(BaseReader):
         with open(source_path, encoding="utf-8") as handle:
             text = handle.read()
         staged = json.loads(text)
-        metadata = {name: self.process_metadata(name, value) for name, value in staged["metadata"].items()}
+        metadata = {name: self._value(name, value) for name, value in staged["metadata"].items()}
         # what the item's own page and other items' pages show of it (page_reuse.py)
         metadata["zq_staged_digest"], metadata["zq_shown_digest"] = staged_digests(text)
         return staged["content"], metadata
+
+
+    def _value(self, name: str, value: Any) -> Any:
+        """A header value as Pelican's reader makes it; a date the stage wrote as zhanqun writes
+        dates (``2026-04-01`` or ``2026-04-01 08:30``) without ``dateutil``, whose parser was most
+        of the time spent reading a site's items — the same value, a naive ``SafeDatetime``."""
+        if name == "date" and isinstance(value, str):
+            plain = _PLAIN_DATE.fullmatch(value)
+            if plain:
+                with contextlib.suppress(ValueError):  # no such day: Pelican's reader says so
+                    return SafeDatetime(*(int(part) for part in plain.groups(default="0")))
+        return self.process_metadata(name, value)
+
+
+#: A date as the stage writes it: the day, maybe the time of day to the minute or second.
+_PLAIN_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?: ([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?", re.ASCII)
 
 
 class ConfinedWriter(Writer):
@@ -135,11 +151,31 @@ def add_related(generator: Any) -> None:
         column = by_column.setdefault(article.category.slug, [])
         if len(column) <= RELATED_ITEMS:  # one more than shown: the item itself may be among them
             column.append(article)
+    pin_addresses(generator)
     everything = [*generator.articles, *generator.translations, *generator.hidden_articles, *generator.hidden_translations]
     for article in everything:
         url = article.url
         newest = by_column.get(article.category.slug, [])
         article.zq_related = [other for other in newest if other.url != url][:RELATED_ITEMS]
+
+
+def pin_addresses(generator: Any) -> None:
+    """Each item's ``url`` computed once, now that its column, slug and status are final, and kept
+    as Pelican's own ``override_url``.
+
+    Pelican computes it again on every access (its URL setting formatted with a fresh copy of the
+    item's metadata and its source path made relative again): about ten thousand times in a site
+    of 700 items, by the related items, list pages, feeds and sitemap — a third of the render of a
+    site whose item pages are taken over. The value is the one Pelican computes; only sites without
+    plugins of their own pin it, since a plugin may change an item's slug or column later, and
+    Pelican would follow. (``save_as`` is read three times per item and stays Pelican's: an
+    ``override_save_as`` would make Pelican write the page with ``override_output``.)
+    """
+    if list(generator.settings.get("PLUGINS") or ()) != [__name__]:
+        return
+    for kind in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations"):
+        for article in getattr(generator, kind, ()):
+            article.override_url = article.url
 
 
 def extra_pages(pelican: Any) -> type[ExtraPagesGenerator]:
@@ -257,7 +293,7 @@ def absolute_feed(context: Any, feed: Any) -> None:
     home = context["ZQ_ABSOLUTE_URL"]
     site = context["ZQ_SITE"]
     names = {s["id"]: s["name"] for group in context["ZQ_CLUSTER_NAV"] for s in group["sites"]}
-    own = {urljoin(context["SITEURL"] + "/", a.url): a for a in context.get("articles", [])}
+    own = _articles_by_link(context)
     for entry in feed.items:
         article = own.get(entry["link"])
         link = urljoin(home, getattr(article, "zq_canonical", None) or entry["link"])
@@ -273,6 +309,20 @@ def absolute_feed(context: Any, feed: Any) -> None:
         feed.feed["title"] = f"{site['name']} - {site['columns_by_id'][column.group(1)]['name']}"
     if not feed.items:
         feed.latest_post_date = lambda: EMPTY_FEED_DATE
+
+
+#: (the list of the site's items, each one's link as Pelican writes it in a feed): one per process.
+_FEED_LINKS: tuple[Any, int, dict[str, Any]] | None = None
+
+
+def _articles_by_link(context: Any) -> dict[str, Any]:
+    """The site's items by the link Pelican gives them in a feed, made once for all of the site's
+    feeds (the site's own and one per column), not once per feed."""
+    global _FEED_LINKS
+    articles = context.get("articles", [])
+    if _FEED_LINKS is None or _FEED_LINKS[0] is not articles or _FEED_LINKS[1] != len(articles):
+        _FEED_LINKS = (articles, len(articles), {urljoin(context["SITEURL"] + "/", a.url): a for a in articles})
+    return _FEED_LINKS[2]
 
 
 def register() -> None:
