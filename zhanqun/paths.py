@@ -209,6 +209,17 @@ def remove(base: Path, rel: str | None = None) -> None:
             os.unlink(path)
 
 
+def remove_file(base: Path, rel: str) -> None:
+    """Remove the file (or link) ``base/rel`` if there is one, so that a write that opens the
+    name in place makes a new file; a folder is left for the write to fail on."""
+    path = confine(base, rel)
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 def write_new_file(base: Path, rel: str, source: BinaryIO, mode: int = 0o644) -> Path:
     """Copy what ``source`` holds into a NEW file ``base/rel`` (streamed; an existing file or a
     link there is refused), with ``mode``. For folders nobody reads yet (a release being prepared)."""

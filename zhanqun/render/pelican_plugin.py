@@ -26,7 +26,7 @@ from pelican.utils import SafeDatetime, sanitised_join
 from pelican.writers import Writer
 
 from ..content.mongolian import squeeze
-from ..paths import confine
+from ..paths import confine, remove_file
 from .page_reuse import PageReuse, staged_digests
 from .pelican_pages import ExtraPagesGenerator
 
@@ -80,10 +80,10 @@ class ConfinedWriter(Writer):
         page taken over, ``page_reuse.py``); writing into it would change the published site."""
         if filename != os.devnull:
             output = Path(self.output_path)
-            confine(output, os.path.relpath(filename, output))
+            rel = os.path.relpath(filename, output)
+            confine(output, rel)
             if filename not in self._overridden_files:  # else Pelican ignores this write (os.devnull)
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(filename)
+                remove_file(output, rel)
         return super()._open_w(filename, encoding, override)
 
     def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
