@@ -234,36 +234,45 @@ def _date(text: str, zoned: bool) -> datetime:
 
 
 _ITEM_KEYS = {"meta", "lines", "body", "body_line", "title", "date", "slug", "status", "visibility", "aliases", "tags", "broken", "refused"}
-_PROBLEM_KINDS = (str, (int, type(None)), str, str, str)
+_STRINGS = ("body", "title", "slug", "status", "visibility")
+_STRING_LISTS = ("aliases", "tags", "refused")
 
 
 def _is_entry(value: object) -> bool:
     """Whether a stored entry has the shape :func:`ItemCache.save` writes, every value of the kind
-    :func:`_item` uses as it is (never trusted blindly)."""
-    if type(value) is not dict or type(value.get("problems")) is not list:
+    :func:`_item` uses as it is (never trusted blindly). Plain loops: it runs for every entry of
+    every build."""
+    if type(value) is not dict or len(value) != 2 or type(value.get("problems")) is not list or "item" not in value:
         return False
     for p in value["problems"]:
-        if not (type(p) is list and len(p) == 5 and all(isinstance(x, kind) for x, kind in zip(p, _PROBLEM_KINDS)) and type(p[1]) is not bool and p[4] in ("error", "warning")):
+        if type(p) is not list or len(p) != 5 or type(p[0]) is not str or not (p[1] is None or type(p[1]) is int) or type(p[2]) is not str or type(p[3]) is not str or p[4] not in ("error", "warning"):
             return False
-    item = value.get("item")
+    item = value["item"]
     if item is None:
-        return "item" in value and len(value) == 2
-    if type(item) is not dict or item.keys() != _ITEM_KEYS:
+        return True
+    if type(item) is not dict or item.keys() != _ITEM_KEYS or not (_pairs(item["meta"], str) and _pairs(item["lines"], int)):
         return False
-    return (
-        _pairs(item["meta"], str)
-        and _pairs(item["lines"], int)
-        and all(type(item[k]) is str for k in ("body", "title", "slug", "status", "visibility"))
-        and type(item["body_line"]) is int
-        and type(item["broken"]) is bool
-        and all(type(item[k]) is list and all(type(x) is str for x in item[k]) for k in ("aliases", "tags", "refused"))
-        and _is_date(item["date"])
-    )
+    for key in _STRINGS:
+        if type(item[key]) is not str:
+            return False
+    for key in _STRING_LISTS:
+        values = item[key]
+        if type(values) is not list:
+            return False
+        for text in values:
+            if type(text) is not str:
+                return False
+    return type(item["body_line"]) is int and type(item["broken"]) is bool and _is_date(item["date"])
 
 
 def _pairs(value: object, kind: type) -> bool:
     """A list of ``[str, kind]`` pairs (a dict in its order)."""
-    return type(value) is list and all(type(p) is list and len(p) == 2 and type(p[0]) is str and type(p[1]) is kind for p in value)
+    if type(value) is not list:
+        return False
+    for pair in value:
+        if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str or type(pair[1]) is not kind:
+            return False
+    return True
 
 
 def _is_date(value: object) -> bool:
