@@ -200,3 +200,17 @@ def test_the_walk_finds_what_rglob_found_in_the_same_order(tmp_path: Path) -> No
     walked = [rel for rel, _entry in _walk(str(folder), "") if not _ignored(rel)]
     assert walked == expected
     assert "zwdt/linked" in walked and "zwdt/linked/b.md" not in walked and "zwdt/#tmp/y.md" in walked
+
+
+@pytest.mark.parametrize("date", [["2026-13-01T00:00:00", True], ["2026-03-01T00:00:00+08:00", True], ["2026-03-01T00:00:00", "yes"], "2026-03-01"])
+def test_a_cached_item_with_a_damaged_date_is_a_warning_and_the_file_is_read(cluster: Repo, reads: list[str], date: object) -> None:
+    """The date is stored as a value (no parsing of ``Date`` on a hit), so it is checked on loading."""
+    first = index(cluster)
+    items = cluster.root / CACHE_FOLDER / "items.json"
+    data = json.loads(items.read_text(encoding="utf-8"))
+    next(entry for entry in data["entries"].values() if entry["item"])["item"]["date"] = date
+    items.write_text(json.dumps(data), encoding="utf-8")
+    reads.clear()
+    warnings: list[str] = []
+    assert index(cluster, warnings) == first
+    assert warnings == [f"{CACHE_FOLDER}/items.json: cache-damaged"] and len(reads) == 7
