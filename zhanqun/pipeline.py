@@ -222,7 +222,7 @@ def site_ids_named(cluster: Cluster, names: list[str]) -> list[str]:
 def read_content(context: BuildContext) -> None:
     items = context.items
     reader, prefill = (items.read, items.prefill) if items else (None, None)
-    context.index = index_content(context.root, context.cluster, context.problems, context.renderer, reader, prefill)
+    context.index = index_content(context.root, context.cluster, context.problems, context.renderer, reader, prefill, known=items)
     context.attachments = read_attachments(context.root, context.cluster, context.problems)
     check_review(context.index, context.cluster, context.problems)
 

@@ -7,12 +7,13 @@ header, and records an :class:`Item` per file. Nothing here depends on the targe
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple, Protocol
 
 from ..config.sites import RESERVED_FOLDERS, Cluster, Column, Site
 from ..errors import Problems, did_you_mean
@@ -33,10 +34,33 @@ from .metadata import (
 from .slugs import slug_from_title
 from .source import MAX_BYTES, read_source
 
-#: What reads one content file into an item: :func:`read_item`'s signature.
-ItemReader = Callable[[bytes, Site, Column, str, str, Problems, "MarkdownRenderer | None"], "Item | None"]
-#: One content file as :func:`content_files` finds it: its site, column, path in the site, source path and bytes.
-ContentFile = tuple[Site, Column, str, str, bytes]
+class ContentFile(NamedTuple):
+    """One content file as :func:`content_files` finds it, in index order."""
+
+    site: Site
+    column: Column
+    rel: str  # path in the site
+    source: str  # repository-relative path
+    raw: bytes | None  # its bytes; None: not read, ``KnownSources.known`` vouched for them by stat
+    digest: str  # SHA-256 of the bytes
+
+
+class KnownSources(Protocol):
+    """What may spare the walk reading a file: a record of sources by stat together with a cache
+    of read items that holds the item of those bytes (``item_cache.ItemCache``)."""
+
+    def begin(self) -> None:
+        """The walk begins (the moment git's racy rule measures from)."""
+
+    def known(self, site: Site, column: Column, rel: str, source: str, stat: os.stat_result) -> str | None:
+        """The SHA-256 of the file's bytes when a stat vouches for them and their item is at hand."""
+
+    def note(self, source: str, stat: os.stat_result, digest: str) -> None:
+        """The file was read: its stat (taken before reading) and the SHA-256 of what was read."""
+
+
+#: What turns one content file into an item: :func:`read_file_item`, unless a cache answers.
+ItemReader = Callable[[ContentFile, Problems, "MarkdownRenderer | None"], "Item | None"]
 #: What may read many files at once before the index reads them in order (``ItemCache.prefill``).
 Prefill = Callable[[list[ContentFile], "MarkdownRenderer"], None]
 
@@ -137,46 +161,66 @@ class ContentIndex:
 
 
 def index_content(
-    root: Path, cluster: Cluster, problems: Problems, renderer: MarkdownRenderer | None = None, read: ItemReader | None = None, prefill: Prefill | None = None
+    root: Path,
+    cluster: Cluster,
+    problems: Problems,
+    renderer: MarkdownRenderer | None = None,
+    read: ItemReader | None = None,
+    prefill: Prefill | None = None,
+    known: KnownSources | None = None,
 ) -> ContentIndex:
     """Read every content file of every site (all of them: links cross sites) into the index.
 
-    ``read``: what turns a file into an item, :func:`read_item` unless a cache of read items
+    ``read``: what turns a file into an item, :func:`read_file_item` unless a cache of read items
     (``content/item_cache.py``) answers for the files that did not change; ``prefill``: given
     every file first, so that such a cache can read the ones it lacks in parallel (the files are
-    then read in order, their problems reported in order, as without it)."""
+    then read in order, their problems reported in order, as without it); ``known``: what spares
+    the walk reading a file whose bytes a stat vouches for (only with a ``read`` that answers for
+    them without the bytes)."""
     index = ContentIndex()
     renderer = renderer or MarkdownRenderer()
-    reader = read or read_item
+    reader = read or read_file_item
     walked = Problems()  # the walk's own problems, each reported just before the file it found next
     files: list[ContentFile] = []
     found_before: list[int] = []
-    for file in content_files(root, cluster, walked):
+    for file in content_files(root, cluster, walked, known):
         files.append(file)
         found_before.append(len(walked.items))
     if prefill is not None:
         prefill(files, renderer)
     reported = 0
-    for (site, column, rel, source, raw), found in zip(files, found_before):
+    for file, found in zip(files, found_before):
         problems.extend(walked.items[reported:found])  # the same order as a walk that reads as it goes
         reported = found
-        item = reader(raw, site, column, rel, source, problems, renderer)
+        item = reader(file, problems, renderer)
         if item:
             index.add(item)
         else:
-            index.unreadable.add((site.id, rel))
+            index.unreadable.add((file.site.id, file.rel))
     problems.extend(walked.items[reported:])
     _resolve_syndication(index, cluster, problems)
     _check_unique_paths(index, problems)
     return index
 
 
-def content_files(root: Path, cluster: Cluster, problems: Problems) -> Iterator[tuple[Site, Column, str, str, bytes]]:
-    """Every Markdown file of every site's columns, with its bytes, in index order; what is not one
-    (a file outside a column, a device, an unknown column, a file that cannot be read) is a
-    problem here and is skipped."""
+def read_file_item(file: ContentFile, problems: Problems, renderer: MarkdownRenderer | None = None) -> Item | None:
+    """:func:`read_item` of a file that was read (the reader of the index without a cache)."""
+    assert file.raw is not None, "a file whose bytes were not read needs the cache that vouched for them"
+    return read_item(file.raw, file.site, file.column, file.rel, file.source, problems, renderer)
+
+
+def content_files(root: Path, cluster: Cluster, problems: Problems, known: KnownSources | None = None) -> Iterator[ContentFile]:
+    """Every Markdown file of every site's columns, with its bytes and their SHA-256, in index order;
+    what is not one (a file outside a column, a device, an unknown column, a file that cannot be
+    read) is a problem here and is skipped. ``known``: a file it vouches for is not read (its
+    ``raw`` is ``None``); every file read is noted to it.
+
+    One ``scandir`` per folder: whether an entry is a folder, a file or a symbolic link comes with
+    the listing, so a file costs one ``stat`` (and a read only when it changed)."""
     real_content = Path(os.path.realpath(root)) / "content"
     _check_site_folders(root, cluster, problems)
+    if known is not None:
+        known.begin()
     for site in cluster.sites:
         folder = root / "content" / site.id
         if not folder.is_dir():
@@ -189,36 +233,75 @@ def content_files(root: Path, cluster: Cluster, problems: Problems) -> Iterator[
                 ),
             )
             continue
-        for path in sorted(folder.rglob("*")):
-            rel = path.relative_to(folder).as_posix()
-            top = rel.split("/", 1)[0]
-            if top in RESERVED_FOLDERS:
-                continue  # attachments and data: attachments.py, annual_report.py
-            if _ignored(rel) or not _symlink_ok(path, root, f"content/{site.id}/{rel}", problems) or path.is_dir():
+        columns = {c.id: c for c in reversed(site.columns)}  # the first of an id, as Site.column
+        for rel, entry in _walk(str(folder), ""):
+            if _ignored(rel) or (entry.is_symlink() and not _symlink_ok(Path(entry.path), root, f"content/{site.id}/{rel}", problems)) or entry.is_dir():
                 continue
-            if not path.is_file():
+            if not entry.is_file():
                 problems.add(f"content/{site.id}/{rel}", None, "not-a-file", _("a named pipe, socket or device, not a file; remove it (content is Markdown files)"))
                 continue
             source = f"content/{site.id}/{rel}"
+            top, slash, inner = rel.partition("/")
+            column = columns.get(top) if slash else None
             # a column folder that is no column is reported once, as unknown-column, with where to move
             # the file; renaming it (政务动态/ → zheng-wu-dong-tai/) would not help
-            _check_file_name(rel if site.column(top) is not None or "/" not in rel else rel.split("/", 1)[1], source, problems)
-            if path.suffix.lower() not in (".md", ".markdown"):
+            _check_file_name(rel if column is not None or not slash else inner, source, problems)
+            if not entry.name.lower().endswith((".md", ".markdown")):  # the suffix (a hidden name is skipped above)
                 problems.add(source, None, "not-markdown", _("content folders hold Markdown (.md) files; put images and attachments under files/"))
                 continue
-            if "/" not in rel:
+            if not slash:
                 problems.add(
                     source, None, "outside-column",
-                    _("a Markdown file must be inside a column folder, e.g. {example}").format(example=f"content/{site.id}/{site.columns[0].id}/{path.name}"),
+                    _("a Markdown file must be inside a column folder, e.g. {example}").format(example=f"content/{site.id}/{site.columns[0].id}/{entry.name}"),
                 )
                 continue
-            column = site.column(top)
             if column is None:
                 problems.add(source, None, "unknown-column", _unknown_column(site, top))
                 continue
-            raw = _read_bytes(path, source, problems)
-            if raw is not None:
-                yield site, column, rel, source, raw
+            file = _read_file(entry, site, column, rel, source, problems, known)
+            if file is not None:
+                yield file
+
+
+def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """``(path in the site, entry)`` of everything under ``folder``, in the order of
+    ``sorted(Path(folder).rglob("*"))`` (each folder's entries by name, a folder followed by its
+    contents): not into a symbolic link to a folder, nor into what is never read — attachments
+    and data (``RESERVED_FOLDERS``, at the top) and hidden folders, all of whose files
+    :func:`_ignored` skips. A folder that cannot be listed is passed over, as ``rglob`` does."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except PermissionError:
+        return
+    for entry in entries:
+        if not prefix and entry.name in RESERVED_FOLDERS:
+            continue  # attachments and data: attachments.py, annual_report.py
+        rel = prefix + entry.name
+        yield rel, entry
+        if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, rel + "/")
+
+
+def _read_file(entry: os.DirEntry[str], site: Site, column: Column, rel: str, source: str, problems: Problems, known: KnownSources | None) -> ContentFile | None:
+    """The file as :func:`content_files` yields it: not read when ``known`` vouches for it; an
+    unreadable file is a located error, not a traceback."""
+    try:
+        stat = entry.stat()  # before reading (a change after it gives numbers that never match again); follows a link
+        if stat.st_size > MAX_BYTES:  # do not read a 2 GB video into memory to say so
+            problems.add(source, None, "file-too-large", _("{size} KiB is over the 5 MB limit for a content file; put large material in files/ and link it").format(size=stat.st_size // 1024))
+            return None
+        digest = known.known(site, column, rel, source, stat) if known is not None else None
+        if digest is not None:
+            return ContentFile(site, column, rel, source, None, digest)
+        raw = Path(entry.path).read_bytes()
+    except OSError as exc:
+        problems.add(source, None, "unreadable", _("cannot read the file: {reason}").format(reason=exc.strerror or exc))
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    if known is not None:
+        known.note(source, stat, digest)
+    return ContentFile(site, column, rel, source, raw, digest)
 
 
 def _check_site_folders(root: Path, cluster: Cluster, problems: Problems) -> None:
@@ -303,18 +386,6 @@ def _symlink_ok(path: Path, root: Path, source: str, problems: Problems) -> bool
         problems.add(source, None, "link-outside", _("a symbolic link to the folder {target}; put the items themselves in the column folder").format(target=target))
         return False
     return True
-
-
-def _read_bytes(path: Path, source: str, problems: Problems) -> bytes | None:
-    """The file's bytes; an unreadable file is a located error, not a traceback."""
-    try:
-        if path.stat().st_size > MAX_BYTES:  # do not read a 2 GB video into memory to say so
-            problems.add(source, None, "file-too-large", _("{size} KiB is over the 5 MB limit for a content file; put large material in files/ and link it").format(size=path.stat().st_size // 1024))
-            return None
-        return path.read_bytes()
-    except OSError as exc:
-        problems.add(source, None, "unreadable", _("cannot read the file: {reason}").format(reason=exc.strerror or exc))
-        return None
 
 
 def _ignored(rel: str) -> bool:

@@ -13,18 +13,22 @@ runs over all items every time, after this.
 A hit gives a new :class:`~.index.Item` equal to what ``read_item`` returns, and adds the same
 problems, in the same order, as reading the file would (a miss runs ``read_item`` into a collector
 of its own, which is what is stored: the only problems of the file that exist before it is read
-are about its name, which ``read_item`` neither reads nor repeats). The body is stored as read; the
-date is parsed again from the stored ``Date`` value (``parse_date`` is pure), as ``read_item`` does.
+are about its name, which ``read_item`` neither reads nor repeats). The body is stored as read, the
+date as the value it is (``_encoded``), so a hit parses nothing.
 
 One JSON file, ``.zhanqun-cache/items.json`` (items do not depend on the target), written
 atomically when it gained or lost entries, holding only what this build read (every source is
 read by every build). A damaged file is a warning and is ignored; ``RenderCache``'s rules apply.
+Beside it, the record of sources by stat (``source_stats.py``, ``.zhanqun-cache/sources.json``):
+a source it vouches for, whose entry is here, is neither read nor hashed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +36,11 @@ from ..config.sites import Column, Site
 from ..errors import Problem, Problems
 from ..i18n import N_, current_language
 from ..parallel import fork_map, forget_in_child
-from .index import UNKNOWN_DATE, ContentFile, Item, read_item
+from .index import ContentFile, Item, read_file_item
 from .markdown_render import MarkdownRenderer
-from .metadata import parse_date
-from .render_cache import CACHE_FOLDER, DamagedMessages, code_fingerprint, entry_key, read_cache_file, write_cache_file
+from .metadata import SHANGHAI
+from .render_cache import CACHE_FOLDER, DamagedMessages, code_fingerprint, read_cache_file, write_cache_file
+from .source_stats import SourceStats
 
 FILE = "items.json"
 ITEMS_DAMAGED: DamagedMessages = (
@@ -46,7 +51,11 @@ ITEMS_DAMAGED: DamagedMessages = (
 
 
 class ItemCache:
-    """Items and their problems by content key. ``ItemCache(None)`` reads every file (``--no-cache``)."""
+    """Items and their problems by content key. ``ItemCache(None)`` reads every file (``--no-cache``).
+
+    Also what spares the walk reading a file (``index.KnownSources``): a source whose stat the
+    record of sources (``source_stats.py``) vouches for, and whose item this cache holds, is not
+    read; its recorded SHA-256 stands for its bytes."""
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
@@ -55,19 +64,45 @@ class ItemCache:
         self.used: set[str] = set()
         self.added = 0
         self.hits = 0
+        self.sources = SourceStats(root)
+        self._columns: dict[tuple[str, str], str] = {}  # (site, column) → what of them keys an entry
 
     @property
     def path(self) -> Path | None:
         return self.root / CACHE_FOLDER / FILE if self.root else None
 
     def load(self, problems: Problems) -> None:
-        """Read the cache file, if any; a damaged one is a warning (and every file is read)."""
+        """Read the cache file and the record of sources, if any; a damaged one is a warning (and
+        every file is read)."""
         if self.root is not None:
             self.entries = read_cache_file(self.root, FILE, self.key, _is_entry, ITEMS_DAMAGED, problems) or {}
+            self.sources.load(problems)
 
-    @staticmethod
-    def entry_key(raw: bytes, site: Site, column: Column, rel: str, source: str) -> str:
-        return entry_key("item", hashlib.sha256(raw).hexdigest(), source, rel, site.id, site.vertical, list(site.publishing.iframe_hosts), column.id, column.type, column.name)
+    def entry_key(self, digest: str, site: Site, column: Column, rel: str, source: str) -> str:
+        """The key of what ``read_item`` makes of bytes whose SHA-256 is ``digest`` at ``source``:
+        the facts of the site and column are the same for all of its files, put in JSON once."""
+        facts = self._columns.get((site.id, column.id))
+        if facts is None:
+            facts = self._columns[(site.id, column.id)] = json.dumps(
+                ["item", site.id, site.vertical, list(site.publishing.iframe_hosts), column.id, column.type, column.name], ensure_ascii=False
+            )
+        return hashlib.sha256(f"{facts}\0{source}\0{rel}\0{digest}".encode("utf-8")).hexdigest()
+
+    # --- index.KnownSources: reading only what changed
+
+    def begin(self) -> None:
+        self.sources.begin()
+
+    def known(self, site: Site, column: Column, rel: str, source: str, stat: os.stat_result) -> str | None:
+        digest = self.sources.digest(source, stat)
+        if digest is None or self.entry_key(digest, site, column, rel, source) not in self.entries:
+            return None
+        return digest
+
+    def note(self, source: str, stat: os.stat_result, digest: str) -> None:
+        self.sources.note(source, stat, digest)
+
+    # --- reading
 
     def prefill(self, files: list[ContentFile], renderer: MarkdownRenderer) -> None:
         """Read every file of ``files`` this cache lacks in forked processes, one per CPU
@@ -75,10 +110,11 @@ class ItemCache:
         reports their problems in order. Also without a cache folder (``--no-cache``): the
         entries then live for this build only."""
         missing = {}
-        for site, column, rel, source, raw in files:
-            key = self.entry_key(raw, site, column, rel, source)
-            if key not in self.entries:
-                missing[key] = (raw, site, column, rel, source)
+        for file in files:
+            if file.raw is not None:
+                key = self.entry_key(file.digest, file.site, file.column, file.rel, file.source)
+                if key not in self.entries:
+                    missing[key] = file
         global _RENDERER
         _RENDERER = renderer
         try:
@@ -90,39 +126,41 @@ class ItemCache:
                 self.entries[key] = entry
                 self.added += 1
 
-    def read(self, raw: bytes, site: Site, column: Column, rel: str, source: str, problems: Problems, renderer: MarkdownRenderer | None = None) -> Item | None:
-        """``read_item(raw, site, column, rel, source, problems, renderer)``, from the cache when it has it."""
-        key = self.entry_key(raw, site, column, rel, source)
+    def read(self, file: ContentFile, problems: Problems, renderer: MarkdownRenderer | None = None) -> Item | None:
+        """``read_item`` of the file, from the cache when it has it (always, for a file not read)."""
+        site, column, rel, source = file.site, file.column, file.rel, file.source
+        key = self.entry_key(file.digest, site, column, rel, source)
         if self.root is None and key not in self.entries:
-            return read_item(raw, site, column, rel, source, problems, renderer)
+            return read_file_item(file, problems, renderer)
         self.used.add(key)
         entry = self.entries.get(key)
         if entry is not None:
             self.hits += 1
-            problems.extend(Problem(p[0], p[1], p[2], p[3], p[4]) for p in entry["problems"])
+            if entry["problems"]:
+                problems.extend(Problem(p[0], p[1], p[2], p[3], p[4]) for p in entry["problems"])
             return _item(entry["item"], site, column, rel, source) if entry["item"] is not None else None
-        item, self.entries[key] = _read(raw, site, column, rel, source, renderer)
+        item, self.entries[key] = _read(file, renderer)
         problems.extend(Problem(p[0], p[1], p[2], p[3], p[4]) for p in self.entries[key]["problems"])
         self.added += 1
         return item
 
     def save(self) -> None:
-        """Write the file if it changed, keeping only what this build read."""
+        """Write the file if it changed, keeping only what this build read; then the record of sources."""
         if self.root is None:
             return
         stale = [key for key in self.entries if key not in self.used]
-        if not self.added and not stale and self.path and self.path.is_file():
-            return
-        for key in stale:
-            del self.entries[key]
-        write_cache_file(self.root, FILE, self.key, self.entries)
-        self.added = 0
+        if self.added or stale or not (self.path and self.path.is_file()):
+            for key in stale:
+                del self.entries[key]
+            write_cache_file(self.root, FILE, self.key, self.entries)
+            self.added = 0
+        self.sources.save()  # after the items: a record never vouches for bytes whose item was not kept
 
 
-def _read(raw: bytes, site: Site, column: Column, rel: str, source: str, renderer: MarkdownRenderer | None) -> tuple[Item | None, dict[str, Any]]:
+def _read(file: ContentFile, renderer: MarkdownRenderer | None) -> tuple[Item | None, dict[str, Any]]:
     """``read_item`` into a collector of its own: the item, and the entry to keep."""
     own = Problems()
-    item = read_item(raw, site, column, rel, source, own, renderer)
+    item = read_file_item(file, own, renderer)
     return item, {"problems": [[p.path, p.line, p.code, p.message, p.severity] for p in own.items], "item": _encoded(item) if item else None}
 
 
@@ -134,7 +172,7 @@ def _read_in_child(file: ContentFile) -> dict[str, Any] | None:
     """In a forked worker: the cache entry of one file; ``None`` where reading fails (the build
     reads it again in order, and reports what it must)."""
     try:
-        return _read(*file, _RENDERER)[1]
+        return _read(file, _RENDERER)[1]
     except Exception:
         return None
     finally:
@@ -143,13 +181,19 @@ def _read_in_child(file: ContentFile) -> dict[str, Any] | None:
 
 
 def _encoded(item: Item) -> dict[str, Any]:
-    """What of an item the key does not already say (key order of the header kept: lists of pairs)."""
+    """What of an item the key does not already say (key order of the header kept: lists of pairs).
+
+    The date is stored as it is (naive ISO text, and whether it is in Asia/Shanghai, the only zone
+    ``parse_date`` gives), not parsed again from ``Date``: ``fromisoformat`` gives back exactly the
+    value ``read_item`` made, and costs a hundredth of ``strptime``."""
+    assert item.date.tzinfo in (None, SHANGHAI), item.date
     return {
         "meta": list(item.meta.items()),
         "lines": list(item.lines.items()),
         "body": item.body,
         "body_line": item.body_line,
         "title": item.title,
+        "date": [item.date.replace(tzinfo=None).isoformat(), item.date.tzinfo is not None],
         "slug": item.slug,
         "status": item.status,
         "visibility": item.visibility,
@@ -161,42 +205,80 @@ def _encoded(item: Item) -> dict[str, Any]:
 
 
 def _item(data: dict[str, Any], site: Site, column: Column, rel: str, source: str) -> Item:
-    meta = {str(k): str(v) for k, v in data["meta"]}
+    """The item an entry stores; its values are of the kinds :func:`_is_entry` checked on loading."""
+    date, zoned = data["date"]
     return Item(
         site=site.id,
         column=column.id,
         rel=rel,
         source=source,
-        meta=meta,
-        lines={str(k): int(v) for k, v in data["lines"]},
-        body=str(data["body"]),
-        body_line=int(data["body_line"]),
-        title=str(data["title"]),
-        date=parse_date(meta.get("Date", "")) or UNKNOWN_DATE,  # as read_item: a refused Date is not in meta
-        slug=str(data["slug"]),
-        status=str(data["status"]),
-        visibility=str(data["visibility"]),
-        aliases=tuple(str(a) for a in data["aliases"]),
-        tags=tuple(str(t) for t in data["tags"]),
-        broken=bool(data["broken"]),
-        refused_keys=frozenset(str(k) for k in data["refused"]),
+        meta=dict(data["meta"]),
+        lines=dict(data["lines"]),
+        body=data["body"],
+        body_line=data["body_line"],
+        title=data["title"],
+        date=_date(date, zoned),
+        slug=data["slug"],
+        status=data["status"],
+        visibility=data["visibility"],
+        aliases=tuple(data["aliases"]),
+        tags=tuple(data["tags"]),
+        broken=data["broken"],
+        refused_keys=frozenset(data["refused"]),
     )
 
 
-_ITEM_KEYS = {"meta", "lines", "body", "body_line", "title", "slug", "status", "visibility", "aliases", "tags", "broken", "refused"}
+def _date(text: str, zoned: bool) -> datetime:
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=SHANGHAI) if zoned else value
+
+
+_ITEM_KEYS = {"meta", "lines", "body", "body_line", "title", "date", "slug", "status", "visibility", "aliases", "tags", "broken", "refused"}
+_STRINGS = ("body", "title", "slug", "status", "visibility")
+_STRING_LISTS = ("aliases", "tags", "refused")
 
 
 def _is_entry(value: object) -> bool:
-    """Whether a stored entry has the shape :func:`ItemCache.save` writes (never trusted blindly)."""
-    if not isinstance(value, dict) or not isinstance(value.get("problems"), list):
+    """Whether a stored entry has the shape :func:`ItemCache.save` writes, every value of the kind
+    :func:`_item` uses as it is (never trusted blindly). Plain loops: it runs for every entry of
+    every build."""
+    if type(value) is not dict or len(value) != 2 or type(value.get("problems")) is not list or "item" not in value:
         return False
     for p in value["problems"]:
-        if not (isinstance(p, list) and len(p) == 5 and isinstance(p[0], str) and (p[1] is None or isinstance(p[1], int)) and all(isinstance(x, str) for x in p[2:4]) and p[4] in ("error", "warning")):
+        if type(p) is not list or len(p) != 5 or type(p[0]) is not str or not (p[1] is None or type(p[1]) is int) or type(p[2]) is not str or type(p[3]) is not str or p[4] not in ("error", "warning"):
             return False
-    item = value.get("item")
+    item = value["item"]
     if item is None:
         return True
-    if not isinstance(item, dict) or set(item) != _ITEM_KEYS:
+    if type(item) is not dict or item.keys() != _ITEM_KEYS or not (_pairs(item["meta"], str) and _pairs(item["lines"], int)):
         return False
-    pairs = all(isinstance(item[k], list) and all(isinstance(p, list) and len(p) == 2 for p in item[k]) for k in ("meta", "lines"))
-    return pairs and all(isinstance(v, int) for _k, v in item["lines"]) and isinstance(item["body_line"], int) and isinstance(item["broken"], bool) and all(isinstance(item[k], list) for k in ("aliases", "tags", "refused"))
+    for key in _STRINGS:
+        if type(item[key]) is not str:
+            return False
+    for key in _STRING_LISTS:
+        values = item[key]
+        if type(values) is not list:
+            return False
+        for text in values:
+            if type(text) is not str:
+                return False
+    return type(item["body_line"]) is int and type(item["broken"]) is bool and _is_date(item["date"])
+
+
+def _pairs(value: object, kind: type) -> bool:
+    """A list of ``[str, kind]`` pairs (a dict in its order)."""
+    if type(value) is not list:
+        return False
+    for pair in value:
+        if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str or type(pair[1]) is not kind:
+            return False
+    return True
+
+
+def _is_date(value: object) -> bool:
+    if not (type(value) is list and len(value) == 2 and type(value[0]) is str and type(value[1]) is bool):
+        return False
+    try:
+        return datetime.fromisoformat(value[0]).tzinfo is None
+    except ValueError:
+        return False
