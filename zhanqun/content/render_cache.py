@@ -25,6 +25,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+import orjson
+
 from ..errors import Problems
 from ..i18n import N_, _
 from ..paths import make_folder, remove, write_bytes
@@ -167,7 +169,7 @@ def read_cache_file(root: Path, file: str, key: str, valid: Callable[[object], b
     shown = f"{CACHE_FOLDER}/{file}"
     unreadable, wrong_form, wrong_values = damaged
     try:
-        data = json.loads(path.read_bytes())
+        data = orjson.loads(path.read_bytes())  # a JSONDecodeError is a ValueError
     except (OSError, ValueError) as exc:
         problems.warn(shown, None, "cache-damaged", _(unreadable).format(problem=type(exc).__name__))
         return None
@@ -184,10 +186,17 @@ def read_cache_file(root: Path, file: str, key: str, valid: Callable[[object], b
 
 
 def write_cache_file(root: Path, file: str, key: str, entries: dict) -> None:
-    """Write ``.zhanqun-cache/<file>`` atomically (``paths.write_bytes``), entries sorted by key."""
-    data = json.dumps({"format": FORMAT, "key": key, "entries": entries}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Write ``.zhanqun-cache/<file>`` atomically (``paths.write_bytes``), entries sorted by key.
+
+    orjson, not the standard library: a build after one edit reads and writes some 30 MB of these
+    files, about five times faster (a text orjson refuses — a lone surrogate — falls back to ``json``)."""
+    document = {"format": FORMAT, "key": key, "entries": entries}
+    try:
+        data = orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    except (orjson.JSONEncodeError, TypeError):
+        data = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8", "surrogatepass")
     make_folder(root, CACHE_FOLDER)
-    write_bytes(root, f"{CACHE_FOLDER}/{file}", data.encode("utf-8"))
+    write_bytes(root, f"{CACHE_FOLDER}/{file}", data)
 
 
 def clear_cache(root: Path) -> None:

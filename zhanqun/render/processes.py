@@ -65,7 +65,7 @@ class RenderResult:
     pages: int = 0
     seconds: float = 0.0
     reused: int = 0  # item pages taken from the previous output (page_reuse.py)
-    timings: dict[str, float] = field(default_factory=dict)  # the job's steps after Pelican, by name
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: staged files written, Pelican, then each step after it, by name
 
 
 class _Capture(logging.Handler):
@@ -104,11 +104,13 @@ def render_site(job: RenderJob) -> RenderResult:
 
         if job.staged is not None:
             write_staged(job.staged)  # here, not in the build's process: two sites' files are written at once
+        result.timings["staged"] = time.perf_counter() - started
         settings = read_settings(path=None, override=copy.deepcopy(job.settings))
         reuse = pelican_plugin.PAGE_REUSE = PageReuse(job.page_base, job.previous)
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             Pelican(settings).run()  # its summary line would break the CLI's quiet output
         reuse.save(Path(job.settings["OUTPUT_PATH"]))
+        result.timings["pelican"] = time.perf_counter() - started - result.timings["staged"]
         result.reused = reuse.reused
         result.pages = _pages_written(job.settings["OUTPUT_PATH"])  # Pelican's, before alias pages join them
         if not capture.records:  # Pelican warned: the build stops, no use finishing the site
