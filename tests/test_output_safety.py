@@ -109,18 +109,19 @@ def test_disk_full_while_rendering_leaves_the_previous_output(built: Repo, monke
 
 
 def test_disk_full_while_staging_leaves_the_previous_output(built: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each rendering process writes its site's staged files first: a full disk there is that
-    site's located problem, and nothing of the output changes. (The processes run in this one here,
-    so that the failing write reaches them; it fails before Pelican starts.)"""
+    """Each rendering process makes its site's staged folder first (the attachments linked there;
+    the items are handed to Pelican in memory): a full disk there is that site's located problem,
+    and nothing of the output changes. (The processes run in this one here, so that the failing
+    write reaches them; it fails before Pelican starts.)"""
     import zhanqun.pipeline
     import zhanqun.render.stage
     from zhanqun.render.processes import render_site
 
-    def write(base: Path, rel: str, text: str) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device", str(base / rel))
+    def make_folder(base: Path, rel: str | None = None) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device", str(base / (rel or "")))
 
     before = snapshot(built.out())
-    monkeypatch.setattr(zhanqun.render.stage, "write_text", write)
+    monkeypatch.setattr(zhanqun.render.stage, "make_folder", make_folder)
     monkeypatch.setattr(zhanqun.pipeline, "render_all", lambda jobs, workers, on_done: [render_site(job) for job in jobs])
     result = built.run("build", "--no-cache")
     assert result.exit_code == 1

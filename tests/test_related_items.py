@@ -13,7 +13,9 @@ def _item(column: str, n: int) -> SimpleNamespace:
 
 
 def _generator(articles: list, hidden: list | None = None) -> SimpleNamespace:
-    return SimpleNamespace(articles=articles, translations=[], hidden_articles=hidden or [], hidden_translations=[])
+    # a site with a plugin of its own: pin_addresses leaves these stand-ins' urls alone
+    settings = {"PLUGINS": ["zhanqun.render.pelican_plugin", "site_plugin"]}
+    return SimpleNamespace(articles=articles, translations=[], hidden_articles=hidden or [], hidden_translations=[], settings=settings)
 
 
 def _template_filter(article: SimpleNamespace, articles: list) -> list:

@@ -33,6 +33,9 @@ from .pelican_pages import ExtraPagesGenerator
 #: The item pages of the site this process renders (set by ``processes.render_site`` before
 #: Pelican runs; one site per process, so one value per process).
 PAGE_REUSE: PageReuse | None = None
+#: The staged items of that site, by the absolute path Pelican reads each from, handed over in
+#: memory (``processes.render_site``): the site's hundreds of staged files are never written.
+STAGED_TEXTS: dict[str, str] | None = None
 
 
 class StagedItemReader(BaseReader):
@@ -46,8 +49,10 @@ class StagedItemReader(BaseReader):
     file_extensions = ["zq"]
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
-        with open(source_path, encoding="utf-8") as handle:
-            text = handle.read()
+        text = STAGED_TEXTS.get(source_path) if STAGED_TEXTS is not None else None
+        if text is None:  # a staged file on disk
+            with open(source_path, encoding="utf-8") as handle:
+                text = handle.read()
         staged = json.loads(text)
         metadata = {name: self._value(name, value) for name, value in staged["metadata"].items()}
         # what the item's own page and other items' pages show of it (page_reuse.py)
@@ -111,6 +116,35 @@ class ConfinedWriter(Writer):
             return super().write_file(name, template, context, *args, **kwargs)
         finally:
             self.settings["PAGINATED_TEMPLATES"] = templates
+
+
+def list_staged_items(generator: Any) -> None:
+    """The items generator finds the staged items handed over in memory (:data:`STAGED_TEXTS`)
+    as Pelican finds files: each of ``ARTICLE_PATHS`` (one per staged item) that exists — here,
+    that was handed over — added in that order (the same set, iterated in the same order)."""
+    if STAGED_TEXTS is None:
+        return
+    base = generator.path
+    find_on_disk = generator.get_files
+
+    def get_files(paths: Any, exclude: list[str] | None = None, extensions: Any = None) -> set[str]:
+        found: set[str] = set()
+        for path in [paths] if isinstance(paths, str) else paths:
+            if os.path.abspath(os.path.join(base, path)) in STAGED_TEXTS:  # type: ignore[operator]
+                if generator._include_path(path, extensions):
+                    found.add(path)
+            else:
+                found |= find_on_disk([path], exclude, extensions)
+        return found
+
+    generator.get_files = get_files
+    # Pelican stamps every file it reads (its time) even with its cache off (CACHE_CONTENT and
+    # LOAD_CONTENT_CACHE are False here): these files are not on disk, and no stamp is ever compared
+    generator._filestamp_func = generator.readers._filestamp_func = _no_stamp
+
+
+def _no_stamp(filename: str) -> str:
+    return ""
 
 
 def use_staged_reader(readers: Any) -> None:
@@ -327,6 +361,7 @@ def _articles_by_link(context: Any) -> dict[str, Any]:
 
 def register() -> None:
     signals.readers_init.connect(use_staged_reader)
+    signals.article_generator_init.connect(list_staged_items)
     signals.get_writer.connect(confined_writer)
     signals.article_generator_finalized.connect(add_empty_columns)
     signals.article_generator_finalized.connect(add_related)

@@ -55,7 +55,7 @@ class RenderJob:
     page_base: str = ""  # the key every item page of the site shares (page_reuse.base_key)
     previous: PreviousPages | None = None  # the current output's item pages that may be reused
     after: list[SiteStep] = field(default_factory=list)  # run in order once Pelican has written the site
-    staged: StagedSite | None = None  # written into ``staged_folder`` by the rendering process, before Pelican reads it
+    staged: StagedSite | None = None  # its attachments linked into ``staged_folder`` by the rendering process; its items handed to Pelican in memory
 
 
 @dataclass
@@ -102,8 +102,9 @@ def render_site(job: RenderJob) -> RenderResult:
 
         from . import pelican_plugin
 
-        if job.staged is not None:
-            write_staged(job.staged)  # here, not in the build's process: two sites' files are written at once
+        if job.staged is not None:  # its attachments linked; its items handed to Pelican in memory
+            write_staged(job.staged, texts=False)
+            pelican_plugin.STAGED_TEXTS = {os.path.abspath(os.path.join(job.settings["PATH"], rel)): text for rel, text in job.staged.texts.items()}
         result.timings["staged"] = time.perf_counter() - started
         settings = read_settings(path=None, override=copy.deepcopy(job.settings))
         reuse = pelican_plugin.PAGE_REUSE = PageReuse(job.page_base, job.previous)

@@ -268,14 +268,15 @@ def _stage_attachments(root: Path, site_id: str, use: AttachmentUse, folder: Pat
         staged.static_paths.append(rel)
 
 
-def write_staged(staged: StagedSite) -> None:
-    """Write the staged items and link each published attachment into the staged folder.
+def write_staged(staged: StagedSite, texts: bool = True) -> None:
+    """Write the staged items (``texts``; the rendering process hands them to Pelican in memory
+    instead) and link each published attachment into the staged folder.
 
     Only the attachments that items of this target link are linked (see ``attachment_use.py``), so
     neither ``STATIC_PATHS`` nor anything else can publish another file.
     """
     make_folder(staged.folder)
-    for rel, text in staged.texts.items():
+    for rel, text in staged.texts.items() if texts else ():
         write_text(staged.folder, rel, text)
     for rel, target in staged.attachments.items():
         symlink(staged.folder, rel, target)
