@@ -68,6 +68,9 @@ class Stager:
     renderer: MarkdownRenderer
     letters: dict[str, str]  # letter item source → its escaped HTML (letters.py)
     problems: Problems
+    #: Staged files :meth:`prefill` found kept, by the planned values they were found for (alive
+    #: until staged: ``stage_sources`` holds them) and their item.
+    _found: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def _inputs(self, item: Item) -> tuple[str, str | None, str | None, list[str], int, str]:
         """What the finished HTML of ``item`` is a function of (body and summary with their links
@@ -117,7 +120,9 @@ class Stager:
         """
         missing: dict[str, tuple[str, str | None, str | None, list[str], int, str]] = {}
         for item, extra in planned:
-            if self._kept_file(self._file_inputs(item, extra)) is not None:
+            kept = self._kept_file(self._file_inputs(item, extra))
+            if kept is not None:  # item_file takes it from here (the same planned values, not looked up twice)
+                self._found[(id(extra), item.source)] = kept
                 continue
             inputs = self._inputs(item)
             key = entry_key(FINISHED, *inputs)
@@ -141,6 +146,9 @@ class Stager:
 
         Kept in the render cache when making it found no problem, so that a build after one edit
         stages the edited item only (the key covers everything the file is made of)."""
+        kept = self._found.pop((id(extra), item.source), None)
+        if kept is not None:
+            return kept
         inputs = self._file_inputs(item, extra)
         kept = self._kept_file(inputs)
         if kept is not None:
