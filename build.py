@@ -192,6 +192,11 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
         click.echo(_("timings: {timings}").format(timings=timings), err=True)
     if report.nothing_changed:
         done = _("nothing to build: {sites} site(s) as they were, target {target}: {output}").format(sites=len(report.site_ids), target=target, output=report.output)
+    elif report.unchanged:
+        rendered = len(report.site_ids) - len(report.unchanged)
+        done = _("built {sites} site(s), {pages} pages ({unchanged} more unchanged), target {target}: {output}").format(
+            sites=rendered, pages=report.pages, unchanged=len(report.unchanged), target=target, output=report.output
+        )
     else:
         done = _("built {sites} site(s), {pages} pages, target {target}: {output}").format(sites=len(report.site_ids), pages=report.pages, target=target, output=report.output)
     _finish(settings, report, done, wrote=True)

@@ -280,10 +280,10 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=10000)
-    parser.add_argument("--departments", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] + " Needs Hugo (Debian: apt-get install hugo).")
+    parser.add_argument("--articles", type=int, default=10000, help="articles in the synthetic cluster (default: %(default)s)")
+    parser.add_argument("--departments", type=int, default=10, help="department sites besides the portal and 6 counties (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of every build; medians are reported (default: %(default)s)")
     parser.add_argument("--work", type=Path, default=None, help="folder for the corpus and outputs (default: a temporary one)")
     parser.add_argument("--record", action="store_true", help="append the table to bench/RESULTS.md")
     parser.add_argument("--pelican-jobs", type=int, default=os.cpu_count() or 1, help="plain Pelican runs at once (default: one per CPU, as zhanqun renders)")

@@ -66,3 +66,28 @@ def test_a_shortcut_hit_rewrites_a_missing_link_report(built: Repo, tmp_path: Pa
     report.unlink()
     build(repo)
     assert report.is_file()
+
+
+def test_render_cache_entries_of_the_wrong_kind_are_a_warning_and_computed_again(built: Repo, tmp_path: Path) -> None:
+    """A render cache file of the right form whose entries are of another kind than their keys name
+    (Markdown HTML as a list, a finished text or kept staged file as a string, a link memo that is
+    no JSON): the build neither crashes nor trusts them; a warning, and the output of a clean build."""
+    import json
+
+    from conftest import article, tree_digest
+
+    from zhanqun.content.render_cache import CACHE_FOLDER, rendered_file
+
+    repo = copy_repo(built, tmp_path / "repo")
+    path = repo.root / CACHE_FOLDER / rendered_file("preview")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["entries"] = {key: (["not json {", "zzz"] if isinstance(value, str) else "not json {") for key, value in data["entries"].items()}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    repo.write("content/ulanhot/zwdt/river.md", article("乌兰浩特市推进洮儿河治理", "2026-04-01", "治理工程全面开工。", Slug="river"))
+    report = build(repo)
+    warnings = [p for p in report.problems if p.code == "cache-damaged"]
+    assert [(p.path, p.severity) for p in warnings] == [(f"{CACHE_FOLDER}/{rendered_file('preview')}", "warning")]
+    assert "not of the kind their key names" in warnings[0].message
+    clean = tmp_path / "clean"
+    build(repo, out=clean, cache=False)
+    assert tree_digest(repo.out()) == tree_digest(clean)

@@ -219,3 +219,37 @@ def test_the_combined_check_split_in_shares_checks_each_share_against_every_site
     assert f"{combined}/arxan/zwdt/snow.html: output-changed: missing" in first.stderr
     assert "portal/" not in first.stderr
     assert check_out(shards, combined, "--shard", "3/2").exit_code == 2
+
+
+def _git(repo: Repo, *args: str) -> str:
+    import subprocess
+
+    environment = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.cn", "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.cn", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(["git", *args], cwd=repo.root, capture_output=True, text=True, env=environment, check=True)
+    return done.stdout.strip()
+
+
+def test_a_kept_output_is_the_new_commits_after_each_build(tmp_path: Path) -> None:
+    """CI keeps ``output/<target>/`` between runs: a site left unchanged by a new commit is this
+    commit's build all the same (its manifest says so, as a clean build would write it), so the
+    combined check passes; and a commit that changed nothing is not a no-op for the manifests."""
+    repo = _cluster(new_repo(tmp_path / "repo"))
+    out = repo.root / "output" / "production"
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "first")
+    assert repo.run("build", "--target", "production").exit_code == 0
+    repo.write("content/arxan/zwdt/snow.md", article("阿尔山冰雪节开幕", "2026-01-10", Slug="snow", body="参见[洮儿河](site:ulanhot/zwdt/river.md)。游客众多。"))
+    _git(repo, "commit", "-q", "-am", "second")
+    second = _git(repo, "rev-parse", "HEAD")
+    result = repo.run("build", "--target", "production")
+    assert result.exit_code == 0 and "portal" in result.stderr  # listed unchanged: not rendered
+    commits = {site: json.loads((out / site / ".zhanqun" / "manifest.json").read_text(encoding="utf-8"))["commit"] for site in SITES}
+    assert commits == dict.fromkeys(SITES, second)
+    assert check_out(repo, out).exit_code == 0
+    _git(repo, "commit", "-q", "--allow-empty", "-m", "third: nothing changed")
+    third = _git(repo, "rev-parse", "HEAD")
+    result = repo.run("build", "--target", "production")
+    assert result.exit_code == 0 and "nothing changed" not in result.stderr
+    assert {json.loads((out / site / ".zhanqun" / "manifest.json").read_text(encoding="utf-8"))["commit"] for site in SITES} == {third}
+    assert check_out(repo, out).exit_code == 0

@@ -184,3 +184,18 @@ def test_an_entry_of_another_shape_is_never_trusted(cluster: Repo, tmp_path: Pat
 def test_without_a_kept_cache_there_is_no_memo(cluster: Repo) -> None:
     context = pipeline.prepare(pipeline.BuildOptions(cluster.root), Problems(), RenderCache(None))
     assert context.resolver is not None and context.resolver.memo is None
+
+
+def test_problems_kept_in_one_language_are_not_shown_in_another(cluster: Repo, tmp_path: Path) -> None:
+    from zhanqun import i18n
+
+    cluster.write("content/ulanhot/tzgg/water.md", article("乌兰浩特市停水通知", "2026-04-05", "部分街区停水。\n\n见[旧通知]({filename}old.md)。", Slug="water"))
+    before = i18n.current_language()
+    try:
+        english = staged(cluster, tmp_path)
+        i18n.use_language("zh")
+        chinese = staged(cluster, tmp_path)
+        assert chinese != english
+        same_as_without_memo(cluster, tmp_path, chinese)
+    finally:
+        i18n.use_language(before)

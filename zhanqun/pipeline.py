@@ -56,7 +56,7 @@ from .publish.incremental import (
 )
 from .publish.combined_output import NotAnOutput, check_site_outputs
 from .publish.combined_output import check_output_folder as check_combined_folder
-from .publish.manifest import SiteManifest, build_manifest, write_manifest
+from .publish.manifest import SiteManifest, build_manifest, note_commit, write_manifest
 from .publish.leak_gate import (
     LeakScanner,
     check_output_leaks,
@@ -157,6 +157,7 @@ class BuildReport:
     pages: int = 0
     reused: int = 0  # item pages of rebuilt sites taken from the previous output (render/page_reuse.py)
     nothing_changed: bool = False  # stopped by the cluster-wide shortcut (publish/build_record.py)
+    unchanged: list[str] = field(default_factory=list)  # sites left as they were (publish/incremental.py)
     timings: dict[str, float] = field(default_factory=dict)
     output: Path | None = None
     notes: list[str] = field(default_factory=list)  # one-line reports (links) for the summary
@@ -544,8 +545,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             context.stats.save()
             if context.unchanged and context.leak_scanner is not None:
                 traces = traces_digest(context.leak_scanner.all())
-                for site_id in context.unchanged:  # their output passed this build's leak gate
+                commit = head_commit(options.root)
+                for site_id in context.unchanged:  # their output passed this build's leak gate, and is this commit's
                     note_leak_check(options.output / site_id, traces)
+                    note_commit(options.output / site_id, commit)
             if context.target.name == "preview":
                 write_preview_index(options.output, context.cluster)
         except BuildFailed:
@@ -566,6 +569,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     try:  # what was rendered is worth keeping whether or not the build passed; entries this build
         # did not use are dropped only after it staged every site (a build that stopped early used few)
         everything = not options.sites and not options.shard and context is not None and len(context.staged) == len(context.cluster.ids) > 0
+        cache.report_wrong(problems)
         cache.save(prune=everything)
     except (OSError, UnsafePath) as exc:
         problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of rendered text could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
@@ -584,6 +588,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         site_ids=context.site_ids if context else [],
         pages=sum(r.pages for r in context.results) if context else 0,
         reused=sum(r.reused for r in context.results) if context else 0,
+        unchanged=list(context.unchanged) if context else [],
         timings=context.timings if context else {},
         output=options.output,
         notes=([context.link_report.line()] if context and context.link_report else []) + (_unchanged_note(context) if context else []),
@@ -598,7 +603,8 @@ def _previous_build(options: BuildOptions, problems: Problems) -> Previous:
         return Previous(None)
     started = time.perf_counter()
     shaping = {"target": options.target, "sites": options.sites, "shard": options.shard, "base_url": options.base_url,
-               "today": options.resolved_today().isoformat(), "output": os.path.realpath(options.output)}
+               "today": options.resolved_today().isoformat(), "output": os.path.realpath(options.output),
+               "commit": head_commit(options.root)}  # every manifest names it (``manifest.note_commit``)
     previous = check_previous_build(options.root, options.output, options.target, shaping, problems)
     previous.seconds = time.perf_counter() - started
     return previous

@@ -44,7 +44,7 @@ class MarkdownRenderer:
 
     def html(self, text: str) -> str:
         """The HTML of a Markdown ``text``; raises :class:`MarkdownTooDeep` when it nests too deeply."""
-        value = self.cache.get("markdown", (text,), lambda: self._convert(text))
+        value = self.cache.get("markdown", (text,), lambda: self._convert(text), _is_text)
         assert isinstance(value, str)
         return value
 
@@ -55,3 +55,7 @@ class MarkdownRenderer:
         except RecursionError:
             self._markdown = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS, output_format="html")
             raise MarkdownTooDeep(_("the text nests lists, quotes or HTML too deeply to be shown; flatten it")) from None
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)

@@ -86,23 +86,36 @@ class RenderCache:
         self.entries: dict[str, str | list[str]] = {}
         self.used: set[str] = set()
         self.added = 0
+        self.wrong = 0  # entries found of another shape than their kind computes (computed again)
 
     @property
     def path(self) -> Path | None:
         return self.root / CACHE_FOLDER / self.file if self.root else None
+
+    def report_wrong(self, problems: Problems) -> None:
+        """A warning if entries of the wrong shape were found (and computed again) in this build."""
+        if self.wrong:
+            message = _(WRONG_ENTRIES).format(count=self.wrong)
+            problems.warn(f"{CACHE_FOLDER}/{self.file}", None, "cache-damaged", message)
+            self.wrong = 0
 
     def load(self, problems: Problems) -> None:
         """Read the cache file, if any; a damaged one is a warning (and the build goes on without it)."""
         if self.root is not None:
             self.entries = read_cache_file(self.root, self.file, self.key, _is_value, RENDERED_DAMAGED, problems) or {}
 
-    def get(self, kind: str, inputs: tuple[object, ...], compute: Callable[[], str | list[str]]) -> str | list[str]:
-        """The cached value of ``kind`` for ``inputs``, computed (and remembered) when missing."""
-        return self.get_keyed(entry_key(kind, *inputs), compute)
+    def get(self, kind: str, inputs: tuple[object, ...], compute: Callable[[], str | list[str]], valid: Callable[[object], bool] | None = None) -> str | list[str]:
+        """The cached value of ``kind`` for ``inputs``, computed (and remembered) when missing or,
+        with ``valid``, when the cached value is not of the shape ``kind`` computes (a file that
+        was altered: counted in :attr:`wrong`, never trusted)."""
+        return self.get_keyed(entry_key(kind, *inputs), compute, valid)
 
-    def get_keyed(self, key: str, compute: Callable[[], str | list[str]]) -> str | list[str]:
+    def get_keyed(self, key: str, compute: Callable[[], str | list[str]], valid: Callable[[object], bool] | None = None) -> str | list[str]:
         """:meth:`get` with the entry's key already made (:func:`entry_key`)."""
         value = self.entries.get(key)
+        if value is not None and valid is not None and not valid(value):
+            self.wrong += 1
+            value = None
         if value is None:
             value = compute()
             self.entries[key] = value
@@ -146,6 +159,7 @@ class RenderCache:
         self.added = 0
 
 
+WRONG_ENTRIES = N_("{count} entries of the cache of rendered text are not of the kind their key names; they were computed again and replaced")
 RENDERED_DAMAGED: DamagedMessages = (
     N_("the cache of rendered text cannot be read ({problem}); it is ignored and rebuilt"),
     N_("the cache of rendered text is not in the form this version writes; it is ignored and rebuilt"),

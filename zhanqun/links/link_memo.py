@@ -5,11 +5,11 @@ Resolving an item's links (``resolve.LinkResolver.rewritten``) is a function of 
 the *world* it links into: every item's address and standing (site, column, file, slug, title,
 date, status, visibility, syndication, aliases, header values), the files that could not be
 read, every attachment name with its identity and why one is refused, the site files, the target
-and the preview's base address — and of zhanqun's code. So an entry is keyed by two digests:
+and the preview's base address — and of zhanqun's code and the language of its messages. So an entry is keyed by two digests:
 
 - :func:`world_digest`, once per build and target: every item without its body and line
   numbers (a text cannot change what another item's link resolves to), the attachments, the bytes
-  of every site file, the target;
+  of every site file, the target, the language of messages;
 - :func:`item_digest`, per item: all of it, body and line numbers included (they are in its
   messages).
 
@@ -34,6 +34,7 @@ from ..content.attachments import Attachments, FileId
 from ..content.index import Item
 from ..content.render_cache import RenderCache
 from ..errors import Problem
+from ..i18n import current_language
 
 if TYPE_CHECKING:
     from .addresses import AddressMap
@@ -52,7 +53,7 @@ def world_digest(root: Path, addresses: "AddressMap", attachments: Attachments) 
         digest.update(b"\0")
         return text
 
-    add([addresses.target.name, addresses.target.include_internal, addresses.preview_base])
+    add([addresses.target.name, addresses.target.include_internal, addresses.preview_base, current_language()])  # problems are text
     sites = root / "sites"
     for path in sorted(sites.glob("*.toml")) if sites.is_dir() else []:
         add([path.name, hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None])
@@ -101,15 +102,18 @@ class LinkMemo:
     def get(self, item: Item) -> tuple[list[Problem], set[FileId]] | None:
         """What resolving ``item``'s links found in an earlier build of the same world, if kept."""
         value = self.cache.find(KIND, (self.key_of(item),))
-        if not isinstance(value, str):
+        if value is None:
             return None
         try:
+            if not isinstance(value, str):
+                raise TypeError(type(value).__name__)
             data = json.loads(value)
             problems = [Problem(p[0], p[1], p[2], p[3], p[4]) for p in data["problems"] if _is_problem(p)]
             files = {FileId(f[0], f[1]) for f in data["files"] if _is_pair(f)}
             if len(problems) != len(data["problems"]) or len(files) != len({tuple(f) for f in data["files"]}):
-                return None  # not what this module writes: resolved again
+                raise ValueError("not what this module writes")
         except (ValueError, TypeError, KeyError, IndexError):
+            self.cache.wrong += 1  # resolved again, and replaced (a warning: RenderCache.report_wrong)
             return None
         return problems, files
 

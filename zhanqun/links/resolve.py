@@ -722,9 +722,11 @@ class LinkResolver:
         if found is not None:
             problems.extend(found[0])
             return
-        self.rewritten(item, problems)
+        found_now = Problems()
+        self.rewritten(item, found_now)
+        problems.extend(found_now)
         if memo is not None:
-            memo.put(item, self._rewritten[item.source].problems, self.linked_files(item))
+            memo.put(item, list(found_now), self.linked_files(item))
 
     @property
     def memo(self) -> LinkMemo | None:

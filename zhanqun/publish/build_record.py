@@ -34,11 +34,12 @@ takes the full path and records then. A failed build never records (the output i
 previous one, which the old record still describes, or another, which the hashes of ``.zhanqun/``
 tell apart). ``build --no-cache`` neither reads nor writes a record.
 
-What is deliberately not part of it: ``.git``. A site manifest names the commit it was built from,
-but the per-site skipping does not rebuild a site for a new commit that changed none of its
-inputs either — the output of a tree does not depend on how it was committed — so a new commit
-alone is a hit, and the manifests keep the commit of the build that last wrote them. The number of
-parallel jobs does not change a byte either. A plugin (``plugins/``) that reads some other
+``.git`` counts only as the commit HEAD names (the caller puts it in ``shaping``): every site
+manifest names the commit of the build that last wrote or verified the site (an unchanged site's
+manifest is given the new commit after the swap, as a clean build of that commit would write it,
+and ``check --out`` requires one commit across shards), so a new commit is a miss — the build then
+renders only what changed and notes the commit in the other sites' manifests. The number of
+parallel jobs does not change a byte. A plugin (``plugins/``) that reads some other
 environment variable or file is outside what zhanqun can see; it is code, reviewed like the theme.
 A symbolic link to a folder anywhere in the tree makes the tree unrecordable (no shortcut).
 """

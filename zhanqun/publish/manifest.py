@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -122,6 +122,17 @@ def build_manifest(site_folder: Path, site_id: str, target: str, commit: str | N
 def write_manifest(site_folder: Path, manifest: SiteManifest) -> Path:
     """Write ``.zhanqun/manifest.json`` into the site's folder (through ``paths.py``)."""
     return write_text(site_folder, MANIFEST_PATH, manifest.text())
+
+
+def note_commit(site_folder: Path, commit: str | None) -> bool:
+    """Give an unchanged site's manifest the commit this build was made from (after the swap; only
+    ``.zhanqun/manifest.json`` is replaced, never a published file), as a clean build of that
+    commit would write it; ``True`` if it changed."""
+    manifest = read_manifest(site_folder)
+    if manifest is None or manifest.commit == commit:
+        return False
+    write_manifest(site_folder, replace(manifest, commit=commit))
+    return True
 
 
 def read_manifest(site_folder: Path) -> SiteManifest | None:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..paths import ZHANQUN_FOLDER, hard_link, make_folder, write_bytes, write_text
+from ..paths import ZHANQUN_FOLDER, UnsafePath, confine, hard_link, make_folder, write_bytes, write_text
 
 FORMAT = 1
 PAGES = f"{ZHANQUN_FOLDER}/pages.json"
@@ -102,12 +102,12 @@ class PageReuse:
         previous = self.previous
         if previous is None or previous.keys.get(name) != key or name not in previous.files:
             return False
-        old = Path(previous.folder) / name
-        try:
-            if old.is_symlink() or not old.is_file():
+        try:  # inside the previous output, no folder on the way and not the file a symbolic link
+            old = confine(Path(previous.folder), name)
+            if not old.is_file():
                 return False
             data = old.read_bytes()
-        except OSError:
+        except (OSError, UnsafePath):
             return False
         sha256, size = previous.files[name]
         if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:

@@ -1,14 +1,15 @@
-"""Stage 4: what Pelican lays out for one site and one target, written to a scratch folder.
+"""Stage 4: what Pelican lays out for one site and one target, in memory and a scratch folder.
 
 Pelican is given exactly what the target publishes — no drafts, no internal items outside the
 intranet target, syndicated copies from other sites, only the attachments published items link —
 and each item already finished: its links resolved for the target (``links/resolve.py``), its Markdown
 rendered (``content/markdown_render.py``) and the result sanitised (``content/sanitize.py``). Each item is one
-``.zq`` file (JSON: header values and HTML) that ``pelican_plugin.StagedItemReader`` reads as it is,
-so Pelican never parses Markdown, never resolves or copies a ``{static}`` link, and never sees a
-review name (Reviewed-By, Approved-By are dropped here). Every file is written through
-``paths.py``. The scratch folder mirrors ``content/<site>/`` so Pelican's messages name the paths
-authors use.
+staged text (JSON: header values and HTML) under a ``.zq`` path of the scratch folder, handed to
+the rendering process in memory, which ``pelican_plugin.StagedItemReader`` reads as it is, so
+Pelican never parses Markdown, never resolves or copies a ``{static}`` link, and never sees a
+review name (Reviewed-By, Approved-By are dropped here). The scratch folder holds the published
+attachments (links made through ``paths.py``) and mirrors ``content/<site>/``, so Pelican's
+messages name the paths authors use.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ class Stager:
         if known), computed when not cached."""
         body, summary, letter, hosts, words, end = inputs
         compute = lambda: list(self._finished(body, summary, letter, Policy.of(hosts), words, end))  # noqa: E731
-        return self.renderer.cache.get_keyed(key or entry_key(FINISHED, *inputs), compute)  # type: ignore[return-value]
+        return self.renderer.cache.get_keyed(key or entry_key(FINISHED, *inputs), compute, _is_finished)  # type: ignore[return-value]
 
     def _file_inputs(self, item: Item, extra: dict[str, str]) -> tuple[object, ...] | None:
         """What a staged file is a function of, as a key of the render cache: the item in its world
@@ -106,8 +107,11 @@ class Stager:
         if inputs is None:
             return None
         value = self.renderer.cache.find(STAGED_FILE, inputs)
-        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
-            return None  # none, or not what this module writes: staged again
+        if value is None:
+            return None
+        if not _is_finished(value):  # [text, key of the finished HTML]: the same shape
+            self.renderer.cache.wrong += 1  # staged again, and replaced (a warning: RenderCache.report_wrong)
+            return None
         text, finished_key = value
         self.renderer.cache.keep(finished_key)
         return text
@@ -197,6 +201,11 @@ STAGED_FILE = "staged-file"
 PARALLEL_AT_LEAST = 200
 #: The stager whose texts forked workers finish (set only while :meth:`Stager.prefill` runs).
 _PREFILLING: Stager | None = None
+
+
+def _is_finished(value: object) -> bool:
+    """The shape of a finished text: its HTML and its summary's."""
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
 
 
 def _finish_in_child(inputs: tuple[str, str | None, str | None, list[str], int, str]) -> list[str] | None:
