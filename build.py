@@ -176,7 +176,7 @@ def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("Write each site to DIR/<id>/ instead of output/<target>/."))
 @click.option("--jobs", type=click.IntRange(min=1), metavar=N_("N"), default=None, help=N_("Sites rendered at once (default: CPU count)."))
 @click.option("--base-url", metavar=N_("URL"), default=None, help=N_("Preview only: the scheme and host feeds, sitemaps and robots.txt name (default http://localhost:8000)."))
-@click.option("--no-cache", is_flag=True, help=N_("Render every named site, and neither read nor write the cache of rendered text (.zhanqun-cache/)."))
+@click.option("--no-cache", is_flag=True, help=N_("Render every named site, and neither read nor write any of zhanqun's caches (.zhanqun-cache/: rendered text, read items, records of files and of the last build); no page is taken from the last build."))
 @click.option("--shard", metavar="I/N", default=None, help=N_("Build only share I of N of the sites: a fixed, size-balanced split for a CI matrix."))
 @TODAY_OPTION
 @FORMAT_OPTION
@@ -190,6 +190,8 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
     if settings.verbose:
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
         click.echo(_("timings: {timings}").format(timings=timings), err=True)
+        if "staged" in report.counts:  # the build got as far as staging
+            click.echo(_("done anew: {read} of {files} content files read, links of {resolved} items resolved, {staged} staged files made, {reused} item pages taken over").format(**report.counts), err=True)
     if report.nothing_changed:
         done = _("nothing to build: {sites} site(s) as they were, target {target}: {output}").format(sites=len(report.site_ids), target=target, output=report.output)
     elif report.unchanged:

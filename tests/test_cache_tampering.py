@@ -91,3 +91,31 @@ def test_render_cache_entries_of_the_wrong_kind_are_a_warning_and_computed_again
     clean = tmp_path / "clean"
     build(repo, out=clean, cache=False)
     assert tree_digest(repo.out()) == tree_digest(clean)
+
+
+def test_a_damaged_record_of_output_files_is_a_warning(built: Repo, tmp_path: Path) -> None:
+    from conftest import article
+
+    from zhanqun.content.render_cache import CACHE_FOLDER
+
+    repo = copy_repo(built, tmp_path / "repo")
+    (repo.root / CACHE_FOLDER / "stat-preview.json").write_bytes(b"\xff\xfe{")
+    repo.write("content/ulanhot/zwdt/river.md", article("乌兰浩特市推进洮儿河治理", "2026-04-01", "治理工程全面开工。", Slug="river"))
+    report = build(repo)
+    assert [(p.path, p.code, p.severity) for p in report.problems] == [(f"{CACHE_FOLDER}/stat-preview.json", "cache-damaged", "warning")]
+    assert report.unchanged  # the other sites' files were hashed instead, and found intact
+
+
+def test_a_one_edit_build_counts_what_it_did_anew(built: Repo, tmp_path: Path) -> None:
+    """What ``build -v`` shows under "done anew": one file read, one item's links resolved, one
+    staged file made, the site's other item pages taken over."""
+    from conftest import article
+
+    repo = copy_repo(built, tmp_path / "repo")
+    build(repo)  # every source noted by stat (no racy window here)
+    repo.write("content/ulanhot/zwdt/river.md", article("乌兰浩特市推进洮儿河治理", "2026-04-01", "治理工程全面开工。", Slug="river"))
+    report = build(repo)
+    assert {k: report.counts[k] for k in ("read", "resolved", "staged")} == {"read": 1, "resolved": 1, "staged": 1}
+    assert report.counts["files"] == 6 and report.counts["reused"] >= 1
+    result = repo.run("-v", "build", "--no-cache")
+    assert "done anew: 6 of 6 content files read, links of 6 items resolved" in result.stderr

@@ -135,6 +135,7 @@ class BuildContext:
     manifests: dict[str, SiteManifest] = field(default_factory=dict)  # site id → the manifest of its new output
     stats: StatCache = field(default_factory=lambda: StatCache(None))  # what verifies an unchanged output by stat
     timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # what was done anew, not taken from a cache (BuildReport.counts)
     output_dir: Path | None = None  # where the rendered sites are, before the swap
     redirects: dict[str, list[Redirect]] = field(default_factory=dict)  # site id → its alias pages
     link_report: LinkReport | None = None
@@ -161,6 +162,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     output: Path | None = None
     notes: list[str] = field(default_factory=list)  # one-line reports (links) for the summary
+    counts: dict[str, int] = field(default_factory=dict)  # what was done anew, not taken from a cache (-v)
 
     @property
     def ok(self) -> bool:
@@ -224,6 +226,8 @@ def read_content(context: BuildContext) -> None:
     items = context.items
     reader, prefill = (items.read, items.prefill) if items else (None, None)
     context.index = index_content(context.root, context.cluster, context.problems, context.renderer, reader, prefill, known=items)
+    context.counts["files"] = len(context.index.items) + len(context.index.unreadable)
+    context.counts["read"] = items.added if items else context.counts["files"]
     context.attachments = read_attachments(context.root, context.cluster, context.problems)
     check_review(context.index, context.cluster, context.problems)
 
@@ -257,6 +261,8 @@ def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None
     stager.prefill([(item, extra) for files in planned.values() for _rel, item, extra in files], context.options.jobs or os.cpu_count() or 1)
     for site_id in context.site_ids:
         context.staged[site_id] = stage_site(site_id, stager, context.attachment_use, context.root, workdir(site_id), planned[site_id])
+    context.counts["resolved"] = context.resolver.resolved
+    context.counts["staged"] = stager.made
 
 
 def plan_rebuilds(context: BuildContext, site_folder: Callable[[str], Path]) -> None:
@@ -523,7 +529,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     with interrupt_guard() as guard:
         try:
             context = prepare(options, problems, cache, items)
-            context.stats = StatCache(options.root if options.cache else None, options.target)
+            context.stats = StatCache(options.root if options.cache else None, options.target, problems)
             _timed(context, "search:indexer", find_search_indexer)
             _stop_on_errors(context)
             swap = OutputSwap(options.output, options.target)
@@ -589,6 +595,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         pages=sum(r.pages for r in context.results) if context else 0,
         reused=sum(r.reused for r in context.results) if context else 0,
         unchanged=list(context.unchanged) if context else [],
+        counts={**context.counts, "reused": sum(r.reused for r in context.results)} if context else {},
         timings=context.timings if context else {},
         output=options.output,
         notes=([context.link_report.line()] if context and context.link_report else []) + (_unchanged_note(context) if context else []),

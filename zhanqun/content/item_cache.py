@@ -131,6 +131,7 @@ class ItemCache:
         site, column, rel, source = file.site, file.column, file.rel, file.source
         key = self.entry_key(file.digest, site, column, rel, source)
         if self.root is None and key not in self.entries:
+            self.added += 1  # read anew (nothing is kept: no cache folder)
             return read_file_item(file, problems, renderer)
         self.used.add(key)
         entry = self.entries.get(key)

@@ -729,6 +729,11 @@ class LinkResolver:
             memo.put(item, list(found_now), self.linked_files(item))
 
     @property
+    def resolved(self) -> int:
+        """How many items' links were resolved in this build (not taken from the memo)."""
+        return len(self._rewritten)
+
+    @property
     def memo(self) -> LinkMemo | None:
         """The memo of what items' links found (``None`` without a cache kept between builds).
         Made on first use: by then syndication is settled, and the world is what it will stay."""

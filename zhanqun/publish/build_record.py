@@ -251,7 +251,7 @@ def check(root: Path, output: Path, target: str, shaping: dict[str, Any], proble
         return Previous(snapshot)
     if marked_target(output) != target or _output_state(root, output, target, site_ids) != state:
         return Previous(snapshot)
-    stats = StatCache(root, target)
+    stats = StatCache(root, target, problems)
     if not all(files_intact(output / site_id, site_id, stats) for site_id in site_ids):
         return Previous(snapshot)
     try:

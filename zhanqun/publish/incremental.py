@@ -45,6 +45,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..content.render_cache import CACHE_FOLDER, code_fingerprint
+from ..errors import Problems
+from ..i18n import N_, _
 from ..links.redirects import Redirect
 from ..paths import ZHANQUN_FOLDER, make_folder, replace_with_hard_link, write_text
 from ..render.page_reuse import UNSHOWN_SETTINGS, PreviousPages, base_key, read_page_keys
@@ -163,6 +165,12 @@ def recorded_inputs(site_folder: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
+STATS_DAMAGED = (
+    N_("the record of output files cannot be read ({problem}); it is ignored and the output's files are hashed"),
+    N_("the record of output files is not in the form this version writes; it is ignored and the output's files are hashed"),
+)
+
+
 class StatCache:
     """Size, modification time, inode and change time of each file of each site built into an output folder,
     so that verifying an unchanged site is a stat per file, not a read.
@@ -173,7 +181,8 @@ class StatCache:
     for is hashed and compared with the site manifest. ``StatCache(None)`` vouches for nothing.
     """
 
-    def __init__(self, root: Path | None, target: str = "preview") -> None:
+    def __init__(self, root: Path | None, target: str = "preview", problems: Problems | None = None) -> None:
+        """``problems``: where a damaged record is a warning (it is ignored: every file is hashed)."""
         self.root = root
         self.file = f"stat-{target}.json"
         self.sites: dict[str, dict[str, list[int]]] = {}
@@ -183,13 +192,19 @@ class StatCache:
         if root is None:
             return
         path = root / CACHE_FOLDER / self.file
+        if not path.is_file():
+            return
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             self.written = path.stat().st_mtime_ns
-        except (OSError, ValueError):
+        except (OSError, ValueError) as exc:
+            if problems is not None:
+                problems.warn(f"{CACHE_FOLDER}/{self.file}", None, "cache-damaged", _(STATS_DAMAGED[0]).format(problem=type(exc).__name__))
             return
         if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("sites"), dict):
             self.sites = {k: v for k, v in data["sites"].items() if isinstance(v, dict)}
+        elif problems is not None:
+            problems.warn(f"{CACHE_FOLDER}/{self.file}", None, "cache-damaged", _(STATS_DAMAGED[1]))
 
     def key(self, site_folder: Path) -> str:
         """The site folder's entry: a hash of its real path (resolved once per folder and build)."""

@@ -72,6 +72,7 @@ class Stager:
     #: Staged files :meth:`prefill` found kept, by the planned values they were found for (alive
     #: until staged: ``stage_sources`` holds them) and their item.
     _found: dict[tuple[int, str], str] = field(default_factory=dict)
+    made: int = 0  # staged files made in this build (not taken from the render cache)
 
     def _inputs(self, item: Item) -> tuple[str, str | None, str | None, list[str], int, str]:
         """What the finished HTML of ``item`` is a function of (body and summary with their links
@@ -158,6 +159,7 @@ class Stager:
         if kept is not None:
             return kept
         found = Problems()
+        self.made += 1
         text, finished_key = self._item_file(item, extra, found)
         self.problems.extend(found)
         if inputs is not None and not len(found):
