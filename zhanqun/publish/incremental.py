@@ -44,9 +44,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..content.render_cache import CACHE_FOLDER, code_fingerprint
+from ..content.render_cache import CACHE_FOLDER, DamagedMessages, code_fingerprint, read_cache_file, write_cache_file
 from ..errors import Problems
-from ..i18n import N_, _
+from ..i18n import N_
 from ..links.redirects import Redirect
 from ..paths import ZHANQUN_FOLDER, make_folder, replace_with_hard_link, write_text
 from ..render.page_reuse import UNSHOWN_SETTINGS, PreviousPages, base_key, read_page_keys
@@ -165,9 +165,12 @@ def recorded_inputs(site_folder: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-STATS_DAMAGED = (
+#: Ties the record of output files to the shape of its entries (it does not depend on zhanqun's code).
+STATS_KEY = "output-stats-1"
+STATS_DAMAGED: DamagedMessages = (
     N_("the record of output files cannot be read ({problem}); it is ignored and the output's files are hashed"),
     N_("the record of output files is not in the form this version writes; it is ignored and the output's files are hashed"),
+    N_("the record of output files holds values of the wrong kind; it is ignored and the output's files are hashed"),
 )
 
 
@@ -192,19 +195,13 @@ class StatCache:
         if root is None:
             return
         path = root / CACHE_FOLDER / self.file
-        if not path.is_file():
-            return
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            self.written = path.stat().st_mtime_ns
-        except (OSError, ValueError) as exc:
-            if problems is not None:
-                problems.warn(f"{CACHE_FOLDER}/{self.file}", None, "cache-damaged", _(STATS_DAMAGED[0]).format(problem=type(exc).__name__))
+            written = path.stat().st_mtime_ns  # before reading: a record written meanwhile is only younger
+        except OSError:
             return
-        if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("sites"), dict):
-            self.sites = {k: v for k, v in data["sites"].items() if isinstance(v, dict)}
-        elif problems is not None:
-            problems.warn(f"{CACHE_FOLDER}/{self.file}", None, "cache-damaged", _(STATS_DAMAGED[1]))
+        sites = read_cache_file(root, self.file, STATS_KEY, lambda value: isinstance(value, dict), STATS_DAMAGED, problems if problems is not None else Problems())
+        if sites is not None:
+            self.sites, self.written = sites, written
 
     def key(self, site_folder: Path) -> str:
         """The site folder's entry: a hash of its real path (resolved once per folder and build)."""
@@ -241,8 +238,7 @@ class StatCache:
         for files in self.sites.values():
             for rel in [rel for rel, value in files.items() if not (isinstance(value, list) and len(value) == 4 and max(value[1], value[3]) < recent)]:
                 del files[rel]
-        make_folder(self.root, CACHE_FOLDER)
-        write_text(self.root, f"{CACHE_FOLDER}/{self.file}", json.dumps({"format": FORMAT, "sites": self.sites}, sort_keys=True, separators=(",", ":")))
+        write_cache_file(self.root, self.file, STATS_KEY, self.sites)
         self.changed = False
 
 

@@ -69,9 +69,8 @@ class Stager:
     renderer: MarkdownRenderer
     letters: dict[str, str]  # letter item source → its escaped HTML (letters.py)
     problems: Problems
-    #: Staged files :meth:`prefill` found kept, by the planned values they were found for (alive
-    #: until staged: ``stage_sources`` holds them) and their item.
-    _found: dict[tuple[int, str], str] = field(default_factory=dict)
+    #: Staged files :meth:`prefill` found kept, by item and added header values (``_planned_key``).
+    _found: dict[tuple[str, tuple[tuple[str, str], ...]], str] = field(default_factory=dict)
     made: int = 0  # staged files made in this build (not taken from the render cache)
 
     def _inputs(self, item: Item) -> tuple[str, str | None, str | None, list[str], int, str]:
@@ -126,8 +125,8 @@ class Stager:
         missing: dict[str, tuple[str, str | None, str | None, list[str], int, str]] = {}
         for item, extra in planned:
             kept = self._kept_file(self._file_inputs(item, extra))
-            if kept is not None:  # item_file takes it from here (the same planned values, not looked up twice)
-                self._found[(id(extra), item.source)] = kept
+            if kept is not None:  # item_file takes it from here, not looking it up twice
+                self._found[_planned_key(item, extra)] = kept
                 continue
             inputs = self._inputs(item)
             key = entry_key(FINISHED, *inputs)
@@ -151,7 +150,7 @@ class Stager:
 
         Kept in the render cache when making it found no problem, so that a build after one edit
         stages the edited item only (the key covers everything the file is made of)."""
-        kept = self._found.pop((id(extra), item.source), None)
+        kept = self._found.get(_planned_key(item, extra))
         if kept is not None:
             return kept
         inputs = self._file_inputs(item, extra)
@@ -203,6 +202,12 @@ STAGED_FILE = "staged-file"
 PARALLEL_AT_LEAST = 200
 #: The stager whose texts forked workers finish (set only while :meth:`Stager.prefill` runs).
 _PREFILLING: Stager | None = None
+
+
+def _planned_key(item: Item, extra: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A planned staged file within one build: its item and the values added to its header (the
+    same pair is the same staged file)."""
+    return item.source, tuple(sorted(extra.items()))
 
 
 def _is_finished(value: object) -> bool:
