@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import re
 import signal
+import sys
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -266,6 +267,29 @@ def _signals_blocked() -> Iterator[None]:
 PRELOAD = ["zhanqun.render.processes", "pelican", "pelican.readers", "pelican.generators", "pelican.writers", "pelican.settings", "jinja2", "markdown", "feedgenerator", "zhanqun.render.pelican_plugin"]
 
 
+def preload() -> list[str]:
+    """:data:`PRELOAD`, and every module of zhanqun and click this process has imported.
+
+    Each rendering process runs the parent's main script again, as ``__mp_main__``, before its
+    job (multiprocessing's rule, so that functions defined there can be unpickled): for
+    ``build.py`` that is the whole engine, about 0.4 s of imports per site, paid twice per build
+    (the pool also starts a process to replace the one that finished). Imported once in the fork
+    server, they are found already loaded. (Naming ``__main__`` in the preload would say the same,
+    but Python before 3.14 never passes the script's path to the server, so it has no effect.)
+    """
+    imported = sorted(name for name in list(sys.modules) if name.partition(".")[0] in ("zhanqun", "click"))
+    return PRELOAD + [name for name in imported if name not in PRELOAD]
+
+
+_IMPORTED_BY = os.getpid()
+
+
+def engine_imported_here() -> bool:
+    """Whether this process imported the engine itself; a rendering process should find it
+    imported by the fork server (:func:`preload`)."""
+    return _IMPORTED_BY == os.getpid()
+
+
 def _fix_hash_seed() -> None:
     """Children start as (or are forked from) new interpreters: a fixed hash seed makes any set
     iteration inside Pelican or a plugin the same on every run, so the same input gives the same bytes."""
@@ -276,15 +300,41 @@ def warm_up() -> None:
     """Start the fork server now, at the start of a build, so that its imports of Pelican, Jinja
     and Markdown (about a second of CPU) run on another core while this process reads the content,
     instead of delaying the first site's render. Idempotent; nothing to do without a fork server."""
-    if start_method() != "forkserver":
-        return
+    if start_method() == "forkserver":
+        _start_fork_server()
+
+
+def _start_fork_server() -> None:
+    """Start the fork server (if it is not running) with :func:`preload`, able to import them.
+
+    The server is a new interpreter (``python -c``) that does not get this process's
+    ``sys.path`` (Python 3.11's server ignores the one it is handed): where zhanqun is not an
+    installed package, ``import zhanqun`` fails there, silently, and every rendering process
+    would import the engine itself (:func:`engine_imported_here`). So it
+    starts with the folder that holds ``zhanqun/`` first on its ``PYTHONPATH``; this process's
+    environment is put back at once (each rendering process gets it from :func:`_start_child`).
+    """
     _fix_hash_seed()  # the fork server's interpreter, whose children render, starts with it
     from multiprocessing import forkserver, resource_tracker
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    multiprocessing.get_context("forkserver").set_forkserver_preload(preload())
     resource_tracker.ensure_running()  # first: starting it unblocks SIGINT and SIGTERM in this thread
-    with _signals_blocked():  # the server, and every rendering process forked from it, is born with them blocked
-        forkserver.ensure_running()
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = server_python_path(before)
+    try:
+        with _signals_blocked():  # the server, and every rendering process forked from it, is born with them blocked
+            forkserver.ensure_running()
+    finally:
+        if before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = before
+
+
+def server_python_path(current: str | None) -> str:
+    """``PYTHONPATH`` for the fork server: the folder that holds this engine, then ``current``'s."""
+    engine_parent = str(Path(__file__).resolve().parent.parent.parent)
+    return os.pathsep.join([engine_parent] + [part for part in (current or "").split(os.pathsep) if part and part != engine_parent])
 
 
 def start_method() -> str:
@@ -309,7 +359,7 @@ def render_pool(workers: int) -> ProcessPoolExecutor:
     method = start_method()
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        context.set_forkserver_preload(PRELOAD)
+        _start_fork_server()
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
