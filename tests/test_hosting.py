@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tarfile
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -921,3 +922,29 @@ def test_a_real_sigint_in_the_middle_of_a_deploy_leaves_every_site_as_it_was(bui
     assert result.returncode == 1, result.stderr
     assert "interrupted by SIGINT; every site serves what it served before" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(dest) == before
+
+
+def test_a_manifest_read_twice_is_read_once_until_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unchanged site's manifest is read twice per build; the second read is remembered by the
+    file's identity, and a manifest rewritten in place (same size) is read again."""
+    from zhanqun.publish import manifest as manifest_module
+
+    monkeypatch.setattr(manifest_module, "_RACY_NS", 0)  # the two-second window of a coarse clock, waived
+    first = manifest_module.SiteManifest("tuquan", "preview", "a" * 40, (manifest_module.FileEntry("index.html", "0" * 64, 1),))
+    manifest_module.write_manifest(tmp_path, first)
+    assert manifest_module.read_manifest(tmp_path) is manifest_module.read_manifest(tmp_path) == first
+    second = replace(first, commit="b" * 40)  # the same size
+    path = tmp_path / manifest_module.MANIFEST_PATH
+    size = path.stat().st_size
+    with open(path, "r+b") as handle:  # in place: the same inode
+        handle.write(second.text().encode("utf-8"))
+    assert path.stat().st_size == size
+    assert manifest_module.read_manifest(tmp_path) == second
+
+
+def test_a_manifest_written_within_two_seconds_is_never_taken_from_memory(tmp_path: Path) -> None:
+    from zhanqun.publish import manifest as manifest_module
+
+    first = manifest_module.SiteManifest("tuquan", "preview", None, ())
+    manifest_module.write_manifest(tmp_path, first)
+    assert manifest_module.read_manifest(tmp_path) is not manifest_module.read_manifest(tmp_path)

@@ -192,3 +192,52 @@ def test_pelican_never_writes_into_a_file_through_another_name(tmp_path: Path) -
         handle.write("新内容")
     assert published.read_text(encoding="utf-8") == "已发布"
     assert (output / "zwdt" / "a.html").read_text(encoding="utf-8") == "新内容"
+
+
+def _bundle_inodes(repo: Repo, site: str) -> dict[str, int]:
+    folder = repo.out(site, "pagefind")
+    return {path.relative_to(folder).as_posix(): path.stat().st_ino for path in folder.rglob("*") if path.is_file()}
+
+
+def test_the_search_bundle_links_the_files_an_edit_left_as_they_were(copy: Repo) -> None:
+    """Pagefind names fragments and index chunks by what they hold: after one edit most of the
+    bundle is the same bytes, linked from the current output rather than written again."""
+    before = _bundle_inodes(copy, "ulanhot")
+    copy.write("content/ulanhot/zwdt/n3.md", article("乌兰浩特市工作动态第3期", "2026-04-03", "第3项工作已经全部完成。", Slug="n3"))
+    build(copy)
+    after = _bundle_inodes(copy, "ulanhot")
+    linked = [rel for rel, inode in after.items() if before.get(rel) == inode]
+    assert len(linked) > len(after) // 2, (len(linked), len(after))
+    assert set(after) - set(before)  # the edited page's fragment is new, and written
+    assert clean_digest(copy) == tree_digest(copy.out())
+
+
+def test_a_bundle_file_edited_by_hand_is_written_again_not_linked(copy: Repo) -> None:
+    fragments = sorted(copy.out("ulanhot", "pagefind", "fragment").iterdir())
+    for fragment in fragments:  # the manifest still lists the old bytes of each
+        data = bytearray(fragment.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        fragment.write_bytes(bytes(data))
+    copy.write("content/ulanhot/zwdt/n3.md", article("乌兰浩特市工作动态第3期", "2026-04-03", "第3项工作已经全部完成。", Slug="n3"))
+    build(copy)
+    assert len(set(fragments) & set(copy.out("ulanhot", "pagefind", "fragment").iterdir())) > len(fragments) // 2  # the same names again
+    assert clean_digest(copy) == tree_digest(copy.out())
+
+
+def test_a_file_is_linked_only_to_a_regular_file_of_the_same_bytes(tmp_path: Path) -> None:
+    from zhanqun.paths import write_bytes_or_link
+
+    current, new = tmp_path / "current", tmp_path / "new"
+    current.mkdir()
+    (current / "same.bin").write_bytes(b"abc")
+    (current / "other.bin").write_bytes(b"abd")
+    (current / "link.bin").symlink_to(current / "same.bin")
+    write_bytes_or_link(new, "a/same.bin", b"abc", current / "same.bin")
+    write_bytes_or_link(new, "a/other.bin", b"abc", current / "other.bin")
+    write_bytes_or_link(new, "a/link.bin", b"abc", current / "link.bin")
+    write_bytes_or_link(new, "a/gone.bin", b"abc", current / "gone.bin")
+    assert (new / "a/same.bin").samefile(current / "same.bin")
+    for name in ("other.bin", "link.bin", "gone.bin"):
+        assert (new / "a" / name).read_bytes() == b"abc" and not (new / "a" / name).is_symlink()
+        assert (new / "a" / name).stat().st_nlink == 1
+    assert (current / "other.bin").read_bytes() == b"abd"

@@ -297,6 +297,20 @@ def hard_link(base: Path, rel: str, source: Path) -> Path:
     return path
 
 
+def write_bytes_or_link(base: Path, rel: str, data: bytes, same: Path | None) -> Path:
+    """Write ``data`` to ``base/rel`` (:func:`write_bytes`), or, when the file ``same`` holds exactly
+    these bytes (compared here), make ``base/rel`` a hard link to it (:func:`hard_link`): no new
+    file, and ``same``'s time is kept. ``same`` is a confined path of the current output; nothing
+    ever writes into a file in place, so the link cannot change it."""
+    if same is not None:
+        try:
+            if os.lstat(same).st_size == len(data) and same.read_bytes() == data:
+                return hard_link(base, rel, same)
+        except (OSError, UnsafePath):
+            pass  # gone, not a regular file, or no hard links on this file system: written
+    return write_bytes(base, rel, data)
+
+
 def set_mtime(base: Path, rel: str, nanoseconds: int) -> None:
     """Give ``base/rel`` this modification time (a ``.gz`` the same as its file, as nginx's
     ``gzip_static`` recommends)."""

@@ -48,6 +48,7 @@ from .publish.incremental import (
     leak_checked,
     note_leak_check,
     page_base,
+    previous_files,
     previous_pages,
     record_inputs,
     site_inputs,
@@ -66,7 +67,7 @@ from .publish.leak_gate import (
 from .publish.output import Interrupted, OutputSwap, interrupt_guard
 from .publish.pagefind import Pagefind, PagefindUnusable
 from .publish.pagefind import find as find_pagefind
-from .publish.search import SearchBundle
+from .publish.search import BUNDLE, SearchBundle
 from .publish.preview_index import write_preview_index
 from .render.attachment_use import AttachmentUse, attachment_use
 from .render.pelican_settings import (
@@ -337,7 +338,9 @@ def redirect_pages(context: BuildContext, site_id: str) -> SiteStep | None:
 
 def search_bundle(context: BuildContext, site_id: str) -> SiteStep | None:
     assert context.pagefind is not None
-    return SearchBundle(context.pagefind, shown_path(context.options.output / site_id, context.root))
+    current = context.options.output / site_id
+    previous = previous_files(current, site_id, f"{BUNDLE}/") if context.options.cache else None
+    return SearchBundle(context.pagefind, shown_path(current, context.root), previous)
 
 
 def write_site_manifest(context: BuildContext, site_id: str, site_folder: Path) -> None:

@@ -30,6 +30,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
+
 from ..content.attachments import Attachments, FileId
 from ..content.index import Item
 from ..content.render_cache import RenderCache
@@ -48,7 +50,7 @@ def world_digest(root: Path, addresses: "AddressMap", attachments: Attachments) 
     digest = hashlib.sha256()
 
     def add(value: object) -> bytes:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        text = _json(value)
         digest.update(text)
         digest.update(b"\0")
         return text
@@ -76,7 +78,7 @@ def item_digest(item: Item, standing: str | None = None) -> str:
     """SHA-256 of ``item`` as read: its standing (``standing``: its digest, if made already), its
     text and the line of each part of it."""
     digest = hashlib.sha256()
-    digest.update((standing or hashlib.sha256(json.dumps(_standing(item), ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()).encode("ascii"))
+    digest.update((standing or hashlib.sha256(_json(_standing(item))).hexdigest()).encode("ascii"))
     digest.update(repr((item.body_line, sorted(item.lines.items()))).encode("utf-8") + b"\0")  # str keys, int values: repr is exact
     digest.update(item.body.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
@@ -107,7 +109,7 @@ class LinkMemo:
         try:
             if not isinstance(value, str):
                 raise TypeError(type(value).__name__)
-            data = json.loads(value)
+            data = orjson.loads(value)
             problems = [Problem(p[0], p[1], p[2], p[3], p[4]) for p in data["problems"] if _is_problem(p)]
             files = {FileId(f[0], f[1]) for f in data["files"] if _is_pair(f)}
             if len(problems) != len(data["problems"]) or len(files) != len({tuple(f) for f in data["files"]}):
@@ -122,7 +124,16 @@ class LinkMemo:
             "problems": [[p.path, p.line, p.code, p.message, p.severity] for p in problems],
             "files": sorted([f.site, f.path] for f in files),
         }
-        self.cache.store(KIND, (self.key_of(item),), json.dumps(data, ensure_ascii=False, sort_keys=True))
+        self.cache.store(KIND, (self.key_of(item),), _json(data).decode("utf-8", "surrogatepass"))
+
+
+def _json(value: object) -> bytes:
+    """``value`` as sorted JSON: orjson (10,000 items' standings per build), or ``json`` for a text
+    with a lone surrogate, which orjson refuses."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, sort_keys=True).encode("ascii")
 
 
 def _is_problem(value: object) -> bool:

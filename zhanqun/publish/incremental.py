@@ -334,6 +334,15 @@ def previous_pages(site_folder: Path, site_id: str) -> PreviousPages | None:
     return PreviousPages(str(site_folder), keys, {entry.path: (entry.sha256, entry.size) for entry in manifest.files})
 
 
+def previous_files(site_folder: Path, site_id: str, prefix: str) -> PreviousPages | None:
+    """The files under ``prefix`` the current output of a site lists in its manifest, which a
+    rebuilt site may link when it makes the same bytes (``None`` without a manifest of that site)."""
+    manifest = read_manifest(site_folder)
+    if manifest is None or manifest.site != site_id:
+        return None
+    return PreviousPages(str(site_folder), files={entry.path: (entry.sha256, entry.size) for entry in manifest.files if entry.path.startswith(prefix)})
+
+
 def keep_unchanged_files(new_site: Path, current_site: Path, new: SiteManifest) -> int:
     """Make each file of a rebuilt site that has the same bytes as the current output's the very
     same file (a hard link), so its modification time survives the swap; returns how many.

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from ..errors import Problems
 from ..i18n import _
-from ..paths import write_bytes
+from ..paths import write_bytes_or_link
+from ..render.page_reuse import PreviousPages
 from .pagefind import Pagefind, PagefindError, PagefindService
 
 #: The bundle's folder in every site.
@@ -40,11 +41,13 @@ UNUSED = frozenset(
 )
 
 
-def index_site(binary: Pagefind, site_folder: Path, shown: str, problems: Problems) -> int:
+def index_site(binary: Pagefind, site_folder: Path, shown: str, problems: Problems, previous: PreviousPages | None = None) -> int:
     """Write ``site_folder/pagefind/`` for the pages in ``site_folder``; returns the pages indexed.
 
     ``shown`` is the site's output folder as messages name it. A failure is a problem (the build
-    then stops before the swap), never a site without search.
+    then stops before the swap), never a site without search. ``previous``: the site's current
+    output, whose bundle files with the same bytes are linked, not written again — most of them
+    after an edit: Pagefind names each page's fragment and each index chunk by what it holds.
     """
     if (site_folder / BUNDLE).exists() or (site_folder / BUNDLE).is_symlink():
         message = _("the site already has a {bundle}/ folder (a column, an alias or a theme file of that name); the search bundle needs it").format(bundle=BUNDLE)
@@ -60,7 +63,8 @@ def index_site(binary: Pagefind, site_folder: Path, shown: str, problems: Proble
         return 0
     for path, data in sorted(files.items()):
         if path not in UNUSED:
-            write_bytes(site_folder, f"{BUNDLE}/{path}", data)
+            rel = f"{BUNDLE}/{path}"
+            write_bytes_or_link(site_folder, rel, data, previous.same_file(rel, data) if previous else None)
     return indexed_pages(files.get("pagefind-entry.json", b"{}"))
 
 
@@ -79,7 +83,8 @@ class SearchBundle:
 
     pagefind: Pagefind
     shown: str  # the site's output folder as messages name it
+    previous: PreviousPages | None = None  # the site's current output (its bundle's unchanged files are linked)
     name: str = "search"
 
     def run(self, site_folder: Path, problems: Problems) -> None:
-        index_site(self.pagefind, site_folder, self.shown, problems)
+        index_site(self.pagefind, site_folder, self.shown, problems, self.previous)

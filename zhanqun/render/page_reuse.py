@@ -66,6 +66,17 @@ class PreviousPages:
     keys: dict[str, str] = field(default_factory=dict)
     files: dict[str, tuple[str, int]] = field(default_factory=dict)
 
+    def same_file(self, rel: str, data: bytes) -> Path | None:
+        """The current output's file at ``rel`` if its manifest lists these very bytes (hash and
+        size; the file's own bytes are compared again before it is linked,
+        ``paths.write_bytes_or_link``), inside the output and no link on the way."""
+        if self.files.get(rel) != (hashlib.sha256(data).hexdigest(), len(data)):
+            return None
+        try:
+            return confine(Path(self.folder), rel)
+        except UnsafePath:
+            return None
+
 
 def read_page_keys(site_folder: Path) -> dict[str, str]:
     """The page keys kept in a built site's output (none when missing or unreadable)."""
