@@ -68,14 +68,19 @@ def code_fingerprint() -> str:
 
 
 def entry_key(kind: str, *inputs: object) -> str:
-    """The key of a value computed by ``kind`` from ``inputs`` (JSON-able): their SHA-256.
-    (orjson, not json: a one-edit build makes some 20,000 keys; a lone surrogate, which orjson
-    refuses, is hashed as ``json`` writes it.)"""
+    """The key of a value computed by ``kind`` from ``inputs`` (JSON-able): their SHA-256."""
+    return hashlib.sha256(json_bytes([kind, *inputs])).hexdigest()
+
+
+def json_bytes(value: object) -> bytes:
+    """``value`` as JSON with sorted keys, to be hashed: orjson (a one-edit build hashes some
+    40,000 values), or, for a text with a lone surrogate, which orjson refuses (a file name that
+    is not UTF-8), as ``json`` writes it in ASCII. Never the same bytes for two values: ``json``
+    puts a space after each comma, orjson none, and a string holds no unescaped quote."""
     try:
-        text = orjson.dumps([kind, *inputs], option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
     except orjson.JSONEncodeError:
-        text = json.dumps([kind, *inputs], sort_keys=True).encode("ascii")
-    return hashlib.sha256(text).hexdigest()
+        return json.dumps(value, sort_keys=True).encode("ascii")
 
 
 class RenderCache:
@@ -199,7 +204,7 @@ def read_cache_file(root: Path, file: str, key: str, valid: Callable[[object], b
     if data.get("key") != key:
         return None  # replaced when this build saves
     entries = data["entries"]
-    if not all(isinstance(k, str) and valid(v) for k, v in entries.items()):
+    if not all(map(valid, entries.values())):  # JSON's keys are strings
         problems.warn(shown, None, "cache-damaged", _(wrong_values))
         return None
     return entries

@@ -26,7 +26,6 @@ entry that does not have the shape written here is not trusted: the item is reso
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +33,7 @@ import orjson
 
 from ..content.attachments import Attachments, FileId
 from ..content.index import Item
-from ..content.render_cache import RenderCache
+from ..content.render_cache import RenderCache, json_bytes
 from ..errors import Problem
 from ..i18n import current_language
 
@@ -50,7 +49,7 @@ def world_digest(root: Path, addresses: "AddressMap", attachments: Attachments) 
     digest = hashlib.sha256()
 
     def add(value: object) -> bytes:
-        text = _json(value)
+        text = json_bytes(value)
         digest.update(text)
         digest.update(b"\0")
         return text
@@ -78,7 +77,7 @@ def item_digest(item: Item, standing: str | None = None) -> str:
     """SHA-256 of ``item`` as read: its standing (``standing``: its digest, if made already), its
     text and the line of each part of it."""
     digest = hashlib.sha256()
-    digest.update((standing or hashlib.sha256(_json(_standing(item))).hexdigest()).encode("ascii"))
+    digest.update((standing or hashlib.sha256(json_bytes(_standing(item))).hexdigest()).encode("ascii"))
     digest.update(repr((item.body_line, sorted(item.lines.items()))).encode("utf-8") + b"\0")  # str keys, int values: repr is exact
     digest.update(item.body.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
@@ -124,16 +123,7 @@ class LinkMemo:
             "problems": [[p.path, p.line, p.code, p.message, p.severity] for p in problems],
             "files": sorted([f.site, f.path] for f in files),
         }
-        self.cache.store(KIND, (self.key_of(item),), _json(data).decode("utf-8", "surrogatepass"))
-
-
-def _json(value: object) -> bytes:
-    """``value`` as sorted JSON: orjson (10,000 items' standings per build), or ``json`` for a text
-    with a lone surrogate, which orjson refuses."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError:
-        return json.dumps(value, sort_keys=True).encode("ascii")
+        self.cache.store(KIND, (self.key_of(item),), json_bytes(data).decode("utf-8", "surrogatepass"))
 
 
 def _is_problem(value: object) -> bool:

@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..content.render_cache import CACHE_FOLDER, code_fingerprint
+from ..content.render_cache import CACHE_FOLDER, code_fingerprint, json_bytes
 from ..errors import Problem, Problems
 from ..i18n import LOCALE_DIR, _, current_language
 from ..links.link_report import report_file
@@ -123,7 +123,7 @@ class _Tree:
         for value in stats:
             numbers += [value.st_size, value.st_mtime_ns, value.st_ctime_ns, value.st_ino, value.st_mode]
             self.newest = max(self.newest, value.st_mtime_ns, value.st_ctime_ns)
-        self.digest.update(json.dumps([name, kind, text, numbers], ensure_ascii=False).encode("utf-8") + b"\n")
+        self.digest.update(json_bytes([name, kind, text, numbers]) + b"\n")
 
     def walk(self, folder: Path, shown: str) -> None:
         try:
