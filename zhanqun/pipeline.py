@@ -441,7 +441,7 @@ def check_leaks(context: BuildContext) -> None:
         if not leak_checked(context.options.output / site_id, traces):
             built[site_id] = context.options.output / site_id
     # a page taken over from the current output, with the bytes that passed there with these traces, is not searched again
-    passed = {s: passed_files(context.options.output / s, s, context.target.name, traces) for s in context.rebuilt} if context.options.cache else {}
+    passed = {s: passed_files(context.options.output / s, s, context.target.name, traces) for s in context.rebuilt} if context.options.cache and context.leak_scanner else {}
     check_output_leaks(built, context.options.output, context.root, context.leak_scanner, context.attachment_use, context.target.name, context.problems, passed, context.output_digests)
 
 

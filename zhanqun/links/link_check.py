@@ -119,17 +119,32 @@ class SiteFiles:
 
     @classmethod
     def read(cls, folder: Path) -> SiteFiles | None:
+        """The files and folders under ``folder`` as ``os.walk`` sees them (a linked folder is not
+        entered, and is no file either), zhanqun's own ``.zhanqun/`` left out: one ``scandir`` per
+        folder, no path object per file (the link check reads every site's listing in every build)."""
         if not folder.is_dir():
             return None
         found = cls()
-        for dirpath, dirnames, filenames in os.walk(folder):
-            rel = os.path.relpath(dirpath, folder).replace(os.sep, "/")
-            prefix = "" if rel == "." else rel + "/"
-            if not prefix:  # zhanqun's own files (the site manifest): no web server serves them
-                dirnames[:] = [name for name in dirnames if name != ZHANQUN_FOLDER]
+        waiting = [("", str(folder))]
+        while waiting:
+            prefix, current = waiting.pop()
+            try:
+                entries = os.scandir(current)
+            except OSError:
+                continue  # as os.walk: a folder that cannot be listed is left out
             if prefix:
-                found.folders.add(rel)
-            found.files.update(prefix + name for name in filenames)
+                found.folders.add(prefix[:-1])
+            with entries:
+                for entry in entries:
+                    try:
+                        is_folder = entry.is_dir()
+                    except OSError:
+                        is_folder = False
+                    if not is_folder:
+                        found.files.add(prefix + entry.name)
+                    elif not (not prefix and entry.name == ZHANQUN_FOLDER) and not entry.is_symlink():
+                        # zhanqun's own files (the site manifest): no web server serves them
+                        waiting.append((prefix + entry.name + "/", entry.path))
         return found
 
     @classmethod
@@ -178,6 +193,7 @@ class LinkChecker:
         self.hosts = {netloc for netloc, _path, _site in bases}
         self._files: dict[str, SiteFiles | None] = {}
         self._verdicts: dict[tuple[str, str], str | None | bool] = {}
+        self._judged: dict[tuple[str, str, str], tuple[int, tuple[tuple[str, str, str], ...]]] = {}
 
     def files_of(self, site_id: str) -> SiteFiles | None:
         if site_id not in self._files:
@@ -200,28 +216,42 @@ class LinkChecker:
         directory = base.rsplit("/", 1)[0] + "/"
         checked = 0
         broken: list[Broken] = []
+        judged = self._judged
         for attribute, value in page.attributes:
-            if _shows_syntax(value):
-                broken.append(Broken(site_id, rel, attribute, value, _("unresolved link syntax left in the page"), "unresolved-link"))
-                continue
-            if attribute in SYNTAX_ATTRIBUTES:
-                continue
-            for url in srcset_urls(value) if attribute == "srcset" else (value.strip(),):
-                # Absolute addresses (and root-relative ones on the one preview host) mean the
-                # same on every page: most links (navigation, footer) are resolved once per build.
-                page_independent = url.startswith(_ABSOLUTE) or (self.preview and url.startswith("/") and not url.startswith("//"))
-                key = ("", url) if page_independent else (directory, url)
-                verdict = self._verdicts.get(key, False)
-                if verdict is False:
-                    verdict = self.verdict(url if page_independent else urljoin(base, url))
-                    self._verdicts[key] = verdict
-                if verdict is None:
-                    continue  # outside the cluster, or not a web address
-                checked += 1
-                if verdict:
-                    broken.append(Broken(site_id, rel, attribute, url, verdict))
+            # the same attribute value in the same folder (navigation, footer) is judged once
+            found = judged.get((directory, attribute, value))
+            if found is None:
+                found = judged[(directory, attribute, value)] = self._judge_value(base, directory, attribute, value)
+            count, faults = found
+            checked += count
+            broken += [Broken(site_id, rel, attribute, shown, reason, code) for shown, reason, code in faults]
         broken += [Broken(site_id, rel, "#text", shown, _("unresolved link syntax left in the page"), "unresolved-link") for shown in page.text]
         return checked, broken
+
+    def _judge_value(self, base: str, directory: str, attribute: str, value: str) -> tuple[int, tuple[tuple[str, str, str], ...]]:
+        """(links into the cluster checked, (address, reason, code) of each broken one) of one
+        attribute value on a page at ``base``."""
+        if _shows_syntax(value):
+            return 0, ((value, _("unresolved link syntax left in the page"), "unresolved-link"),)
+        if attribute in SYNTAX_ATTRIBUTES:
+            return 0, ()
+        checked = 0
+        faults: list[tuple[str, str, str]] = []
+        for url in srcset_urls(value) if attribute == "srcset" else (value.strip(),):
+            # Absolute addresses (and root-relative ones on the one preview host) mean the
+            # same on every page: most links (navigation, footer) are resolved once per build.
+            page_independent = url.startswith(_ABSOLUTE) or (self.preview and url.startswith("/") and not url.startswith("//"))
+            key = ("", url) if page_independent else (directory, url)
+            verdict = self._verdicts.get(key, False)
+            if verdict is False:
+                verdict = self.verdict(url if page_independent else urljoin(base, url))
+                self._verdicts[key] = verdict
+            if verdict is None:
+                continue  # outside the cluster, or not a web address
+            checked += 1
+            if verdict:
+                faults.append((url, verdict, "dead-link"))
+        return checked, tuple(faults)
 
     def verdict(self, url: str) -> str | None:
         """``''`` for a link that leads to a file, a reason when it does not, None when not ours."""

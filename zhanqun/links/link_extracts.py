@@ -34,6 +34,7 @@ DAMAGED: DamagedMessages = (
     N_("the cache of the links found in pages holds values of the wrong kind; it is ignored and rebuilt"),
 )
 _ATTRIBUTES = frozenset(LINK_ATTRIBUTES + SYNTAX_ATTRIBUTES)
+_STR = frozenset({str})
 
 
 def cache_file(target: str, site_id: str) -> str:
@@ -60,12 +61,7 @@ def _is_entry(value: object) -> bool:
     if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], list) and isinstance(value[1], list)):
         return False
     flat, text = value
-    return (
-        len(flat) % 2 == 0
-        and all(type(part) is str for part in flat)
-        and all(attribute in _ATTRIBUTES for attribute in flat[0::2])
-        and all(type(shown) is str for shown in text)
-    )
+    return len(flat) % 2 == 0 and set(map(type, flat)) <= _STR and set(flat[0::2]) <= _ATTRIBUTES and set(map(type, text)) <= _STR
 
 
 class LinkExtracts:
