@@ -32,6 +32,8 @@ from .errors import BuildFailed, Problems, describe_os_error, did_you_mean, show
 from .i18n import _
 from .links.addresses import DEFAULT_PREVIEW_BASE, TARGETS, AddressMap, Target, check_syndication
 from .links.link_check import LinkReport, check_output
+from .links.link_extracts import LinkExtracts
+from .links.output_digests import FileDigests
 from .links.link_report import save_link_report
 from .links.redirects import Redirect, RedirectPages, plan_redirects
 from .links.resolve import LinkResolver, check_link_columns
@@ -63,6 +65,7 @@ from .publish.leak_gate import (
     check_output_leaks,
     check_source_leaks,
     collect_traces,
+    passed_files,
 )
 from .publish.output import Interrupted, OutputSwap, interrupt_guard
 from .publish.pagefind import Pagefind, PagefindUnusable
@@ -134,6 +137,8 @@ class BuildContext:
     rebuilt: list[str] = field(default_factory=list)  # the selected sites rendered in this build
     unchanged: list[str] = field(default_factory=list)  # the selected sites whose output stays as it is
     manifests: dict[str, SiteManifest] = field(default_factory=dict)  # site id → the manifest of its new output
+    link_extracts: LinkExtracts | None = None  # links found in pages by earlier builds (none: --no-cache, check)
+    output_digests: FileDigests | None = None  # the output checks' digests of the files they read
     stats: StatCache = field(default_factory=lambda: StatCache(None))  # what verifies an unchanged output by stat
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # what was done anew, not taken from a cache (BuildReport.counts)
@@ -399,7 +404,8 @@ def check_links(context: BuildContext) -> None:
     # their pages are predicted from this tree; ``check --out`` checks them for real once combined
     predicted = [s for s in context.cluster.ids if s not in context.site_ids] if context.options.shard else []
     context.link_report = check_output(
-        context.addresses, built, context.options.output, sources, context.root, context.options.output, context.problems, aliases, predicted
+        context.addresses, built, context.options.output, sources, context.root, context.options.output, context.problems, aliases, predicted,
+        context.link_extracts, context.output_digests,
     )
 
 
@@ -437,7 +443,9 @@ def check_leaks(context: BuildContext) -> None:
     for site_id in context.unchanged:  # read again only if what must not be published changed since
         if not leak_checked(context.options.output / site_id, traces):
             built[site_id] = context.options.output / site_id
-    check_output_leaks(built, context.options.output, context.root, context.leak_scanner, context.attachment_use, context.target.name, context.problems)
+    # a page taken over from the current output, with the bytes that passed there with these traces, is not searched again
+    passed = {s: passed_files(context.options.output / s, s, context.target.name, traces) for s in context.rebuilt} if context.options.cache and context.leak_scanner else {}
+    check_output_leaks(built, context.options.output, context.root, context.leak_scanner, context.attachment_use, context.target.name, context.problems, passed, context.output_digests)
 
 
 #: Checks of the rendered output, run in order before the swap (link check, leak gate, …).
@@ -533,6 +541,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         try:
             context = prepare(options, problems, cache, items)
             context.stats = StatCache(options.root if options.cache else None, options.target, problems)
+            if options.cache:
+                context.link_extracts, context.output_digests = LinkExtracts(options.root, options.target, problems), FileDigests()
             _timed(context, "search:indexer", find_search_indexer)
             _stop_on_errors(context)
             swap = OutputSwap(options.output, options.target)
@@ -582,6 +592,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         cache.save(prune=everything)
     except (OSError, UnsafePath) as exc:
         problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of rendered text could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
+    try:  # the links found in the pages checked, whether or not the build passed
+        if context is not None and context.link_extracts is not None:
+            context.link_extracts.save()
+    except (OSError, UnsafePath) as exc:
+        problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of the links found in pages could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
     try:  # only after the content stage read every source: it keeps what this build read
         if context is not None and "content" in context.timings:
             items.save()

@@ -29,7 +29,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -38,7 +38,11 @@ from ..errors import Problems, shown_path
 from ..i18n import _
 from ..paths import ZHANQUN_FOLDER
 from .addresses import AddressMap
+from .output_digests import FileDigests
 from .resolve import LEFTOVER_TEXT_RE, is_preview_host
+
+if TYPE_CHECKING:
+    from .link_extracts import LinkExtracts
 
 #: Attributes whose addresses must lead somewhere.
 LINK_ATTRIBUTES = ("href", "src", "srcset", "poster")
@@ -115,17 +119,32 @@ class SiteFiles:
 
     @classmethod
     def read(cls, folder: Path) -> SiteFiles | None:
+        """The files and folders under ``folder`` as ``os.walk`` sees them (a linked folder is not
+        entered, and is no file either), zhanqun's own ``.zhanqun/`` left out: one ``scandir`` per
+        folder, no path object per file (the link check reads every site's listing in every build)."""
         if not folder.is_dir():
             return None
         found = cls()
-        for dirpath, dirnames, filenames in os.walk(folder):
-            rel = os.path.relpath(dirpath, folder).replace(os.sep, "/")
-            prefix = "" if rel == "." else rel + "/"
-            if not prefix:  # zhanqun's own files (the site manifest): no web server serves them
-                dirnames[:] = [name for name in dirnames if name != ZHANQUN_FOLDER]
+        waiting = [("", str(folder))]
+        while waiting:
+            prefix, current = waiting.pop()
+            try:
+                entries = os.scandir(current)
+            except OSError:
+                continue  # as os.walk: a folder that cannot be listed is left out
             if prefix:
-                found.folders.add(rel)
-            found.files.update(prefix + name for name in filenames)
+                found.folders.add(prefix[:-1])
+            with entries:
+                for entry in entries:
+                    try:
+                        is_folder = entry.is_dir()
+                    except OSError:
+                        is_folder = False
+                    if not is_folder:
+                        found.files.add(prefix + entry.name)
+                    elif not (not prefix and entry.name == ZHANQUN_FOLDER) and not entry.is_symlink():
+                        # zhanqun's own files (the site manifest): no web server serves them
+                        waiting.append((prefix + entry.name + "/", entry.path))
         return found
 
     @classmethod
@@ -174,6 +193,7 @@ class LinkChecker:
         self.hosts = {netloc for netloc, _path, _site in bases}
         self._files: dict[str, SiteFiles | None] = {}
         self._verdicts: dict[tuple[str, str], str | None | bool] = {}
+        self._judged: dict[tuple[str, str, str], tuple[int, tuple[tuple[str, str, str], ...]]] = {}
 
     def files_of(self, site_id: str) -> SiteFiles | None:
         if site_id not in self._files:
@@ -187,37 +207,51 @@ class LinkChecker:
 
     def check_page(self, site_id: str, rel: str, text: str | bytes) -> tuple[int, list[Broken]]:
         """(links into the cluster checked, broken links) of one page at ``<site>/<rel>``."""
+        return self.judge(site_id, rel, extract_links(text))
+
+    def judge(self, site_id: str, rel: str, page: PageLinks) -> tuple[int, list[Broken]]:
+        """:meth:`check_page` of a page whose links were read already (:func:`extract_links`): the
+        verdicts, which depend on the files of every site and so are made in every check."""
         base = self.page_url(site_id, rel)
         directory = base.rsplit("/", 1)[0] + "/"
         checked = 0
         broken: list[Broken] = []
-        tree = LexborHTMLParser(text)
-        for node in tree.css(_SELECTOR):
-            for attribute, value in node.attributes.items():
-                if value is None or attribute not in LINK_ATTRIBUTES and attribute not in SYNTAX_ATTRIBUTES:
-                    continue
-                if ("{" in value or "|" in value or "site:" in value) and LEFTOVER_RE.search(value):
-                    broken.append(Broken(site_id, rel, attribute, value, _("unresolved link syntax left in the page"), "unresolved-link"))
-                    continue
-                if attribute in SYNTAX_ATTRIBUTES:
-                    continue
-                for url in srcset_urls(value) if attribute == "srcset" else (value.strip(),):
-                    # Absolute addresses (and root-relative ones on the one preview host) mean the
-                    # same on every page: most links (navigation, footer) are resolved once per build.
-                    page_independent = url.startswith(_ABSOLUTE) or (self.preview and url.startswith("/") and not url.startswith("//"))
-                    key = ("", url) if page_independent else (directory, url)
-                    verdict = self._verdicts.get(key, False)
-                    if verdict is False:
-                        verdict = self.verdict(url if page_independent else urljoin(base, url))
-                        self._verdicts[key] = verdict
-                    if verdict is None:
-                        continue  # outside the cluster, or not a web address
-                    checked += 1
-                    if verdict:
-                        broken.append(Broken(site_id, rel, attribute, url, verdict))
-        if _LEFTOVER_BYTES_RE.search(text if isinstance(text, bytes) else text.encode("utf-8")):
-            broken += [Broken(site_id, rel, "#text", shown, _("unresolved link syntax left in the page"), "unresolved-link") for shown in text_syntax(tree)]
+        judged = self._judged
+        for attribute, value in page.attributes:
+            # the same attribute value in the same folder (navigation, footer) is judged once
+            found = judged.get((directory, attribute, value))
+            if found is None:
+                found = judged[(directory, attribute, value)] = self._judge_value(base, directory, attribute, value)
+            count, faults = found
+            checked += count
+            broken += [Broken(site_id, rel, attribute, shown, reason, code) for shown, reason, code in faults]
+        broken += [Broken(site_id, rel, "#text", shown, _("unresolved link syntax left in the page"), "unresolved-link") for shown in page.text]
         return checked, broken
+
+    def _judge_value(self, base: str, directory: str, attribute: str, value: str) -> tuple[int, tuple[tuple[str, str, str], ...]]:
+        """(links into the cluster checked, (address, reason, code) of each broken one) of one
+        attribute value on a page at ``base``."""
+        if _shows_syntax(value):
+            return 0, ((value, _("unresolved link syntax left in the page"), "unresolved-link"),)
+        if attribute in SYNTAX_ATTRIBUTES:
+            return 0, ()
+        checked = 0
+        faults: list[tuple[str, str, str]] = []
+        for url in srcset_urls(value) if attribute == "srcset" else (value.strip(),):
+            # Absolute addresses (and root-relative ones on the one preview host) mean the
+            # same on every page: most links (navigation, footer) are resolved once per build.
+            page_independent = url.startswith(_ABSOLUTE) or (self.preview and url.startswith("/") and not url.startswith("//"))
+            key = ("", url) if page_independent else (directory, url)
+            verdict = self._verdicts.get(key, False)
+            if verdict is False:
+                verdict = self.verdict(url if page_independent else urljoin(base, url))
+                self._verdicts[key] = verdict
+            if verdict is None:
+                continue  # outside the cluster, or not a web address
+            checked += 1
+            if verdict:
+                faults.append((url, verdict, "dead-link"))
+        return checked, tuple(faults)
 
     def verdict(self, url: str) -> str | None:
         """``''`` for a link that leads to a file, a reason when it does not, None when not ours."""
@@ -262,6 +296,40 @@ class LinkChecker:
         return _("no such page") if target.endswith(".html") else _("no such file")
 
 
+@dataclass(frozen=True)
+class PageLinks:
+    """What the link check reads out of a page: it depends on the page's bytes alone, so it is
+    kept by their digest (``links/link_extracts.py``) and a page that did not change is not parsed
+    again. The verdicts on these links depend on the other sites' files: :meth:`LinkChecker.judge`."""
+
+    #: (attribute, value) of every link attribute, and of every other attribute that shows link
+    #: syntax, in the order of the page
+    attributes: tuple[tuple[str, str], ...]
+    #: link syntax a reader sees in the page's text (:func:`text_syntax`)
+    text: tuple[str, ...] = ()
+
+
+def extract_links(text: str | bytes) -> PageLinks:
+    """The links of a page as :class:`PageLinks`: the one place a page is parsed for its links."""
+    tree = LexborHTMLParser(text)
+    found: list[tuple[str, str]] = []
+    for node in tree.css(_SELECTOR):
+        for attribute, value in node.attributes.items():
+            if value is None:
+                continue
+            if attribute in LINK_ATTRIBUTES or (attribute in SYNTAX_ATTRIBUTES and _shows_syntax(value)):
+                found.append((attribute, value))
+    shown: tuple[str, ...] = ()
+    if _LEFTOVER_BYTES_RE.search(text if isinstance(text, bytes) else text.encode("utf-8")):
+        shown = tuple(text_syntax(tree))
+    return PageLinks(tuple(found), shown)
+
+
+def _shows_syntax(value: str) -> bool:
+    """Whether an attribute value holds link syntax that was never resolved."""
+    return ("{" in value or "|" in value or "site:" in value) and LEFTOVER_RE.search(value) is not None
+
+
 def text_syntax(tree: LexborHTMLParser) -> list[str]:
     """Each ``{filename}…``, ``{static}…`` a reader sees in the page's text (outside code), once.
     Reads a copy: ``tree`` keeps its code for the other checks."""
@@ -295,12 +363,16 @@ def check_output(
     problems: Problems,
     redirects: dict[str, list[str]] | None = None,
     predicted: Iterable[str] = (),
+    extracts: LinkExtracts | None = None,
+    digests: FileDigests | None = None,
 ) -> LinkReport:
     """Check every page of the ``built`` sites (site id → rendered folder); other sites' pages are
     looked up in ``existing/<id>``, or predicted when that folder does not exist or the site is one
     of ``predicted`` (``redirects``: their alias pages). ``sources`` maps (site, output path) to the
     author's file; problems are reported at ``final/<id>/<path>``, where the page will be once
-    swapped in."""
+    swapped in. ``extracts``: the links found in pages by earlier builds, by the digest of the
+    page (``links/link_extracts.py``; none: every page is parsed); ``digests``: where those
+    digests are kept for the other output checks of the build."""
     started = time.perf_counter()
     skipped = set(predicted)
     folders = {site.id: existing / site.id for site in addresses.cluster.sites if site.id not in skipped}
@@ -309,11 +381,22 @@ def check_output(
     checker = LinkChecker(addresses, folders, lambda s: SiteFiles.planned(addresses, s, root, aliases.get(s, ())))
     report = LinkReport(sites={site_id: SiteLinks() for site_id in built})
     groups: dict[tuple[str, str, str], list[Broken]] = {}
+    digests = digests if digests is not None else FileDigests()
     for site_id in sorted(built):
         files = checker.files_of(site_id)
+        folder = str(built[site_id])
         for rel in files.html_pages() if files else []:
-            text = (built[site_id] / rel).read_bytes()
-            checked, broken = checker.check_page(site_id, rel, text)
+            path = os.path.join(folder, rel)
+            if extracts is None:
+                with open(path, "rb") as handle:
+                    page = extract_links(handle.read())
+            else:
+                data, digest = digests.read(path)
+                kept_links = extracts.find(site_id, digest.sha256)
+                page = kept_links if kept_links is not None else extract_links(data)
+                if kept_links is None:
+                    extracts.keep(site_id, digest.sha256, page)
+            checked, broken = checker.judge(site_id, rel, page)
             report.pages += 1
             report.links += checked
             report.sites[site_id].pages += 1

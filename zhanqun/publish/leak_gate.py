@@ -28,8 +28,10 @@ column name, or (for passages) a published item's text is not a leak.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import html
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -44,8 +46,11 @@ from ..content.index import ContentIndex, Item
 from ..errors import Problems, shown_path
 from ..i18n import N_, _
 from ..links.addresses import AddressMap
+from ..links.output_digests import HEAD, FileDigest, FileDigests
 from ..render.attachment_use import AttachmentUse
 from .archive_text import MAX_BYTES, is_compressed, unpack
+from .incremental import leak_checked
+from .manifest import read_manifest
 from .pagefind import readable_text
 
 MIN_TITLE = 4
@@ -404,24 +409,42 @@ def check_output_leaks(
     use: AttachmentUse,
     target: str,
     problems: Problems,
+    passed: dict[str, dict[str, tuple[str, int]]] | None = None,
+    digests: FileDigests | None = None,
 ) -> None:
     """After rendering: every file of every site built, whatever its suffix, shows no trace, and
     ``files/`` holds only the attachments published items link. The search bundle (``pagefind/``)
-    is read decompressed: its fragments hold each page's text and metadata, its index the words."""
+    is read decompressed: its fragments hold each page's text and metadata, its index the words.
+
+    ``passed``: per site, the files (path → SHA-256 and size) that already passed the gate with
+    the same traces at the same path (:func:`passed_files`): a file with those very bytes now is
+    not searched again — an unchanged page taken over from the last build (``render/page_reuse.py``).
+    Its bytes are hashed all the same (or their digest taken from ``digests``, while the file is
+    unchanged since it was hashed), so a file edited after it was checked is searched; and the
+    ``files/`` rule, which depends on what this build's items link, applies to every file."""
     for site_id, folder in sorted(built.items()):
         published = set(use.publishable(site_id))
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
-            rel = path.relative_to(folder).as_posix()
-            shown = shown_path(final / site_id / rel, root)
+        before = (passed or {}).get(site_id, {})
+        base = str(folder)
+        for rel, is_link in _files_of(base):
             if rel.startswith("files/") and rel not in published:
                 message = _("content/{site}/{path} is not linked by any item the {target} target publishes, but was copied into its output").format(site=site_id, path=rel, target=target)
-                problems.add(shown, None, "leak", message)
+                problems.add(_shown(final, site_id, rel, root), None, "leak", message)
                 continue
-            if not scanner or path.is_symlink() or _vendored_copy(root, rel, path):
+            path = os.path.join(base, rel)
+            if not scanner or is_link or _vendored_copy(root, rel, Path(path)):
                 continue
+            data = None
+            if rel in before and not rel.startswith(_VENDORED_PREFIX):
+                data, passed_before = _passed_before(path, before[rel], digests)
+                if passed_before:
+                    continue
+            shown = _shown(final, site_id, rel, root)
             for _line, trace in scanner.scan_reading(rel):  # an address is read by everyone who sees it
                 problems.add(shown, None, "leak", _("its address {leak}").format(leak=_message(trace)))
-            data = path.read_bytes()
+            if data is None:
+                with open(path, "rb") as handle:
+                    data = handle.read()
             # the search bundle's fragments, index, meta and filter files are compressed: read
             # what they hold (the pages' text, words, metadata and filter values) as a reader would
             text = readable_text(rel, data) if rel.startswith("pagefind/") else None
@@ -438,6 +461,55 @@ def check_output_leaks(
                 problems.add(shown, line, "leak", _message(trace))
             if not rel.startswith("pagefind/") and is_compressed(data):
                 _check_compressed(rel, data, shown, scanner, problems)
+
+
+def _shown(final: Path, site_id: str, rel: str, root: Path) -> str:
+    """Where a problem of a site's file is reported (only made for a problem: it resolves the path)."""
+    return shown_path(final / site_id / rel, root)
+
+
+def _files_of(folder: str) -> list[tuple[str, bool]]:
+    """(path, whether it is a symbolic link) of every regular file and symbolic link in ``folder``
+    and its subfolders (not followed into a linked folder), in the order of their paths' parts."""
+    found: list[tuple[str, bool]] = []
+    waiting = [("", folder)] if os.path.isdir(folder) else []
+    while waiting:
+        prefix, current = waiting.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    found.append((prefix + entry.name, True))
+                elif entry.is_dir(follow_symlinks=False):
+                    waiting.append((prefix + entry.name + "/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append((prefix + entry.name, False))
+    return sorted(found, key=lambda pair: pair[0].split("/"))
+
+
+def _passed_before(path: str, recorded: tuple[str, int], digests: FileDigests | None) -> tuple[bytes | None, bool]:
+    """(the file's bytes if they had to be read, whether they are the ``recorded`` (SHA-256, size)
+    of a file that passed the gate) — never for a compressed file, whose check may warn."""
+    sha256, size = recorded
+    known = digests.known(path) if digests is not None else None
+    data = None
+    if known is None:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        known = FileDigest(hashlib.sha256(data).hexdigest(), len(data), data[:HEAD])
+    return data, (known.sha256, known.size) == (sha256, size) and not is_compressed(known.head)
+
+
+def passed_files(current: Path, site_id: str, target: str, traces: str) -> dict[str, tuple[str, int]]:
+    """The files of the current output of a site that passed the gate against ``traces`` (the
+    digest of this build's traces, ``incremental.traces_digest``): path → (SHA-256, size) as its
+    manifest lists them, when its inputs record says it was checked against the same traces.
+    The manifest is written after the checks, from the very files checked."""
+    if not leak_checked(current, traces):
+        return {}
+    manifest = read_manifest(current)
+    if manifest is None or manifest.site != site_id or manifest.target != target:
+        return {}
+    return {entry.path: (entry.sha256, entry.size) for entry in manifest.files}
 
 
 def _check_compressed(rel: str, data: bytes, shown: str, scanner: LeakScanner, problems: Problems) -> None:
@@ -460,15 +532,18 @@ def _check_compressed(rel: str, data: bytes, shown: str, scanner: LeakScanner, p
             member=unpacked.unread[0] if len(unpacked.unread) == 1 else _("{first} and {count} more").format(first=unpacked.unread[0], count=len(unpacked.unread) - 1), mib=MAX_BYTES // 1024**2))
 
 
+#: Where the shared theme's third-party files are published (:func:`_vendored_copy`).
+_VENDORED_PREFIX = f"theme/{VENDORED_FOLDER}/"
+
+
 def _vendored_copy(root: Path, rel: str, path: Path) -> bool:
     """Whether ``rel`` is a third-party file of the shared theme published byte for byte (the Mongolian
     font and its licence, ``themes/gov/static-vertical/fonts/``). A licence is English legal text:
     an internal item's slug such as ``notice`` or ``software`` is in it, and no content can reach a
     file that is still identical to the vendored one. Any other file, or a changed copy, is scanned."""
-    prefix = f"theme/{VENDORED_FOLDER}/"
-    if not rel.startswith(prefix):
+    if not rel.startswith(_VENDORED_PREFIX):
         return False
-    vendored = root / "themes" / "gov" / VERTICAL_STATIC / VENDORED_FOLDER / rel[len(prefix) :]
+    vendored = root / "themes" / "gov" / VERTICAL_STATIC / VENDORED_FOLDER / rel[len(_VENDORED_PREFIX) :]
     try:
         return vendored.is_file() and not vendored.is_symlink() and vendored.read_bytes() == path.read_bytes()
     except OSError:

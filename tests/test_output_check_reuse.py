@@ -1,0 +1,228 @@
+"""The output checks of a one-edit build cost in proportion to what changed, and report exactly
+what a full check would: the link check keeps what it read out of each page by the page's digest
+(``links/link_extracts.py``) but judges every link again; the leak gate does not search again a
+file whose bytes already passed it with the same traces (``publish/leak_gate.passed_files``),
+and a file edited or swapped after it was checked is searched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from conftest import Repo, article, copy_repo, new_repo
+
+from zhanqun import pipeline
+from zhanqun.content.render_cache import CACHE_FOLDER
+from zhanqun.links import link_check
+from zhanqun.links.link_extracts import cache_file
+from zhanqun.publish.leak_gate import LeakScanner
+
+DAYS = range(1, 8)
+SECRET_TITLE = "乌兰浩特市内部维稳工作安排甲号"
+LINKS_FILE = cache_file("preview", "ulanhot")
+
+
+def fill(repo: Repo) -> Repo:
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
+    repo.site("ulanhot", "乌兰浩特市人民政府", url="https://www.wlht.gov.cn/")
+    repo.write("content/portal/zwdt/spring.md", article("兴安盟部署春季农业生产", "2026-03-02", Slug="spring"))
+    for day in DAYS:
+        body = f"乌兰浩特市第{day}项工作稳步推进，各部门协同配合。"
+        if day == 5:
+            body += "\n\n详见[春耕](site:portal/zwdt/spring.md)。"
+        repo.write(f"content/ulanhot/zwdt/n{day}.md", article(f"乌兰浩特市工作动态第{day}期", f"2026-04-0{day}", body, Slug=f"n{day}"))
+    repo.write("content/ulanhot/tzgg/plan.md", article(SECRET_TITLE, "2026-04-10", "内部安排，不对外公开。", Slug="county-internal-plan", Visibility="internal"))
+    return repo
+
+
+def build(repo: Repo, ok: bool = True, cache: bool = True, sites: tuple[str, ...] = ()) -> pipeline.BuildReport:
+    report = pipeline.build(pipeline.BuildOptions(repo.root, jobs=2, cache=cache, sites=list(sites)))
+    assert report.ok == ok, [str(p) for p in report.problems]
+    return report
+
+
+def edit(repo: Repo, day: int = 3) -> None:
+    """Edit one item's body: its own page is rendered again, the other item pages are taken over."""
+    repo.write(f"content/ulanhot/zwdt/n{day}.md", article(f"乌兰浩特市工作动态第{day}期", f"2026-04-0{day}", f"第{day}项工作已经全部完成。", Slug=f"n{day}"))
+
+
+def problems(report: pipeline.BuildReport) -> list[tuple[str, int | None, str, str, str]]:
+    return [(p.path, p.line, p.code, p.message, p.severity) for p in report.problems]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    repo = fill(new_repo(tmp_path_factory.mktemp("output-checks") / "repo"))
+    build(repo)
+    return repo
+
+
+@pytest.fixture
+def copy(built: Repo, tmp_path: Path) -> Repo:
+    return copy_repo(built, tmp_path / "repo")
+
+
+def between_the_checks(monkeypatch: pytest.MonkeyPatch, act: Callable[[pipeline.BuildContext], None]) -> None:
+    """Run ``act`` after the link check has read every page and before the leak gate."""
+
+    def links_then_act(context: pipeline.BuildContext) -> None:
+        pipeline.check_links(context)
+        act(context)
+
+    monkeypatch.setattr(pipeline, "OUTPUT_CHECKS", [("links", links_then_act), ("leaks", pipeline.check_leaks)])
+
+
+def plant_secret(data: bytes) -> bytes:
+    """The page with the internal item's title written over its own title, same size."""
+    at = data.index(b"<title>") + len(b"<title>")
+    secret = SECRET_TITLE.encode("utf-8")
+    return data[:at] + secret + data[at + len(secret) :]
+
+
+# --- the leak gate -------------------------------------------------------------------------
+
+
+def test_pages_that_passed_with_the_same_traces_are_not_searched_again(copy: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    searched: list[str] = []
+    scan = LeakScanner.scan_reading
+    monkeypatch.setattr(LeakScanner, "scan_reading", lambda self, text: searched.append(text) or scan(self, text))
+    edit(copy)
+    report = build(copy)
+    assert report.reused == len(DAYS) - 1
+    item_pages = {f"zwdt/n{day}.html" for day in DAYS}
+    assert item_pages & set(searched) == {"zwdt/n3.html"}  # the edited page's address, its text too
+    assert any("已经全部完成" in text for text in searched)
+
+
+def test_a_taken_over_page_edited_in_place_after_its_check_is_searched(copy: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rebuilt site holds the current output's very file (a hard link): written to there, in
+    place and at the same size, the page changes under the build; its digest is then not the one
+    that passed, and the gate reads it."""
+    previous = copy.out("ulanhot", "zwdt", "n5.html")
+
+    def edit_the_previous_output(context: pipeline.BuildContext) -> None:
+        assert context.output_dir is not None
+        assert os.path.samefile(previous, context.output_dir / "ulanhot" / "zwdt" / "n5.html")  # taken over
+        data = previous.read_bytes()
+        with open(previous, "r+b") as handle:
+            handle.write(plant_secret(data))
+
+    between_the_checks(monkeypatch, edit_the_previous_output)
+    edit(copy)
+    report = build(copy, ok=False)
+    leaks = [p for p in report.problems if p.code == "leak"]
+    assert [p.path for p in leaks] == ["output/preview/ulanhot/zwdt/n5.html"], [str(p) for p in report.problems]
+    assert SECRET_TITLE in leaks[0].message
+
+
+def test_a_page_swapped_for_another_file_after_the_link_check_is_searched(copy: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest the link check took is handed on only while the file is the one it read: another
+    file of the same size put in its place (another inode) is read again."""
+
+    def swap_the_page(context: pipeline.BuildContext) -> None:
+        assert context.output_dir is not None
+        page = context.output_dir / "ulanhot" / "zwdt" / "n6.html"
+        other = page.with_name("other.tmp")
+        other.write_bytes(plant_secret(page.read_bytes()))
+        os.replace(other, page)
+
+    between_the_checks(monkeypatch, swap_the_page)
+    edit(copy)
+    report = build(copy, ok=False)
+    assert [p.path for p in report.problems if p.code == "leak"] == ["output/preview/ulanhot/zwdt/n6.html"]
+
+
+def test_a_page_and_its_manifest_entry_swapped_in_the_previous_output_do_not_pass(copy: Repo) -> None:
+    """A file replaced in the previous output by a symbolic link to a leaking file: the link is never
+    taken over, and the gate never trusts it (the page is rendered again, the build clean)."""
+    page = copy.out("ulanhot", "zwdt", "n4.html")
+    evil = copy.root / "evil.html"
+    evil.write_bytes(plant_secret(page.read_bytes()))
+    page.unlink()
+    page.symlink_to(evil)
+    edit(copy)
+    build(copy)
+    assert not page.is_symlink() and SECRET_TITLE not in page.read_text(encoding="utf-8")
+
+
+def test_other_traces_mean_every_file_is_searched(copy: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    searched: list[str] = []
+    scan = LeakScanner.scan_reading
+    monkeypatch.setattr(LeakScanner, "scan_reading", lambda self, text: searched.append(text) or scan(self, text))
+    edit(copy)
+    copy.write("content/ulanhot/tzgg/plan2.md", article("乌兰浩特市内部值班安排乙号", "2026-04-11", Slug="duty-plan", Visibility="internal"))
+    build(copy)
+    assert {f"zwdt/n{day}.html" for day in DAYS} <= set(searched)
+
+
+# --- the link check --------------------------------------------------------------------------
+
+
+def test_only_changed_pages_are_parsed_and_a_broken_link_of_an_unchanged_page_is_still_found(copy: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The links of n5 (unchanged, taken over) come from the cache; its link to the portal's page
+    is judged again, and broken once that page is gone from the portal's output."""
+    parsed: list[object] = []
+    extract = link_check.extract_links
+    monkeypatch.setattr(link_check, "extract_links", lambda text: parsed.append(text) or extract(text))
+    edit(copy)
+    build(copy)
+    pages = len(list(copy.out("ulanhot").rglob("*.html"))) - len(list(copy.out("ulanhot", "pagefind").rglob("*.html")))
+    assert 0 < len(parsed) < pages / 2
+    edit(copy, 2)
+    copy.out("portal", "zwdt", "spring.html").unlink()
+    clean = copy_repo(copy, copy.root.parent / "clean")
+    parsed.clear()
+    report = build(copy, ok=False, sites=("ulanhot",))
+    assert 0 < len(parsed) < pages / 2
+    dead = [p for p in report.problems if p.code == "dead-link"]
+    assert [p.path for p in dead] == ["output/preview/ulanhot/zwdt/n5.html"]
+    assert "no such page" in dead[0].message
+    shutil.rmtree(clean.root / CACHE_FOLDER)
+    expected = build(clean, ok=False, cache=False, sites=("ulanhot",))
+    assert problems(report) == problems(expected) and report.notes == expected.notes
+
+
+@pytest.mark.parametrize(
+    "damage, says",
+    [
+        (lambda text: text[: len(text) // 2], "cannot be read (JSONDecodeError)"),
+        (lambda text: text.replace('"href"', '"onclick"', 1), "holds values of the wrong kind"),
+        (lambda text: text.replace('"format":1', '"format":"1"', 1), "is not in the form this version writes"),
+    ],
+    ids=["truncated", "forged-attribute", "wrong-form"],
+)
+def test_a_damaged_links_cache_is_a_warning_and_every_page_is_parsed(copy: Repo, damage: Callable[[str], str], says: str) -> None:
+    edit(copy)
+    build(copy)  # the cache file written
+    cached = copy.root / CACHE_FOLDER / LINKS_FILE
+    text = cached.read_text(encoding="utf-8")
+    assert '"href"' in text
+    cached.write_text(damage(text), encoding="utf-8")
+    edit(copy, 2)
+    clean = copy_repo(copy, copy.root.parent / "clean")
+    report = build(copy, sites=("ulanhot",))
+    warnings = [p for p in report.problems if p.code == "cache-damaged"]
+    assert [(p.path, p.severity) for p in warnings] == [(f"{CACHE_FOLDER}/{LINKS_FILE}", "warning")]
+    assert says in warnings[0].message
+    json.loads(cached.read_text(encoding="utf-8"))  # written again, whole
+    shutil.rmtree(clean.root / CACHE_FOLDER)
+    expected = build(clean, cache=False, sites=("ulanhot",))
+    assert [p for p in problems(report) if p[2] != "cache-damaged"] == problems(expected)
+    assert report.notes == expected.notes  # the link check's line: pages, links, broken
+
+
+def test_no_cache_reads_and_writes_no_links_cache(copy: Repo) -> None:
+    shutil.rmtree(copy.root / CACHE_FOLDER)
+    (copy.root / CACHE_FOLDER).mkdir()
+    damaged = copy.root / CACHE_FOLDER / cache_file("preview", "portal")
+    damaged.write_text("{", encoding="utf-8")  # would be a warning if it were read
+    edit(copy)
+    report = build(copy, cache=False)
+    assert not [p for p in report.problems if p.code == "cache-damaged"]
+    assert sorted(p.name for p in (copy.root / CACHE_FOLDER).iterdir()) == [damaged.name]
+    assert damaged.read_text(encoding="utf-8") == "{"
