@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import orjson
 
@@ -32,8 +32,9 @@ FORMAT = 1
 _CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
-class FileEntry:
+class FileEntry(NamedTuple):
+    """One file of a manifest (a tuple: a build reads 20,000 of them)."""
+
     path: str  # posix, relative to the site folder
     sha256: str
     size: int
@@ -69,9 +70,10 @@ class SiteManifest:
             raise ValueError(_("a site manifest needs site, target, commit and files"))
         entries = []
         for entry in files:
-            if not (isinstance(entry, dict) and isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str) and isinstance(entry.get("size"), int)):
+            path, sha256, size = (entry.get("path"), entry.get("sha256"), entry.get("size")) if type(entry) is dict else (None, None, None)
+            if type(path) is not str or type(sha256) is not str or type(size) is not int:
                 raise ValueError(_("a file of a site manifest needs path, sha256 and size"))
-            entries.append(FileEntry(entry["path"], entry["sha256"], entry["size"]))
+            entries.append(FileEntry(path, sha256, size))
         paths = [e.path for e in entries]
         if paths != sorted(set(paths)):
             raise ValueError(_("the files of a site manifest must be sorted by path, each once"))
@@ -99,18 +101,24 @@ def hash_file(path: Path) -> tuple[str, int]:
 def site_files(site_folder: Path) -> list[str]:
     """Every file of a site's output (posix paths, sorted), ``.zhanqun/`` left out.
 
-    Symbolic links are listed too (as files), so :func:`verify_files` names one; a build never
-    writes one into a site's output."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(site_folder):
-        rel = Path(dirpath).relative_to(site_folder).as_posix()
-        prefix = "" if rel == "." else rel + "/"
-        if not prefix:
-            dirnames[:] = [d for d in dirnames if d != ZHANQUN_FOLDER]
-        for name in dirnames:
-            if os.path.islink(os.path.join(dirpath, name)):
-                found.append(prefix + name)
-        found.extend(prefix + name for name in filenames)
+    Symbolic links are listed too (as files, a link to a folder not followed), so
+    :func:`verify_files` names one; a build never writes one into a site's output. One
+    ``scandir`` per folder (a build lists 17 sites' 20,000 files); a folder that cannot be read
+    is passed over, as ``os.walk`` does."""
+    found: list[str] = []
+    waiting = [("", os.fspath(site_folder))]
+    while waiting:
+        prefix, folder = waiting.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        if prefix or entry.name != ZHANQUN_FOLDER:
+                            waiting.append((f"{prefix}{entry.name}/", entry.path))
+                    else:
+                        found.append(prefix + entry.name)
+        except OSError:
+            continue
     return sorted(found)
 
 
