@@ -38,6 +38,7 @@ from zhanqun.errors import Problems, describe_os_error, format_json, format_text
 from zhanqun.paths import UnsafePath  # noqa: E402
 from zhanqun.i18n import N_, _, current_language  # noqa: E402
 from zhanqun.commands.terminal import pad, printable  # noqa: E402
+from zhanqun.commands.process_exit import exit_now  # noqa: E402
 from zhanqun.progress import make_progress  # noqa: E402
 
 if TYPE_CHECKING:
@@ -617,7 +618,11 @@ def main() -> None:
     # no auto_envvar_prefix: it would let any ZHANQUN_<COMMAND>_<OPTION> variable set an option
     # unseen (ZHANQUN_BUILD_TARGET=intranet builds the internal edition); the language is read
     # from ZHANQUN_LANG by zhanqun.i18n, leniently, and no other option comes from the environment
-    cli(prog_name="build.py")
+    try:
+        cli(prog_name="build.py")
+    except SystemExit as stop:
+        exit_now(stop.code)
+    exit_now(0)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,50 @@
+"""The command line ends without Python's teardown, but with everything else Python does at exit
+(``zhanqun/commands/process_exit.py``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
+
+
+@pytest.mark.parametrize("status, code", [(0, 0), (None, 0), (1, 1), (2, 2), (130, 130)])
+def test_the_status_the_atexit_functions_and_every_byte_written_are_kept(status: object, code: int) -> None:
+    done = _python(
+        "import atexit, sys\n"
+        "from zhanqun.commands.process_exit import exit_now\n"
+        "atexit.register(lambda: print('atexit ran', file=sys.stderr))\n"
+        "print('甲' * 200000, end='')\n"
+        f"exit_now({status!r})\n"
+    )
+    assert done.returncode == code
+    assert done.stdout == "甲" * 200000  # buffered output flushed, not lost
+    assert done.stderr == "atexit ran\n"
+
+
+def test_a_message_is_printed_and_a_running_thread_is_waited_for_as_python_does() -> None:
+    message = _python("from zhanqun.commands.process_exit import exit_now\nexit_now('出错了')\n")
+    assert (message.returncode, message.stderr.strip()) == (1, "出错了")
+    thread = _python(
+        "import threading, time\n"
+        "from zhanqun.commands.process_exit import exit_now\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('thread finished'))).start()\n"
+        "exit_now(0)\n"
+    )
+    assert (thread.returncode, thread.stdout) == (0, "thread finished\n")
+
+
+def test_build_py_ends_through_it_with_each_status() -> None:
+    """0 for help, 2 for a usage mistake: ``main`` hands click's status to ``exit_now``."""
+    ok = subprocess.run([sys.executable, str(REPO / "build.py"), "--help"], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0 and "build" in ok.stdout
+    usage = subprocess.run([sys.executable, str(REPO / "build.py"), "no-such-command"], capture_output=True, text=True, timeout=60)
+    assert usage.returncode == 2 and "no-such-command" in usage.stderr
