@@ -122,7 +122,7 @@ def test_disk_full_while_staging_leaves_the_previous_output(built: Repo, monkeyp
 
     before = snapshot(built.out())
     monkeypatch.setattr(zhanqun.render.stage, "make_folder", make_folder)
-    monkeypatch.setattr(zhanqun.pipeline, "render_all", lambda jobs, workers, on_done: [render_site(job) for job in jobs])
+    monkeypatch.setattr(zhanqun.pipeline, "render_all", lambda jobs, workers, on_done, meanwhile: [render_site(job) for job in jobs])
     result = built.run("build", "--no-cache")
     assert result.exit_code == 1
     lines = problem_lines(result, "write-failed")

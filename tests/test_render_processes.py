@@ -72,3 +72,29 @@ def test_a_template_is_compiled_once_for_all_the_environments_of_a_site(tmp_path
     import copy
 
     assert copy.deepcopy({"cache": shared})["cache"] is shared  # Pelican may copy its settings
+
+
+def test_the_caches_are_saved_while_the_sites_render_and_not_again(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import fill_small_cluster, new_repo
+
+    from zhanqun import pipeline
+    from zhanqun.content.render_cache import CACHE_FOLDER, rendered_file
+
+    repo = fill_small_cluster(new_repo(tmp_path / "repo"))
+    cache_file = repo.root / CACHE_FOLDER / rendered_file("preview")
+    real = pipeline.render_all
+    seen: list[tuple[int, int]] = []
+
+    def watching(jobs, workers, on_done, meanwhile):  # type: ignore[no-untyped-def]
+        def then() -> None:
+            assert not cache_file.exists()  # a first build: nothing saved before rendering
+            meanwhile()
+            seen.append((cache_file.stat().st_mtime_ns, cache_file.stat().st_ino))
+
+        return real(jobs, workers, on_done, then)
+
+    monkeypatch.setattr(pipeline, "render_all", watching)
+    report = pipeline.build(pipeline.BuildOptions(repo.root, jobs=2))
+    assert report.ok, [str(p) for p in report.problems]
+    assert len(seen) == 1  # saved as the sites rendered
+    assert (cache_file.stat().st_mtime_ns, cache_file.stat().st_ino) == seen[0]  # and not written again at the end

@@ -139,6 +139,7 @@ class BuildContext:
     manifests: dict[str, SiteManifest] = field(default_factory=dict)  # site id → the manifest of its new output
     link_extracts: LinkExtracts | None = None  # links found in pages by earlier builds (none: --no-cache, check)
     output_digests: FileDigests | None = None  # the output checks' digests of the files they read
+    caches_saved: bool = False  # the caches of rendered text and read items (save_caches)
     stats: StatCache = field(default_factory=lambda: StatCache(None))  # what verifies an unchanged output by stat
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # what was done anew, not taken from a cache (BuildReport.counts)
@@ -303,7 +304,8 @@ def reusable_pages(context: BuildContext, site_id: str) -> PreviousPages | None:
     return previous_pages(context.options.output / site_id, site_id)
 
 
-def render_sites(context: BuildContext, site_folder: Callable[[str], Path], progress: Progress | None) -> None:
+def render_sites(context: BuildContext, site_folder: Callable[[str], Path], progress: Progress | None, meanwhile: Callable[[], None] = lambda: None) -> None:
+    """Render the sites to rebuild, each in its own process; ``meanwhile`` runs in this one as they render."""
     jobs = []
     for site_id in context.rebuilt:
         staged = context.staged[site_id]
@@ -321,7 +323,7 @@ def render_sites(context: BuildContext, site_folder: Callable[[str], Path], prog
             progress(_("rendered {site} ({pages} pages, {seconds:.1f}s)").format(site=result.site, pages=result.pages, seconds=result.seconds) + _reused_note(result), done, total)
 
     workers = context.options.jobs or os.cpu_count() or 1
-    context.results = render_all(jobs, workers, on_done)
+    context.results = render_all(jobs, workers, on_done, meanwhile)
     for result in context.results:
         context.problems.extend(result.problems)
         for name, seconds in result.timings.items():  # CPU time in the rendering processes, summed
@@ -550,7 +552,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             _timed(context, "stage", lambda c: stage_sources(c, swap.work_folder))
             _stop_on_errors(context)
             _timed(context, "plan", lambda c: plan_rebuilds(c, swap.site_folder))
-            _timed(context, "render", lambda c: render_sites(c, swap.site_folder, progress))
+            saving = lambda: save_caches(options, cache, items, context, problems)  # noqa: E731
+            _timed(context, "render", lambda c: render_sites(c, swap.site_folder, progress, saving))
             _stop_on_errors(context)
             run_output_checks(context)
             _stop_on_errors(context)
@@ -585,23 +588,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         finally:
             if swap is not None:
                 swap.discard()
-    try:  # what was rendered is worth keeping whether or not the build passed; entries this build
-        # did not use are dropped only after it staged every site (a build that stopped early used few)
-        everything = not options.sites and not options.shard and context is not None and len(context.staged) == len(context.cluster.ids) > 0
-        cache.report_wrong(problems)
-        cache.save(prune=everything)
-    except (OSError, UnsafePath) as exc:
-        problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of rendered text could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
+    if context is None or not context.caches_saved:
+        save_caches(options, cache, items, context, problems)
     try:  # the links found in the pages checked, whether or not the build passed
         if context is not None and context.link_extracts is not None:
             context.link_extracts.save()
     except (OSError, UnsafePath) as exc:
         problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of the links found in pages could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
-    try:  # only after the content stage read every source: it keeps what this build read
-        if context is not None and "content" in context.timings:
-            items.save()
-    except (OSError, UnsafePath) as exc:
-        problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of read items could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
     if context is not None and context.link_report is not None:  # a build that failed on its links too: then most of all
         save_link_report(options.root, options.output, options.target, context.link_report, swapped, context.cluster.ids, problems)
     if previous.snapshot is not None and context is not None and swapped and not problems.has_errors():
@@ -618,6 +611,26 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         output=options.output,
         notes=([context.link_report.line()] if context and context.link_report else []) + (_unchanged_note(context) if context else []),
     )
+
+
+def save_caches(options: BuildOptions, cache: RenderCache, items: ItemCache, context: BuildContext | None, problems: Problems) -> None:
+    """Save the cache of rendered text and of read items. Nothing adds to them once every site is
+    staged, so a build saves them while its sites render (:func:`render_sites`), on the core the
+    rendering processes leave; one that stopped earlier, at its end."""
+    try:  # what was rendered is worth keeping whether or not the build passed; entries this build
+        # did not use are dropped only after it staged every site (a build that stopped early used few)
+        everything = not options.sites and not options.shard and context is not None and len(context.staged) == len(context.cluster.ids) > 0
+        cache.report_wrong(problems)
+        cache.save(prune=everything)
+    except (OSError, UnsafePath) as exc:
+        problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of rendered text could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
+    try:  # only after the content stage read every source: it keeps what this build read
+        if context is not None and "content" in context.timings:
+            items.save()
+    except (OSError, UnsafePath) as exc:
+        problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of read items could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
+    if context is not None:
+        context.caches_saved = True
 
 
 def _previous_build(options: BuildOptions, problems: Problems) -> Previous:

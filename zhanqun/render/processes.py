@@ -238,11 +238,14 @@ def render_all(
     jobs: Iterable[RenderJob],
     workers: int,
     on_done: Callable[[RenderResult], None] = lambda r: None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[RenderResult]:
     """Render every job, ``workers`` at a time, each in a fresh process; the longest sites first
-    (``RenderJob.size``), so that two workers finish together rather than one waiting for the last big site."""
+    (``RenderJob.size``), so that two workers finish together rather than one waiting for the last
+    big site. ``meanwhile`` runs here once they are under way (also when there is nothing to render)."""
     jobs = sorted(jobs, key=lambda job: (-job.size, job.site))
     if not jobs:
+        meanwhile()
         return []
     _fix_hash_seed()
     results: list[RenderResult] = []
@@ -250,6 +253,7 @@ def render_all(
     try:
         with _signals_blocked():  # children (and the pool's thread that starts later ones) inherit the mask
             pending: dict[Future[RenderResult], RenderJob] = {pool.submit(render_site, job): job for job in jobs}
+        meanwhile()
         while pending:
             done, _pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
