@@ -199,3 +199,17 @@ def test_problems_kept_in_one_language_are_not_shown_in_another(cluster: Repo, t
         same_as_without_memo(cluster, tmp_path, chinese)
     finally:
         i18n.use_language(before)
+
+
+def test_the_json_every_key_hashes_tells_values_apart_and_refuses_what_it_cannot_tell() -> None:
+    import dataclasses
+    from datetime import date
+
+    from zhanqun.content.render_cache import json_bytes
+
+    values = [["a", 1], ["a", "1"], ["a", True], ["a", None], ["a\ud800"], ["a\\ud800"], {"k": [1]}, {"k": "[1]"}, ["a, b"], ["a", "b"]]
+    assert len({json_bytes(value) for value in values}) == len(values)
+    assert json_bytes({"b": 1, "a": 2}) == json_bytes({"a": 2, "b": 1})
+    for refused in (date(2026, 3, 2), dataclasses.make_dataclass("D", ["x"])(1)):
+        with pytest.raises(TypeError):
+            json_bytes(["k", refused])

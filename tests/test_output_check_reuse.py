@@ -1,8 +1,9 @@
 """The output checks of a one-edit build cost in proportion to what changed, and report exactly
 what a full check would: the link check keeps what it read out of each page by the page's digest
 (``links/link_extracts.py``) but judges every link again; the leak gate does not search again a
-file whose bytes already passed it with the same traces (``publish/leak_gate.passed_files``),
-and a file edited or swapped after it was checked is searched.
+file whose bytes already passed it at its path with the same traces and code (the cache folder's
+record, ``publish/leak_passes.py``, never the output's own manifest), and a file edited or swapped
+after it was checked is searched.
 """
 
 from __future__ import annotations
@@ -148,6 +149,61 @@ def test_a_page_and_its_manifest_entry_swapped_in_the_previous_output_do_not_pas
     edit(copy)
     build(copy)
     assert not page.is_symlink() and SECRET_TITLE not in page.read_text(encoding="utf-8")
+
+
+def _match_manifest(site_folder: Path, rel: str) -> None:
+    """Make the site manifest in the output list the file at ``rel`` as it is now (a hand edit of
+    the output with its manifest "repaired", or output and manifest restored from elsewhere)."""
+    import hashlib
+
+    path = site_folder / ".zhanqun" / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    data = (site_folder / rel).read_bytes()
+    for entry in manifest["files"]:
+        if entry["path"] == rel:
+            entry["sha256"], entry["size"] = hashlib.sha256(data).hexdigest(), len(data)
+    path.write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+
+
+def test_a_leak_in_the_output_whose_manifest_was_made_to_match_is_caught(copy: Repo) -> None:
+    """Whether a page passed is the cache folder's record of bytes, not the output's manifest: a
+    leak written into the current output, its manifest entry made to match, is taken over by the
+    next build (its key and manifest agree) and searched like any page."""
+    site = copy.out("ulanhot")
+    page = site / "zwdt" / "n5.html"
+    page.write_bytes(plant_secret(page.read_bytes()))
+    _match_manifest(site, "zwdt/n5.html")
+    edit(copy)
+    report = build(copy, ok=False)
+    assert [p.path for p in report.problems if p.code == "leak"] == ["output/preview/ulanhot/zwdt/n5.html"]
+    assert SECRET_TITLE.encode("utf-8") in page.read_bytes()  # nothing swapped in: the output is as it was
+
+
+def test_pages_that_passed_under_other_code_are_searched_again(copy: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new version of the gate may find what the old one let through: the record is the code's."""
+    from zhanqun.publish import leak_passes
+
+    searched: list[str] = []
+    scan = LeakScanner.scan_reading
+    monkeypatch.setattr(LeakScanner, "scan_reading", lambda self, text: searched.append(text) or scan(self, text))
+    monkeypatch.setattr(leak_passes, "code_fingerprint", lambda: "another version")
+    edit(copy)
+    build(copy)
+    assert {f"zwdt/n{day}.html" for day in DAYS} <= set(searched)
+
+
+def test_a_damaged_record_of_passed_files_is_a_warning_and_every_file_is_searched(copy: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhanqun.publish.leak_passes import record_file
+
+    (copy.root / CACHE_FOLDER / record_file("preview")).write_text("{not json", encoding="utf-8")
+    searched: list[str] = []
+    scan = LeakScanner.scan_reading
+    monkeypatch.setattr(LeakScanner, "scan_reading", lambda self, text: searched.append(text) or scan(self, text))
+    edit(copy)
+    report = build(copy)
+    assert [p.code for p in report.problems if p.code == "cache-damaged"] == ["cache-damaged"]
+    assert {f"zwdt/n{day}.html" for day in DAYS} <= set(searched)
+    assert json.loads((copy.root / CACHE_FOLDER / record_file("preview")).read_text(encoding="utf-8"))["format"]  # written anew
 
 
 def test_other_traces_mean_every_file_is_searched(copy: Repo, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -241,3 +241,17 @@ def test_a_file_is_linked_only_to_a_regular_file_of_the_same_bytes(tmp_path: Pat
         assert (new / "a" / name).read_bytes() == b"abc" and not (new / "a" / name).is_symlink()
         assert (new / "a" / name).stat().st_nlink == 1
     assert (current / "other.bin").read_bytes() == b"abd"
+
+
+def test_no_file_outside_the_output_is_linked_through_a_folder_made_a_link(copy: Repo, tmp_path: Path) -> None:
+    """The current output's search bundle folder made a link to a copy outside: neither the bundle
+    (``write_bytes_or_link``) nor the files kept unchanged (``keep_unchanged_files``) link to it."""
+    fragments = copy.out("ulanhot", "pagefind", "fragment")
+    outside = tmp_path / "outside-fragments"
+    shutil.copytree(fragments, outside)
+    shutil.rmtree(fragments)
+    fragments.symlink_to(outside)
+    copy.write("content/ulanhot/zwdt/n3.md", article("乌兰浩特市工作动态第3期", "2026-04-03", "第3项工作已经全部完成。", Slug="n3"))
+    build(copy)
+    assert all(path.stat().st_nlink == 1 for path in outside.iterdir())
+    assert clean_digest(copy) == tree_digest(copy.out())

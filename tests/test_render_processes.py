@@ -98,3 +98,10 @@ def test_the_caches_are_saved_while_the_sites_render_and_not_again(tmp_path, mon
     assert report.ok, [str(p) for p in report.problems]
     assert len(seen) == 1  # saved as the sites rendered
     assert (cache_file.stat().st_mtime_ns, cache_file.stat().st_ino) == seen[0]  # and not written again at the end
+
+
+def test_an_installed_engine_puts_no_site_packages_folder_before_the_standard_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(processes.__file__))))
+    monkeypatch.setattr(processes, "_site_folders", lambda: {engine_parent})
+    assert processes.server_python_path(None) == ""
+    assert processes.server_python_path("/a") == "/a"

@@ -59,13 +59,13 @@ from .publish.incremental import (
 )
 from .publish.combined_output import NotAnOutput, check_site_outputs
 from .publish.combined_output import check_output_folder as check_combined_folder
-from .publish.manifest import SiteManifest, build_manifest, note_commit, write_manifest
+from .publish.manifest import SiteManifest, build_manifest, note_commit, read_manifest, write_manifest
+from .publish.leak_passes import LeakPasses
 from .publish.leak_gate import (
     LeakScanner,
     check_output_leaks,
     check_source_leaks,
     collect_traces,
-    passed_files,
 )
 from .publish.output import Interrupted, OutputSwap, interrupt_guard
 from .publish.pagefind import Pagefind, PagefindUnusable
@@ -140,6 +140,8 @@ class BuildContext:
     link_extracts: LinkExtracts | None = None  # links found in pages by earlier builds (none: --no-cache, check)
     output_digests: FileDigests | None = None  # the output checks' digests of the files they read
     caches_saved: bool = False  # the caches of rendered text and read items (save_caches)
+    leak_passes: LeakPasses | None = None  # the files that passed the leak gate in earlier builds (leak_passes.py)
+    leak_searched: list[str] = field(default_factory=list)  # the sites whose output the gate searched in this build
     stats: StatCache = field(default_factory=lambda: StatCache(None))  # what verifies an unchanged output by stat
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # what was done anew, not taken from a cache (BuildReport.counts)
@@ -445,9 +447,25 @@ def check_leaks(context: BuildContext) -> None:
     for site_id in context.unchanged:  # read again only if what must not be published changed since
         if not leak_checked(context.options.output / site_id, traces):
             built[site_id] = context.options.output / site_id
-    # a page taken over from the current output, with the bytes that passed there with these traces, is not searched again
-    passed = {s: passed_files(context.options.output / s, s, context.target.name, traces) for s in context.rebuilt} if context.options.cache and context.leak_scanner else {}
+    # a file with the bytes that passed at its path with these traces and this code (a page taken
+    # over from the last build) is not searched again: the record is the cache folder's, not the output's
+    passes = context.leak_passes = LeakPasses(context.root if context.options.cache else None, context.target.name, traces, context.problems)
+    context.leak_searched = sorted(built)
+    passed = {site_id: passes.of(site_id) for site_id in context.rebuilt} if context.leak_scanner else {}
     check_output_leaks(built, context.options.output, context.root, context.leak_scanner, context.attachment_use, context.target.name, context.problems, passed, context.output_digests)
+
+
+def note_leak_passes(context: BuildContext) -> None:
+    """After the swap: the files of every site the gate searched in this build passed it."""
+    passes = context.leak_passes
+    if passes is None or passes.root is None:
+        return
+    for site_id in context.leak_searched:
+        manifest = context.manifests.get(site_id) or read_manifest(context.options.output / site_id)
+        if manifest is not None:
+            passes.passed(site_id, manifest)
+    passes.keep_only(context.cluster.ids)
+    passes.save()
 
 
 #: Checks of the rendered output, run in order before the swap (link check, leak gate, …).
@@ -565,6 +583,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             for site_id in context.rebuilt:  # their files, where they are now: the next no-op stats them
                 context.stats.record(options.output / site_id, context.manifests[site_id])
             context.stats.save()
+            try:
+                note_leak_passes(context)
+            except (OSError, UnsafePath) as exc:
+                problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the record of files that passed the leak gate could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
             if context.unchanged and context.leak_scanner is not None:
                 traces = traces_digest(context.leak_scanner.all())
                 commit = head_commit(options.root)

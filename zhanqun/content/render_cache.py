@@ -75,12 +75,18 @@ def entry_key(kind: str, *inputs: object) -> str:
 def json_bytes(value: object) -> bytes:
     """``value`` as JSON with sorted keys, to be hashed: orjson (a one-edit build hashes some
     40,000 values), or, for a text with a lone surrogate, which orjson refuses (a file name that
-    is not UTF-8), as ``json`` writes it in ASCII. Never the same bytes for two values: ``json``
-    puts a space after each comma, orjson none, and a string holds no unescaped quote."""
+    is not UTF-8), as ``json`` writes it in ASCII. For what zhanqun hashes — strings, integers,
+    booleans, ``None``, lists and dicts of them, no floats — two values never give the same
+    bytes: ``json`` puts a space after each comma, orjson none, and a string holds no unescaped
+    quote. A date or a dataclass is refused (``TypeError``), as ``json`` refuses it, rather than
+    hashed as the text it would be written as."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        return orjson.dumps(value, option=_JSON_OPTIONS)
     except orjson.JSONEncodeError:
         return json.dumps(value, sort_keys=True).encode("ascii")
+
+
+_JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 class RenderCache:

@@ -48,7 +48,7 @@ from ..content.render_cache import CACHE_FOLDER, DamagedMessages, code_fingerpri
 from ..errors import Problems
 from ..i18n import N_
 from ..links.redirects import Redirect
-from ..paths import ZHANQUN_FOLDER, make_folder, replace_with_hard_link, write_text
+from ..paths import ZHANQUN_FOLDER, UnsafePath, confine, make_folder, replace_with_hard_link, write_text
 from ..render.page_reuse import UNSHOWN_SETTINGS, PreviousPages, base_key, read_page_keys
 from ..render.stage import StagedSite
 from .manifest import SiteManifest, read_manifest, site_files
@@ -362,13 +362,13 @@ def keep_unchanged_files(new_site: Path, current_site: Path, new: SiteManifest) 
         old = before.get(entry.path)
         if old is None or (old.sha256, old.size) != (entry.sha256, entry.size):
             continue
-        existing = current_site / entry.path
-        try:
+        try:  # inside the current output: no folder on the way a link (it could lead anywhere)
+            existing = confine(current_site, entry.path)
             if os.path.samefile(existing, new_site / entry.path):  # linked already (``render/page_reuse.py``)
                 kept += 1
                 continue
             same = existing.stat().st_size == entry.size and existing.read_bytes() == (new_site / entry.path).read_bytes()
-        except OSError:
+        except (OSError, UnsafePath):
             continue
         if same and replace_with_hard_link(new_site, entry.path, existing):
             kept += 1

@@ -49,8 +49,6 @@ from ..links.addresses import AddressMap
 from ..links.output_digests import HEAD, FileDigest, FileDigests
 from ..render.attachment_use import AttachmentUse
 from .archive_text import MAX_BYTES, is_compressed, unpack
-from .incremental import leak_checked
-from .manifest import read_manifest
 from .pagefind import readable_text
 
 MIN_TITLE = 4
@@ -417,8 +415,9 @@ def check_output_leaks(
     is read decompressed: its fragments hold each page's text and metadata, its index the words.
 
     ``passed``: per site, the files (path → SHA-256 and size) that already passed the gate with
-    the same traces at the same path (:func:`passed_files`): a file with those very bytes now is
-    not searched again — an unchanged page taken over from the last build (``render/page_reuse.py``).
+    the same traces and code at the same path (``leak_passes.py``, the cache folder's record): a
+    file with those very bytes now is not searched again — an unchanged page taken over from the
+    last build (``render/page_reuse.py``).
     Its bytes are hashed all the same (or their digest taken from ``digests``, while the file is
     unchanged since it was hashed), so a file edited after it was checked is searched; and the
     ``files/`` rule, which depends on what this build's items link, applies to every file."""
@@ -497,19 +496,6 @@ def _passed_before(path: str, recorded: tuple[str, int], digests: FileDigests | 
             data = handle.read()
         known = FileDigest(hashlib.sha256(data).hexdigest(), len(data), data[:HEAD])
     return data, (known.sha256, known.size) == (sha256, size) and not is_compressed(known.head)
-
-
-def passed_files(current: Path, site_id: str, target: str, traces: str) -> dict[str, tuple[str, int]]:
-    """The files of the current output of a site that passed the gate against ``traces`` (the
-    digest of this build's traces, ``incremental.traces_digest``): path → (SHA-256, size) as its
-    manifest lists them, when its inputs record says it was checked against the same traces.
-    The manifest is written after the checks, from the very files checked."""
-    if not leak_checked(current, traces):
-        return {}
-    manifest = read_manifest(current)
-    if manifest is None or manifest.site != site_id or manifest.target != target:
-        return {}
-    return {entry.path: (entry.sha256, entry.size) for entry in manifest.files}
 
 
 def _check_compressed(rel: str, data: bytes, shown: str, scanner: LeakScanner, problems: Problems) -> None:

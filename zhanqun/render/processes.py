@@ -352,7 +352,7 @@ def _start_fork_server() -> None:
     multiprocessing.get_context("forkserver").set_forkserver_preload(preload())
     resource_tracker.ensure_running()  # first: starting it unblocks SIGINT and SIGTERM in this thread
     before = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = server_python_path(before)
+    os.environ["PYTHONPATH"] = server_python_path(before)  # "" when there is nothing to add: as unset
     try:
         with _signals_blocked():  # the server, and every rendering process forked from it, is born with them blocked
             forkserver.ensure_running()
@@ -364,9 +364,22 @@ def _start_fork_server() -> None:
 
 
 def server_python_path(current: str | None) -> str:
-    """``PYTHONPATH`` for the fork server: the folder that holds this engine, then ``current``'s."""
+    """``PYTHONPATH`` for the fork server: the folder that holds this engine, then ``current``'s —
+    unless the engine is an installed package, which the server finds anyway (a site-packages
+    folder first on the path would come before the standard library)."""
     engine_parent = str(Path(__file__).resolve().parent.parent.parent)
-    return os.pathsep.join([engine_parent] + [part for part in (current or "").split(os.pathsep) if part and part != engine_parent])
+    kept = [part for part in (current or "").split(os.pathsep) if part and part != engine_parent]
+    if engine_parent in _site_folders():
+        return os.pathsep.join(kept)
+    return os.pathsep.join([engine_parent, *kept])
+
+
+def _site_folders() -> set[str]:
+    """The interpreter's site-packages folders, resolved."""
+    import site
+
+    folders = [*site.getsitepackages(), site.getusersitepackages()]
+    return {str(Path(folder).resolve()) for folder in folders}
 
 
 def start_method() -> str:
