@@ -122,7 +122,22 @@ def test_disk_full_while_staging_leaves_the_previous_output(built: Repo, monkeyp
 
     before = snapshot(built.out())
     monkeypatch.setattr(zhanqun.render.stage, "make_folder", make_folder)
-    monkeypatch.setattr(zhanqun.pipeline, "render_all", lambda jobs, workers, on_done, meanwhile: [render_site(job) for job in jobs])
+    class InThisProcess:
+        """The rendering pool, each site rendered here as it is submitted."""
+
+        def __init__(self, workers: int) -> None:
+            self.done: list = []
+
+        def submit(self, job) -> None:  # type: ignore[no-untyped-def]
+            self.done.append(render_site(job))
+
+        def results(self, on_done=lambda result: None):  # type: ignore[no-untyped-def]
+            return sorted(self.done, key=lambda result: result.site)
+
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(zhanqun.pipeline, "RenderPool", InThisProcess)
     result = built.run("build", "--no-cache")
     assert result.exit_code == 1
     lines = problem_lines(result, "write-failed")

@@ -82,18 +82,18 @@ def test_the_caches_are_saved_while_the_sites_render_and_not_again(tmp_path, mon
 
     repo = fill_small_cluster(new_repo(tmp_path / "repo"))
     cache_file = repo.root / CACHE_FOLDER / rendered_file("preview")
-    real = pipeline.render_all
+    real = pipeline.stage_and_render
     seen: list[tuple[int, int]] = []
 
-    def watching(jobs, workers, on_done, meanwhile):  # type: ignore[no-untyped-def]
+    def watching(context, workdir, site_folder, progress, meanwhile):  # type: ignore[no-untyped-def]
         def then() -> None:
             assert not cache_file.exists()  # a first build: nothing saved before rendering
             meanwhile()
             seen.append((cache_file.stat().st_mtime_ns, cache_file.stat().st_ino))
 
-        return real(jobs, workers, on_done, then)
+        return real(context, workdir, site_folder, progress, then)
 
-    monkeypatch.setattr(pipeline, "render_all", watching)
+    monkeypatch.setattr(pipeline, "stage_and_render", watching)
     report = pipeline.build(pipeline.BuildOptions(repo.root, jobs=2))
     assert report.ok, [str(p) for p in report.problems]
     assert len(seen) == 1  # saved as the sites rendered
@@ -105,3 +105,36 @@ def test_an_installed_engine_puts_no_site_packages_folder_before_the_standard_li
     monkeypatch.setattr(processes, "_site_folders", lambda: {engine_parent})
     assert processes.server_python_path(None) == ""
     assert processes.server_python_path("/a") == "/a"
+
+
+def test_after_one_edit_its_site_renders_while_the_others_are_staged_and_planned(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import article, fill_small_cluster, new_repo
+
+    from zhanqun import pipeline
+
+    repo = fill_small_cluster(new_repo(tmp_path / "repo"))
+    assert pipeline.build(pipeline.BuildOptions(repo.root, jobs=2)).ok
+    events: list[tuple[str, str]] = []
+    plan, submit = pipeline.plan_site, processes.RenderPool.submit
+
+    def planning(context, site_id, *args):  # type: ignore[no-untyped-def]
+        events.append(("plan", site_id))
+        return plan(context, site_id, *args)
+
+    def submitting(self, job):  # type: ignore[no-untyped-def]
+        events.append(("render", job.site))
+        return submit(self, job)
+
+    monkeypatch.setattr(pipeline, "plan_site", planning)
+    monkeypatch.setattr(processes.RenderPool, "submit", submitting)
+    repo.write("content/arxan/zwdt/snow.md", article("阿尔山冰雪节开幕", "2026-01-10", "冰雪节吸引了大批游客。", Slug="snow"))  # the body only
+    report = pipeline.build(pipeline.BuildOptions(repo.root, jobs=2))
+    assert report.ok, [str(p) for p in report.problems]
+    assert events[:2] == [("plan", "arxan"), ("render", "arxan")]  # before any other site is planned
+    from zhanqun.config.sites import load_cluster
+    from zhanqun.errors import Problems
+
+    cluster_order = load_cluster(repo.root, Problems()).ids
+    assert sorted(site for kind, site in events if kind == "plan") == sorted(cluster_order)
+    assert [site for kind, site in events if kind == "render"] == ["arxan"]
+    assert report.unchanged == [site for site in cluster_order if site != "arxan"]  # told in the cluster's order

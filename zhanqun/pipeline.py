@@ -79,7 +79,7 @@ from .render.pelican_settings import (
     theme_asset_exists,
 )
 from .render.page_reuse import PreviousPages
-from .render.processes import RenderJob, RenderResult, SiteStep, render_all, warm_up
+from .render.processes import RenderJob, RenderPool, RenderResult, SiteStep, warm_up
 from .render.stage import StagedSite, Stager, planned_files, stage_site
 
 
@@ -259,41 +259,126 @@ def analyse_features(context: BuildContext) -> None:
     )
 
 
-def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None:
-    """What each selected site gives Pelican, in memory (``render/stage.py``); written by the rendering process of each site that is rendered (:func:`plan_rebuilds`)."""
+def _stager(context: BuildContext) -> tuple[Stager, dict[str, list[tuple[str, Item, dict[str, str]]]]]:
+    """The stager of this build, and the staged files each selected site plans (``render/stage.py``)."""
     assert context.addresses and context.resolver and context.attachment_use
     if any(item.broken for item in context.index.items):  # a file with errors is never rendered
         raise BuildFailed(context.problems)
     letters = {source: letter.html() for source, letter in context.features.letters.items()} if context.features else {}
     stager = Stager(context.addresses, context.resolver, context.renderer, letters, context.problems)
-    planned = {site_id: planned_files(site_id, context.addresses) for site_id in context.site_ids}
+    return stager, {site_id: planned_files(site_id, context.addresses) for site_id in context.site_ids}
+
+
+def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None:
+    """What each selected site gives Pelican, in memory (``render/stage.py``), every site at once
+    (a build stages site by site as it renders: :func:`stage_and_render`)."""
+    assert context.resolver
+    stager, planned = _stager(context)
     stager.prefill([(item, extra) for files in planned.values() for _rel, item, extra in files], context.options.jobs or os.cpu_count() or 1)
     for site_id in context.site_ids:
-        context.staged[site_id] = stage_site(site_id, stager, context.attachment_use, context.root, workdir(site_id), planned[site_id])
+        context.staged[site_id] = stage_site(site_id, stager, context.attachment_use, context.root, workdir(site_id), planned[site_id])  # type: ignore[arg-type]
     context.counts["resolved"] = context.resolver.resolved
     context.counts["staged"] = stager.made
 
 
-def plan_rebuilds(context: BuildContext, site_folder: Callable[[str], Path]) -> None:
-    """Which selected sites must be rendered: those whose inputs changed since the output's last
-    build, or whose output is missing or was altered (``publish/incremental.py``); each one's
-    rendering process writes its staged files. The others are left as they are — not rendered, not swapped."""
+def plan_site(context: BuildContext, site_id: str, site_folder: Path, theme_folders: dict[Path, dict[str, str]]) -> bool:
+    """Whether a staged site must be rendered: its inputs changed since the output's last build,
+    or its output is missing or was altered (``publish/incremental.py``). A site left unchanged
+    is not rendered, not swapped. ``theme_folders``: each theme folder hashed once per build."""
     assert context.addresses and context.resolver
-    theme_folders: dict[Path, dict[str, str]] = {}  # each theme folder hashed once per build
-    for site_id in context.site_ids:
-        site = context.cluster[site_id]
-        staged = context.staged[site_id]
-        settings = pelican_settings(context.root, site, context.addresses, staged, site_folder(site_id), context.resolver.link_column_url)
-        if context.features:
-            settings.update(context.features.settings_for(site_id))
-        context.settings[site_id] = settings
-        indexer = context.pagefind.version if context.pagefind else ""
-        inputs = site_inputs(context.root, site_id, bool(site.pelican.plugins), staged, settings, context.redirects.get(site_id, []), indexer, theme_folders)
-        context.inputs[site_id] = inputs
-        if context.options.cache and unchanged(context.options.output / site_id, inputs, context.stats):
-            context.unchanged.append(site_id)
-        else:
-            context.rebuilt.append(site_id)  # its staged files are written by its rendering process
+    site = context.cluster[site_id]
+    staged = context.staged[site_id]
+    settings = pelican_settings(context.root, site, context.addresses, staged, site_folder, context.resolver.link_column_url)
+    if context.features:
+        settings.update(context.features.settings_for(site_id))
+    context.settings[site_id] = settings
+    indexer = context.pagefind.version if context.pagefind else ""
+    inputs = site_inputs(context.root, site_id, bool(site.pelican.plugins), staged, settings, context.redirects.get(site_id, []), indexer, theme_folders)
+    context.inputs[site_id] = inputs
+    return not (context.options.cache and unchanged(context.options.output / site_id, inputs, context.stats))
+
+
+def stage_and_render(
+    context: BuildContext, workdir: Callable[[str], Path], site_folder: Callable[[str], Path], progress: Progress | None, meanwhile: Callable[[], None] = lambda: None
+) -> None:
+    """Stage, plan and render the selected sites, site by site: a site goes to a rendering process
+    as soon as it is staged and known to need rendering, while this process stages and plans the
+    next. The sites that hold or receive an item resolved anew in this build (after one edit, the
+    edited item's) go first, each group longest first, so after one edit that site renders while
+    the others are found unchanged. A problem while staging any site stops the build before
+    anything is swapped, with every site's problems listed. Timed as ``stage``, ``plan`` and
+    ``render`` (the wait for the rendering processes once every site is planned)."""
+    assert context.resolver
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        context.timings[name] = context.timings.get(name, 0.0) + now - clock
+        clock = now
+
+    stager, planned = _stager(context)
+    groups = _changed_first(context, planned)
+    theme_folders: dict[Path, dict[str, str]] = {}
+    pool = RenderPool(context.options.jobs or os.cpu_count() or 1)
+    submitted = 0
+    try:
+        for group in groups:
+            stager.prefill([(item, extra) for site_id in group for _rel, item, extra in planned[site_id]], context.options.jobs or os.cpu_count() or 1)
+            lap("stage")
+            for site_id in group:
+                context.staged[site_id] = stage_site(site_id, stager, context.attachment_use, context.root, workdir(site_id), planned[site_id])  # type: ignore[arg-type]
+                lap("stage")
+                rebuild = plan_site(context, site_id, site_folder(site_id), theme_folders)
+                (context.rebuilt if rebuild else context.unchanged).append(site_id)
+                if rebuild and not context.problems.has_errors():
+                    pool.submit(render_job(context, site_id))
+                    submitted += 1
+                lap("plan")
+        context.counts["resolved"] = context.resolver.resolved
+        context.counts["staged"] = stager.made
+        order = {site_id: n for n, site_id in enumerate(context.cluster.ids)}
+        context.rebuilt.sort(key=order.__getitem__)
+        context.unchanged.sort(key=order.__getitem__)
+        _stop_on_errors(context)
+        meanwhile()
+        done = 0
+
+        def on_done(result: RenderResult) -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(_("rendered {site} ({pages} pages, {seconds:.1f}s)").format(site=result.site, pages=result.pages, seconds=result.seconds) + _reused_note(result), done, submitted)
+
+        context.results = pool.results(on_done)
+    except BaseException:
+        pool.stop()
+        raise
+    lap("render")
+    for result in context.results:
+        context.problems.extend(result.problems)
+        for name, seconds in result.timings.items():  # CPU time in the rendering processes, summed
+            context.timings[name] = context.timings.get(name, 0.0) + seconds
+
+
+def _changed_first(context: BuildContext, planned: dict[str, list[tuple[str, Item, dict[str, str]]]]) -> list[list[str]]:
+    """The selected sites in the order :func:`stage_and_render` takes them: those that hold or
+    receive an item resolved anew, then the others; each group longest first (by staged files)."""
+    assert context.resolver
+    anew = context.resolver.resolved_anew()
+    first = [site_id for site_id in context.site_ids if any(item.source in anew for _rel, item, _extra in planned[site_id])]
+    rest = [site_id for site_id in context.site_ids if site_id not in first]
+    longest_first = lambda ids: sorted(ids, key=lambda site_id: -len(planned[site_id]))  # noqa: E731 (a stable sort: cluster order among equals)
+    return [longest_first(group) for group in (first, rest) if group]
+
+
+def render_job(context: BuildContext, site_id: str) -> RenderJob:
+    """What a rendering process needs to render one staged, planned site."""
+    staged = context.staged[site_id]
+    size = sum(len(text) for text in staged.texts.values())
+    base = page_base(context.inputs[site_id], context.settings[site_id], context.root, staged.folder)
+    after = [step for make in AFTER_RENDER_STEPS if (step := make(context, site_id)) is not None]
+    return RenderJob(site_id, context.settings[site_id], staged.sources, str(staged.folder), size, base, reusable_pages(context, site_id), after, staged)
 
 
 def reusable_pages(context: BuildContext, site_id: str) -> PreviousPages | None:
@@ -304,32 +389,6 @@ def reusable_pages(context: BuildContext, site_id: str) -> PreviousPages | None:
     if not context.options.cache or settings.get("THEME_TEMPLATES_OVERRIDES") or context.cluster[site_id].pelican.plugins:
         return None
     return previous_pages(context.options.output / site_id, site_id)
-
-
-def render_sites(context: BuildContext, site_folder: Callable[[str], Path], progress: Progress | None, meanwhile: Callable[[], None] = lambda: None) -> None:
-    """Render the sites to rebuild, each in its own process; ``meanwhile`` runs in this one as they render."""
-    jobs = []
-    for site_id in context.rebuilt:
-        staged = context.staged[site_id]
-        size = sum(len(text) for text in staged.texts.values())
-        base = page_base(context.inputs[site_id], context.settings[site_id], context.root, staged.folder)
-        after = [step for make in AFTER_RENDER_STEPS if (step := make(context, site_id)) is not None]
-        jobs.append(RenderJob(site_id, context.settings[site_id], staged.sources, str(staged.folder), size, base, reusable_pages(context, site_id), after, staged))
-    total = len(jobs)
-    done = 0
-
-    def on_done(result: RenderResult) -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(_("rendered {site} ({pages} pages, {seconds:.1f}s)").format(site=result.site, pages=result.pages, seconds=result.seconds) + _reused_note(result), done, total)
-
-    workers = context.options.jobs or os.cpu_count() or 1
-    context.results = render_all(jobs, workers, on_done, meanwhile)
-    for result in context.results:
-        context.problems.extend(result.problems)
-        for name, seconds in result.timings.items():  # CPU time in the rendering processes, summed
-            context.timings[name] = context.timings.get(name, 0.0) + seconds
 
 
 def _reused_note(result: RenderResult) -> str:
@@ -567,11 +626,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             _stop_on_errors(context)
             swap = OutputSwap(options.output, options.target)
             context.output_dir = swap.scratch / "sites"
-            _timed(context, "stage", lambda c: stage_sources(c, swap.work_folder))
-            _stop_on_errors(context)
-            _timed(context, "plan", lambda c: plan_rebuilds(c, swap.site_folder))
             saving = lambda: save_caches(options, cache, items, context, problems)  # noqa: E731
-            _timed(context, "render", lambda c: render_sites(c, swap.site_folder, progress, saving))
+            stage_and_render(context, swap.work_folder, swap.site_folder, progress, saving)
             _stop_on_errors(context)
             run_output_checks(context)
             _stop_on_errors(context)
@@ -637,7 +693,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
 
 def save_caches(options: BuildOptions, cache: RenderCache, items: ItemCache, context: BuildContext | None, problems: Problems) -> None:
     """Save the cache of rendered text and of read items. Nothing adds to them once every site is
-    staged, so a build saves them while its sites render (:func:`render_sites`), on the core the
+    staged, so a build saves them while its sites render (:func:`stage_and_render`), on the core the
     rendering processes leave; one that stopped earlier, at its end."""
     try:  # what was rendered is worth keeping whether or not the build passed; entries this build
         # did not use are dropped only after it staged every site (a build that stopped early used few)

@@ -733,6 +733,11 @@ class LinkResolver:
         """How many items' links were resolved in this build (not taken from the memo)."""
         return len(self._rewritten)
 
+    def resolved_anew(self) -> set[str]:
+        """The sources of the items whose links were resolved in this build (not taken from the
+        memo): after one edit, the edited item; after a change of the world, every item."""
+        return set(self._rewritten)
+
     @property
     def memo(self) -> LinkMemo | None:
         """The memo of what items' links found (``None`` without a cache kept between builds).

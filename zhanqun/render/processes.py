@@ -234,6 +234,53 @@ def _tidy(message: str) -> str:
     return re.sub(r"\s+", " ", message).strip()
 
 
+class RenderPool:
+    """Rendering processes that take sites as they come: a site is submitted as soon as it is
+    staged and known to need rendering, while this process goes on with the next (a build after
+    one edit renders that site while it stages and plans the other sixteen). The processes start
+    with the first site; :meth:`results` waits for every site, in the order they finish."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: dict[Future[RenderResult], RenderJob] = {}
+
+    def submit(self, job: RenderJob) -> None:
+        if self.pool is None:
+            _fix_hash_seed()
+            self.pool = render_pool(self.workers)
+        with _signals_blocked():  # children (and the pool's thread that starts later ones) inherit the mask
+            self.pending[self.pool.submit(render_site, job)] = job
+
+    def results(self, on_done: Callable[[RenderResult], None] = lambda r: None) -> list[RenderResult]:
+        """Every submitted site's result (sorted by site), ``on_done`` called as each finishes."""
+        results: list[RenderResult] = []
+        try:
+            while self.pending:
+                done, _pending = wait(self.pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = self.pending.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:  # the child was killed (out of memory, a signal)
+                        stopped = _("the rendering process stopped unexpectedly (killed, or out of memory)")
+                        result = RenderResult(job.site, [Problem(f"site:{job.site}", None, "render-failed", stopped)])
+                    results.append(result)
+                    on_done(result)
+        except BaseException:  # SIGINT/SIGTERM in the parent: stop every child now, not after its site
+            self.stop()
+            raise
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        return sorted(results, key=lambda r: r.site)
+
+    def stop(self) -> None:
+        """Stop every rendering process now and drop what they would have rendered (a build that stops)."""
+        if self.pool is not None:
+            _stop_workers(self.pool)
+        self.pending.clear()
+
+
 def render_all(
     jobs: Iterable[RenderJob],
     workers: int,
@@ -244,32 +291,15 @@ def render_all(
     (``RenderJob.size``), so that two workers finish together rather than one waiting for the last
     big site. ``meanwhile`` runs here once they are under way (also when there is nothing to render)."""
     jobs = sorted(jobs, key=lambda job: (-job.size, job.site))
-    if not jobs:
-        meanwhile()
-        return []
-    _fix_hash_seed()
-    results: list[RenderResult] = []
-    pool = render_pool(max(1, min(workers, len(jobs))))
+    pool = RenderPool(min(workers, len(jobs)))
     try:
-        with _signals_blocked():  # children (and the pool's thread that starts later ones) inherit the mask
-            pending: dict[Future[RenderResult], RenderJob] = {pool.submit(render_site, job): job for job in jobs}
+        for job in jobs:
+            pool.submit(job)
         meanwhile()
-        while pending:
-            done, _pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = pending.pop(future)
-                try:
-                    result = future.result()
-                except BrokenProcessPool:  # the child was killed (out of memory, a signal)
-                    stopped = _("the rendering process stopped unexpectedly (killed, or out of memory)")
-                    result = RenderResult(job.site, [Problem(f"site:{job.site}", None, "render-failed", stopped)])
-                results.append(result)
-                on_done(result)
-    except BaseException:  # SIGINT/SIGTERM in the parent: stop every child now, not after its site
-        _stop_workers(pool)
+    except BaseException:
+        pool.stop()
         raise
-    pool.shutdown(wait=True)
-    return sorted(results, key=lambda r: r.site)
+    return pool.results(on_done)
 
 
 #: Signals the parent handles for the whole build (``output.InterruptGuard``).
