@@ -48,3 +48,11 @@ def test_build_py_ends_through_it_with_each_status() -> None:
     assert ok.returncode == 0 and "build" in ok.stdout
     usage = subprocess.run([sys.executable, str(REPO / "build.py"), "no-such-command"], capture_output=True, text=True, timeout=60)
     assert usage.returncode == 2 and "no-such-command" in usage.stderr
+
+
+def test_a_profiled_run_takes_pythons_way_out_so_the_profile_is_written(tmp_path: Path) -> None:
+    profile = tmp_path / "run.prof"
+    script = tmp_path / "script.py"
+    script.write_text(f"import sys\nsys.path.insert(0, {str(REPO)!r})\nfrom zhanqun.commands.process_exit import exit_now\nexit_now(0)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and profile.is_file(), done.stderr

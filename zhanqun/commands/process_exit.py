@@ -20,8 +20,10 @@ from typing import NoReturn
 def exit_now(status: object) -> NoReturn:
     """End the process with ``status`` (a ``SystemExit`` code: ``None``, a number, or a message)
     as Python would, without its teardown. Another thread still running, or a message to print,
-    takes Python's own way out (it waits for threads, and prints the message)."""
-    if not (status is None or isinstance(status, int)) or threading.active_count() > 1:
+    takes Python's own way out (it waits for threads, and prints the message); so does a process
+    being profiled or traced (``python -m cProfile``, a debugger), whose tool writes its report
+    once the script returns."""
+    if not (status is None or isinstance(status, int)) or threading.active_count() > 1 or sys.getprofile() or sys.gettrace():
         raise SystemExit(status)
     code = status or 0
     atexit._run_exitfuncs()
