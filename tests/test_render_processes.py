@@ -47,33 +47,6 @@ def test_starting_the_fork_server_leaves_this_process_environment_as_it_was(monk
     assert "PYTHONPATH" not in os.environ
 
 
-def test_a_template_is_compiled_once_for_all_the_environments_of_a_site(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pelican's generators each make a Jinja environment; they share one CompiledTemplates."""
-    import jinja2
-
-    (tmp_path / "base.html").write_text("<p>{{ title }}</p>", encoding="utf-8")
-    compiled: list[str] = []
-    original = jinja2.Environment.compile
-
-    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
-        compiled.append(name)
-        return original(self, source, name, filename, raw, defer_init)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counting)
-    shared = processes.CompiledTemplates()
-    first, second = (jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), autoescape=True, bytecode_cache=shared) for _ in range(2))
-    assert first.get_template("base.html").render(title="<甲>") == "<p>&lt;甲&gt;</p>"
-    assert second.get_template("base.html").render(title="乙") == "<p>乙</p>"
-    assert compiled == ["base.html"]
-    (tmp_path / "base.html").write_text("<h1>{{ title }}</h1>", encoding="utf-8")  # another source: compiled again
-    third = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), autoescape=True, bytecode_cache=shared)
-    assert third.get_template("base.html").render(title="丙") == "<h1>丙</h1>"
-    assert compiled == ["base.html", "base.html"]
-    import copy
-
-    assert copy.deepcopy({"cache": shared})["cache"] is shared  # Pelican may copy its settings
-
-
 def test_the_caches_are_saved_while_the_sites_render_and_not_again(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     from conftest import fill_small_cluster, new_repo
 

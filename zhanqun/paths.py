@@ -118,6 +118,15 @@ def _folders_hold_a_link(base: Path, clean: str) -> bool:
     return False
 
 
+def _make_parent(base: Path, rel: str, path: Path) -> None:
+    """Create the folder of ``path`` (``confine(base, rel)``, just checked) if it is not there;
+    then check again: a folder created meanwhile through a link would show up. A folder that was
+    there already was checked with the path (a site writes thousands of files into a few folders)."""
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        confine(base, rel)
+
+
 def make_folder(base: Path, rel: str | None = None) -> Path:
     """Create ``base`` (and ``base/rel``) with its parents; returns the folder."""
     folder = confine(base, rel) if rel else base
@@ -130,8 +139,7 @@ def make_folder(base: Path, rel: str | None = None) -> Path:
 def write_bytes(base: Path, rel: str, data: bytes) -> Path:
     """Write ``data`` to ``base/rel`` atomically (a temporary file, then one rename)."""
     path = confine(base, rel)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    confine(base, rel)
+    _make_parent(base, rel, path)
     scratch = path.with_name(f".{path.name}.zq-tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     descriptor = os.open(scratch, flags, 0o644)
@@ -154,8 +162,7 @@ def write_text(base: Path, rel: str, text: str) -> Path:
 def symlink(base: Path, rel: str, target: Path) -> Path:
     """A symbolic link at ``base/rel`` to ``target`` (staged attachments: no copy until Pelican's)."""
     path = confine(base, rel)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    confine(base, rel)
+    _make_parent(base, rel, path)
     path.symlink_to(target)
     return path
 
@@ -224,8 +231,7 @@ def write_new_file(base: Path, rel: str, source: BinaryIO, mode: int = 0o644) ->
     """Copy what ``source`` holds into a NEW file ``base/rel`` (streamed; an existing file or a
     link there is refused), with ``mode``. For folders nobody reads yet (a release being prepared)."""
     path = confine(base, rel)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    confine(base, rel)
+    _make_parent(base, rel, path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     descriptor = os.open(path, flags, 0o600)
     try:
@@ -244,8 +250,7 @@ def atomic_writer(base: Path, rel: str, mode: int = 0o644) -> Iterator[BinaryIO]
     """A file handle whose bytes replace ``base/rel`` in one rename when the block ends without an
     error (a bundle, written in a stream); on an error the temporary file is removed."""
     path = confine(base, rel)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    confine(base, rel)
+    _make_parent(base, rel, path)
     scratch = path.with_name(f".{path.name}.zq-tmp-{os.getpid()}")
     with _quietly():
         os.unlink(scratch)
@@ -268,8 +273,7 @@ def create_exclusive(base: Path, rel: str, data: bytes, mode: int) -> Path:
     bytes go to a temporary file first and are linked in with ``link(2)``, which refuses an
     existing name (:class:`FileExistsError`), so nothing is ever overwritten or half written."""
     path = confine(base, rel)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    confine(base, rel)
+    _make_parent(base, rel, path)
     scratch = path.with_name(f".{path.name}.zq-tmp-{os.getpid()}")
     with _quietly():
         os.unlink(scratch)
@@ -289,8 +293,7 @@ def hard_link(base: Path, rel: str, source: Path) -> Path:
     """A hard link at ``base/rel`` to the file ``source`` (an unchanged file of the previous
     release: same inode, no copy). ``source`` must be a regular file, never a link."""
     path = confine(base, rel)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    confine(base, rel)
+    _make_parent(base, rel, path)
     if not stat.S_ISREG(os.lstat(source).st_mode):
         raise UnsafePath(_("{path} is not a regular file; zhanqun links only files").format(path=source))
     os.link(source, path, follow_symlinks=False)

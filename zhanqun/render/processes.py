@@ -24,11 +24,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import CodeType
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
-from jinja2.bccache import Bucket, BytecodeCache
 
 from .. import i18n
 from ..errors import Problem, Problems, describe_os_error
@@ -110,7 +108,6 @@ def render_site(job: RenderJob) -> RenderResult:
             pelican_plugin.STAGED_TEXTS = {os.path.abspath(os.path.join(job.settings["PATH"], rel)): text for rel, text in job.staged.texts.items()}
         result.timings["staged"] = time.perf_counter() - started
         settings = read_settings(path=None, override=copy.deepcopy(job.settings))
-        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": CompiledTemplates()}
         reuse = pelican_plugin.PAGE_REUSE = PageReuse(job.page_base, job.previous)
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             Pelican(settings).run()  # its summary line would break the CLI's quiet output
@@ -134,31 +131,6 @@ def render_site(job: RenderJob) -> RenderResult:
     finally:
         root_logger.removeHandler(capture)
     return _finish(result, capture, job, started)
-
-
-class CompiledTemplates(BytecodeCache):
-    """Each template compiled once per site, not once per Pelican generator: the items, pages and
-    template-pages generators each make their own Jinja environment, and each compiled every
-    template it renders (``base.html`` and its parts two or three times; a fifth of the render
-    of a site whose item pages were taken over). Kept in this process's memory only — never on
-    disk, where a cache folder could hand code to the build. Jinja checks each entry's source
-    checksum and its own version; the environments of one site share their settings, so a
-    template compiles to the same code in each."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, tuple[str, CodeType]] = {}  # template's key → its source's checksum, its code
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        checksum, code = self.compiled.get(bucket.key, ("", None))
-        if code is not None and checksum == bucket.checksum:  # the same template, unchanged
-            bucket.code = code
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        if bucket.code is not None:
-            self.compiled[bucket.key] = (bucket.checksum, bucket.code)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> "CompiledTemplates":
-        return self  # shared however Pelican copies its settings
 
 
 def _pages_written(output: str) -> int:
