@@ -177,7 +177,7 @@ def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"), help=N_("Write each site to DIR/<id>/ instead of output/<target>/."))
 @click.option("--jobs", type=click.IntRange(min=1), metavar=N_("N"), default=None, help=N_("Sites rendered at once (default: CPU count)."))
 @click.option("--base-url", metavar=N_("URL"), default=None, help=N_("Preview only: the scheme and host feeds, sitemaps and robots.txt name (default http://localhost:8000)."))
-@click.option("--no-cache", is_flag=True, help=N_("Render every named site, and neither read nor write any of zhanqun's caches (.zhanqun-cache/: rendered text, read items, records of files and of the last build); no page is taken from the last build."))
+@click.option("--no-cache", is_flag=True, help=N_("Render every named site, and neither read nor write any of zhanqun's caches (.zhanqun-cache/: rendered text, read items, links found in pages, files that passed the leak gate, records of files and of the last build); no page is taken from the last build."))
 @click.option("--shard", metavar="I/N", default=None, help=N_("Build only share I of N of the sites: a fixed, size-balanced split for a CI matrix."))
 @TODAY_OPTION
 @FORMAT_OPTION

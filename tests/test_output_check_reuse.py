@@ -282,3 +282,15 @@ def test_no_cache_reads_and_writes_no_links_cache(copy: Repo) -> None:
     assert not [p for p in report.problems if p.code == "cache-damaged"]
     assert sorted(p.name for p in (copy.root / CACHE_FOLDER).iterdir()) == [damaged.name]
     assert damaged.read_text(encoding="utf-8") == "{"
+
+
+def test_the_links_kept_for_a_site_the_cluster_no_longer_has_are_removed(copy: Repo) -> None:
+    stale = copy.root / CACHE_FOLDER / cache_file("preview", "oldsite")
+    stale.write_text("{}", encoding="utf-8")
+    kept = copy.root / CACHE_FOLDER / LINKS_FILE
+    assert kept.is_file()
+    build(copy, sites=("ulanhot",))  # a build of some sites does not know what the others left
+    assert stale.is_file()
+    edit(copy)
+    build(copy)
+    assert not stale.exists() and kept.is_file()

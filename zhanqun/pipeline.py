@@ -306,8 +306,8 @@ def stage_and_render(
     next. The sites that hold or receive an item resolved anew in this build (after one edit, the
     edited item's) go first, each group longest first, so after one edit that site renders while
     the others are found unchanged. A problem while staging any site stops the build before
-    anything is swapped, with every site's problems listed. Timed as ``stage``, ``plan`` and
-    ``render`` (the wait for the rendering processes once every site is planned)."""
+    anything is swapped, with every site's problems listed. Timed as ``stage``, ``plan``,
+    ``caches`` (``meanwhile``) and ``render`` (the wait for the rendering processes after that)."""
     assert context.resolver
     clock = time.perf_counter()
 
@@ -342,6 +342,7 @@ def stage_and_render(
         context.unchanged.sort(key=order.__getitem__)
         _stop_on_errors(context)
         meanwhile()
+        lap("caches")
         done = 0
 
         def on_done(result: RenderResult) -> None:
@@ -671,6 +672,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     try:  # the links found in the pages checked, whether or not the build passed
         if context is not None and context.link_extracts is not None:
             context.link_extracts.save()
+            if not options.sites and not options.shard and context.link_report is not None:  # every site checked
+                context.link_extracts.forget_other_sites(context.cluster.ids)
     except (OSError, UnsafePath) as exc:
         problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of the links found in pages could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
     if context is not None and context.link_report is not None:  # a build that failed on its links too: then most of all

@@ -30,6 +30,6 @@ def exit_now(status: object) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (``| head``): Python's own exit status for it
-            code = code or 120
+        except (OSError, ValueError):  # a stream that cannot be flushed: Python's own exit status for it
+            code = code or 120  # (click answers a pipe closed while it writes, ``| head``, with status 1 itself)
     os._exit(code)

@@ -20,10 +20,13 @@ nothing is read or written.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
-from ..content.render_cache import DamagedMessages, code_fingerprint, read_cache_file, write_cache_file
+
+from ..content.render_cache import CACHE_FOLDER, DamagedMessages, code_fingerprint, read_cache_file, write_cache_file
 from ..errors import Problems
 from ..i18n import N_
+from ..paths import remove_file
 from .link_check import LINK_ATTRIBUTES, SYNTAX_ATTRIBUTES, PageLinks
 
 #: Ties the files to the shape of their entries, with the code fingerprint.
@@ -96,6 +99,17 @@ class LinkExtracts:
         self._entries(site_id)
         self._used[site_id][sha256] = _encode(page)
         self.parsed += 1
+
+    def forget_other_sites(self, site_ids: list[str]) -> None:
+        """Remove the files of sites the cluster no longer has (after a build of every site)."""
+        prefix, folder = f"links-{self.target}-", self.root / CACHE_FOLDER
+        try:
+            names = [entry.name for entry in os.scandir(folder) if entry.name.startswith(prefix) and entry.name.endswith(".json")]
+        except OSError:
+            return
+        for name in sorted(names):
+            if name[len(prefix) : -len(".json")] not in site_ids:
+                remove_file(folder, name)
 
     def save(self) -> None:
         """Write the file of each site checked whose pages changed: its entries are exactly the
