@@ -609,7 +609,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     previous = _previous_build(options, problems)
     if previous.hit:  # before the fork server: a build that renders nothing needs none
         return _nothing_changed(options, previous, problems)
-    warm_up()  # the rendering processes' imports overlap the stages before rendering
+    warm_up(options.root / "themes" / "gov" / "templates")  # the rendering processes' imports and templates overlap the stages before rendering
     cache = RenderCache(options.root if options.cache else None, options.target)
     cache.load(problems)
     items = ItemCache(options.root if options.cache else None)

@@ -283,7 +283,7 @@ def pelican_settings(
         "TYPOGRIFY": False,
         # Titles and every other value are escaped where they are printed; only rendered
         # Markdown (``article.content``, marked ``| safe`` in the templates) is printed as HTML.
-        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True, "undefined": PrintedUndefinedIsAnError},
+        "JINJA_ENVIRONMENT": jinja_environment(),
         "SLUGIFY_SOURCE": "basename",
         "IGNORE_FILES": [".*", "*~", "#*"],
         "READERS": {extension: None for extension in PELICAN_READERS},
@@ -303,4 +303,7 @@ def pelican_settings(
     return settings
 
 
-
+def jinja_environment() -> dict[str, Any]:
+    """The Jinja settings of every site's templates (also those the fork server compiles them with,
+    ``template_warmup.py``)."""
+    return {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True, "undefined": PrintedUndefinedIsAnError}

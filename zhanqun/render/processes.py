@@ -33,6 +33,7 @@ from ..errors import Problem, Problems, describe_os_error
 from ..i18n import _
 from .page_reuse import PageReuse, PreviousPages
 from .stage import StagedSite, write_staged
+from .template_warmup import FOLDER_VARIABLE, PrecompiledTemplates
 
 
 class SiteStep(Protocol):
@@ -108,6 +109,7 @@ def render_site(job: RenderJob) -> RenderResult:
             pelican_plugin.STAGED_TEXTS = {os.path.abspath(os.path.join(job.settings["PATH"], rel)): text for rel, text in job.staged.texts.items()}
         result.timings["staged"] = time.perf_counter() - started
         settings = read_settings(path=None, override=copy.deepcopy(job.settings))
+        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": PrecompiledTemplates()}
         reuse = pelican_plugin.PAGE_REUSE = PageReuse(job.page_base, job.previous)
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             Pelican(settings).run()  # its summary line would break the CLI's quiet output
@@ -298,7 +300,7 @@ def _signals_blocked() -> Iterator[None]:
 #: What the fork server imports once, so that no rendering process pays for it again: Pelican,
 #: its readers, generators and writer, Jinja, Markdown, and our plugin (imported, not registered —
 #: Pelican registers plugins when it runs a site, in the child).
-PRELOAD = ["zhanqun.render.processes", "pelican", "pelican.readers", "pelican.generators", "pelican.writers", "pelican.settings", "jinja2", "markdown", "feedgenerator", "zhanqun.render.pelican_plugin"]
+PRELOAD = ["zhanqun.render.processes", "pelican", "pelican.readers", "pelican.generators", "pelican.writers", "pelican.settings", "jinja2", "markdown", "feedgenerator", "zhanqun.render.pelican_plugin", "zhanqun.render.template_warmup"]
 
 
 def preload() -> list[str]:
@@ -330,15 +332,17 @@ def _fix_hash_seed() -> None:
     os.environ.setdefault("PYTHONHASHSEED", "0")
 
 
-def warm_up() -> None:
+def warm_up(templates: Path | None = None) -> None:
     """Start the fork server now, at the start of a build, so that its imports of Pelican, Jinja
-    and Markdown (about a second of CPU) run on another core while this process reads the content,
-    instead of delaying the first site's render. Idempotent; nothing to do without a fork server."""
+    and Markdown (about a second of CPU) — and, given the shared theme's ``templates`` folder, the
+    compiling of its templates (``template_warmup.py``) — run on another core while this process
+    reads the content, instead of delaying the first site's render. Idempotent; nothing to do
+    without a fork server."""
     if start_method() == "forkserver":
-        _start_fork_server()
+        _start_fork_server(templates)
 
 
-def _start_fork_server() -> None:
+def _start_fork_server(templates: Path | None = None) -> None:
     """Start the fork server (if it is not running) with :func:`preload`, able to import them.
 
     The server is a new interpreter (``python -c``) that does not get this process's
@@ -353,16 +357,23 @@ def _start_fork_server() -> None:
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(preload())
     resource_tracker.ensure_running()  # first: starting it unblocks SIGINT and SIGTERM in this thread
-    before = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = server_python_path(before)  # "" when there is nothing to add: as unset
+    started_with = {"PYTHONPATH": server_python_path(os.environ.get("PYTHONPATH")), FOLDER_VARIABLE: str(templates) if templates else None}
+    before = {name: os.environ.get(name) for name in started_with}
     try:
+        for name, value in started_with.items():  # PYTHONPATH "" when there is nothing to add: as unset
+            _set_variable(name, value)
         with _signals_blocked():  # the server, and every rendering process forked from it, is born with them blocked
             forkserver.ensure_running()
     finally:
-        if before is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = before
+        for name, value in before.items():
+            _set_variable(name, value)
+
+
+def _set_variable(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 def server_python_path(current: str | None) -> str:
