@@ -39,8 +39,10 @@ def codegen_signature(env: Environment) -> tuple[Any, ...]:
     """Everything of ``env`` that the code Jinja generates depends on, besides the template."""
     import jinja2
 
-    def passes(functions: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-        return tuple(sorted((name, str(_PassArg.from_obj(function))) for name, function in functions.items()))
+    def passes(functions: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
+        # which function, not only what it is passed: Jinja's optimiser may call a filter on a
+        # constant while compiling, and keep the result in the code
+        return tuple(sorted((name, _identity(function), str(_PassArg.from_obj(function))) for name, function in functions.items()))
 
     return (
         jinja2.__version__,
@@ -54,25 +56,30 @@ def codegen_signature(env: Environment) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+def _identity(function: Any) -> str:
+    """The same text for the same function in every process of a build: its module and name (a
+    ``partial``: what it wraps; an object: its class)."""
+    if isinstance(function, partial):
+        return f"partial({_identity(function.func)})"
+    named = function if hasattr(function, "__qualname__") else type(function)
+    return f"{getattr(named, '__module__', '')}.{named.__qualname__}"
+
+
 def pelican_environment(folder: str) -> Environment:
     """An environment as Pelican makes it for a site of the shared theme (``pelican.generators.
     Generator``: the settings of ``pelican_settings.py``, Pelican's ``strftime`` filter and
     ``plugin_enabled`` test, the theme's ``zq_*`` filters), loading from ``folder``."""
     from pelican.utils import DateFormatter
+    from pelican.plugins._utils import plugin_enabled
 
     from .pelican_plugin import add_filters
     from .pelican_settings import jinja_environment
 
     env = Environment(loader=FileSystemLoader([folder]), **jinja_environment())
     env.filters.update({"strftime": DateFormatter()})
-    env.tests["plugin_enabled"] = partial(_plugin_enabled, plugin_list=[])
+    env.tests["plugin_enabled"] = partial(plugin_enabled, plugin_list=[])
     add_filters(SimpleNamespace(env=env))
     return env
-
-
-def _plugin_enabled(name: str, plugin_list: list[str]) -> bool:
-    """Stands for Pelican's test of the same name (only its name and what it is passed count)."""
-    return name in plugin_list
 
 
 def precompile(folder: str) -> int:
