@@ -11,7 +11,16 @@ import sys
 
 
 def _stop_quietly(signum: int, frame: object) -> None:
-    """Ctrl-C or SIGTERM before a command has its own handling (while modules load): stop, no traceback."""
+    """Ctrl-C or SIGTERM before a command has its own handling (while modules load): stop, no traceback.
+
+    Caught inside the import system's module-lock callback (a weakref callback), a ``SystemExit``
+    would be printed as "Exception ignored" and the command would go on: there, while a module
+    loads and nothing needs cleaning up, the process ends at once."""
+    code = getattr(frame, "f_code", None)
+    if code is not None and code.co_name == "cb" and code.co_filename.startswith("<frozen importlib"):
+        import os
+
+        os._exit(128 + signum)
     sys.exit(128 + signum)
 
 

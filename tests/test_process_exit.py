@@ -56,3 +56,21 @@ def test_a_profiled_run_takes_pythons_way_out_so_the_profile_is_written(tmp_path
     script.write_text(f"import sys\nsys.path.insert(0, {str(REPO)!r})\nfrom zhanqun.commands.process_exit import exit_now\nexit_now(0)\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), str(script)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and profile.is_file(), done.stderr
+
+
+def test_a_signal_caught_inside_the_import_systems_callback_still_stops_the_command() -> None:
+    """There a SystemExit would be printed as "Exception ignored" and the command would go on."""
+    script = (
+        "import sys, types\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "import build\n"
+        "try:\n"
+        "    build._stop_quietly(2, types.SimpleNamespace(f_code=compile('', 'elsewhere.py', 'exec')))\n"
+        "except SystemExit as stop:\n"
+        "    print('SystemExit', stop.code)\n"
+        "callback = compile('', '<frozen importlib._bootstrap>', 'exec').replace(co_name='cb')\n"
+        "build._stop_quietly(2, types.SimpleNamespace(f_code=callback))\n"
+        "print('went on')\n"
+    )
+    done = _python(script)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "SystemExit 130\n", "")
