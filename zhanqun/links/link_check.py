@@ -36,7 +36,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..errors import Problems, shown_path
 from ..i18n import _
-from ..paths import ZHANQUN_FOLDER
+from ..paths import ZHANQUN_FOLDER, walk_tree
 from .addresses import AddressMap
 from .output_digests import FileDigests
 from .resolve import LEFTOVER_TEXT_RE, is_preview_host
@@ -115,36 +115,27 @@ class SiteFiles:
     """The files and folders of one site's output, read once."""
 
     files: set[str] = field(default_factory=set)
-    folders: set[str] = field(default_factory=set)
+    folders: set[str] = field(default_factory=set)  # the folders that hold a file (a link to a folder/ needs its index.html)
 
     @classmethod
     def read(cls, folder: Path) -> SiteFiles | None:
-        """The files and folders under ``folder`` as ``os.walk`` sees them (a linked folder is not
-        entered, and is no file either), zhanqun's own ``.zhanqun/`` left out: one ``scandir`` per
-        folder, no path object per file (the link check reads every site's listing in every build)."""
+        """The files under ``folder`` as ``os.walk`` sees them (a linked folder is not entered, and
+        is no file either) and the folders that hold them, zhanqun's own ``.zhanqun/`` left out
+        (``paths.walk_tree``: the link check reads every site's listing in every build)."""
         if not folder.is_dir():
             return None
         found = cls()
-        waiting = [("", str(folder))]
-        while waiting:
-            prefix, current = waiting.pop()
+        for rel, entry in walk_tree(folder, leave_out=ZHANQUN_FOLDER):  # zhanqun's own files (the site manifest): no web server serves them
             try:
-                entries = os.scandir(current)
+                if entry.is_symlink() and entry.is_dir():
+                    continue  # a linked folder is not entered, and is no file either
             except OSError:
-                continue  # as os.walk: a folder that cannot be listed is left out
-            if prefix:
-                found.folders.add(prefix[:-1])
-            with entries:
-                for entry in entries:
-                    try:
-                        is_folder = entry.is_dir()
-                    except OSError:
-                        is_folder = False
-                    if not is_folder:
-                        found.files.add(prefix + entry.name)
-                    elif not (not prefix and entry.name == ZHANQUN_FOLDER) and not entry.is_symlink():
-                        # zhanqun's own files (the site manifest): no web server serves them
-                        waiting.append((prefix + entry.name + "/", entry.path))
+                pass
+            found.files.add(rel)
+            parent = rel.rpartition("/")[0]
+            while parent and parent not in found.folders:
+                found.folders.add(parent)
+                parent = parent.rpartition("/")[0]
         return found
 
     @classmethod

@@ -47,6 +47,7 @@ from ..errors import Problems, shown_path
 from ..i18n import N_, _
 from ..links.addresses import AddressMap
 from ..links.output_digests import HEAD, FileDigest, FileDigests
+from ..paths import walk_tree
 from ..render.attachment_use import AttachmentUse
 from .archive_text import MAX_BYTES, is_compressed, unpack
 from .pagefind import readable_text
@@ -470,18 +471,9 @@ def _shown(final: Path, site_id: str, rel: str, root: Path) -> str:
 def _files_of(folder: str) -> list[tuple[str, bool]]:
     """(path, whether it is a symbolic link) of every regular file and symbolic link in ``folder``
     and its subfolders (not followed into a linked folder), in the order of their paths' parts."""
-    found: list[tuple[str, bool]] = []
-    waiting = [("", folder)] if os.path.isdir(folder) else []
-    while waiting:
-        prefix, current = waiting.pop()
-        with os.scandir(current) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    found.append((prefix + entry.name, True))
-                elif entry.is_dir(follow_symlinks=False):
-                    waiting.append((prefix + entry.name + "/", entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    found.append((prefix + entry.name, False))
+    if not os.path.isdir(folder):
+        return []
+    found = [(rel, entry.is_symlink()) for rel, entry in walk_tree(folder, strict=True) if entry.is_symlink() or entry.is_file(follow_symlinks=False)]
     return sorted(found, key=lambda pair: pair[0].split("/"))
 
 

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO, NamedTuple
 import orjson
 
 from ..i18n import _
-from ..paths import ZHANQUN_FOLDER, write_text
+from ..paths import ZHANQUN_FOLDER, walk_tree, write_text
 
 MANIFEST_PATH = f"{ZHANQUN_FOLDER}/manifest.json"
 FORMAT = 1
@@ -105,21 +105,7 @@ def site_files(site_folder: Path) -> list[str]:
     :func:`verify_files` names one; a build never writes one into a site's output. One
     ``scandir`` per folder (a build lists 17 sites' 20,000 files); a folder that cannot be read
     is passed over, as ``os.walk`` does."""
-    found: list[str] = []
-    waiting = [("", os.fspath(site_folder))]
-    while waiting:
-        prefix, folder = waiting.pop()
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        if prefix or entry.name != ZHANQUN_FOLDER:
-                            waiting.append((f"{prefix}{entry.name}/", entry.path))
-                    else:
-                        found.append(prefix + entry.name)
-        except OSError:
-            continue
-    return sorted(found)
+    return sorted(rel for rel, _entry in walk_tree(site_folder, leave_out=ZHANQUN_FOLDER))
 
 
 def build_manifest(site_folder: Path, site_id: str, target: str, commit: str | None) -> SiteManifest:
