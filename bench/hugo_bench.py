@@ -25,6 +25,16 @@ whole zhanqun process tree (the build, the fork server and the rendering process
 every 50 ms from /proc). At the end the incremental output is compared with a clean build of the
 same tree (``--no-cache`` into another folder). ``--record`` appends the table to RESULTS.md.
 Hugo is not a dependency of zhanqun: install it for the bench only (Debian: ``apt-get install hugo``).
+
+Outputs of earlier runs are never deleted between the timed builds, only moved aside
+(:func:`set_aside`) and deleted once every round is measured: on an ext4 file system without a
+journal (this machine's), the kernel skips inodes freed in the last minute or so when it
+allocates new ones, reading each one's inode-table entry, so a build that creates thousands of
+files just after the bench deleted thousands spends seconds in the kernel for the bench's own
+cleanup (seen with ``perf`` on 2026-12-01: a zhanqun cold build just after deleting the previous
+output spent a fifth of all its CPU samples in ``find_inode_bit``, ``recently_deleted`` and the
+block lookups they make (28.9 s under `perf stat`); into a fresh folder, none (22.6 s). A CI runner's build
+starts in a fresh clone.
 """
 
 from __future__ import annotations
@@ -257,8 +267,19 @@ def timed(command: list[str], cwd: Path = REPO, memory: bool = False) -> tuple[f
     return seconds, peak
 
 
+def set_aside(path: Path) -> None:
+    """Move ``path`` (if any) into the bench's trash folder beside it, deleted after the last round."""
+    if path.exists():
+        trash = TRASH[0]
+        trash.mkdir(exist_ok=True)
+        path.rename(trash / f"{time.time_ns()}-{path.name}")
+
+
+TRASH: list[Path] = []
+
+
 def hugo_cold(sites: list[Path], out: Path) -> float:
-    shutil.rmtree(out, ignore_errors=True)
+    set_aside(out)
     total = 0.0
     for site in sites:
         total += timed(["hugo", "--quiet", "--source", str(site), "--destination", str(out / site.name)])[0]
@@ -267,7 +288,7 @@ def hugo_cold(sites: list[Path], out: Path) -> float:
 
 def pelican_cold(sites: list[Path], out: Path, jobs: int) -> float:
     """Every site, each ``pelican`` run into an empty folder, ``jobs`` at a time; the wall time of all."""
-    shutil.rmtree(out, ignore_errors=True)
+    set_aside(out)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for _seconds in pool.map(lambda site: timed([sys.executable, "-m", "pelican", "--quiet", "content", "--settings", "pelicanconf.py", "--output", str(out / site.name)], cwd=site)[0], sites):
@@ -299,6 +320,9 @@ def main() -> None:
         raise SystemExit("hugo is not installed (Debian: apt-get install hugo)")
     work = args.work or Path(tempfile.mkdtemp(prefix="zq-hugo-bench-"))
     corpus = work / "corpus"
+    TRASH.append(work / "trash")  # what an earlier run left is deleted at the end, with this run's
+    for left in ("corpus", "hugo-src", "pelican-src", "hugo-out", "pelican-out", "clean"):
+        set_aside(work / left)
     make_corpus(corpus, args.articles, departments=args.departments)
     sites = hugo_sites(corpus, work / "hugo-src")
     plain = pelican_sites(corpus, work / "pelican-src")
@@ -312,8 +336,8 @@ def main() -> None:
         loads.append(os.getloadavg()[0])
         results["hugo cold"].append(hugo_cold(sites, work / "hugo-out"))
         results["pelican cold"].append(pelican_cold(plain, work / "pelican-out", args.pelican_jobs))
-        shutil.rmtree(corpus / "output", ignore_errors=True)
-        shutil.rmtree(corpus / ".zhanqun-cache", ignore_errors=True)
+        set_aside(corpus / "output")
+        set_aside(corpus / ".zhanqun-cache")
         seconds, peak = timed(build, memory=True)
         results["zhanqun cold"].append(seconds)
         peaks.append(peak)
@@ -331,9 +355,10 @@ def main() -> None:
         print(f"round {round_no + 1}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in results.items()), flush=True)
     loads.append(os.getloadavg()[0])
     clean = work / "clean"
-    shutil.rmtree(clean, ignore_errors=True)
+    set_aside(clean)
     timed([*build, "--no-cache", "--out", str(clean)])
     identical = digest(corpus / "output" / "preview") == digest(clean)
+    shutil.rmtree(TRASH[0], ignore_errors=True)
     medians = {k: statistics.median(v) for k, v in results.items()}
     hugo = medians["hugo cold"]
     rows = [f"| {k} | {medians[k]:.2f} | {medians[k] / hugo:.2f}× | {' / '.join(f'{v:.2f}' for v in results[k])} |" for k in results]
