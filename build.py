@@ -180,6 +180,12 @@ def _run(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise click.UsageError(str(exc)) from None
 
 
+def _echo_timings(timings: dict[str, float]) -> None:
+    """``-v``: the seconds of each stage that ran (none when the command stopped before the first)."""
+    if timings:
+        click.echo(_("timings: {timings}").format(timings=", ".join(f"{k} {v:.2f}s" for k, v in timings.items())), err=True)
+
+
 @cli.command(help=N_("Build the named sites (default all) for a target."))
 @click.option("--site", "sites", multiple=True, metavar=N_("SITE"), help=N_("Site to build: its id or Chinese name (repeatable; default all)."))
 @click.option("--target", type=click.Choice(["preview", "production", "intranet"]), default="preview", show_default=True, help=N_("Which edition to build: preview (local), production (the internet), intranet."))
@@ -198,8 +204,7 @@ def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | N
     with make_progress(settings.verbose) as progress:
         report = _run(pipeline.build, options, progress)
     if settings.verbose:
-        timings = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
-        click.echo(_("timings: {timings}").format(timings=timings), err=True)
+        _echo_timings(report.timings)
         if "staged" in report.counts:  # the build got as far as staging
             click.echo(_("done anew: {read} of {files} content files read, links of {resolved} items resolved, {staged} staged files made, {reused} item pages taken over").format(**report.counts), err=True)
     if report.nothing_changed:
@@ -229,7 +234,7 @@ def check(settings: Settings, sites: tuple[str, ...], external: bool, target: st
     options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, today=_today(today), shard=shard)
     report = _run(pipeline.check, options, None, external)
     if settings.verbose:
-        click.echo(_("timings: {timings}").format(timings=", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())), err=True)
+        _echo_timings(report.timings)
     if out:
         done = _("checked the output of {sites} site(s) in {out}: no errors").format(sites=len(report.site_ids), out=out)
     else:

@@ -268,6 +268,13 @@ def test_v_and_format_follow_the_command_too(cluster: Repo) -> None:
     assert [row["id"] for row in rows] == ["portal", "ulanhot"]
 
 
+def test_v_prints_no_empty_timings_line_when_the_command_stops_before_any_stage(repo: Repo) -> None:
+    for command in ("build", "check"):
+        result = repo.run(command, "-v")  # no site file: the first stage stops
+        assert result.exit_code == 1 and "no-sites" in result.stderr
+        assert "timings:" not in result.stderr
+
+
 def test_a_folder_named_like_a_column_in_chinese_is_one_error_with_one_fix(cluster: Repo) -> None:
     result = lint_one(cluster, "content/portal/政务动态/a.md", article("春耕", Slug="a"))
     assert [line.split(": ")[1] for line in problem_lines(result)] == ["unknown-column"]
