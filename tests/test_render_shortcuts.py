@@ -1,6 +1,6 @@
 """The shortcuts that make a site's render cheaper give exactly what they replace: ``confine``
 without ``realpath`` where no folder on the way is a link, an item's ``url`` computed once,
-stage dates read without ``dateutil``, one item-by-link map for all of a site's feeds. Each is
+stage dates read without ``dateutil``, the theme's ISO days without Pelican's ``strftime``, one item-by-link map for all of a site's feeds. Each is
 compared with the slow way it replaces (the builds' byte-identity tests cover the whole site).
 """
 
@@ -146,6 +146,14 @@ def test_a_stage_date_reads_as_pelicans_reader_reads_it(moment: datetime, shape:
     found = StagedItemReader(site_settings())._value("date", text)
     expected = get_date(text.replace("_", " "))
     assert (type(found), found, found.tzinfo) == (type(expected), expected, expected.tzinfo)
+
+
+@QUICK
+@given(moment=st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_the_themes_iso_day_is_what_pelicans_strftime_writes(moment: datetime) -> None:
+    day = SafeDatetime.fromtimestamp(0).replace(year=moment.year, month=moment.month, day=moment.day, hour=moment.hour, minute=moment.minute)
+    assert pelican_plugin.iso_day(day) == day.strftime("%Y-%m-%d") == str(pelican_plugin.page_date(day))
+    assert pelican_plugin.iso_day(day.date()) == day.date().strftime("%Y-%m-%d")
 
 
 @pytest.mark.parametrize("text", ["2026-02-30", "2026-13-01", "2026-04-01 25:00", "2026-04-01 08:61"])

@@ -263,8 +263,16 @@ def page_date(value: Any, vertical: bool = False) -> Markup:
     Inner Mongolian sites write it, month and day upright."""
     day = value if isinstance(value, (datetime, date)) else date.fromisoformat(str(value)[:10])
     if not vertical:
-        return Markup.escape(day.strftime("%Y-%m-%d"))
+        return Markup(iso_day(day))
     return Markup(f'{day.year}/<span class="tcu">{day.month}</span>/<span class="tcu">{day.day}</span>')
+
+
+def iso_day(value: date) -> str:
+    """``2026-05-14``: what ``value.strftime('%Y-%m-%d')`` writes for a year of four digits, without
+    Pelican's ``strftime`` (its dates' own, which handles locales and ``%-d`` by splitting the
+    format): every list page shows a date per item, and that call was about a tenth of a
+    site's rendering time."""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
 def add_filters(generator: Any) -> None:
@@ -274,6 +282,7 @@ def add_filters(generator: Any) -> None:
         env.filters.setdefault("zq_text", plain_text)
         env.filters.setdefault("zq_upright", upright_numbers)
         env.filters.setdefault("zq_date", page_date)
+        env.filters.setdefault("zq_day", iso_day)
         env.filters.setdefault("zq_first_image", first_image)
         env.filters.setdefault("zq_lastmod", lastmod)
         env.filters.setdefault("zq_absolute", absolute)
