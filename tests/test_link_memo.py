@@ -67,6 +67,15 @@ class Counted:
         self.staged.clear()
 
 
+def stage_every_site(context: pipeline.BuildContext, folder: Path) -> None:
+    """What each site gives Pelican (``render/stage.py``), every site at once, without rendering
+    (a build stages site by site as it renders: ``pipeline.stage_and_render``)."""
+    stager, planned = pipeline._stager(context)
+    stager.prefill([(item, extra) for files in planned.values() for _rel, item, extra in files], 1)
+    for site_id in context.site_ids:
+        context.staged[site_id] = stage.stage_site(site_id, stager, context.attachment_use, context.root, folder / site_id, planned[site_id])  # type: ignore[arg-type]
+
+
 def staged(repo: Repo, tmp_path: Path, kept: bool = True) -> tuple[dict[str, dict[str, str]], list[tuple[str, int | None, str, str]]]:
     """The staged texts of every site and the problems, from the stages before rendering; with
     ``kept``, the render cache is read from and saved to the repository as a build does."""
@@ -77,7 +86,7 @@ def staged(repo: Repo, tmp_path: Path, kept: bool = True) -> tuple[dict[str, dic
     try:
         context = pipeline.prepare(pipeline.BuildOptions(repo.root), problems, cache)
         pipeline._stop_on_errors(context)  # as a build does: nothing is staged after an error
-        pipeline.stage_sources(context, lambda site_id: tmp_path / "stage" / site_id)
+        stage_every_site(context, tmp_path / "stage")
         texts = {site_id: dict(site.texts) for site_id, site in context.staged.items()}
     except pipeline.BuildFailed:
         pass

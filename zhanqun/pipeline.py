@@ -269,18 +269,6 @@ def _stager(context: BuildContext) -> tuple[Stager, dict[str, list[tuple[str, It
     return stager, {site_id: planned_files(site_id, context.addresses) for site_id in context.site_ids}
 
 
-def stage_sources(context: BuildContext, workdir: Callable[[str], Path]) -> None:
-    """What each selected site gives Pelican, in memory (``render/stage.py``), every site at once
-    (a build stages site by site as it renders: :func:`stage_and_render`)."""
-    assert context.resolver
-    stager, planned = _stager(context)
-    stager.prefill([(item, extra) for files in planned.values() for _rel, item, extra in files], context.options.jobs or os.cpu_count() or 1)
-    for site_id in context.site_ids:
-        context.staged[site_id] = stage_site(site_id, stager, context.attachment_use, context.root, workdir(site_id), planned[site_id])  # type: ignore[arg-type]
-    context.counts["resolved"] = context.resolver.resolved
-    context.counts["staged"] = stager.made
-
-
 def plan_site(context: BuildContext, site_id: str, site_folder: Path, theme_folders: dict[Path, dict[str, str]]) -> bool:
     """Whether a staged site must be rendered: its inputs changed since the output's last build,
     or its output is missing or was altered (``publish/incremental.py``). A site left unchanged
