@@ -187,6 +187,9 @@ def test_a_shard_build_checks_the_other_shards_sites_against_their_predicted_fil
     (out / "ulanhot" / "zwdt" / "river.html").unlink()  # an old build of ulanhot, before the item
     result = shards.run("build", "--target", "production", "--shard", "1/2", "--out", str(out), "--no-cache")
     assert result.exit_code == 0, result.stderr
+    assert not (out / "ulanhot").exists()  # not of this share: taken out of the shard's output
+    shutil.copytree(shards.root / "shard-2" / "ulanhot", out / "ulanhot")
+    (out / "ulanhot" / "zwdt" / "river.html").unlink()
     result = shards.run("build", "--target", "production", "--site", "arxan", "--out", str(out), "--no-cache")
     assert result.exit_code == 1
     assert any(line.startswith(f"{out}/arxan/zwdt/snow.html: dead-link:") and "river.html" in line for line in problem_lines(result, "dead-link")), result.stderr
@@ -227,6 +230,26 @@ def _git(repo: Repo, *args: str) -> str:
     environment = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.cn", "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.cn", "PATH": "/usr/bin:/bin"}
     done = subprocess.run(["git", *args], cwd=repo.root, capture_output=True, text=True, env=environment, check=True)
     return done.stdout.strip()
+
+
+def test_a_shard_output_holding_sites_of_another_share_keeps_only_its_own(shards: Repo, tmp_path: Path) -> None:
+    kept = Path(shutil.copytree(shards.root / "shard-1", tmp_path / "kept"))  # as a CI cache restores it
+    shutil.copytree(shards.root / "shard-2" / "portal", kept / "portal")  # an earlier split gave it portal
+    (kept / "notes").mkdir()  # no site of the cluster: left alone
+    result = shards.run("build", "--target", "production", "--shard", "1/2", "--out", str(kept))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in kept.iterdir() if not p.name.startswith(".")) == sorted([*SHARD_1, "notes"])
+    (kept / "notes").rmdir()
+    combined = Path(shutil.copytree(kept, tmp_path / "combined"))
+    shutil.copytree(shards.root / "shard-2", combined, dirs_exist_ok=True)
+    assert check_out(shards, combined).exit_code == 0
+
+
+def test_building_named_sites_keeps_the_other_sites_output(shards: Repo, tmp_path: Path) -> None:
+    kept = Path(shutil.copytree(shards.root / "combined", tmp_path / "kept"))
+    result = shards.run("build", "--target", "production", "--site", "tjj", "--out", str(kept))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in kept.iterdir() if not p.name.startswith(".")) == sorted(SITES)
 
 
 def test_a_kept_output_is_the_new_commits_after_each_build(tmp_path: Path) -> None:

@@ -279,3 +279,31 @@ def test_build_killed_mid_swap_is_repaired_by_the_next_one(tmp_path: Path) -> No
         assert not dead.exists()
     finally:
         swap.discard()
+
+
+def test_a_swap_that_fails_puts_back_the_sites_it_took_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    final = tmp_path / "output" / "production"
+    for site_id in ("portal", "tjj"):
+        (final / site_id).mkdir(parents=True)
+        (final / site_id / "index.html").write_text(f"old {site_id}")
+    swap = OutputSwap(final, "production")
+    (swap.site_folder("portal")).mkdir(parents=True)
+    (swap.site_folder("portal") / "index.html").write_text("new portal")
+    import zhanqun.publish.output as output
+
+    real_move = output.move
+
+    failed: list[str] = []
+
+    def failing_move(base: Path, rel: str, to_base: Path, to_rel: str) -> None:
+        real_move(base, rel, to_base, to_rel)
+        if rel == "tjj" and not failed:  # taken out, then the disk fills: the swap must be undone
+            failed.append(rel)
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output, "move", failing_move)
+    with pytest.raises(OSError):
+        swap.commit(["portal"], dropped=["tjj"])
+    swap.discard()
+    assert (final / "portal" / "index.html").read_text() == "old portal"
+    assert (final / "tjj" / "index.html").read_text() == "old tjj"

@@ -622,7 +622,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             _stop_on_errors(context)
             run_site_steps(context, BEFORE_SWAP_STEPS)
             with guard.critical():
-                _timed(context, "swap", lambda c: swap.commit(c.rebuilt))
+                _timed(context, "swap", lambda c: swap.commit(c.rebuilt, other_shares(c)))
                 swapped = True
             swap = None
             for site_id in context.rebuilt:  # their files, where they are now: the next no-op stats them
@@ -680,6 +680,16 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         output=options.output,
         notes=([context.link_report.line()] if context and context.link_report else []) + (_unchanged_note(context) if context else []),
     )
+
+
+def other_shares(context: BuildContext) -> list[str]:
+    """The sites a shard's output folder must not hold: every other site of the cluster. A CI job
+    uploads its whole output folder, and one restored from a cache (or left by an earlier run) may
+    hold sites that an earlier split gave this share; the combined check would find them as old
+    copies. Not for a build without ``--shard``: building one site keeps the others."""
+    if not context.options.shard:
+        return []
+    return [site_id for site_id in context.cluster.ids if site_id not in context.site_ids]
 
 
 def save_caches(options: BuildOptions, cache: RenderCache, items: ItemCache, context: BuildContext | None, problems: Problems) -> None:

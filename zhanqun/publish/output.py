@@ -58,27 +58,38 @@ class OutputSwap:
         """A folder for intermediate files (staged sources) that never reaches the output."""
         return make_folder(self.scratch, f"work/{name}")
 
-    def commit(self, site_ids: list[str]) -> None:
-        """Swap each built site into ``final/<id>``, all or none; other sites already there stay."""
+    def commit(self, site_ids: list[str], dropped: list[str] = []) -> None:  # noqa: B006 (never changed)
+        """Swap each built site into ``final/<id>`` and take each of ``dropped`` out of ``final``,
+        all or none; other sites already there stay. ``dropped``: the sites a shard's output must
+        not hold (``build --shard``: those of the other shares)."""
         make_folder(self.final)
         mark_output_folder(self.final, self.target)
         trash = make_folder(self.scratch, "previous")
         built = self.scratch / "sites"
         swapped: list[str] = []
+        taken: list[str] = []
         try:
             for site_id in site_ids:
                 if (self.final / site_id).exists():
                     move(self.final, site_id, trash, site_id)
                 swapped.append(site_id)
                 move(built, site_id, self.final, site_id)
+            for site_id in dropped:
+                if (self.final / site_id).exists() or (self.final / site_id).is_symlink():
+                    taken.append(site_id)
+                    move(self.final, site_id, trash, site_id)
         except BaseException:
-            self._roll_back(swapped, trash)
+            self._roll_back(swapped, taken, trash)
             raise
         self.discard()
 
-    def _roll_back(self, swapped: list[str], trash: Path) -> None:
-        """Undo a partial swap: each new site back to the scratch folder, each previous one back."""
+    def _roll_back(self, swapped: list[str], taken: list[str], trash: Path) -> None:
+        """Undo a partial swap: each site taken out put back, each new site back to the scratch
+        folder, each previous one back."""
         built = self.scratch / "sites"
+        for site_id in reversed(taken):
+            if (trash / site_id).exists() or (trash / site_id).is_symlink():
+                move(trash, site_id, self.final, site_id)
         for site_id in reversed(swapped):
             if (self.final / site_id).exists() and not (built / site_id).exists():
                 move(self.final, site_id, built, site_id)
