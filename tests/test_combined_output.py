@@ -178,6 +178,16 @@ def test_another_target_or_a_folder_that_is_no_output_is_a_usage_error(shards: R
     assert shards.run("check", "--target", "preview", "--out", str(combined)).exit_code == 2
 
 
+def test_a_folder_holding_some_build_below_it_is_no_output_of_the_cluster(shards: Repo, tmp_path: Path) -> None:
+    """``check --out /tmp`` where ``/tmp/x/`` happens to be a copy of a site: not an output."""
+    somewhere = tmp_path / "somewhere"
+    shutil.copytree(shards.root / "shard-1" / "arxan", somewhere / "x")  # a site's build, in a folder of another name
+    shutil.copytree(shards.root / "shard-1" / "arxan", somewhere / "tjj")  # named as a site, but its manifest names arxan
+    result = check_out(shards, somewhere)
+    assert result.exit_code == 2
+    assert "not a zhanqun output folder" in result.stderr
+
+
 def test_a_shard_build_checks_the_other_shards_sites_against_their_predicted_files(shards: Repo, tmp_path: Path) -> None:
     """A shard runner's output may hold an old copy of the other shards' sites (a restored cache):
     the shard's links into them (arxan → ulanhot's river.html) are checked against what this tree

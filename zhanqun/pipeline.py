@@ -837,7 +837,7 @@ def check_combined_output(options: BuildOptions) -> BuildReport:
     of one commit, and every link of every page against the real files of every site."""
     assert options.out is not None
     try:
-        check_combined_folder(options.out, options.target)
+        check_combined_folder(options.out, options.target, {path.stem for path in (options.root / "sites").glob("*.toml")})  # the cluster's ids, before its files are read
     except NotAnOutput as exc:
         raise UsageError(str(exc)) from None
     problems = Problems()

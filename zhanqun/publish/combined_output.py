@@ -23,6 +23,7 @@ traces of the whole content index, and the manifest check proves the files are t
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from ..errors import Problems, shown_path
@@ -39,21 +40,26 @@ class NotAnOutput(ValueError):
     """The folder given to ``check --out`` is no zhanqun output of the target: a usage error."""
 
 
-def output_target(out: Path) -> str | None:
-    """The target whose build ``out`` holds: its marker's, else the one its sites' manifests agree
-    on (a copy that dropped the marker file), else ``None``."""
+def output_target(out: Path, site_ids: Collection[str]) -> str | None:
+    """The target whose build ``out`` holds: its marker's, else the one the manifests of its
+    sites agree on (a copy that dropped the marker file), else ``None``. Only a folder named as a
+    site of the cluster (``site_ids``), whose manifest names that site, counts: any folder that
+    happens to hold a build of something (``/tmp`` with an earlier build somewhere below) is no
+    output of this cluster."""
     marked = marked_target(out)
     if marked:
         return marked
-    targets = {manifest.target for manifest in (read_manifest(child) for child in _site_folders(out)) if manifest}
+    manifests = ((child.name, read_manifest(child)) for child in _site_folders(out) if child.name in site_ids)
+    targets = {manifest.target for name, manifest in manifests if manifest and manifest.site == name}
     return targets.pop() if len(targets) == 1 else None
 
 
-def check_output_folder(out: Path, target: str) -> None:
-    """:class:`NotAnOutput` unless ``out`` is a folder holding a zhanqun build of ``target``."""
+def check_output_folder(out: Path, target: str, site_ids: Collection[str]) -> None:
+    """:class:`NotAnOutput` unless ``out`` is a folder holding a zhanqun build of ``target`` of
+    the cluster whose sites are ``site_ids``."""
     if not out.is_dir():
         raise NotAnOutput(_("--out {out}: no such folder").format(out=out))
-    found = output_target(out)
+    found = output_target(out, site_ids)
     if found is None:
         raise NotAnOutput(
             _("--out {out}: not a zhanqun output folder (no {marker} file and no site with a manifest, .zhanqun/manifest.json, in it)").format(
