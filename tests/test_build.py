@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Repo, article, fill_small_cluster, new_repo
+from conftest import Repo, article, fill_small_cluster, new_repo, problem_lines
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 SITES = ["portal", "arxan", "ulanhot", "tjj"]
@@ -257,6 +257,15 @@ def test_missing_logo_is_a_located_error(small_cluster: Repo) -> None:
     result = small_cluster.run("build")
     assert result.exit_code == 1
     assert "sites/arxan.toml:8: missing-file: theme.logo: no file images/nope.svg" in result.output
+
+
+def test_a_missing_logo_is_listed_with_the_colours_mistakes_in_one_run(small_cluster: Repo) -> None:
+    small_cluster.site("arxan", "阿尔山市人民政府", extra='[theme]\nprimary = "#aaddee"\nlogo = "images/nope.svg"\nbanner = "images/gone.png"')
+    result = small_cluster.run("check")
+    assert result.exit_code == 1
+    assert [(line.split(": ")[0], line.split(": ")[1]) for line in problem_lines(result)] == [
+        ("sites/arxan.toml:8", "low-contrast"), ("sites/arxan.toml:9", "missing-file"), ("sites/arxan.toml:10", "missing-file"),
+    ]
 
 
 PLUGIN = '''

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from functools import partial
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any, Callable
 
 from .columns.features import Features, analyse
 from .config.shards import parse_shard, shard_of, site_weight
-from .config.sites import Cluster, key_line, load_cluster
+from .config.sites import Cluster, check_theme_assets, key_line, load_cluster
 from .config.themes import check_themes
 from .content.attachments import Attachments, read_attachments
 from .content.html_policy import may_need_sanitising
@@ -76,7 +77,6 @@ from .render.attachment_use import AttachmentUse, attachment_use
 from .render.pelican_settings import (
     check_site_settings,
     pelican_settings,
-    theme_asset_exists,
 )
 from .render.page_reuse import PreviousPages
 from .render.processes import RenderJob, RenderPool, RenderResult, SiteStep, warm_up
@@ -204,10 +204,8 @@ def read_sites(context: BuildContext) -> None:
     # nothing before rendering reads the themes: their mistakes are listed with the content's
     check_themes(context.root, context.cluster, context.problems)
     for site in context.cluster.sites:
-        for label, path in (("logo", site.theme.logo), ("banner", site.theme.banner)):
-            if path and not theme_asset_exists(context.root, site.id, path):
-                message = _("theme.{label}: no file {path} in themes/{site}/static/ or themes/gov/static/").format(label=label, path=path, site=site.id)
-                context.problems.add(site.source, key_line(context.root, site, "theme", label), "missing-file", message)
+        theme = {"logo": site.theme.logo, "banner": site.theme.banner}
+        check_theme_assets(theme, context.root, site.id, site.source, partial(key_line, context.root, site, "theme"), context.problems)
     context.site_ids = site_ids_named(context.cluster, context.options.sites)
     if context.options.shard:
         try:

@@ -544,6 +544,24 @@ def _type_name(kind: type) -> str:
     return _(_TYPE_NAMES[kind]) if kind in _TYPE_NAMES else kind.__name__
 
 
+def theme_asset_exists(root: Path, site_id: str, path: str) -> bool:
+    """Whether a ``[theme]`` asset path exists in the site's override or the shared theme."""
+    return (root / "themes" / site_id / "static" / path).is_file() or (root / "themes" / "gov" / "static" / path).is_file()
+
+
+def check_theme_assets(theme: dict[str, Any], root: Path, site_id: str, source: str, line_of: Callable[[str], int | None], problems: Problems) -> None:
+    """The ``[theme]`` logo and banner files exist (a path of the wrong form is an error of its
+    own). Not a mistake that stops the build at the site files (nothing before rendering uses
+    the pictures): the pipeline checks a valid site's after that stop, with the content's
+    mistakes; a site file that has other errors has them checked at once, so one run lists
+    every mistake of its ``[theme]`` table."""
+    for label in ("logo", "banner"):
+        path = theme.get(label)
+        if isinstance(path, str) and _asset(path) is None and not theme_asset_exists(root, site_id, path):
+            message = _("theme.{label}: no file {path} in themes/{site}/static/ or themes/gov/static/").format(label=label, path=path, site=site_id)
+            problems.add(source, line_of(label), "missing-file", message)
+
+
 def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     try:
@@ -641,7 +659,9 @@ def _load_site(path: Path, source: str, problems: Problems) -> Site | None:
                 "unknown-column",
                 _("theme.home_columns: no column {column!r}{hint}").format(column=column_id, hint=hint),
             )
-    if len(problems.errors) > before:
+    if len(problems.errors) > before:  # the build stops at the site files: list the missing pictures now too
+        if isinstance(data.get("theme"), dict):
+            check_theme_assets(data["theme"], path.parent.parent, path.stem, source, lambda k: loc.find("theme", k), problems)
         return None
     footer = data["footer"]
     section = lambda name: data.get(name, {})  # noqa: E731

@@ -66,11 +66,6 @@ def article_order(article: Any) -> tuple[float, str]:
     return (-article.date.timestamp(), article.source_path)
 
 
-def theme_asset_exists(root: Path, site_id: str, path: str) -> bool:
-    """Whether a ``[theme]`` asset path exists in the site's override or the shared theme."""
-    return (root / "themes" / site_id / "static" / path).is_file() or (root / "themes" / "gov" / "static" / path).is_file()
-
-
 def check_site_settings(root: Path, site: Site, problems: Problems) -> None:
     """``[pelican]``: plugins that exist, and only settings a site may change (:data:`SITE_SETTINGS`,
     or a plugin's own, named after it), each of the right type."""
