@@ -500,3 +500,19 @@ def test_the_line_a_message_suggests_passes_when_applied(cluster: Repo, line: st
         suggested = [f"{key}: {value}"]
     fixed = lint(cluster, "content/portal/zwdt/a.md", text.format(line=suggested[-1]))
     assert fixed.exit_code == 0, (message, fixed.output)
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    ("Titel: 春耕备耕\nDate: 2026-03-01\n\n正文。\n", "Title"),
+    ("Title: 春耕备耕\nDaet: 2026-03-01\n\n正文。\n", "Date"),
+])
+def test_a_misspelt_required_key_is_one_mistake_not_also_a_missing_key(cluster: Repo, text: str, meant: str) -> None:
+    result = lint(cluster, "content/portal/zwdt/a.md", text)
+    assert result.exit_code == 1
+    [message] = [m for m in problem_lines(result) if m.startswith("content/portal/zwdt/a.md:")]
+    assert "unknown-key" in message and f"did you mean '{meant}'?" in message
+
+
+def test_a_required_key_missing_without_a_look_alike_is_still_missing(cluster: Repo) -> None:
+    result = lint(cluster, "content/portal/zwdt/a.md", "Title: 春耕备耕\nColour: 绿\n\n正文。\n")
+    assert [m.split(": ")[1] for m in problem_lines(result) if m.startswith("content/portal/zwdt/a.md:")] == ["missing-key", "unknown-key"]

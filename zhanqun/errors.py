@@ -176,16 +176,22 @@ def format_json(problems: Iterable[Problem]) -> str:
     return json.dumps([p.to_json() for p in problems], ensure_ascii=False, indent=2)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` when one of the choices is close to ``word``, else ``''``."""
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The one of ``choices`` that ``word`` most likely misspells, if any is close enough."""
     import difflib
 
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in choices}
-        if word.lower() in lowered:
-            close = [lowered[word.lower()]]
-    return _(" (did you mean '{word}'?)").format(word=close[0]) if close else ""
+    choices = list(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    lowered = {c.lower(): c for c in choices}
+    return lowered.get(word.lower())
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when one of the choices is close to ``word``, else ``''``."""
+    close = closest(word, choices)
+    return _(" (did you mean '{word}'?)").format(word=close) if close else ""
 
 
 def shown_path(path: Path, root: Path) -> str:

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..errors import Problems, did_you_mean
+from ..errors import Problems, closest, did_you_mean
 from ..i18n import N_, _
 from .mongolian import strip_text
 from .metadata import (
@@ -227,6 +227,9 @@ def parse_header(text: str, path: str, problems: Problems, encoding: str = "utf-
             if key is None:
                 raw_key = match.group("key")
                 problems.add(path, number, "unknown-key", _("unknown metadata key '{key}'{hint}").format(key=raw_key, hint=did_you_mean(raw_key, KNOWN_KEYS)))
+                meant = closest(raw_key, KNOWN_KEYS)
+                if meant:  # Titel: one mistake, not also a missing Title
+                    source.mistyped.add(meant)
             elif key in source.meta:
                 problems.add(path, number, "duplicate-key", _("'{key}' is already set on line {line}").format(key=key, line=source.lines[key]))
             else:
