@@ -385,7 +385,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
 #: What each table of a site file is for (the reference in docs/ is generated from these).
 SECTION_DOCS: dict[str, str] = {
     "footer": "页脚信息（必填）：主办单位、联系方式、备案号，政府网站每页都须显示",
-    "theme": "外观：颜色、标志、页头背景、首页栏目；更多定制见 THEMING.md",
+    "theme": "外观：颜色、标志、页头背景、首页栏目；更多定制见[主题定制](theming.md)",
     "disclosure": "政府信息公开：统一社会信用代码和索引号格式（有 document 或 disclosure 栏目的网站需要）",
     "mailbox": "领导信箱（letter 栏目）：写信表单的提交地址，或信访地址和电话",
     "publishing": "发布规则：先审后发、可嵌入的 iframe 主机、额外的附件类型",
