@@ -414,6 +414,28 @@ def test_a_misspelt_block_in_an_override_names_the_blocks_of_the_shared_template
     assert not cluster.out().exists()
 
 
+@pytest.mark.parametrize(("files", "line"), [
+    ({"themes/ulanhot/templates/base.html": '{% extends "base.html" %}\n{% block footer %}{{ super() }}{% endblock %}\n'}, 1),
+    ({"themes/ulanhot/templates/base.html": '{% extends "page.html" %}\n', "themes/ulanhot/templates/page.html": '{% extends "base.html" %}\n'}, 1),
+    ({"themes/ulanhot/templates/index.html": '{% extends "!theme/index.html" %}\n{% block home_topics %}{% include "index.html" %}{% endblock %}\n'}, 2),
+])
+def test_an_override_that_leads_back_to_itself_is_found_by_check(cluster: Repo, files: dict[str, str], line: int) -> None:
+    """``{% extends "base.html" %}`` in an override names the override itself (not the shared
+    theme's): Jinja would recurse until it fails, and only at render time."""
+    for rel, text in files.items():
+        cluster.write(rel, text)
+    result = cluster.run("check")
+    assert result.exit_code == 1
+    found = [m for m in problem_lines(result, "template-error") if "leads back to this template itself" in m]
+    assert found and found[0].startswith(f"{next(iter(files))}:{line}: template-error: "), result.stderr
+    assert "'!theme/" in found[0]
+
+
+def test_an_override_extending_the_shared_template_by_its_name_is_fine(cluster: Repo) -> None:
+    cluster.write("themes/ulanhot/templates/page.html", '{% extends "base.html" %}\n')  # no base.html of its own: the shared one
+    assert cluster.run("check").exit_code == 0
+
+
 def test_a_theme_mistake_and_a_content_mistake_are_listed_in_one_run(cluster: Repo) -> None:
     """The webmaster's half does not hide the author's: nothing reads the themes before rendering."""
     cluster.write("themes/ulanhot/templates/base.html", '{% extends "!theme/base.html" %}\n{% block fotter %}{% endblock %}\n')

@@ -136,7 +136,17 @@ def _check_names(tree: nodes.Template, path: Path, templates: Path, shared: Path
         if name.startswith("!simple/"):
             continue  # Pelican's own simple theme
         candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else [templates / name, shared / name]
-        if not any(candidate.is_file() for candidate in candidates):
+        found = next((candidate for candidate in candidates if candidate.is_file()), None)
+        if isinstance(node, (nodes.Extends, nodes.Include)) and found is not None and _leads_back(found, path, templates, shared):
+            shared_name = THEME_PREFIX + path.relative_to(templates).as_posix()
+            keyword = "extends" if isinstance(node, nodes.Extends) else "include"
+            problems.add(
+                shown_path(path, root), node.lineno, "template-error",
+                _("{{% {keyword} {name!r} %}} leads back to this template itself, which Jinja would follow for ever; the shared theme's is {shared}").format(
+                    keyword=keyword, name=name, shared=repr(shared_name) if (shared / path.relative_to(templates)).is_file() else _("named with !theme/"),
+                ),
+            )
+        if found is None:
             problems.add(
                 shown_path(path, root), node.lineno, "template-error",
                 _("no template {name!r} in {folders}{hint}").format(
@@ -145,6 +155,30 @@ def _check_names(tree: nodes.Template, path: Path, templates: Path, shared: Path
                     hint=did_you_mean(name, sorted(p.relative_to(shared).as_posix() for p in shared.rglob("*.html"))),
                 ),
             )
+
+
+def _leads_back(found: Path, path: Path, templates: Path, shared: Path) -> bool:
+    """Whether the template ``found`` is ``path`` or extends its way back to it (``base.html``
+    in an override extending ``base.html``, which names the override itself, not the shared one)."""
+    seen: set[Path] = set()
+    current: Path | None = found
+    environment = Environment()
+    while current is not None and current not in seen:
+        if current == path:
+            return True
+        seen.add(current)
+        try:
+            tree = environment.parse(current.read_text(encoding="utf-8"))
+        except (TemplateSyntaxError, OSError, UnicodeDecodeError):
+            return False  # reported where that template is checked
+        extends = next(iter(tree.find_all(nodes.Extends)), None)
+        if extends is None or not isinstance(extends.template, nodes.Const) or not isinstance(extends.template.value, str):
+            return False
+        name = extends.template.value
+        local = current.is_relative_to(templates)
+        candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else ([templates / name] if local else []) + [shared / name]
+        current = next((candidate for candidate in candidates if candidate.is_file()), None)
+    return False
 
 
 def _block_names(environment: Environment, tree: nodes.Template) -> list[nodes.Block]:
