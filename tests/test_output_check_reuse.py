@@ -294,3 +294,25 @@ def test_the_links_kept_for_a_site_the_cluster_no_longer_has_are_removed(copy: R
     edit(copy)
     build(copy)
     assert not stale.exists() and kept.is_file()
+
+
+def test_a_site_rendered_while_others_render_has_its_pages_read_ahead_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``link_check.read_ahead`` runs as each site but the last comes back from its rendering
+    process; the check after the last one parses no page a second time, and finds what a build
+    without reading ahead finds."""
+    parsed: list[bytes] = []
+    extract = link_check.extract_links
+    monkeypatch.setattr(link_check, "extract_links", lambda text: parsed.append(text) or extract(text))
+    ahead: list[str] = []
+    read_ahead = pipeline.read_ahead
+    monkeypatch.setattr(pipeline, "read_ahead", lambda site_id, *rest: ahead.append(site_id) or read_ahead(site_id, *rest))
+    repo = fill(new_repo(tmp_path / "repo"))
+    report = build(repo)
+    assert len(ahead) == 1 and ahead[0] in ("portal", "ulanhot")  # two sites: the first back is read ahead
+    pages = [p for site in ("portal", "ulanhot") for p in repo.out(site).rglob("*.html") if "pagefind" not in p.parts]
+    assert len(parsed) == len(pages)
+    assert "check:links" in report.timings and report.timings["render"] >= 0
+    monkeypatch.setattr(pipeline, "read_ahead", lambda *args: None)
+    other = fill(new_repo(tmp_path / "other"))
+    expected = build(other)
+    assert problems(report) == problems(expected) and report.notes == expected.notes

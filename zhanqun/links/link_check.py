@@ -344,6 +344,18 @@ def srcset_urls(value: str) -> Iterator[str]:
 # --- the output check of a build --------------------------------------------------------------
 
 
+def read_ahead(site_id: str, folder: Path, extracts: LinkExtracts, digests: FileDigests) -> None:
+    """Read the links of a rendered site's pages into ``extracts`` (by each page's digest, kept in
+    ``digests``) before :func:`check_output` runs: called as each site's rendering process
+    finishes, while the others still render, so the check after the last one finds every page
+    read and judges its links only. The same files :func:`check_output` reads, the same way."""
+    files = SiteFiles.read(folder)
+    for rel in files.html_pages() if files else []:
+        data, digest = digests.read(os.path.join(str(folder), rel))
+        if extracts.find(site_id, digest.sha256) is None:
+            extracts.keep(site_id, digest.sha256, extract_links(data))
+
+
 def check_output(
     addresses: AddressMap,
     built: dict[str, Path],

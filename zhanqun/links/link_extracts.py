@@ -87,8 +87,10 @@ class LinkExtracts:
         return self._sites[site_id]
 
     def find(self, site_id: str, sha256: str) -> PageLinks | None:
-        """The kept links of the page of ``site_id`` whose bytes have the digest ``sha256``, if any."""
-        entry = self._entries(site_id).get(sha256)
+        """The kept links of the page of ``site_id`` whose bytes have the digest ``sha256``, if any:
+        kept by an earlier build, or read in this one (``link_check.read_ahead``)."""
+        entries = self._entries(site_id)
+        entry = self._used[site_id].get(sha256) or entries.get(sha256)
         if entry is None:
             return None
         self._used[site_id][sha256] = entry
