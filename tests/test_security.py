@@ -921,7 +921,7 @@ def test_a_swap_that_meets_a_link_is_a_located_error_not_a_traceback(cluster: Re
     assert cluster.run("build", "--out", str(out)).exit_code == 0
     before = tree_digest(out)
 
-    def swapped_under_us(self, site_ids):  # type: ignore[no-untyped-def]
+    def swapped_under_us(self, site_ids, dropped=()):  # type: ignore[no-untyped-def]
         raise UnsafePath("'portal' is a symbolic link; zhanqun never writes through one")
 
     monkeypatch.setattr(zhanqun.pipeline.OutputSwap, "commit", swapped_under_us)

@@ -382,7 +382,7 @@ def reusable_pages(context: BuildContext, site_id: str) -> PreviousPages | None:
     settings = context.settings[site_id]
     if not context.options.cache or settings.get("THEME_TEMPLATES_OVERRIDES") or context.cluster[site_id].pelican.plugins:
         return None
-    return previous_pages(context.options.output / site_id, site_id)
+    return previous_pages(context.options.output / site_id, site_id, context.stats.seals)
 
 
 def _reused_note(result: RenderResult) -> str:
@@ -401,7 +401,7 @@ def redirect_pages(context: BuildContext, site_id: str) -> SiteStep | None:
 def search_bundle(context: BuildContext, site_id: str) -> SiteStep | None:
     assert context.pagefind is not None
     current = context.options.output / site_id
-    previous = previous_files(current, site_id, f"{BUNDLE}/") if context.options.cache else None
+    previous = previous_files(current, site_id, f"{BUNDLE}/", context.stats.seals) if context.options.cache else None
     return SearchBundle(context.pagefind, shown_path(current, context.root), previous)
 
 
@@ -632,7 +632,6 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             swap = None
             for site_id in context.rebuilt:  # their files, where they are now: the next no-op stats them
                 context.stats.record(options.output / site_id, context.manifests[site_id])
-            context.stats.save()
             try:
                 note_leak_passes(context)
             except (OSError, UnsafePath) as exc:
@@ -643,6 +642,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                 for site_id in context.unchanged:  # their output passed this build's leak gate, and is this commit's
                     note_leak_check(options.output / site_id, traces)
                     note_commit(options.output / site_id, commit)
+            for site_id in [*context.rebuilt, *context.unchanged]:  # their records as this build leaves them: the next believes no other
+                context.stats.seals.seal(options.output / site_id)
+            context.stats.save()
             if context.target.name == "preview":
                 write_preview_index(options.output, context.cluster)
         except BuildFailed:

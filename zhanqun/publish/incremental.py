@@ -51,6 +51,7 @@ from ..links.redirects import Redirect
 from ..paths import ZHANQUN_FOLDER, UnsafePath, confine, make_folder, replace_with_hard_link, write_text
 from ..render.page_reuse import UNSHOWN_SETTINGS, PreviousPages, base_key, read_page_keys
 from ..render.stage import StagedSite
+from .record_seals import RecordSeals
 from .manifest import SiteManifest, read_manifest, site_files
 
 FORMAT = 1
@@ -192,6 +193,7 @@ class StatCache:
         self.written = 0
         self.changed = False
         self._keys: dict[Path, str] = {}
+        self.seals = RecordSeals(root, target, problems)  # the output's records are believed only as sealed
         if root is None:
             return
         path = root / CACHE_FOLDER / self.file
@@ -231,7 +233,9 @@ class StatCache:
 
     def save(self) -> None:
         """Write the cache, leaving out ("smudging", as git does) every file changed so recently
-        that a change within the same clock tick would not show: it is hashed next time instead."""
+        that a change within the same clock tick would not show: it is hashed next time instead;
+        and the records' seals (``record_seals.py``)."""
+        self.seals.save()
         if self.root is None or not self.changed:
             return
         recent = time.time_ns() - RACY_NS
@@ -253,8 +257,11 @@ def unchanged(site_folder: Path, inputs: SiteInputs, stats: StatCache) -> bool:
 
 def files_intact(site_folder: Path, site_id: str, stats: StatCache) -> bool:
     """Whether the site's output holds exactly the files of its manifest, as the manifest says
-    (a stat the cache vouches for, else a hash); shared with the cluster-wide shortcut
-    (``publish/build_record.py``)."""
+    (a stat the cache vouches for, else a hash), and its records are those the last successful
+    build sealed (``record_seals.py``: a manifest made to match a changed page is no manifest);
+    shared with the cluster-wide shortcut (``publish/build_record.py``)."""
+    if not stats.seals.trusts(site_folder):
+        return False
     manifest = read_manifest(site_folder)
     if manifest is None or manifest.site != site_id:
         return False
@@ -324,9 +331,12 @@ def page_base(inputs: SiteInputs, settings: dict[str, Any], root: Path, staged_f
     return base_key(inputs.parts["code"], inputs.parts["theme"], canonical_settings(shown, root, staged_folder))
 
 
-def previous_pages(site_folder: Path, site_id: str) -> PreviousPages | None:
+def previous_pages(site_folder: Path, site_id: str, seals: RecordSeals) -> PreviousPages | None:
     """What the current output of a site offers for reuse: its item pages' keys and its manifest
-    (``None`` when either is missing or the output is another site's)."""
+    (``None`` when either is missing, the output is another site's, or its records are not those
+    ``seals`` holds: a page changed by hand with its manifest entry to match is never taken over)."""
+    if not seals.trusts(site_folder):
+        return None
     manifest = read_manifest(site_folder)
     keys = read_page_keys(site_folder)
     if manifest is None or manifest.site != site_id or not keys:
@@ -334,9 +344,12 @@ def previous_pages(site_folder: Path, site_id: str) -> PreviousPages | None:
     return PreviousPages(str(site_folder), keys, {entry.path: (entry.sha256, entry.size) for entry in manifest.files})
 
 
-def previous_files(site_folder: Path, site_id: str, prefix: str) -> PreviousPages | None:
+def previous_files(site_folder: Path, site_id: str, prefix: str, seals: RecordSeals) -> PreviousPages | None:
     """The files under ``prefix`` the current output of a site lists in its manifest, which a
-    rebuilt site may link when it makes the same bytes (``None`` without a manifest of that site)."""
+    rebuilt site may link when it makes the same bytes (``None`` without a manifest of that site,
+    or one ``seals`` does not vouch for)."""
+    if not seals.trusts(site_folder):
+        return None
     manifest = read_manifest(site_folder)
     if manifest is None or manifest.site != site_id:
         return None
