@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -400,3 +401,16 @@ def test_titles_are_escaped_wherever_they_are_printed(small_cluster: Repo) -> No
     assert tree.css_first("h1").text() == '关于"一卡通"与R&D<试点>的说明'
     assert "R&amp;D&lt;试点&gt;" in page
     assert tree.css_first('meta[name="description"]').attributes["content"] == '摘要里的"引号"'
+
+
+def test_a_site_removed_from_the_cluster_leaves_the_output_with_the_next_full_build(small_cluster: Repo) -> None:
+    assert small_cluster.run("build").exit_code == 0
+    (small_cluster.out() / "notes").mkdir()  # no site of zhanqun's: left alone
+    (small_cluster.root / "sites" / "tjj.toml").unlink()
+    shutil.rmtree(small_cluster.root / "content" / "tjj")
+    assert small_cluster.run("build", "--site", "arxan").exit_code == 0
+    assert small_cluster.out("tjj").is_dir()  # a build of named sites keeps the others
+    result = small_cluster.run("build")
+    assert result.exit_code == 0, result.stderr
+    assert not small_cluster.out("tjj").exists()
+    assert sorted(p.name for p in small_cluster.out().iterdir() if not p.name.startswith(".")) == ["arxan", "index.html", "notes", "portal", "ulanhot"]

@@ -627,7 +627,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             _stop_on_errors(context)
             run_site_steps(context, BEFORE_SWAP_STEPS)
             with guard.critical():
-                _timed(context, "swap", lambda c: swap.commit(c.rebuilt, other_shares(c)))
+                _timed(context, "swap", lambda c: swap.commit(c.rebuilt, sites_taken_out(c)))
                 swapped = True
             swap = None
             for site_id in context.rebuilt:  # their files, where they are now: the next no-op stats them
@@ -689,14 +689,31 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     )
 
 
-def other_shares(context: BuildContext) -> list[str]:
-    """The sites a shard's output folder must not hold: every other site of the cluster. A CI job
-    uploads its whole output folder, and one restored from a cache (or left by an earlier run) may
-    hold sites that an earlier split gave this share; the combined check would find them as old
-    copies. Not for a build without ``--shard``: building one site keeps the others."""
-    if not context.options.shard:
+def sites_taken_out(context: BuildContext) -> list[str]:
+    """The site folders the output must no longer hold, taken out in the swap.
+
+    A shard's output folder: every other site of the cluster (a CI job uploads its whole output
+    folder, and one restored from a cache, or left by a run under an earlier split, may hold sites
+    of other shares, which the combined check would find as old copies). A build of every site:
+    the folders zhanqun built for sites the cluster no longer has (a site file removed: its old
+    pages would otherwise stay published by whatever serves or syncs the folder, and no leak gate
+    would read them again) — only a folder whose manifest names it as that site, never another
+    folder someone keeps there. A build of named sites keeps the others."""
+    if context.options.shard:
+        return [site_id for site_id in context.cluster.ids if site_id not in context.site_ids]
+    if context.options.sites:
         return []
-    return [site_id for site_id in context.cluster.ids if site_id not in context.site_ids]
+    gone = []
+    try:
+        folders = sorted(entry.name for entry in os.scandir(context.options.output) if entry.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+    for name in folders:
+        if name not in context.cluster.ids and not name.startswith("."):
+            manifest = read_manifest(context.options.output / name)
+            if manifest is not None and manifest.site == name and manifest.target == context.target.name:
+                gone.append(name)
+    return gone
 
 
 def save_caches(options: BuildOptions, cache: RenderCache, items: ItemCache, context: BuildContext | None, problems: Problems) -> None:
