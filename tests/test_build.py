@@ -414,3 +414,18 @@ def test_a_site_removed_from_the_cluster_leaves_the_output_with_the_next_full_bu
     assert result.exit_code == 0, result.stderr
     assert not small_cluster.out("tjj").exists()
     assert sorted(p.name for p in small_cluster.out().iterdir() if not p.name.startswith(".")) == ["arxan", "index.html", "notes", "portal", "ulanhot"]
+
+
+def test_a_cache_whose_entries_were_emptied_is_named_when_pelican_cannot_process_its_items(small_cluster: Repo) -> None:
+    """Entries of the right form are used as they are (README: Security model); when the items
+    they make cannot be processed, the build says the cache may be the cause and how to clear it."""
+    assert small_cluster.run("build").exit_code == 0
+    path = small_cluster.root / ".zhanqun-cache" / "rendered-preview.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["entries"] = {key: ("" if isinstance(value, str) else ["" for _ in value]) for key, value in data["entries"].items()}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    shutil.rmtree(small_cluster.out())
+    result = small_cluster.run("build")
+    assert result.exit_code == 1
+    assert any(line.startswith(".zhanqun-cache: warning: cache-suspect: ") and "rm -rf .zhanqun-cache" in line for line in result.stderr.splitlines()), result.stderr
+    assert small_cluster.run("build", "--no-cache").exit_code == 0

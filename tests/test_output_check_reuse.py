@@ -201,6 +201,14 @@ def test_a_changed_inputs_record_or_page_keys_are_no_records(copy: Repo) -> None
     assert build(copy).unchanged == ["portal", "ulanhot"]  # sealed again by the build that rendered it
 
 
+def test_damaged_seals_are_a_warning_and_every_site_is_rendered_again(copy: Repo) -> None:
+    (copy.root / CACHE_FOLDER / "records-preview.json").write_text('{"format": 1, "key": "records-1", "entries": {"output/preview/ulanhot": 7}}', encoding="utf-8")
+    report = build(copy)
+    assert report.unchanged == []
+    assert [(p.path, p.code) for p in report.problems] == [(f"{CACHE_FOLDER}/records-preview.json", "cache-damaged")]
+    assert build(copy).unchanged == ["portal", "ulanhot"]
+
+
 def test_without_the_seals_every_site_is_rendered_again_then_sealed(copy: Repo) -> None:
     (copy.root / CACHE_FOLDER / "records-preview.json").unlink()
     assert build(copy).unchanged == []

@@ -30,7 +30,7 @@ from .content.render_cache import CACHE_FOLDER, RenderCache
 from .content.review import check_review
 from .content.sanitize import Policy, clean
 from .errors import BuildFailed, Problems, describe_os_error, did_you_mean, shown_path
-from .i18n import _
+from .i18n import N_, _
 from .links.addresses import DEFAULT_PREVIEW_BASE, TARGETS, AddressMap, Target, check_syndication
 from .links.link_check import LinkReport, check_output, read_ahead
 from .links.link_extracts import LinkExtracts
@@ -353,6 +353,13 @@ def stage_and_render(
         context.problems.extend(result.problems)
         for name, seconds in result.timings.items():  # CPU time in the rendering processes, summed
             context.timings[name] = context.timings.get(name, 0.0) + seconds
+    if context.options.cache and any(p.code == "pelican-error" for result in context.results for p in result.problems):
+        context.problems.warn(CACHE_FOLDER, None, "cache-suspect", _(CACHE_SUSPECT))
+
+
+#: Pelican could not process a staged item: zhanqun made it, from the cache when its text was seen
+#: before, and an entry of the right form is used as it is (README: Security model).
+CACHE_SUSPECT = N_("Pelican could not process items zhanqun staged; if `build --no-cache` passes, the cache folder is damaged: remove it (rm -rf .zhanqun-cache) and build again")
 
 
 def _changed_first(context: BuildContext, planned: dict[str, list[tuple[str, Item, dict[str, str]]]]) -> list[list[str]]:

@@ -30,9 +30,9 @@ from ..paths import ZHANQUN_FOLDER
 
 FORMAT_KEY = "records-1"
 DAMAGED = (
-    N_("the record of what each site's output records were cannot be read ({problem}); every site is rendered again"),
-    N_("the record of what each site's output records were is not in the form this version writes; every site is rendered again"),
-    N_("the record of what each site's output records were holds values of the wrong kind; every site is rendered again"),
+    N_("the seals on the sites' output records cannot be read ({problem}); every site is rendered again"),
+    N_("the seals on the sites' output records are not in the form this version writes; every site is rendered again"),
+    N_("the seals on the sites' output records hold values of the wrong kind; every site is rendered again"),
 )
 
 
