@@ -111,3 +111,24 @@ def test_after_one_edit_its_site_renders_while_the_others_are_staged_and_planned
     assert sorted(site for kind, site in events if kind == "plan") == sorted(cluster_order)
     assert [site for kind, site in events if kind == "render"] == ["arxan"]
     assert report.unchanged == [site for site in cluster_order if site != "arxan"]  # told in the cluster's order
+
+
+def test_a_build_run_from_a_folder_holding_another_zhanqun_renders_with_this_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``python -c`` puts the current folder first on the fork server's path: started from a
+    folder with a zhanqun/ of its own (another checkout), the server would preload that one, and
+    every rendering process would run other code than the build."""
+    import subprocess
+    import sys
+
+    from conftest import REPO, article, new_repo
+
+    repo = new_repo(tmp_path / "repo")
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
+    repo.write("content/portal/zwdt/a.md", article("兴安盟部署春季农业生产", "2026-03-02", Slug="spring"))
+    decoy = tmp_path / "elsewhere"
+    (decoy / "zhanqun").mkdir(parents=True)
+    (decoy / "zhanqun" / "__init__.py").write_text('raise SystemExit("the other checkout\'s engine was imported")\n', encoding="utf-8")
+    environment = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(repo.root), "--lang", "en", "build"], cwd=decoy, env=environment, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "other checkout" not in result.stderr

@@ -349,15 +349,22 @@ def _start_fork_server(templates: Path | None = None) -> None:
     ``sys.path`` (Python 3.11's server ignores the one it is handed): where zhanqun is not an
     installed package, ``import zhanqun`` fails there, silently, and every rendering process
     would import the engine itself (:func:`engine_imported_here`). So it
-    starts with the folder that holds ``zhanqun/`` first on its ``PYTHONPATH``; this process's
-    environment is put back at once (each rendering process gets it from :func:`_start_child`).
+    starts with the folder that holds ``zhanqun/`` first on its ``PYTHONPATH``, and without the
+    current folder on its path (``PYTHONSAFEPATH``: run from a folder that holds another copy of
+    zhanqun, the server would preload that copy, and the rendering processes would run other code
+    than this process); this process's environment is put back at once (each rendering process
+    gets it from :func:`_start_child`).
     """
     _fix_hash_seed()  # the fork server's interpreter, whose children render, starts with it
     from multiprocessing import forkserver, resource_tracker
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(preload())
     resource_tracker.ensure_running()  # first: starting it unblocks SIGINT and SIGTERM in this thread
-    started_with = {"PYTHONPATH": server_python_path(os.environ.get("PYTHONPATH")), FOLDER_VARIABLE: str(templates) if templates else None}
+    started_with = {
+        "PYTHONPATH": server_python_path(os.environ.get("PYTHONPATH")),
+        "PYTHONSAFEPATH": "1",  # ``python -c`` puts the current folder first on the path: one holding a zhanqun/ of its own would be imported instead
+        FOLDER_VARIABLE: str(templates) if templates else None,
+    }
     before = {name: os.environ.get(name) for name in started_with}
     try:
         for name, value in started_with.items():  # PYTHONPATH "" when there is nothing to add: as unset
