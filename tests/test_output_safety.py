@@ -307,3 +307,26 @@ def test_a_swap_that_fails_puts_back_the_sites_it_took_out(tmp_path: Path, monke
     swap.discard()
     assert (final / "portal" / "index.html").read_text() == "old portal"
     assert (final / "tjj" / "index.html").read_text() == "old tjj"
+
+
+def test_a_build_interrupted_after_its_link_check_leaves_the_link_report_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C after the output checks, before the swap: the output is the previous build's, and so
+    is the report ``audit`` reads (a failed build's report is written: it says why it failed)."""
+    import zhanqun.pipeline as pipeline
+    from zhanqun.publish.output import Interrupted
+
+    repo = new_repo(tmp_path / "repo")
+    repo.site("portal", "兴安盟行政公署", kind="portal", url="https://www.xam.gov.cn/")
+    repo.write("content/portal/zwdt/a.md", article("兴安盟部署春季农业生产", "2026-03-02", Slug="spring"))
+    assert repo.run("build").exit_code == 0
+    report = repo.root / "output" / "reports" / "links-preview.json"
+    before = report.read_bytes()
+    repo.write("content/portal/zwdt/b.md", article("兴安盟部署春季防火工作", "2026-03-03", Slug="fire"))
+
+    def interrupted(context, steps):  # type: ignore[no-untyped-def]
+        raise Interrupted("SIGINT")
+
+    monkeypatch.setattr(pipeline, "run_site_steps", interrupted)
+    result = repo.run("build")
+    assert result.exit_code == 1 and "interrupted" in result.stderr
+    assert report.read_bytes() == before

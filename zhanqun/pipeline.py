@@ -678,7 +678,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                 context.link_extracts.forget_other_sites(context.cluster.ids)
     except (OSError, UnsafePath) as exc:
         problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of the links found in pages could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
-    if context is not None and context.link_report is not None:  # a build that failed on its links too: then most of all
+    interrupted = any(p.code == "interrupted" for p in problems.items) and not swapped  # stopped: the pages it checked were never swapped in
+    if context is not None and context.link_report is not None and not interrupted:  # a build that failed on its links too: then most of all
         save_link_report(options.root, options.output, options.target, context.link_report, swapped, context.cluster.ids, problems)
     if previous.snapshot is not None and context is not None and swapped and not problems.has_errors():
         _record_build(options, previous.snapshot, context)
