@@ -538,3 +538,9 @@ def test_a_misspelt_required_key_is_one_mistake_not_also_a_missing_key(cluster: 
 def test_a_required_key_missing_without_a_look_alike_is_still_missing(cluster: Repo) -> None:
     result = lint(cluster, "content/portal/zwdt/a.md", "Title: 春耕备耕\nColour: 绿\n\n正文。\n")
     assert [m.split(": ")[1] for m in problem_lines(result) if m.startswith("content/portal/zwdt/a.md:")] == ["missing-key", "unknown-key"]
+
+
+def test_a_wide_colon_with_no_value_asks_for_the_value_not_an_empty_one(cluster: Repo) -> None:
+    result = lint(cluster, "content/portal/zwdt/a.md", "Title: 春耕备耕\nDate: 2026-03-01\nAuthor：\n\n正文。\n")
+    [message] = [m for m in problem_lines(result) if m.startswith("content/portal/zwdt/a.md:")]
+    assert message == "content/portal/zwdt/a.md:3: wide-colon: full-width colon '：' after 'Author', and no value; write 'Author: ' and the value after it"

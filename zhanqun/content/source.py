@@ -372,10 +372,12 @@ def _report_bad_header_line(line: str, number: int, path: str, problems: Problem
         raw_key = wide.group("key").strip()
         key = _meant_key(raw_key)
         if key:
-            problems.add(
-                path, number, "wide-colon",
-                _("full-width colon '：' after '{raw_key}'; use an ASCII colon: '{line}'").format(raw_key=raw_key, line=f"{key}: {fixed_value(key, wide.group('value'))}"),
-            )
+            value = fixed_value(key, wide.group("value"))
+            if value.strip():
+                message = _("full-width colon '：' after '{raw_key}'; use an ASCII colon: '{line}'").format(raw_key=raw_key, line=f"{key}: {value}")
+            else:  # "write 'Author: '" would suggest an empty value
+                message = _("full-width colon '：' after '{raw_key}', and no value; write '{key}: ' and the value after it").format(raw_key=raw_key, key=key)
+            problems.add(path, number, "wide-colon", message)
             return key
     cjk = _CJK_KEY_LINE.match(line)
     if cjk:
