@@ -267,28 +267,24 @@ def timed(command: list[str], cwd: Path = REPO, memory: bool = False) -> tuple[f
     return seconds, peak
 
 
-def set_aside(path: Path) -> None:
-    """Move ``path`` (if any) into the bench's trash folder beside it, deleted after the last round."""
+def set_aside(path: Path, trash: Path) -> None:
+    """Move ``path`` (if any) into ``trash`` (on the same file system), deleted after the last round."""
     if path.exists():
-        trash = TRASH[0]
         trash.mkdir(exist_ok=True)
         path.rename(trash / f"{time.time_ns()}-{path.name}")
 
 
-TRASH: list[Path] = []
-
-
-def hugo_cold(sites: list[Path], out: Path) -> float:
-    set_aside(out)
+def hugo_cold(sites: list[Path], out: Path, trash: Path) -> float:
+    set_aside(out, trash)
     total = 0.0
     for site in sites:
         total += timed(["hugo", "--quiet", "--source", str(site), "--destination", str(out / site.name)])[0]
     return total
 
 
-def pelican_cold(sites: list[Path], out: Path, jobs: int) -> float:
+def pelican_cold(sites: list[Path], out: Path, jobs: int, trash: Path) -> float:
     """Every site, each ``pelican`` run into an empty folder, ``jobs`` at a time; the wall time of all."""
-    set_aside(out)
+    set_aside(out, trash)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for _seconds in pool.map(lambda site: timed([sys.executable, "-m", "pelican", "--quiet", "content", "--settings", "pelicanconf.py", "--output", str(out / site.name)], cwd=site)[0], sites):
@@ -320,9 +316,9 @@ def main() -> None:
         raise SystemExit("hugo is not installed (Debian: apt-get install hugo)")
     work = args.work or Path(tempfile.mkdtemp(prefix="zq-hugo-bench-"))
     corpus = work / "corpus"
-    TRASH.append(work / "trash")  # what an earlier run left is deleted at the end, with this run's
+    trash = work / "trash"  # what an earlier run left is set aside too, and deleted at the end with this run's
     for left in ("corpus", "hugo-src", "pelican-src", "hugo-out", "pelican-out", "clean"):
-        set_aside(work / left)
+        set_aside(work / left, trash)
     make_corpus(corpus, args.articles, departments=args.departments)
     sites = hugo_sites(corpus, work / "hugo-src")
     plain = pelican_sites(corpus, work / "pelican-src")
@@ -334,10 +330,10 @@ def main() -> None:
     loads: list[float] = []
     for round_no in range(args.rounds):
         loads.append(os.getloadavg()[0])
-        results["hugo cold"].append(hugo_cold(sites, work / "hugo-out"))
-        results["pelican cold"].append(pelican_cold(plain, work / "pelican-out", args.pelican_jobs))
-        set_aside(corpus / "output")
-        set_aside(corpus / ".zhanqun-cache")
+        results["hugo cold"].append(hugo_cold(sites, work / "hugo-out", trash))
+        results["pelican cold"].append(pelican_cold(plain, work / "pelican-out", args.pelican_jobs, trash))
+        set_aside(corpus / "output", trash)
+        set_aside(corpus / ".zhanqun-cache", trash)
         seconds, peak = timed(build, memory=True)
         results["zhanqun cold"].append(seconds)
         peaks.append(peak)
@@ -355,10 +351,10 @@ def main() -> None:
         print(f"round {round_no + 1}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in results.items()), flush=True)
     loads.append(os.getloadavg()[0])
     clean = work / "clean"
-    set_aside(clean)
+    set_aside(clean, trash)
     timed([*build, "--no-cache", "--out", str(clean)])
     identical = digest(corpus / "output" / "preview") == digest(clean)
-    shutil.rmtree(TRASH[0], ignore_errors=True)
+    shutil.rmtree(trash, ignore_errors=True)
     medians = {k: statistics.median(v) for k, v in results.items()}
     hugo = medians["hugo cold"]
     rows = [f"| {k} | {medians[k]:.2f} | {medians[k] / hugo:.2f}× | {' / '.join(f'{v:.2f}' for v in results[k])} |" for k in results]

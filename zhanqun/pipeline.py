@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from .columns.features import Features, analyse
 from .config.shards import parse_shard, shard_of, site_weight
-from .config.sites import Cluster, check_theme_assets, key_line, load_cluster
+from .config.sites import Cluster, check_theme_assets, key_line, load_cluster, site_file_ids
 from .config.themes import check_themes
 from .content.attachments import Attachments, read_attachments
 from .content.html_policy import may_need_sanitising
@@ -617,6 +617,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     context: BuildContext | None = None
     swap: OutputSwap | None = None
     swapped = False
+    interrupted = False  # stopped by a signal: the pages it checked may never have been swapped in
     with interrupt_guard() as guard:
         try:
             context = prepare(options, problems, cache, items)
@@ -657,6 +658,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         except BuildFailed:
             pass
         except Interrupted as exc:
+            interrupted = not swapped
             if swapped:
                 message = _("build interrupted by {signal}; the new output had already been swapped in").format(signal=exc.signal_name)
             else:
@@ -678,7 +680,6 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                 context.link_extracts.forget_other_sites(context.cluster.ids)
     except (OSError, UnsafePath) as exc:
         problems.warn(CACHE_FOLDER, None, "cache-not-saved", _("the cache of the links found in pages could not be saved: {problem}").format(problem=describe_os_error(exc, options.root) if isinstance(exc, OSError) else exc))
-    interrupted = any(p.code == "interrupted" for p in problems.items) and not swapped  # stopped: the pages it checked were never swapped in
     if context is not None and context.link_report is not None and not interrupted:  # a build that failed on its links too: then most of all
         save_link_report(options.root, options.output, options.target, context.link_report, swapped, context.cluster.ids, problems)
     if previous.snapshot is not None and context is not None and swapped and not problems.has_errors():
@@ -869,7 +870,7 @@ def check_combined_output(options: BuildOptions) -> BuildReport:
     of one commit, and every link of every page against the real files of every site."""
     assert options.out is not None
     try:
-        check_combined_folder(options.out, options.target, {path.stem for path in (options.root / "sites").glob("*.toml")})  # the cluster's ids, before its files are read
+        check_combined_folder(options.out, options.target, site_file_ids(options.root))  # before the site files are read
     except NotAnOutput as exc:
         raise UsageError(str(exc)) from None
     problems = Problems()

@@ -902,6 +902,12 @@ def _expand_short_colours(data: dict[str, Any]) -> None:
 _KIND_ORDER = {kind: n for n, kind in enumerate(SITE_KINDS)}
 
 
+def site_file_ids(root: Path) -> set[str]:
+    """The ids the site files name (``sites/<id>.toml``), before any is read."""
+    sites_dir = root / "sites"
+    return {path.stem for path in sites_dir.glob("*.toml")} if sites_dir.is_dir() else set()
+
+
 def load_cluster(root: Path, problems: Problems) -> Cluster:
     """Read and validate every ``sites/*.toml`` and the cluster as a whole.
 

@@ -19,7 +19,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from ..paths import make_folder, mark_output_folder, move, remove
 
@@ -58,10 +58,10 @@ class OutputSwap:
         """A folder for intermediate files (staged sources) that never reaches the output."""
         return make_folder(self.scratch, f"work/{name}")
 
-    def commit(self, site_ids: list[str], dropped: list[str] = []) -> None:  # noqa: B006 (never changed)
+    def commit(self, site_ids: list[str], dropped: Sequence[str] = ()) -> None:
         """Swap each built site into ``final/<id>`` and take each of ``dropped`` out of ``final``,
-        all or none; other sites already there stay. ``dropped``: the sites a shard's output must
-        not hold (``build --shard``: those of the other shares)."""
+        all or none; other sites already there stay. ``dropped``: the site folders the output must
+        no longer hold (``pipeline.sites_taken_out``: other shares', sites the cluster lost)."""
         make_folder(self.final)
         mark_output_folder(self.final, self.target)
         trash = make_folder(self.scratch, "previous")

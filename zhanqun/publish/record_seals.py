@@ -97,5 +97,3 @@ class RecordSeals:
         if self.root is not None and self.changed:
             write_cache_file(self.root, self.file, FORMAT_KEY, dict(sorted(self.seals.items())))
             self.changed = False
-
-
