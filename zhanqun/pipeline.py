@@ -417,7 +417,7 @@ def write_site_manifest(context: BuildContext, site_id: str, site_folder: Path) 
     to the current output's, keeping their times; then the inputs record, for the next build to
     compare (both in ``.zhanqun/``, which the manifest does not list)."""
     assert context.leak_scanner is not None
-    manifest = build_manifest(site_folder, site_id, context.target.name, head_commit(context.root))
+    manifest = build_manifest(site_folder, site_id, context.target.name, head_commit(context.root), context.output_digests)
     write_manifest(site_folder, manifest)
     keep_unchanged_files(site_folder, context.options.output / site_id, manifest)
     record_inputs(site_folder, context.inputs[site_id], traces_digest(context.leak_scanner.all()))

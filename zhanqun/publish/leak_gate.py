@@ -442,7 +442,9 @@ def check_output_leaks(
             shown = _shown(final, site_id, rel, root)
             for _line, trace in scanner.scan_reading(rel):  # an address is read by everyone who sees it
                 problems.add(shown, None, "leak", _("its address {leak}").format(leak=_message(trace)))
-            if data is None:
+            if data is None and digests is not None:
+                data, _digest = digests.read(path)  # remembered: the manifest lists this file's digest next
+            elif data is None:
                 with open(path, "rb") as handle:
                     data = handle.read()
             # the search bundle's fragments, index, meta and filter files are compressed: read
@@ -483,7 +485,9 @@ def _passed_before(path: str, recorded: tuple[str, int], digests: FileDigests | 
     sha256, size = recorded
     known = digests.known(path) if digests is not None else None
     data = None
-    if known is None:
+    if known is None and digests is not None:
+        data, known = digests.read(path)  # remembered: the manifest lists this file's digest next
+    elif known is None:
         with open(path, "rb") as handle:
             data = handle.read()
         known = FileDigest(hashlib.sha256(data).hexdigest(), len(data), data[:HEAD])

@@ -25,6 +25,7 @@ from typing import Any, BinaryIO, NamedTuple
 import orjson
 
 from ..i18n import _
+from ..links.output_digests import FileDigests
 from ..paths import ZHANQUN_FOLDER, walk_tree, write_text
 
 MANIFEST_PATH = f"{ZHANQUN_FOLDER}/manifest.json"
@@ -108,11 +109,15 @@ def site_files(site_folder: Path) -> list[str]:
     return sorted(rel for rel, _entry in walk_tree(site_folder, leave_out=ZHANQUN_FOLDER))
 
 
-def build_manifest(site_folder: Path, site_id: str, target: str, commit: str | None) -> SiteManifest:
-    """The manifest of what ``site_folder`` holds now."""
+def build_manifest(site_folder: Path, site_id: str, target: str, commit: str | None, digests: FileDigests | None = None) -> SiteManifest:
+    """The manifest of what ``site_folder`` holds now. ``digests``: the files the output checks of
+    this build read and hashed already (``links/output_digests.py``), taken as they are while
+    each file's ``lstat`` is the one taken before it was read — the rest are hashed here."""
     entries = []
+    base = str(site_folder)
     for rel in site_files(site_folder):
-        sha256, size = hash_file(site_folder / rel)
+        known = digests.known(os.path.join(base, rel)) if digests is not None else None
+        sha256, size = (known.sha256, known.size) if known is not None else hash_file(site_folder / rel)
         entries.append(FileEntry(rel, sha256, size))
     return SiteManifest(site_id, target, commit, tuple(entries))
 
