@@ -8,6 +8,7 @@ after it was checked is searched.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -352,3 +353,48 @@ def test_a_site_rendered_while_others_render_has_its_pages_read_ahead_once(tmp_p
     other = fill(new_repo(tmp_path / "other"))
     expected = build(other)
     assert problems(report) == problems(expected) and report.notes == expected.notes
+
+
+# --- the manifest takes the digests the output checks made -------------------------------------
+
+
+def test_the_manifest_takes_a_digest_read_in_this_build_and_hashes_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhanqun.links.output_digests import FileDigests
+    from zhanqun.publish import manifest
+
+    site = tmp_path / "site"
+    (site / "gzdt").mkdir(parents=True)
+    (site / "gzdt" / "a.html").write_bytes(b"<p>one</p>")
+    (site / "b.html").write_bytes(b"<p>two</p>")
+    digests = FileDigests()
+    digests.read(os.path.join(str(site), "gzdt/a.html"))
+    hashed: list[str] = []
+    real_hash = manifest.hash_file
+    monkeypatch.setattr(manifest, "hash_file", lambda path: (hashed.append(Path(path).name), real_hash(path))[1])
+    made = manifest.build_manifest(site, "s", "preview", None, digests)
+    assert hashed == ["b.html"]
+    assert made == manifest.build_manifest(site, "s", "preview", None)  # the same entries as hashing every file
+
+
+def test_a_file_changed_after_the_checks_read_it_is_hashed_again_for_the_manifest(tmp_path: Path) -> None:
+    from zhanqun.links.output_digests import FileDigests
+    from zhanqun.publish.manifest import build_manifest
+
+    site = tmp_path / "site"
+    site.mkdir()
+    page = site / "a.html"
+    page.write_bytes(b"<p>one</p>")
+    digests = FileDigests()
+    digests.read(str(page))
+    before = os.stat(page)
+    page.write_bytes(b"<p>ONE</p>")  # the same size, its time set back: only the change time tells
+    while os.stat(page).st_ctime_ns == before.st_ctime_ns:  # written within the clock's tick: again, until it moved
+        page.write_bytes(b"<p>ONE</p>")
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    [entry] = build_manifest(site, "s", "preview", None, digests).files
+    assert entry.sha256 == hashlib.sha256(b"<p>ONE</p>").hexdigest()
+    (tmp_path / "secret").write_bytes(b"<p>one</p>")
+    page.unlink()
+    page.symlink_to(tmp_path / "secret")  # a link where the checks read a file: refused, as without digests
+    with pytest.raises(OSError):
+        build_manifest(site, "s", "preview", None, digests)
