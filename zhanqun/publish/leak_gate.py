@@ -28,7 +28,6 @@ column name, or (for passages) a published item's text is not a leak.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import html
 import json
 import os
@@ -46,7 +45,7 @@ from ..content.index import ContentIndex, Item
 from ..errors import Problems, shown_path
 from ..i18n import N_, _
 from ..links.addresses import AddressMap
-from ..links.output_digests import HEAD, FileDigest, FileDigests
+from ..links.output_digests import FileDigests
 from ..paths import walk_tree
 from ..render.attachment_use import AttachmentUse
 from .archive_text import MAX_BYTES, is_compressed, unpack
@@ -422,6 +421,7 @@ def check_output_leaks(
     Its bytes are hashed all the same (or their digest taken from ``digests``, while the file is
     unchanged since it was hashed), so a file edited after it was checked is searched; and the
     ``files/`` rule, which depends on what this build's items link, applies to every file."""
+    digests = digests if digests is not None else FileDigests()  # for this call only, without a cache
     for site_id, folder in sorted(built.items()):
         published = set(use.publishable(site_id))
         before = (passed or {}).get(site_id, {})
@@ -442,11 +442,8 @@ def check_output_leaks(
             shown = _shown(final, site_id, rel, root)
             for _line, trace in scanner.scan_reading(rel):  # an address is read by everyone who sees it
                 problems.add(shown, None, "leak", _("its address {leak}").format(leak=_message(trace)))
-            if data is None and digests is not None:
+            if data is None:
                 data, _digest = digests.read(path)  # remembered: the manifest lists this file's digest next
-            elif data is None:
-                with open(path, "rb") as handle:
-                    data = handle.read()
             # the search bundle's fragments, index, meta and filter files are compressed: read
             # what they hold (the pages' text, words, metadata and filter values) as a reader would
             text = readable_text(rel, data) if rel.startswith("pagefind/") else None
@@ -479,18 +476,14 @@ def _files_of(folder: str) -> list[tuple[str, bool]]:
     return sorted(found, key=lambda pair: pair[0].split("/"))
 
 
-def _passed_before(path: str, recorded: tuple[str, int], digests: FileDigests | None) -> tuple[bytes | None, bool]:
+def _passed_before(path: str, recorded: tuple[str, int], digests: FileDigests) -> tuple[bytes | None, bool]:
     """(the file's bytes if they had to be read, whether they are the ``recorded`` (SHA-256, size)
     of a file that passed the gate) — never for a compressed file, whose check may warn."""
     sha256, size = recorded
-    known = digests.known(path) if digests is not None else None
+    known = digests.known(path)
     data = None
-    if known is None and digests is not None:
+    if known is None:
         data, known = digests.read(path)  # remembered: the manifest lists this file's digest next
-    elif known is None:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        known = FileDigest(hashlib.sha256(data).hexdigest(), len(data), data[:HEAD])
     return data, (known.sha256, known.size) == (sha256, size) and not is_compressed(known.head)
 
 
