@@ -132,3 +132,44 @@ def test_a_build_run_from_a_folder_holding_another_zhanqun_renders_with_this_one
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(repo.root), "--lang", "en", "build"], cwd=decoy, env=environment, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "other checkout" not in result.stderr
+
+
+def test_the_fork_server_ends_without_python_teardown() -> None:
+    """Only the server (and the processes forked from it) ends at once: this process, which
+    imported the same module, ends as Python does, and the variable that tells them apart is
+    not left in its environment."""
+    from zhanqun.render import server_exit
+
+    processes.warm_up()
+    pool = processes.render_pool(1)
+    try:
+        assert pool.submit(_ends_at_once).result(timeout=120) is True
+    finally:
+        pool.shutdown(wait=True)
+    assert server_exit.ENDS_AT_ONCE is False
+    assert server_exit.SERVER_VARIABLE not in os.environ
+
+
+def _ends_at_once() -> bool:
+    from zhanqun.render import server_exit
+
+    return server_exit.ENDS_AT_ONCE and server_exit.SERVER_VARIABLE not in os.environ
+
+
+def test_ending_at_once_flushes_the_streams_and_skips_the_teardown(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('teardown ran'))\n"  # registered first: would run last
+        "import os\n"
+        f"os.environ['ZHANQUN_FORK_SERVER'] = '1'\n"
+        f"sys.path.insert(0, {os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(processes.__file__))))!r})\n"
+        "from zhanqun.render import server_exit\n"
+        "print('written before the end', end='')\n"  # no newline: still in the buffer at exit
+        "raise SystemExit(3)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "written before the end"
+    assert done.returncode == 0, done.stderr
