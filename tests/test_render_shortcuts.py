@@ -177,3 +177,35 @@ def test_the_feed_map_is_made_once_per_site_and_again_for_another() -> None:
     first.append(item(settings, "n3", "zwdt"))  # a list that grew is mapped again
     assert "/tuquan/zwdt/n3.html" in pelican_plugin._articles_by_link(context)
 
+
+
+def test_summaries_are_cut_by_pelicans_own_file_without_importing_pelican() -> None:
+    """The build's process loads ``pelican/utils.py`` alone (``render/pelican_utils.py``): the
+    summaries are those Pelican's module cuts, and Pelican itself is not imported for them."""
+    import subprocess
+    import sys
+
+    import pelican.utils
+
+    from zhanqun.render.stage import summary_of
+
+    samples = [
+        "<p>" + "政务公开 " * 80 + "</p>",
+        '<div class="toc"><ul><li>目录</li></ul></div><p>第一段 <a href="/a.html">链接</a> 文字。</p>' * 20,
+        "<p>短</p>",
+        "<p>a &amp; b &#x4E00; <br/> " + "字" * 500 + "</p>",
+    ]
+    for html_text in samples:
+        for words in (1, 5, 50):
+            expected = pelican.utils.strip_toc_elements_from_html(pelican.utils.truncate_html_words(html_text, words, "…"))
+            assert summary_of(html_text, words, "…") == expected
+    script = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        "from zhanqun.render.stage import summary_of\n"
+        "from zhanqun.render.pelican_utils import STANDALONE\n"
+        "print(summary_of('<p>' + '字 ' * 80 + '</p>', 3, '…'), 'pelican' in sys.modules, STANDALONE in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd="/")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["<p>字", "字", "字", "…</p>", "False", "True"]

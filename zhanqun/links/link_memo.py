@@ -91,6 +91,7 @@ class LinkMemo:
         self.world = world
         self._standings = standings or {}
         self._digests: dict[str, str] = {}
+        self._decoded: dict[str, tuple[tuple[Problem, ...], frozenset[FileId]]] = {}  # entry text → what it says
 
     def key_of(self, item: Item) -> str:
         """The item's digest in this world (computed once per build)."""
@@ -105,18 +106,17 @@ class LinkMemo:
         value = self.cache.find(KIND, (self.key_of(item),))
         if value is None:
             return None
-        try:
-            if not isinstance(value, str):
-                raise TypeError(type(value).__name__)
-            data = orjson.loads(value)
-            problems = [Problem(p[0], p[1], p[2], p[3], p[4]) for p in data["problems"] if _is_problem(p)]
-            files = {FileId(f[0], f[1]) for f in data["files"] if _is_pair(f)}
-            if len(problems) != len(data["problems"]) or len(files) != len({tuple(f) for f in data["files"]}):
-                raise ValueError("not what this module writes")
-        except (ValueError, TypeError, KeyError, IndexError):
+        if not isinstance(value, str):
             self.cache.wrong += 1  # resolved again, and replaced (a warning: RenderCache.report_wrong)
             return None
-        return problems, files
+        decoded = self._decoded.get(value)
+        if decoded is None:  # most items' entries are the same few texts (no problem, no file): read once
+            try:
+                decoded = self._decoded[value] = _decode(value)
+            except (ValueError, TypeError, KeyError, IndexError):
+                self.cache.wrong += 1
+                return None
+        return list(decoded[0]), set(decoded[1])
 
     def put(self, item: Item, problems: list[Problem], files: set[FileId]) -> None:
         data = {
@@ -124,6 +124,17 @@ class LinkMemo:
             "files": sorted([f.site, f.path] for f in files),
         }
         self.cache.store(KIND, (self.key_of(item),), json_bytes(data).decode("utf-8", "surrogatepass"))
+
+
+def _decode(value: str) -> tuple[tuple[Problem, ...], frozenset[FileId]]:
+    """What an entry :meth:`LinkMemo.put` wrote says; ``ValueError`` (or another lookup error)
+    if it is not such an entry."""
+    data = orjson.loads(value)
+    problems = tuple(Problem(p[0], p[1], p[2], p[3], p[4]) for p in data["problems"] if _is_problem(p))
+    files = frozenset(FileId(f[0], f[1]) for f in data["files"] if _is_pair(f))
+    if len(problems) != len(data["problems"]) or len(files) != len({tuple(f) for f in data["files"]}):
+        raise ValueError("not what this module writes")
+    return problems, files
 
 
 def _is_problem(value: object) -> bool:

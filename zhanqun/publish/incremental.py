@@ -186,24 +186,33 @@ class StatCache:
     """
 
     def __init__(self, root: Path | None, target: str = "preview", problems: Problems | None = None) -> None:
-        """``problems``: where a damaged record is a warning (it is ignored: every file is hashed)."""
+        """``problems``: where a damaged record is a warning (it is ignored: every file is hashed).
+
+        The record (some 20,000 files' numbers) is read when first asked, not here: a build after
+        one edit asks only once the edited site is rendering, while this process plans the others."""
         self.root = root
         self.file = f"stat-{target}.json"
-        self.sites: dict[str, dict[str, list[int]]] = {}
         self.written = 0
         self.changed = False
+        self._sites: dict[str, dict[str, list[int]]] | None = None if root is not None else {}
+        self._problems = problems if problems is not None else Problems()
         self._keys: dict[Path, str] = {}
         self.seals = RecordSeals(root, target, problems)  # the output's records are believed only as sealed
-        if root is None:
-            return
-        path = root / CACHE_FOLDER / self.file
-        try:
-            written = path.stat().st_mtime_ns  # before reading: a record written meanwhile is only younger
-        except OSError:
-            return
-        sites = read_cache_file(root, self.file, STATS_KEY, lambda value: isinstance(value, dict), STATS_DAMAGED, problems if problems is not None else Problems())
-        if sites is not None:
-            self.sites, self.written = sites, written
+
+    @property
+    def sites(self) -> dict[str, dict[str, list[int]]]:
+        """The recorded files by site folder (:meth:`key`), read on first use."""
+        if self._sites is None:
+            self._sites = {}
+            assert self.root is not None
+            try:
+                written = (self.root / CACHE_FOLDER / self.file).stat().st_mtime_ns  # before reading: a record written meanwhile is only younger
+            except OSError:
+                return self._sites
+            found = read_cache_file(self.root, self.file, STATS_KEY, lambda value: isinstance(value, dict), STATS_DAMAGED, self._problems)
+            if found is not None:
+                self._sites, self.written = found, written
+        return self._sites
 
     def key(self, site_folder: Path) -> str:
         """The site folder's entry: a hash of its real path (resolved once per folder and build)."""

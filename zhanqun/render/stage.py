@@ -32,6 +32,7 @@ from ..links.resolve import LinkResolver
 from ..parallel import fork_map, forget_in_child
 from ..paths import make_folder, symlink, write_text
 from .attachment_use import AttachmentUse
+from .pelican_utils import pelican_utils
 
 #: Header keys never handed to Pelican: they must not appear in any output.
 PRIVATE_KEYS = ("Reviewed-By", "Approved-By", "Status", "Visibility", "Syndicate", "Slug", "Translation-Of")
@@ -229,9 +230,8 @@ def _finish_in_child(inputs: tuple[str, str | None, str | None, list[str], int, 
 
 def summary_of(content: str, words: int = SUMMARY_WORDS, end: str = SUMMARY_END) -> str:
     """The opening words of an item's HTML, as Pelican would cut them (tags kept balanced)."""
-    from pelican.utils import strip_toc_elements_from_html, truncate_html_words
-
-    return strip_toc_elements_from_html(truncate_html_words(content, words, end))
+    utils = pelican_utils()  # Pelican's, without importing Pelican (``pelican_utils.py``)
+    return utils.strip_toc_elements_from_html(utils.truncate_html_words(content, words, end))
 
 
 def _letter_summary(item: Item) -> str:
