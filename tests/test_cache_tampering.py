@@ -119,3 +119,55 @@ def test_a_one_edit_build_counts_what_it_did_anew(built: Repo, tmp_path: Path) -
     assert report.counts["files"] == 6 and report.counts["reused"] >= 1
     result = repo.run("-v", "build", "--no-cache")
     assert "done anew: 6 of 6 content files read, links of 6 items resolved" in result.stderr
+
+
+def _verified_twice(built: Repo, tmp_path: Path) -> Repo:
+    """A copy whose sites' whole listings are recorded (the second build verifies them one by one)."""
+    repo = copy_repo(built, tmp_path / "repo")
+    build(repo)
+    build(repo)
+    return repo
+
+
+def test_an_unchanged_site_is_verified_by_its_listing_without_its_manifest(built: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast way (``incremental.files_intact``): the site's listing as one digest, compared
+    with the one last verified against the same sealed manifest; the manifest is not read."""
+    repo = _verified_twice(built, tmp_path)
+    site = repo.out("tjj", "index.html").parent
+    stats = incremental.StatCache(repo.root)
+    assert stats.summaries  # the record of listings was written
+    monkeypatch.setattr(incremental, "read_manifest", lambda folder: pytest.fail("the manifest was read"))
+    assert incremental.files_intact(site, "tjj", stats)
+    monkeypatch.undo()
+    assert not incremental.files_intact(site, "portal", incremental.StatCache(repo.root))  # another site's id: not its listing
+
+
+@pytest.mark.parametrize("change", ["same size, time put back", "file added", "file removed", "manifest edited"])
+def test_a_listing_that_changed_is_verified_file_by_file(built: Repo, tmp_path: Path, change: str) -> None:
+    repo = _verified_twice(built, tmp_path)
+    site = repo.out("tjj", "index.html").parent
+    page = site / "index.html"
+    if change == "same size, time put back":
+        before = os.stat(page)
+        data = page.read_bytes()
+        page.write_bytes(data.replace(b"<title>", b"<TITLE>", 1))
+        os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    elif change == "file added":
+        (site / "extra.html").write_text("<p>多出的页面</p>", encoding="utf-8")
+    elif change == "file removed":
+        page.unlink()
+    else:
+        manifest = site / ".zhanqun" / "manifest.json"
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace('"tjj"', '"tjj" ', 1), encoding="utf-8")
+    assert not incremental.files_intact(site, "tjj", incremental.StatCache(repo.root))
+    build(repo)  # the site is rendered again and verified anew
+    assert incremental.files_intact(site, "tjj", incremental.StatCache(repo.root))
+    assert b"<TITLE>" not in page.read_bytes() and not (site / "extra.html").exists()
+
+
+def test_a_listing_recorded_within_the_racy_window_is_not_trusted(built: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _verified_twice(built, tmp_path)
+    site = repo.out("tjj", "index.html").parent
+    monkeypatch.setattr(incremental, "RACY_NS", 10**18)  # every file "just changed"
+    monkeypatch.setattr(incremental, "read_manifest", lambda folder: None)  # the slow way would say "not intact"
+    assert not incremental.files_intact(site, "tjj", incremental.StatCache(repo.root))

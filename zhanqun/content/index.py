@@ -20,6 +20,7 @@ from ..errors import Problems, did_you_mean
 from ..i18n import _
 from .alt_text import check_alt_text
 from .html_policy import check_item_html, check_rendered_html
+from .item_digest import read_digests
 from .markdown_render import MarkdownRenderer
 from .mongolian import check_mongolian, strip_text
 from .metadata import (
@@ -90,6 +91,8 @@ class Item:
     tags: tuple[str, ...] = ()
     broken: bool = False  # the file has errors: checked with the others, never rendered
     refused_keys: frozenset[str] = frozenset()  # keys written with a value that was refused (reported)
+    # (standing without receivers, text) SHA-256 as read, kept by the cache of read items (item_digest.py)
+    digests: tuple[str, str] | None = field(default=None, compare=False, repr=False)
 
     def written(self, key: str) -> bool:
         """Whether the author wrote ``key`` (its value may have been refused): not to report it missing."""
@@ -445,7 +448,7 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
         title, date = strip_text(title) or PurePosixPath(rel).stem, date or UNKNOWN_DATE
     check_alt_text(source, policed_body, parsed.body_line, problems)
     slug = meta.get("Slug") or _slug(title, rel, site, meta, lines, source, problems)
-    return Item(
+    item = Item(
         site=site.id,
         column=column.id,
         rel=rel,
@@ -464,6 +467,8 @@ def read_item(raw: bytes, site: Site, column: Column, rel: str, source: str, pro
         broken=broken,
         refused_keys=frozenset(set(parsed.meta) - set(meta)),
     )
+    item.digests = read_digests(item)  # made once, here, and kept with the item by the cache of read items
+    return item
 
 
 def _slug(title: str, rel: str, site: Site, meta: dict[str, str], lines: dict[str, int], source: str, problems: Problems) -> str:

@@ -14,7 +14,8 @@ A hit gives a new :class:`~.index.Item` equal to what ``read_item`` returns, and
 problems, in the same order, as reading the file would (a miss runs ``read_item`` into a collector
 of its own, which is what is stored: the only problems of the file that exist before it is read
 are about its name, which ``read_item`` neither reads nor repeats). The body is stored as read, the
-date as the value it is (``_encoded``), so a hit parses nothing.
+date as the value it is (``_encoded``), so a hit parses nothing; and the item's two digests as read
+(``item_digest.py``), so a hit hashes nothing either.
 
 One JSON file, ``.zhanqun-cache/items.json`` (items do not depend on the target), written
 atomically when it gained or lost entries, holding only what this build read (every source is
@@ -37,6 +38,7 @@ from ..errors import Problem, Problems
 from ..i18n import N_, current_language
 from ..parallel import fork_map, forget_in_child
 from .index import ContentFile, Item, read_file_item
+from .item_digest import read_digests
 from .markdown_render import MarkdownRenderer
 from .metadata import SHANGHAI
 from .render_cache import CACHE_FOLDER, DamagedMessages, code_fingerprint, read_cache_file, write_cache_file
@@ -202,6 +204,7 @@ def _encoded(item: Item) -> dict[str, Any]:
         "tags": list(item.tags),
         "broken": item.broken,
         "refused": sorted(item.refused_keys),
+        "digests": list(read_digests(item)),
     }
 
 
@@ -226,6 +229,7 @@ def _item(data: dict[str, Any], site: Site, column: Column, rel: str, source: st
         tags=tuple(data["tags"]),
         broken=data["broken"],
         refused_keys=frozenset(data["refused"]),
+        digests=(data["digests"][0], data["digests"][1]),
     )
 
 
@@ -234,7 +238,7 @@ def _date(text: str, zoned: bool) -> datetime:
     return value.replace(tzinfo=SHANGHAI) if zoned else value
 
 
-_ITEM_KEYS = {"meta", "lines", "body", "body_line", "title", "date", "slug", "status", "visibility", "aliases", "tags", "broken", "refused"}
+_ITEM_KEYS = {"meta", "lines", "body", "body_line", "title", "date", "slug", "status", "visibility", "aliases", "tags", "broken", "refused", "digests"}
 _STRINGS = ("body", "title", "slug", "status", "visibility")
 _STRING_LISTS = ("aliases", "tags", "refused")
 
@@ -263,6 +267,9 @@ def _is_entry(value: object) -> bool:
         for text in values:
             if type(text) is not str:
                 return False
+    digests = item["digests"]
+    if not (type(digests) is list and len(digests) == 2 and type(digests[0]) is str and type(digests[1]) is str):
+        return False
     return type(item["body_line"]) is int and type(item["broken"]) is bool and _is_date(item["date"])
 
 

@@ -33,6 +33,7 @@ import orjson
 
 from ..content.attachments import Attachments, FileId
 from ..content.index import Item
+from ..content.item_digest import standing_digest, text_digest
 from ..content.render_cache import RenderCache, json_bytes
 from ..errors import Problem
 from ..i18n import current_language
@@ -45,7 +46,7 @@ KIND = "links"
 
 def world_digest(root: Path, addresses: "AddressMap", attachments: Attachments) -> tuple[str, dict[str, str]]:
     """SHA-256 of everything an item's links may resolve against, besides the item itself; and
-    the digest of each item's standing (:func:`_standing`), which its own digest starts from."""
+    the digest of each item's standing (``content/item_digest.py``), which its own digest starts from."""
     digest = hashlib.sha256()
 
     def add(value: object) -> bytes:
@@ -58,29 +59,19 @@ def world_digest(root: Path, addresses: "AddressMap", attachments: Attachments) 
     sites = root / "sites"
     for path in sorted(sites.glob("*.toml")) if sites.is_dir() else []:
         add([path.name, hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None])
-    standings = {item.source: hashlib.sha256(add(_standing(item))).hexdigest() for item in addresses.index.items}
+    ordered = [(item.source, standing_digest(item)) for item in addresses.index.items]
+    add(ordered)
+    standings = dict(ordered)
     add(sorted(addresses.index.unreadable))
     add(sorted([name.site, name.path, identity.site, identity.path] for name, identity in attachments.names.items()))
     add(sorted([name.site, name.path, refused.code, refused.reason] for name, refused in attachments.refused.items()))
     return digest.hexdigest(), standings
 
 
-def _standing(item: Item) -> list[object]:
-    """What other items' links can see of ``item``: all of it but its text and line numbers."""
-    return [
-        item.source, item.site, item.column, item.rel, item.meta, item.title, item.date.isoformat(), item.slug, item.status,
-        item.visibility, list(item.syndicate), list(item.aliases), list(item.tags), item.broken, sorted(item.refused_keys),
-    ]  # fmt: skip
-
-
 def item_digest(item: Item, standing: str | None = None) -> str:
     """SHA-256 of ``item`` as read: its standing (``standing``: its digest, if made already), its
     text and the line of each part of it."""
-    digest = hashlib.sha256()
-    digest.update((standing or hashlib.sha256(json_bytes(_standing(item))).hexdigest()).encode("ascii"))
-    digest.update(repr((item.body_line, sorted(item.lines.items()))).encode("utf-8") + b"\0")  # str keys, int values: repr is exact
-    digest.update(item.body.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return hashlib.sha256(f"{standing or standing_digest(item)}\0{text_digest(item)}".encode("ascii")).hexdigest()
 
 
 class LinkMemo:

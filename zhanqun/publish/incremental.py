@@ -44,15 +44,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..content.render_cache import CACHE_FOLDER, DamagedMessages, code_fingerprint, read_cache_file, write_cache_file
+from ..content.render_cache import CACHE_FOLDER, DamagedMessages, code_fingerprint, json_bytes, read_cache_file, write_cache_file
 from ..errors import Problems
 from ..i18n import N_
 from ..links.redirects import Redirect
-from ..paths import ZHANQUN_FOLDER, UnsafePath, confine, make_folder, replace_with_hard_link, write_text
+from ..paths import ZHANQUN_FOLDER, UnsafePath, confine, make_folder, replace_with_hard_link, walk_tree, write_text
 from ..render.page_reuse import UNSHOWN_SETTINGS, PreviousPages, base_key, read_page_keys
 from ..render.stage import StagedSite
 from .record_seals import RecordSeals
-from .manifest import SiteManifest, read_manifest, site_files
+from .manifest import SiteManifest, read_manifest
 
 FORMAT = 1
 INPUTS = f"{ZHANQUN_FOLDER}/inputs.json"
@@ -168,6 +168,8 @@ def recorded_inputs(site_folder: Path) -> str | None:
 
 #: Ties the record of output files to the shape of its entries (it does not depend on zhanqun's code).
 STATS_KEY = "output-stats-1"
+#: Ties the record of whole site listings to the shape of its entries.
+SUMMARIES_KEY = "output-listings-1"
 STATS_DAMAGED: DamagedMessages = (
     N_("the record of output files cannot be read ({problem}); it is ignored and the output's files are hashed"),
     N_("the record of output files is not in the form this version writes; it is ignored and the output's files are hashed"),
@@ -195,6 +197,9 @@ class StatCache:
         self.written = 0
         self.changed = False
         self._sites: dict[str, dict[str, list[int]]] | None = None if root is not None else {}
+        self._summaries: dict[str, list[Any]] | None = None if root is not None else {}  # key → [seal, listing digest, newest time]
+        self.summaries_written = 0
+        self.summaries_changed = False
         self._problems = problems if problems is not None else Problems()
         self._keys: dict[Path, str] = {}
         self.seals = RecordSeals(root, target, problems)  # the output's records are believed only as sealed
@@ -213,6 +218,38 @@ class StatCache:
             if found is not None:
                 self._sites, self.written = found, written
         return self._sites
+
+    @property
+    def summaries(self) -> dict[str, list[Any]]:
+        """Each site folder's whole listing as last verified (:func:`files_intact`), read on first use."""
+        if self._summaries is None:
+            self._summaries = {}
+            assert self.root is not None
+            try:
+                written = (self.root / CACHE_FOLDER / self.summary_file).stat().st_mtime_ns  # before reading, as for the files
+            except OSError:
+                return self._summaries
+            found = read_cache_file(self.root, self.summary_file, SUMMARIES_KEY, _is_summary, STATS_DAMAGED, self._problems)
+            if found is not None:
+                self._summaries, self.summaries_written = found, written
+        return self._summaries
+
+    @property
+    def summary_file(self) -> str:
+        return self.file.replace("stat-", "stat-sites-", 1)
+
+    def vouches_for_site(self, site_folder: Path, seal: str, listing: str, newest: int) -> bool:
+        """Whether the site's whole listing (every file's path and stat numbers) is the one last
+        verified against the manifest sealed as ``seal``, and was recorded long enough after its
+        newest file changed."""
+        return self.summaries.get(self.key(site_folder)) == [seal, listing, newest] and newest < self.summaries_written - RACY_NS
+
+    def note_site(self, site_folder: Path, seal: str, listing: str, newest: int) -> None:
+        """Note a site whose files were just verified, one by one, against its sealed manifest."""
+        key = self.key(site_folder)
+        if self.summaries.get(key) != [seal, listing, newest]:
+            self.summaries[key] = [seal, listing, newest]
+            self.summaries_changed = True
 
     def key(self, site_folder: Path) -> str:
         """The site folder's entry: a hash of its real path (resolved once per folder and build)."""
@@ -245,9 +282,15 @@ class StatCache:
         that a change within the same clock tick would not show: it is hashed next time instead;
         and the records' seals (``record_seals.py``)."""
         self.seals.save()
-        if self.root is None or not self.changed:
+        if self.root is None:
             return
         recent = time.time_ns() - RACY_NS
+        if self.summaries_changed:  # a listing with a file changed within the racy window is verified again next time
+            kept = {key: value for key, value in sorted(self.summaries.items()) if value[2] < recent}
+            write_cache_file(self.root, self.summary_file, SUMMARIES_KEY, kept)
+            self.summaries_changed = False
+        if not self.changed:
+            return
         for files in self.sites.values():
             for rel in [rel for rel, value in files.items() if not (isinstance(value, list) and len(value) == 4 and max(value[1], value[3]) < recent)]:
                 del files[rel]
@@ -268,27 +311,59 @@ def files_intact(site_folder: Path, site_id: str, stats: StatCache) -> bool:
     """Whether the site's output holds exactly the files of its manifest, as the manifest says
     (a stat the cache vouches for, else a hash), and its records are those the last successful
     build sealed (``record_seals.py``: a manifest made to match a changed page is no manifest);
-    shared with the cluster-wide shortcut (``publish/build_record.py``)."""
-    if not stats.seals.trusts(site_folder):
+    shared with the cluster-wide shortcut (``publish/build_record.py``).
+
+    The listing of the site — every file's path and stat numbers, as one digest — is compared
+    first with the one last verified against the same sealed manifest: where it is the same
+    (and not racy), the site is intact without reading its manifest or looking up a record per
+    file (a build after one edit verifies sixteen unchanged sites' 20,000 files this way).
+    Otherwise each file is verified, and the listing noted for the next build."""
+    seal = stats.seals.trusted(site_folder)
+    if seal is None:
         return False
+    listing = site_listing(site_folder)
+    digest, newest = listing_digest(site_id, listing)
+    if stats.vouches_for_site(site_folder, seal, digest, newest):
+        return True
     manifest = read_manifest(site_folder)
     if manifest is None or manifest.site != site_id:
         return False
-    if set(site_files(site_folder)) != {entry.path for entry in manifest.files}:
+    if listing.keys() != {entry.path for entry in manifest.files}:
         return False  # a file added or removed by hand
     base = os.path.join(site_folder, "")  # plain strings: ten thousand Path objects cost more than the stats
     for entry in manifest.files:
-        try:
-            now = os.lstat(base + entry.path)
-        except OSError:
-            return False
+        now = listing[entry.path]
         if now.st_size != entry.size:
             return False
         if not stats.vouches(site_folder, entry.path, now):
             if _file_sha(Path(base + entry.path)) != entry.sha256:
                 return False
             stats.note(site_folder, entry.path, now)
+    stats.note_site(site_folder, seal, digest, newest)
     return True
+
+
+def site_listing(site_folder: Path) -> dict[str, os.stat_result]:
+    """Every file of the site's output (``.zhanqun/`` left out; a symbolic link as itself) with its ``lstat``."""
+    listing = {}
+    for rel, entry in walk_tree(site_folder, leave_out=ZHANQUN_FOLDER):
+        try:
+            listing[rel] = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue  # gone since it was listed: not in the listing, so not intact
+    return listing
+
+
+def listing_digest(site_id: str, listing: dict[str, os.stat_result]) -> tuple[str, int]:
+    """SHA-256 of the site's id and every file's path, size, times, inode and mode, in path
+    order; and the newest modification or change time among them."""
+    rows = sorted([rel, now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino, now.st_mode] for rel, now in listing.items())
+    newest = max((max(now.st_mtime_ns, now.st_ctime_ns) for now in listing.values()), default=0)
+    return hashlib.sha256(json_bytes([site_id, rows])).hexdigest(), newest
+
+
+def _is_summary(value: object) -> bool:
+    return isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) and isinstance(value[1], str) and type(value[2]) is int
 
 
 def leak_checked(site_folder: Path, traces: str) -> bool:

@@ -80,8 +80,12 @@ class RecordSeals:
 
     def trusts(self, site_folder: Path) -> bool:
         """Whether the site's records are those a successful build left (and sealed)."""
+        return self.trusted(site_folder) is not None
+
+    def trusted(self, site_folder: Path) -> str | None:
+        """The seal of the site's records, if they are those a successful build left; else ``None``."""
         sealed = self.seals.get(self.key(site_folder))
-        return sealed is not None and sealed == records_digest(site_folder)
+        return sealed if sealed is not None and sealed == records_digest(site_folder) else None
 
     def seal(self, site_folder: Path) -> None:
         """Seal the site's records as they are now (after a successful build wrote them)."""
