@@ -20,7 +20,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..errors import Problems, did_you_mean
 from ..i18n import _
@@ -162,6 +161,8 @@ def _plus(values: list[int]) -> str:
 
 
 def _load(path: Path, source: str, problems: Problems) -> tuple[dict[str, Any], str] | None:
+    import yaml  # here: only a report written in YAML needs it, and every build imports this module (about 15 ms)
+
     try:
         text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
     except OSError as exc:
