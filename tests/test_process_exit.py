@@ -77,3 +77,37 @@ def test_a_signal_caught_inside_the_import_systems_callback_still_stops_the_comm
     )
     done = _python(script)
     assert (done.returncode, done.stdout, done.stderr) == (130, "SystemExit 130\n", "")
+
+
+def test_a_build_runs_with_the_cyclic_collector_paused_and_restores_it(tmp_path, monkeypatch) -> None:
+    """``gc_pause.collector_paused``: off while the build holds the cluster in memory (each full
+    collection walked millions of live objects for nothing), as it was once the build is over —
+    also when the build stops on an error, and left off when the caller had it off."""
+    import gc
+
+    from conftest import fill_small_cluster, new_repo
+
+    from zhanqun import pipeline
+
+    repo = fill_small_cluster(new_repo(tmp_path / "repo"))
+    seen: list[bool] = []
+    real = pipeline.read_content
+
+    def watching(context):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        real(context)
+
+    monkeypatch.setattr(pipeline, "read_content", watching)
+    assert gc.isenabled()
+    report = pipeline.build(pipeline.BuildOptions(repo.root, jobs=1))
+    assert report.ok and seen == [False] and gc.isenabled()
+    repo.write("content/ulanhot/zwdt/bad.md", "Title: 没有日期\n\n正文。\n")
+    assert not pipeline.build(pipeline.BuildOptions(repo.root, jobs=1)).ok
+    assert seen == [False, False] and gc.isenabled()
+    assert not pipeline.check(pipeline.BuildOptions(repo.root)).ok and seen[-1] is False and gc.isenabled()
+    gc.disable()
+    try:
+        pipeline.build(pipeline.BuildOptions(repo.root, jobs=1))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

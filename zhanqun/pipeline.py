@@ -30,6 +30,7 @@ from .content.render_cache import CACHE_FOLDER, RenderCache
 from .content.review import check_review
 from .content.sanitize import Policy, clean
 from .errors import BuildFailed, Problems, describe_os_error, did_you_mean, shown_path
+from .gc_pause import collector_paused
 from .i18n import N_, _
 from .links.addresses import DEFAULT_PREVIEW_BASE, TARGETS, AddressMap, Target, check_syndication
 from .links.link_check import LinkReport, check_output, read_ahead
@@ -597,6 +598,7 @@ def prepare(options: BuildOptions, problems: Problems, cache: RenderCache | None
     return context
 
 
+@collector_paused
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the selected sites for one target; the output changes only if everything passed.
 
@@ -823,6 +825,7 @@ def resolve_all_links(context: BuildContext) -> None:
             context.resolver.checked(item, context.problems)
 
 
+@collector_paused
 def check(options: BuildOptions, targets: list[str] | None = None, external: bool = False) -> BuildReport:
     """Validate site files, content and links for every target, writing nothing.
 
@@ -864,6 +867,7 @@ def check(options: BuildOptions, targets: list[str] | None = None, external: boo
     )
 
 
+@collector_paused
 def check_combined_output(options: BuildOptions) -> BuildReport:
     """``check --out DIR``: the output checks over a folder of built sites, such as the shards'
     outputs copied together (``publish/combined_output.py``): every selected site there, intact and
