@@ -171,3 +171,22 @@ def test_a_listing_recorded_within_the_racy_window_is_not_trusted(built: Repo, t
     monkeypatch.setattr(incremental, "RACY_NS", 10**18)  # every file "just changed"
     monkeypatch.setattr(incremental, "read_manifest", lambda folder: None)  # the slow way would say "not intact"
     assert not incremental.files_intact(site, "tjj", incremental.StatCache(repo.root))
+
+
+def test_after_a_new_commit_an_unchanged_site_is_still_verified_by_its_listing(built: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build from a new commit rewrites the unchanged sites' manifests (their commit) and seals
+    them again; their files are untouched, so the listing verified before follows the new seal."""
+    repo = copy_repo(built, tmp_path / "repo")
+    git = repo.root / ".git"
+    (git / "refs" / "heads").mkdir(parents=True)
+    (git / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    for commit in ("a" * 40, "b" * 40):
+        (git / "refs" / "heads" / "main").write_text(commit + "\n", encoding="utf-8")
+        build(repo)
+        build(repo)
+    (git / "refs" / "heads" / "main").write_text("c" * 40 + "\n", encoding="utf-8")
+    build(repo)  # every manifest given the new commit, every site sealed again
+    site = repo.out("tjj", "index.html").parent
+    assert '"c' in (site / ".zhanqun" / "manifest.json").read_text(encoding="utf-8")
+    monkeypatch.setattr(incremental, "read_manifest", lambda folder: pytest.fail("the manifest was read"))
+    assert incremental.files_intact(site, "tjj", incremental.StatCache(repo.root))

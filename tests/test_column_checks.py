@@ -282,6 +282,11 @@ def test_report_toml_syntax_error_is_located(cluster: Repo) -> None:
     assert code == 1 and "content/tjj/_data/annual-report-2025.toml:14: toml-syntax:" in output
 
 
+def test_report_yaml_syntax_error_is_located(cluster: Repo) -> None:
+    code, output = report(cluster, "date: 2026-01-20\noverview: 总体情况。\nrequests:\n  new: [1, 0\n  total: [1]\n", "annual-report-2024.yaml")
+    assert code == 1 and "content/tjj/_data/annual-report-2024.yaml:" in output and ": yaml-syntax:" in output, output
+
+
 def test_yaml_report_is_checked_too(cluster: Repo) -> None:
     yaml_report = (
         "date: 2026-01-20\noverview: 总体情况。\nproblems: 无。\nother: 无。\n"

@@ -79,35 +79,57 @@ def test_a_signal_caught_inside_the_import_systems_callback_still_stops_the_comm
     assert (done.returncode, done.stdout, done.stderr) == (130, "SystemExit 130\n", "")
 
 
-def test_a_build_runs_with_the_cyclic_collector_paused_and_restores_it(tmp_path, monkeypatch) -> None:
-    """``gc_pause.collector_paused``: off while the build holds the cluster in memory (each full
-    collection walked millions of live objects for nothing), as it was once the build is over —
-    also when the build stops on an error, and left off when the caller had it off."""
+def test_a_build_freezes_what_it_loaded_and_unfreezes_it_after(tmp_path, monkeypatch) -> None:
+    """``gc_pause``: the collector off while the cache files are read, what stays for the whole
+    build frozen (no collection walks the loaded caches again), everything unfrozen once the
+    build is over — also when it stops on an error — and the collector as it was."""
     import gc
 
     from conftest import fill_small_cluster, new_repo
 
     from zhanqun import pipeline
+    from zhanqun.content.render_cache import RenderCache
 
     repo = fill_small_cluster(new_repo(tmp_path / "repo"))
-    seen: list[bool] = []
-    real = pipeline.read_content
+    pipeline.build(pipeline.BuildOptions(repo.root, jobs=1))  # caches to load
+    seen: list[tuple[bool, int]] = []
+    real_load, real_read = RenderCache.load, pipeline.read_content
 
-    def watching(context):  # type: ignore[no-untyped-def]
-        seen.append(gc.isenabled())
-        real(context)
+    def loading(self, problems):  # type: ignore[no-untyped-def]
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        real_load(self, problems)
 
-    monkeypatch.setattr(pipeline, "read_content", watching)
-    assert gc.isenabled()
+    def reading(context):  # type: ignore[no-untyped-def]
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        real_read(context)
+
+    monkeypatch.setattr(RenderCache, "load", loading)
+    monkeypatch.setattr(pipeline, "read_content", reading)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    repo.write("content/ulanhot/zwdt/new.md", "Title: 新稿件\nDate: 2026-01-02\n\n正文。\n")
     report = pipeline.build(pipeline.BuildOptions(repo.root, jobs=1))
-    assert report.ok and seen == [False] and gc.isenabled()
+    assert report.ok, [str(p) for p in report.problems]
+    (paused, _), (collecting, frozen) = seen
+    assert paused is False and collecting is True and frozen > 0  # the caches were frozen once loaded
+    assert gc.isenabled() and gc.get_freeze_count() == 0
     repo.write("content/ulanhot/zwdt/bad.md", "Title: 没有日期\n\n正文。\n")
     assert not pipeline.build(pipeline.BuildOptions(repo.root, jobs=1)).ok
-    assert seen == [False, False] and gc.isenabled()
-    assert not pipeline.check(pipeline.BuildOptions(repo.root)).ok and seen[-1] is False and gc.isenabled()
-    gc.disable()
-    try:
-        pipeline.build(pipeline.BuildOptions(repo.root, jobs=1))
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def _inherited_frozen(_: int) -> bool:
+    import gc
+
+    return gc.get_freeze_count() > 0
+
+
+def test_workers_forked_from_a_build_do_not_walk_what_they_inherited() -> None:
+    """``parallel.fork_map``: each worker freezes what it inherited before its own work."""
+    import gc
+
+    from zhanqun.parallel import fork_map
+
+    found = fork_map(_inherited_frozen, list(range(400)), 2)
+    assert found is not None and all(found)
+    assert gc.get_freeze_count() == 0
+

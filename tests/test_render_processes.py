@@ -135,9 +135,8 @@ def test_a_build_run_from_a_folder_holding_another_zhanqun_renders_with_this_one
 
 
 def test_the_fork_server_ends_without_python_teardown() -> None:
-    """Only the server (and the processes forked from it) ends at once: this process, which
-    imported the same module, ends as Python does, and the variable that tells them apart is
-    not left in its environment."""
+    """Only the server (and the processes forked from it) ends at once: this process, which may
+    import the same module, ends as Python does."""
     from zhanqun.render import server_exit
 
     processes.warm_up()
@@ -146,30 +145,50 @@ def test_the_fork_server_ends_without_python_teardown() -> None:
         assert pool.submit(_ends_at_once).result(timeout=120) is True
     finally:
         pool.shutdown(wait=True)
-    assert server_exit.ENDS_AT_ONCE is False
-    assert server_exit.SERVER_VARIABLE not in os.environ
+    assert server_exit.ENDS_AT_ONCE is False and not server_exit.in_fork_server()
 
 
 def _ends_at_once() -> bool:
     from zhanqun.render import server_exit
 
-    return server_exit.ENDS_AT_ONCE and server_exit.SERVER_VARIABLE not in os.environ
+    return server_exit.ENDS_AT_ONCE
 
 
-def test_ending_at_once_flushes_the_streams_and_skips_the_teardown(tmp_path) -> None:
+def _engine_parent() -> str:
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(processes.__file__))))
+
+
+def test_ending_at_once_flushes_the_streams_and_skips_the_teardown() -> None:
     import subprocess
     import sys
 
     script = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('teardown ran'))\n"  # registered first: would run last
-        "import os\n"
-        f"os.environ['ZHANQUN_FORK_SERVER'] = '1'\n"
-        f"sys.path.insert(0, {os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(processes.__file__))))!r})\n"
+        f"sys.path.insert(0, {_engine_parent()!r})\n"
         "from zhanqun.render import server_exit\n"
+        "atexit.register(server_exit._end_now)\n"  # as the server registers it
         "print('written before the end', end='')\n"  # no newline: still in the buffer at exit
-        "raise SystemExit(3)\n"
+        "raise SystemExit\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.stdout == "written before the end"
     assert done.returncode == 0, done.stderr
+
+
+def test_no_other_process_ends_at_once_whatever_its_environment() -> None:
+    """The server is recognised by what runs it, never by a variable: a failing command that
+    imports the module keeps its exit status (a build's failure must reach CI)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        f"sys.path.insert(0, {_engine_parent()!r})\n"
+        "from zhanqun.render import server_exit\n"
+        "print(server_exit.ENDS_AT_ONCE, end='')\n"
+        "raise SystemExit(3)\n"
+    )
+    environment = {**os.environ, "ZHANQUN_FORK_SERVER": "1"}  # what an earlier version read
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=environment)
+    assert done.stdout == "False" and done.returncode == 3, done.stderr

@@ -16,6 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Sequence, TypeVar
 
+from .gc_pause import in_forked_worker
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -33,7 +35,7 @@ def fork_map(function: Callable[[T], R], inputs: Sequence[T], workers: int, at_l
     """
     if workers < 2 or len(inputs) < at_least or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_leave_signals_to_parent)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
     try:
         results = list(pool.map(function, inputs, chunksize=max(1, min(64, len(inputs) // (workers * 4)))))
     except BrokenProcessPool:
@@ -56,6 +58,8 @@ def forget_in_child(cache: Any) -> None:
     cache.used.clear()
 
 
-def _leave_signals_to_parent() -> None:
+def _start_worker() -> None:
+    """In each worker: signals left to the parent; what it inherited frozen (``gc_pause.py``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    in_forked_worker()

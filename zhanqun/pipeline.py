@@ -30,7 +30,7 @@ from .content.render_cache import CACHE_FOLDER, RenderCache
 from .content.review import check_review
 from .content.sanitize import Policy, clean
 from .errors import BuildFailed, Problems, describe_os_error, did_you_mean, shown_path
-from .gc_pause import collector_paused
+from . import gc_pause
 from .i18n import N_, _
 from .links.addresses import DEFAULT_PREVIEW_BASE, TARGETS, AddressMap, Target, check_syndication
 from .links.link_check import LinkReport, check_output, read_ahead
@@ -598,7 +598,7 @@ def prepare(options: BuildOptions, problems: Problems, cache: RenderCache | None
     return context
 
 
-@collector_paused
+@gc_pause.unfrozen_after
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the selected sites for one target; the output changes only if everything passed.
 
@@ -613,9 +613,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         return _nothing_changed(options, previous, problems)
     warm_up(options.root / "themes" / "gov" / "templates")  # the rendering processes' imports and templates overlap the stages before rendering
     cache = RenderCache(options.root if options.cache else None, options.target)
-    cache.load(problems)
     items = ItemCache(options.root if options.cache else None)
-    items.load(problems)
+    with gc_pause.paused():  # millions of objects, all kept: no collection walks them (gc_pause.py)
+        cache.load(problems)
+        items.load(problems)
+    gc_pause.settled()
     context: BuildContext | None = None
     swap: OutputSwap | None = None
     swapped = False
@@ -623,6 +625,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     with interrupt_guard() as guard:
         try:
             context = prepare(options, problems, cache, items)
+            gc_pause.settled()  # the content index, the address map and the memos stay to the end
             context.stats = StatCache(options.root if options.cache else None, options.target, problems)
             if options.cache:
                 context.link_extracts, context.output_digests = LinkExtracts(options.root, options.target, problems), FileDigests()
@@ -653,7 +656,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                     note_leak_check(options.output / site_id, traces)
                     note_commit(options.output / site_id, commit)
             for site_id in [*context.rebuilt, *context.unchanged]:  # their records as this build leaves them: the next believes no other
-                context.stats.seals.seal(options.output / site_id)
+                context.stats.seal(options.output / site_id, files_kept=site_id in context.unchanged)
             context.stats.save()
             if context.target.name == "preview":
                 write_preview_index(options.output, context.cluster)
@@ -825,7 +828,6 @@ def resolve_all_links(context: BuildContext) -> None:
             context.resolver.checked(item, context.problems)
 
 
-@collector_paused
 def check(options: BuildOptions, targets: list[str] | None = None, external: bool = False) -> BuildReport:
     """Validate site files, content and links for every target, writing nothing.
 
@@ -867,7 +869,6 @@ def check(options: BuildOptions, targets: list[str] | None = None, external: boo
     )
 
 
-@collector_paused
 def check_combined_output(options: BuildOptions) -> BuildReport:
     """``check --out DIR``: the output checks over a folder of built sites, such as the shards'
     outputs copied together (``publish/combined_output.py``): every selected site there, intact and

@@ -161,20 +161,25 @@ def _plus(values: list[int]) -> str:
 
 
 def _load(path: Path, source: str, problems: Problems) -> tuple[dict[str, Any], str] | None:
-    import yaml  # here: only a report written in YAML needs it, and every build imports this module (about 15 ms)
-
     try:
         text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
     except OSError as exc:
         problems.add(source, None, "unreadable", _("cannot read the file: {reason}").format(reason=exc.strerror or exc))
         return None
+    yaml_errors: tuple[type[Exception], ...] = ()
     try:
-        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+        if path.suffix == ".toml":
+            data = tomllib.loads(text)
+        else:
+            import yaml  # here: only a report written in YAML needs it, and every build imports this module (about 15 ms)
+
+            yaml_errors = (yaml.YAMLError,)
+            data = yaml.safe_load(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         problems.add(source, int(found.group(1)) if found else None, "toml-syntax", str(exc))
         return None
-    except yaml.YAMLError as exc:
+    except yaml_errors as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.add(source, mark.line + 1 if mark else None, "yaml-syntax", str(exc).split("\n")[0])
         return None

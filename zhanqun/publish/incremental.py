@@ -251,6 +251,23 @@ class StatCache:
             self.summaries[key] = [seal, listing, newest]
             self.summaries_changed = True
 
+    def seal(self, site_folder: Path, files_kept: bool) -> None:
+        """Seal the site's records as this build leaves them (``record_seals.py``). ``files_kept``:
+        the build left the site's files as they were and rewrote only its records (the manifest's
+        commit, the leak traces it passed), so a listing verified against the records sealed
+        before is verified against these: it follows the new seal, and the next build, after a
+        new commit, still verifies the site by its listing."""
+        before = self.seals.seals.get(self.seals.key(site_folder))
+        self.seals.seal(site_folder)
+        after = self.seals.seals.get(self.seals.key(site_folder))
+        if not files_kept or before is None or after is None or after == before:
+            return
+        key = self.key(site_folder)
+        summary = self.summaries.get(key)
+        if summary is not None and summary[0] == before:
+            self.summaries[key] = [after, summary[1], summary[2]]
+            self.summaries_changed = True
+
     def key(self, site_folder: Path) -> str:
         """The site folder's entry: a hash of its real path (resolved once per folder and build)."""
         found = self._keys.get(site_folder)

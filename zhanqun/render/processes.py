@@ -33,7 +33,6 @@ from ..errors import Problem, Problems, describe_os_error
 from ..i18n import _
 from .page_reuse import PageReuse, PreviousPages
 from .stage import StagedSite, write_staged
-from .server_exit import SERVER_VARIABLE
 from .template_warmup import FOLDER_VARIABLE, PrecompiledTemplates
 
 
@@ -365,7 +364,6 @@ def _start_fork_server(templates: Path | None = None) -> None:
         "PYTHONPATH": server_python_path(os.environ.get("PYTHONPATH")),
         "PYTHONSAFEPATH": "1",  # ``python -c`` puts the current folder first on the path: one holding a zhanqun/ of its own would be imported instead
         FOLDER_VARIABLE: str(templates) if templates else None,
-        SERVER_VARIABLE: "1",  # its end without Python's teardown (``server_exit.py``)
     }
     before = {name: os.environ.get(name) for name in started_with}
     try:

@@ -7,7 +7,11 @@ a second, and only then closes the standard streams it shares with the build. Wh
 the build's output to end — a CI log, a pipe, the bench's ``communicate()`` — waits for that too.
 The server holds nothing that needs it (its children are gone, it has no files or temporary
 folders of its own), so, registered in the server only, this ends it at once with its streams
-flushed.
+flushed. Nobody reads the server's exit status (the build never waits for it), so it is 0.
+
+The server is recognised by what runs it — ``multiprocessing.forkserver.main``, on the stack while
+it imports its preload — never by something a user's environment could set: in any other process
+(a build, the tests) importing this module changes nothing, and its exit status stays its own.
 """
 
 from __future__ import annotations
@@ -15,9 +19,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
-
-#: Set (to "1") in the environment the fork server starts with, and in no other process's.
-SERVER_VARIABLE = "ZHANQUN_FORK_SERVER"
+from multiprocessing import forkserver
 
 #: Whether this process ends at once (the fork server, and the rendering processes forked from it,
 #: which leave by ``os._exit`` anyway).
@@ -33,7 +35,17 @@ def _end_now() -> None:
     os._exit(0)
 
 
-if os.environ.get(SERVER_VARIABLE) == "1":  # imported by the fork server's preload
-    del os.environ[SERVER_VARIABLE]  # not passed on (a rendering process gets the build's environment anyway)
-    atexit.register(_end_now)
-    ENDS_AT_ONCE = True  # after multiprocessing's own: so it runs first, and the teardown never does
+def in_fork_server() -> bool:
+    """Whether this module is being imported by the fork server's preload."""
+    frame = sys._getframe()
+    server = os.path.abspath(forkserver.__file__)
+    while frame is not None:
+        if frame.f_code.co_name == "main" and os.path.abspath(frame.f_code.co_filename) == server:
+            return True
+        frame = frame.f_back
+    return False
+
+
+if in_fork_server():
+    atexit.register(_end_now)  # after multiprocessing's own: so it runs first, and the teardown never does
+    ENDS_AT_ONCE = True
