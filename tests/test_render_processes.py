@@ -192,3 +192,19 @@ def test_no_other_process_ends_at_once_whatever_its_environment() -> None:
     environment = {**os.environ, "ZHANQUN_FORK_SERVER": "1"}  # what an earlier version read
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=environment)
     assert done.stdout == "False" and done.returncode == 3, done.stderr
+
+
+def _frozen_in_child() -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_a_rendering_process_never_walks_what_the_server_preloaded() -> None:
+    """Frozen at the child's start (``gc_pause.in_forked_worker``): Pelican, Jinja and the compiled
+    templates are neither walked by the site's collections nor copied by them."""
+    pool = processes.render_pool(1)
+    try:
+        assert pool.submit(_frozen_in_child).result(timeout=120) > 1000
+    finally:
+        pool.shutdown(wait=True)

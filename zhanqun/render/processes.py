@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
-from .. import i18n
+from .. import gc_pause, i18n
 from ..errors import Problem, Problems, describe_os_error
 from ..i18n import _
 from .page_reuse import PageReuse, PreviousPages
@@ -436,11 +436,13 @@ def render_pool(workers: int) -> ProcessPoolExecutor:
 
 def _start_child(language: str, environment: dict[str, str]) -> None:
     """In each child, before its site: the parent's language and environment (the fork server has
-    the environment of the first build of this process), and signals left to the parent."""
+    the environment of the first build of this process), signals left to the parent, and what the
+    server preloaded frozen."""
     os.environ.clear()
     os.environ.update(environment)
     i18n.use_language(language)
     _leave_signals_to_parent()
+    gc_pause.in_forked_worker()  # what the fork server preloaded is never walked (nor copied) by the site's collections
 
 
 def _leave_signals_to_parent() -> None:
