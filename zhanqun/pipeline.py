@@ -617,7 +617,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     with gc_pause.paused():  # millions of objects, all kept: no collection walks them (gc_pause.py)
         cache.load(problems)
         items.load(problems)
-    gc_pause.settled()
+        gc_pause.settled()  # before the collector is on again: its first collection would walk them all
     context: BuildContext | None = None
     swap: OutputSwap | None = None
     swapped = False
