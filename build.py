@@ -47,7 +47,7 @@ from zhanqun.errors import Problems, describe_os_error, format_json, format_text
 from zhanqun.paths import UnsafePath  # noqa: E402
 from zhanqun.i18n import N_, _, current_language  # noqa: E402
 from zhanqun.commands.terminal import pad, printable  # noqa: E402
-from zhanqun.commands.process_exit import exit_now  # noqa: E402
+from zhanqun.commands.process_exit import KEPT, exit_now  # noqa: E402
 from zhanqun.progress import make_progress  # noqa: E402
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def _echo_timings(timings: dict[str, float]) -> None:
 def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | None, jobs: int | None, base_url: str | None, no_cache: bool, shard: str | None, today: object) -> None:
     options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, jobs or 0, _today(today), base_url, cache=not no_cache, shard=shard)
     with make_progress(settings.verbose) as progress:
-        report = _run(pipeline.build, options, progress)
+        report = _run(pipeline.build, options, progress, kept=KEPT)  # freed by the process's end (process_exit.py)
     if settings.verbose:
         _echo_timings(report.timings)
         if "staged" in report.counts:  # the build got as far as staging

@@ -133,3 +133,26 @@ def test_workers_forked_from_a_build_do_not_walk_what_they_inherited() -> None:
     assert found is not None and all(found)
     assert gc.get_freeze_count() == 0
 
+
+
+def test_the_command_line_keeps_what_a_build_held_until_the_process_ends(tmp_path) -> None:
+    """``pipeline.build(..., kept=...)``: the build's context and caches are handed over (not freed
+    one by one as it returns) and left frozen; without ``kept`` everything is collectable again."""
+    import gc
+
+    from conftest import fill_small_cluster, new_repo
+
+    from zhanqun import pipeline
+    from zhanqun.pipeline import BuildContext
+
+    repo = fill_small_cluster(new_repo(tmp_path / "repo"))
+    pipeline.build(pipeline.BuildOptions(repo.root, jobs=1))
+    assert gc.get_freeze_count() == 0
+    kept: list[object] = []
+    repo.write("content/ulanhot/zwdt/new.md", "Title: 新稿件\nDate: 2026-01-02\n\n正文。\n")
+    try:
+        assert pipeline.build(pipeline.BuildOptions(repo.root, jobs=1), kept=kept).ok
+        assert any(isinstance(value, BuildContext) for value in kept)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

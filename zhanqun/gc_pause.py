@@ -10,7 +10,7 @@ reference counting frees on its own. So the collector is off while the cache fil
 content index and the address map — is frozen once it is built (:func:`settled`, ``gc.freeze``):
 later collections walk only what is new. Frozen objects are unfrozen when the build ends
 (:func:`unfrozen_after`), so a process that builds again (the tests, the preview server) collects
-them as usual. The collector stays on otherwise: a cold build converts ten thousand texts, whose
+them as usual; the command line, which ends right after, leaves them as they are. The collector stays on otherwise: a cold build converts ten thousand texts, whose
 cycles it frees (with the collector off for the whole build, a cold build's peak memory grew by
 some 40 MB, over the 500 MB its benchmark allows).
 """
@@ -44,14 +44,17 @@ def settled() -> None:
 
 
 def unfrozen_after(function: Callable[P, R]) -> Callable[P, R]:
-    """``function``, after which everything :func:`settled` froze is collectable again."""
+    """``function``, after which everything :func:`settled` froze is collectable again — unless it
+    was called with ``kept`` (the command line, which holds what the build made until the process
+    ends: a collection would only walk it all once more)."""
 
     @functools.wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return function(*args, **kwargs)
         finally:
-            gc.unfreeze()
+            if kwargs.get("kept") is None:
+                gc.unfreeze()
 
     return run
 

@@ -599,12 +599,16 @@ def prepare(options: BuildOptions, problems: Problems, cache: RenderCache | None
 
 
 @gc_pause.unfrozen_after
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+def build(options: BuildOptions, progress: Progress | None = None, kept: list[object] | None = None) -> BuildReport:
     """Build the selected sites for one target; the output changes only if everything passed.
 
     Nothing is lost: an error in any stage, a write that fails (a full disk) or SIGINT/SIGTERM
     ends the build with a located problem, the scratch folder removed and the previous output
     as it was (see ``publish/output.py``).
+
+    ``kept``: where a caller that ends the process right after (the command line) keeps what the
+    build held in memory — millions of objects that would otherwise be freed one by one as this
+    function returns (about 0.1 s after one edit), only for the process's end to free the lot.
     """
     _refuse_unsafe_output(options)
     problems = Problems()
@@ -689,6 +693,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         save_link_report(options.root, options.output, options.target, context.link_report, swapped, context.cluster.ids, problems)
     if previous.snapshot is not None and context is not None and swapped and not problems.has_errors():
         _record_build(options, previous.snapshot, context)
+    if kept is not None:
+        kept += [context, cache, items]
     return BuildReport(
         problems=problems,
         target=options.target,

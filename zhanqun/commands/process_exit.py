@@ -17,6 +17,12 @@ import threading
 from typing import NoReturn
 
 
+#: What the command holds until the process ends, for the operating system to free with the rest
+#: (``pipeline.build(..., kept=KEPT)``): freeing a build's objects one by one costs what the
+#: teardown does.
+KEPT: list[object] = []
+
+
 def exit_now(status: object) -> NoReturn:
     """End the process with ``status`` (a ``SystemExit`` code: ``None``, a number, or a message)
     as Python would, without its teardown. Another thread still running, or a message to print,
