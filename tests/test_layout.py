@@ -18,7 +18,7 @@ ENGINE = Path(__file__).resolve().parent.parent / "zhanqun"
 #: The stage packages in pipeline order: each may import only the ones before it.
 STAGES = ("config", "content", "links", "columns", "render", "publish")
 #: What every stage shares; these import no stage at all.
-SHARED = ("errors", "i18n", "parallel", "paths", "progress")
+SHARED = ("errors", "gc_pause", "i18n", "parallel", "paths", "progress")
 #: How the documentation numbers the stages (docs/ARCHITECTURE.md).
 STAGE_NUMBERS = {"config": "1", "content": "2", "links": "3", "columns": "3c", "render": "4–5", "publish": "6–7"}
 #: What may sit at the top of the engine: the orchestrator and the shared modules.
