@@ -257,9 +257,9 @@ class StatCache:
         commit, the leak traces it passed), so a listing verified against the records sealed
         before is verified against these: it follows the new seal, and the next build, after a
         new commit, still verifies the site by its listing."""
-        before = self.seals.seals.get(self.seals.key(site_folder))
+        before = self.seals.sealed(site_folder)
         self.seals.seal(site_folder)
-        after = self.seals.seals.get(self.seals.key(site_folder))
+        after = self.seals.sealed(site_folder)
         if not files_kept or before is None or after is None or after == before:
             return
         key = self.key(site_folder)

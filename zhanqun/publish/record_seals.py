@@ -84,8 +84,12 @@ class RecordSeals:
 
     def trusted(self, site_folder: Path) -> str | None:
         """The seal of the site's records, if they are those a successful build left; else ``None``."""
-        sealed = self.seals.get(self.key(site_folder))
+        sealed = self.sealed(site_folder)
         return sealed if sealed is not None and sealed == records_digest(site_folder) else None
+
+    def sealed(self, site_folder: Path) -> str | None:
+        """The seal kept for the site's records (whether or not they still match it)."""
+        return self.seals.get(self.key(site_folder))
 
     def seal(self, site_folder: Path) -> None:
         """Seal the site's records as they are now (after a successful build wrote them)."""
