@@ -68,6 +68,7 @@ class ItemCache:
         self.hits = 0
         self.sources = SourceStats(root)
         self._columns: dict[tuple[str, str], str] = {}  # (site, column) → what of them keys an entry
+        self._known: dict[str, tuple[str, str]] = {}  # source → (digest, entry key) :meth:`known` just made
 
     @property
     def path(self) -> Path | None:
@@ -97,8 +98,12 @@ class ItemCache:
 
     def known(self, site: Site, column: Column, rel: str, source: str, stat: os.stat_result) -> str | None:
         digest = self.sources.digest(source, stat)
-        if digest is None or self.entry_key(digest, site, column, rel, source) not in self.entries:
+        if digest is None:
             return None
+        key = self.entry_key(digest, site, column, rel, source)
+        if key not in self.entries:
+            return None
+        self._known[source] = (digest, key)  # :meth:`read` asks for the same key next
         return digest
 
     def note(self, source: str, stat: os.stat_result, digest: str) -> None:
@@ -131,7 +136,8 @@ class ItemCache:
     def read(self, file: ContentFile, problems: Problems, renderer: MarkdownRenderer | None = None) -> Item | None:
         """``read_item`` of the file, from the cache when it has it (always, for a file not read)."""
         site, column, rel, source = file.site, file.column, file.rel, file.source
-        key = self.entry_key(file.digest, site, column, rel, source)
+        known = self._known.pop(source, None)
+        key = known[1] if known is not None and known[0] == file.digest else self.entry_key(file.digest, site, column, rel, source)
         if self.root is None and key not in self.entries:
             self.added += 1  # read anew (nothing is kept: no cache folder)
             return read_file_item(file, problems, renderer)
