@@ -57,10 +57,11 @@ DEFAULT_ROOT = Path(__file__).resolve().parent
 
 
 class Settings:
-    def __init__(self, root: Path, verbose: int, fmt: str):
+    def __init__(self, root: Path, verbose: int, fmt: str, kept: list[object] | None = None):
         self.root = root
         self.verbose = verbose
         self.format = fmt
+        self.kept = kept  # main(): the process ends after the command (process_exit.KEPT); None in the tests' runner
 
 
 def _report(settings: Settings, problems: Problems, summary: str | None) -> None:
@@ -158,7 +159,7 @@ FORMAT_OPTION = click.option(
 def cli(ctx: click.Context, root: Path, verbose: int, fmt: str) -> None:
     if not (root / "sites").is_dir():
         raise click.UsageError(_("{root} has no sites/ folder; is --root a zhanqun repository?").format(root=root))
-    ctx.obj = Settings(root.resolve(), verbose, fmt)
+    ctx.obj = Settings(root.resolve(), verbose, fmt, ctx.obj if isinstance(ctx.obj, list) else None)
 
 
 TODAY_OPTION = click.option(
@@ -202,7 +203,7 @@ def _echo_timings(timings: dict[str, float]) -> None:
 def build(settings: Settings, sites: tuple[str, ...], target: str, out: Path | None, jobs: int | None, base_url: str | None, no_cache: bool, shard: str | None, today: object) -> None:
     options = pipeline.BuildOptions(settings.root, target, list(sites), out.resolve() if out else None, jobs or 0, _today(today), base_url, cache=not no_cache, shard=shard)
     with make_progress(settings.verbose) as progress:
-        report = _run(pipeline.build, options, progress, kept=KEPT)  # freed by the process's end (process_exit.py)
+        report = _run(pipeline.build, options, progress, kept=settings.kept)  # freed by the process's end (process_exit.py)
     if settings.verbose:
         _echo_timings(report.timings)
         if "staged" in report.counts:  # the build got as far as staging
@@ -633,7 +634,7 @@ def main() -> None:
     # unseen (ZHANQUN_BUILD_TARGET=intranet builds the internal edition); the language is read
     # from ZHANQUN_LANG by zhanqun.i18n, leniently, and no other option comes from the environment
     try:
-        cli(prog_name="build.py")
+        cli(prog_name="build.py", obj=KEPT)  # this process ends after the command: a build leaves its memory to that end
     except SystemExit as stop:
         exit_now(stop.code)
     exit_now(0)

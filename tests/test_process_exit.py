@@ -81,8 +81,8 @@ def test_a_signal_caught_inside_the_import_systems_callback_still_stops_the_comm
 
 def test_a_build_freezes_what_it_loaded_and_unfreezes_it_after(tmp_path, monkeypatch) -> None:
     """``gc_pause``: the collector off while the cache files are read, what stays for the whole
-    build frozen (no collection walks the loaded caches again), everything unfrozen once the
-    build is over — also when it stops on an error — and the collector as it was."""
+    build frozen (no collection walks the loaded caches again), everything unfrozen and collected
+    once the build is over — also when it stops on an error — and the collector as it was."""
     import gc
 
     from conftest import fill_small_cluster, new_repo
@@ -156,3 +156,47 @@ def test_the_command_line_keeps_what_a_build_held_until_the_process_ends(tmp_pat
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_building_again_and_again_in_one_process_does_not_pile_up_garbage(tmp_path) -> None:
+    """What a freeze caught with the build's data (cycles of its Markdown instances, say) is
+    collected once the build is over (``gc_pause.thawed``): a next build, whose loads run with the
+    collector off, would otherwise freeze it again, and the preview server would grow with every
+    rebuild (about 265 objects a build on the small cluster)."""
+    import gc
+
+    from conftest import fill_small_cluster, new_repo
+
+    from zhanqun import pipeline
+
+    repo = fill_small_cluster(new_repo(tmp_path / "repo"))
+
+    def rebuild(n: int) -> None:
+        repo.write("content/ulanhot/zwdt/river.md", f"Title: 第{n}次修改的稿件\nDate: 2026-01-02\n\n正文第{n}版。\n")
+        assert pipeline.build(pipeline.BuildOptions(repo.root, jobs=1)).ok
+
+    for n in range(3):
+        rebuild(n)
+    before = len(gc.get_objects())
+    for n in range(3, 9):
+        rebuild(n)
+    assert len(gc.get_objects()) - before < 600
+    assert gc.get_freeze_count() == 0
+
+
+def test_only_the_command_line_process_keeps_a_build_in_memory(tmp_path) -> None:
+    """``build.py``'s ``main()`` hands the build ``process_exit.KEPT`` (the process ends right
+    after); the same command run by a runner inside another process (the tests) keeps nothing."""
+    import gc
+
+    from click.testing import CliRunner
+    from conftest import fill_small_cluster, new_repo
+
+    import build as build_script
+    from zhanqun.commands import process_exit
+
+    repo = fill_small_cluster(new_repo(tmp_path / "repo"))
+    before = len(process_exit.KEPT)
+    done = CliRunner().invoke(build_script.cli, ["--root", str(repo.root), "build", "--jobs", "1"])
+    assert done.exit_code == 0, done.output
+    assert len(process_exit.KEPT) == before and gc.get_freeze_count() == 0

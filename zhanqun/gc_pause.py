@@ -7,24 +7,20 @@ collection walks every object still alive: five of them in such a build, measure
 of its 2.7 s of CPU, freeing nothing — what the caches hold is data (dicts, lists, strings), which
 reference counting frees on its own. So the collector is off while the cache files are read
 (:func:`paused`), and what a stage built to keep for the whole build — the loaded caches, the
-content index and the address map — is frozen once it is built (:func:`settled`, ``gc.freeze``):
-later collections walk only what is new. Frozen objects are unfrozen when the build ends
-(:func:`unfrozen_after`), so a process that builds again (the tests, the preview server) collects
-them as usual; the command line, which ends right after, leaves them as they are. The collector stays on otherwise: a cold build converts ten thousand texts, whose
+content index and the address map — is frozen once it is built (:func:`settled`, ``gc.freeze``,
+which freezes everything alive at that point: mostly what the build keeps to its end): later
+collections walk only what is new. A process that builds again (the tests, the preview server)
+unfreezes and collects everything once the build is over (:func:`thawed`); the command line, which
+ends right after, leaves it as it is. The collector stays on otherwise: a cold build converts ten thousand texts, whose
 cycles it frees (with the collector off for the whole build, a cold build's peak memory grew by
 some 40 MB, over the 500 MB its benchmark allows).
 """
 
 from __future__ import annotations
 
-import functools
 import gc
 from contextlib import contextmanager
-from typing import Callable, Iterator, ParamSpec, TypeVar
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
+from typing import Iterator
 
 @contextmanager
 def paused() -> Iterator[None]:
@@ -43,20 +39,14 @@ def settled() -> None:
     gc.freeze()
 
 
-def unfrozen_after(function: Callable[P, R]) -> Callable[P, R]:
-    """``function``, after which everything :func:`settled` froze is collectable again — unless it
-    was called with ``kept`` (the command line, which holds what the build made until the process
-    ends: a collection would only walk it all once more)."""
-
-    @functools.wraps(function)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if kwargs.get("kept") is None:
-                gc.unfreeze()
-
-    return run
+def thawed() -> None:
+    """After a build in a process that goes on (the tests, the preview server): everything frozen
+    is unfrozen and collected once — the build's own cycles, and the garbage a freeze caught with
+    what it kept, which the collector would otherwise only reach after many more allocations (a
+    next build's loads run with it off, and would freeze it again). ``gc.unfreeze`` applies to the
+    whole process: what a caller froze before the build is unfrozen too."""
+    gc.unfreeze()
+    gc.collect()
 
 
 def in_forked_worker() -> None:

@@ -436,13 +436,13 @@ def render_pool(workers: int) -> ProcessPoolExecutor:
 
 def _start_child(language: str, environment: dict[str, str]) -> None:
     """In each child, before its site: the parent's language and environment (the fork server has
-    the environment of the first build of this process), signals left to the parent, and what the
-    server preloaded frozen."""
+    the environment of the first build of this process), signals left to the parent, and what it
+    holds before its site (the fork server's preloaded modules, where there is one) frozen."""
     os.environ.clear()
     os.environ.update(environment)
     i18n.use_language(language)
     _leave_signals_to_parent()
-    gc_pause.in_forked_worker()  # what the fork server preloaded is never walked (nor copied) by the site's collections
+    gc_pause.in_forked_worker()  # what it inherited or imported is never walked (nor copied) by the site's collections
 
 
 def _leave_signals_to_parent() -> None:
