@@ -42,7 +42,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..content.render_cache import CACHE_FOLDER, DamagedMessages, code_fingerprint, json_bytes, read_cache_file, write_cache_file
 from ..errors import Problems
@@ -194,6 +194,7 @@ class StatCache:
         one edit asks only once the edited site is rendering, while this process plans the others."""
         self.root = root
         self.file = f"stat-{target}.json"
+        self.summary_file = f"stat-sites-{target}.json"
         self.written = 0
         self.changed = False
         self._sites: dict[str, dict[str, list[int]]] | None = None if root is not None else {}
@@ -208,35 +209,25 @@ class StatCache:
     def sites(self) -> dict[str, dict[str, list[int]]]:
         """The recorded files by site folder (:meth:`key`), read on first use."""
         if self._sites is None:
-            self._sites = {}
-            assert self.root is not None
-            try:
-                written = (self.root / CACHE_FOLDER / self.file).stat().st_mtime_ns  # before reading: a record written meanwhile is only younger
-            except OSError:
-                return self._sites
-            found = read_cache_file(self.root, self.file, STATS_KEY, lambda value: isinstance(value, dict), STATS_DAMAGED, self._problems)
-            if found is not None:
-                self._sites, self.written = found, written
+            self._sites, self.written = self._read(self.file, STATS_KEY, lambda value: isinstance(value, dict))
         return self._sites
 
     @property
     def summaries(self) -> dict[str, list[Any]]:
         """Each site folder's whole listing as last verified (:func:`files_intact`), read on first use."""
         if self._summaries is None:
-            self._summaries = {}
-            assert self.root is not None
-            try:
-                written = (self.root / CACHE_FOLDER / self.summary_file).stat().st_mtime_ns  # before reading, as for the files
-            except OSError:
-                return self._summaries
-            found = read_cache_file(self.root, self.summary_file, SUMMARIES_KEY, _is_summary, STATS_DAMAGED, self._problems)
-            if found is not None:
-                self._summaries, self.summaries_written = found, written
+            self._summaries, self.summaries_written = self._read(self.summary_file, SUMMARIES_KEY, _is_summary)
         return self._summaries
 
-    @property
-    def summary_file(self) -> str:
-        return self.file.replace("stat-", "stat-sites-", 1)
+    def _read(self, file: str, key: str, valid: Callable[[object], bool]) -> tuple[dict[str, Any], int]:
+        """A record's entries and when it was written (nothing, written never, when it is missing or damaged)."""
+        assert self.root is not None
+        try:
+            written = (self.root / CACHE_FOLDER / file).stat().st_mtime_ns  # before reading: a record written meanwhile is only younger
+        except OSError:
+            return {}, 0
+        found = read_cache_file(self.root, file, key, valid, STATS_DAMAGED, self._problems)
+        return (found, written) if found is not None else ({}, 0)
 
     def vouches_for_site(self, site_folder: Path, seal: str, listing: str, newest: int) -> bool:
         """Whether the site's whole listing (every file's path and stat numbers) is the one last
@@ -303,7 +294,7 @@ class StatCache:
             return
         recent = time.time_ns() - RACY_NS
         if self.summaries_changed:  # a listing with a file changed within the racy window is verified again next time
-            kept = {key: value for key, value in sorted(self.summaries.items()) if value[2] < recent}
+            kept = {key: value for key, value in self.summaries.items() if value[2] < recent}
             write_cache_file(self.root, self.summary_file, SUMMARIES_KEY, kept)
             self.summaries_changed = False
         if not self.changed:
