@@ -27,6 +27,8 @@ if not os.environ.get("ZHANQUN_PAGEFIND") and _FETCHED_PAGEFIND.is_file():
 import build as build_cli  # noqa: E402
 from zhanqun import i18n  # noqa: E402
 
+pytest_plugins = ["hang_report"]  # a test about to time out writes every process's stacks to the log
+
 
 @pytest.fixture(autouse=True)
 def _english_messages() -> None:
