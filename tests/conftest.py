@@ -27,7 +27,7 @@ if not os.environ.get("ZHANQUN_PAGEFIND") and _FETCHED_PAGEFIND.is_file():
 import build as build_cli  # noqa: E402
 from zhanqun import i18n  # noqa: E402
 
-pytest_plugins = ["hang_report"]  # a test about to time out writes every process's stacks to the log
+pytest_plugins = ["hang_report"]  # a test that times out leaves the stacks of every process under it in the log
 
 
 @pytest.fixture(autouse=True)

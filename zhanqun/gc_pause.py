@@ -22,6 +22,7 @@ import gc
 from contextlib import contextmanager
 from typing import Iterator
 
+
 @contextmanager
 def paused() -> Iterator[None]:
     """The collector off inside (cache files read into millions of objects that all stay), as it was after."""
