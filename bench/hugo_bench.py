@@ -16,6 +16,10 @@ alternating rounds so that the machine's load falls on every tool alike:
   time (default one per CPU: Pelican is single-threaded, while Hugo uses every core inside one run
   and zhanqun renders one site per core, so running them one by one would charge Pelican for cores
   it was not given);
+- Pelican + Pagefind cold: the same plain Pelican runs, each followed by the Pagefind command
+  line on that site's output (item pages only, marked ``data-pagefind-body`` as zhanqun's theme
+  marks them). What any build made of Pelican and Pagefind takes at least, before it does anything
+  of its own: the floor under zhanqun's cold build (``--no-floor`` leaves it out);
 - zhanqun cold: no output, no cache;
 - zhanqun no-op: the same build again;
 - zhanqun one edit: one article's body changed (the edit is checked in the output).
@@ -86,7 +90,7 @@ PELICAN_TEMPLATES = {
 <nav>{% for category, _ in categories %}<a href="/{{ category.url }}">{{ category.name }}</a> {% endfor %}</nav></header>
 <main>{% block content %}{% endblock %}</main><footer>{{ FOOTER }}</footer></body></html>
 """,
-    "article.html": """{% extends "base.html" %}{% block title %}{{ article.title }} - {{ SITENAME }}{% endblock %}{% block content %}<article><h1>{{ article.title }}</h1><time>{{ article.date.strftime("%Y-%m-%d") }}</time>{{ article.content }}</article>
+    "article.html": """{% extends "base.html" %}{% block title %}{{ article.title }} - {{ SITENAME }}{% endblock %}{% block content %}<article data-pagefind-body><h1>{{ article.title }}</h1><time>{{ article.date.strftime("%Y-%m-%d") }}</time>{{ article.content }}</article>
 <section><h2>相关信息</h2><ul>{% for category, items in categories if category == article.category %}{% for other in (items[:6] | reject("sameas", article) | list)[:5] %}<li><a href="/{{ other.url }}">{{ other.title }}</a> {{ other.date.strftime("%Y-%m-%d") }}</li>{% endfor %}{% endfor %}</ul></section>{% endblock %}
 """,
     "category.html": """{% extends "base.html" %}{% block title %}{{ category.name }} - {{ SITENAME }}{% endblock %}{% block content %}<h1>{{ category.name }}</h1><ul>{% for item in articles_page.object_list %}<li><a href="/{{ item.url }}">{{ item.title }}</a> <p>{{ item.summary }}</p></li>{% endfor %}</ul>
@@ -292,6 +296,22 @@ def pelican_cold(sites: list[Path], out: Path, jobs: int, trash: Path) -> float:
     return time.perf_counter() - started
 
 
+def pelican_pagefind_cold(sites: list[Path], out: Path, jobs: int, trash: Path, pagefind: Path) -> float:
+    """As :func:`pelican_cold`, each site's run followed by Pagefind's command line on its output
+    (the same binary zhanqun runs, into the site's ``pagefind/``); the wall time of all."""
+    set_aside(out, trash)
+
+    def one(site: Path) -> None:
+        timed([sys.executable, "-m", "pelican", "--quiet", "content", "--settings", "pelicanconf.py", "--output", str(out / site.name)], cwd=site)
+        timed([str(pagefind), "--site", str(out / site.name), "--output-subdir", "pagefind", "--quiet"])
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for _ in pool.map(one, sites):
+            pass
+    return time.perf_counter() - started
+
+
 def pelican_version() -> str:
     from importlib.metadata import version
 
@@ -310,6 +330,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of every build; medians are reported (default: %(default)s)")
     parser.add_argument("--work", type=Path, default=None, help="folder for the corpus and outputs (default: a temporary one)")
     parser.add_argument("--record", action="store_true", help="append the table to bench/RESULTS.md")
+    parser.add_argument("--no-floor", action="store_true", help="leave out the Pelican + Pagefind row")
     parser.add_argument("--pelican-jobs", type=int, default=os.cpu_count() or 1, help="plain Pelican runs at once (default: one per CPU, as zhanqun renders)")
     args = parser.parse_args()
     if not shutil.which("hugo"):
@@ -325,13 +346,23 @@ def main() -> None:
     pages = sum(1 for _ in (corpus / "content").rglob("*.md"))
     build = [sys.executable, str(REPO / "build.py"), "--root", str(corpus), "build"]
     edit_target = sorted((corpus / "content" / "tuquan").rglob("*.md"))[0]
-    results: dict[str, list[float]] = {"hugo cold": [], "pelican cold": [], "zhanqun cold": [], "zhanqun no-op": [], "zhanqun one edit": []}
+    results: dict[str, list[float]] = {"hugo cold": [], "pelican cold": [], "pelican + pagefind cold": [], "zhanqun cold": [], "zhanqun no-op": [], "zhanqun one edit": []}
+    pagefind = None
+    if args.no_floor:
+        del results["pelican + pagefind cold"]
+    else:
+        sys.path.insert(0, str(REPO))
+        from zhanqun.publish.pagefind import find as find_pagefind
+
+        pagefind = find_pagefind().path
     peaks: list[int] = []
     loads: list[float] = []
     for round_no in range(args.rounds):
         loads.append(os.getloadavg()[0])
         results["hugo cold"].append(hugo_cold(sites, work / "hugo-out", trash))
         results["pelican cold"].append(pelican_cold(plain, work / "pelican-out", args.pelican_jobs, trash))
+        if pagefind:
+            results["pelican + pagefind cold"].append(pelican_pagefind_cold(plain, work / "pelican-out", args.pelican_jobs, trash, pagefind))
         set_aside(corpus / "output", trash)
         set_aside(corpus / ".zhanqun-cache", trash)
         seconds, peak = timed(build, memory=True)

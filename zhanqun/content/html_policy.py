@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from ..errors import Problems
 from ..i18n import N_, _
+from .sanitize import THEME_IDS
 
 if TYPE_CHECKING:
     from .markdown_render import MarkdownRenderer
@@ -280,20 +281,54 @@ def check_rendered_html(
 
 
 #: Markdown that can put something in the HTML the sanitiser would remove: raw HTML and
-#: autolinks (``<``), attribute lists (``{``), entities (``&``), link and image addresses
-#: (``](``, reference definitions ``]:``); and lines nested deep enough to trouble the renderer.
-_SANITISER_MARKS = ("<", "{", "&", "](", "]:")
+#: autolinks (``<``), attribute lists (``{``), entities (``&``); and lines nested deep enough to
+#: trouble the renderer.
+_SANITISER_MARKS = ("<", "{", "&")
 _DEEP_LINE_RE = re.compile(r"^[ \t>]{200}", re.MULTILINE)
+#: Link and image addresses (``](``) and reference definitions (``]:``): the sanitiser takes
+#: out an address only for its scheme, and Markdown copies an address from the text as it is
+#: (an entity or a ``<…>`` address brings a mark above). So a text with links needs rendering
+#: only if a word in it could be read as a scheme the sanitiser refuses, or hides one with a
+#: control character (which browsers, and ``sanitize.url_scheme``, drop).
+_LINK_MARKS = ("](", "]:")
+_SCHEME_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: The schemes the check's policy keeps in every address (``data:`` only in a picture: rendered).
+_KEPT_SCHEMES = frozenset({"http", "https", "mailto", "tel", "site"})
+_NOT_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 
 
 def may_need_sanitising(text: str) -> bool:
     """Whether rendering ``text`` could produce anything :func:`sanitize.clean` takes out (or fail).
 
-    Plain Markdown — paragraphs, emphasis, headings, lists, tables — renders to allowed tags
-    only; the rest needs one of the marks above. Texts without them skip the render here (the
-    stage renders every text anyway), which keeps ``check`` fast.
+    Plain Markdown — paragraphs, emphasis, headings, lists, tables, footnotes, links to the
+    schemes a page may use — renders to allowed tags and addresses only; the rest needs one of
+    the marks above, a refused scheme, or a heading whose generated id is one the theme keeps for
+    itself. Texts without them skip the render here (the stage renders every text anyway, and
+    sanitises it), which keeps ``check`` and a cold build fast: most items link to others, and
+    rendering each one for this check alone took a fifth of a cold build's reading time.
+    ``tests/test_html_policy_shortcut.py`` renders random texts to hold this to the sanitiser.
     """
-    return any(mark in text for mark in _SANITISER_MARKS) or bool(_DEEP_LINE_RE.search(text))
+    if any(mark in text for mark in _SANITISER_MARKS) or _DEEP_LINE_RE.search(text):
+        return True
+    if _mentions_theme_id(text):
+        return True
+    if not any(mark in text for mark in _LINK_MARKS):
+        return False
+    if _CONTROL_RE.search(text):
+        return True
+    return any(word.group()[:-1].lower() not in _KEPT_SCHEMES for word in _SCHEME_WORD_RE.finditer(text))
+
+
+def _mentions_theme_id(text: str) -> bool:
+    """Whether a heading of ``text`` could be given an id the theme keeps for itself: Markdown's
+    ``toc`` makes an id of a heading's words, lower-cased (``## Main`` → ``id="main"``), which the
+    sanitiser takes out. Compared on letters and digits only, so any separator matches."""
+    squeezed = _NOT_ALNUM_RE.sub("", text.lower())
+    return any(theme_id in squeezed for theme_id in _SQUEEZED_THEME_IDS)
+
+
+_SQUEEZED_THEME_IDS = tuple(sorted({_NOT_ALNUM_RE.sub("", theme_id) for theme_id in THEME_IDS}))
 
 
 def _line_of(needle: str, text: str) -> int:
