@@ -29,6 +29,7 @@ from ..content.mongolian import squeeze
 from ..paths import confine, remove_file
 from .page_reuse import PageReuse, staged_digests
 from .pelican_pages import ExtraPagesGenerator
+from .template_attributes import read_keys_first
 
 #: The item pages of the site this process renders (set by ``processes.render_site`` before
 #: Pelican runs; one site per process, so one value per process).
@@ -276,9 +277,11 @@ def iso_day(value: date) -> str:
 
 
 def add_filters(generator: Any) -> None:
-    """Template filters of the shared theme, in every generator's Jinja environment."""
+    """Template filters of the shared theme, in every generator's Jinja environment (which
+    also reads ``name.key`` of a dict without an exception first: ``template_attributes.py``)."""
     env = getattr(generator, "env", None)
     if env is not None:
+        read_keys_first(env)
         env.filters.setdefault("zq_text", plain_text)
         env.filters.setdefault("zq_upright", upright_numbers)
         env.filters.setdefault("zq_date", page_date)

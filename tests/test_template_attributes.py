@@ -1,0 +1,101 @@
+"""``template_attributes.DictKeysFirst`` answers every ``a.b`` exactly as Jinja's own environment
+does (the oracle), only without trying what is known to fail; and Pelican's environments get it."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2 import ChainableUndefined, Environment, StrictUndefined, Undefined, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from zhanqun.render.pelican_plugin import add_filters
+from zhanqun.render.template_attributes import DictKeysFirst, read_keys_first
+
+
+class Indexable:
+    """An object with attributes and items of its own (like Pelican's URL wrappers do neither)."""
+
+    title = "属性"
+
+    def __getitem__(self, key: str) -> str:
+        if key == "hidden":
+            return "条目"
+        raise KeyError(key)
+
+
+class Dynamic:
+    """Attributes made up on request, as some plugins' objects do."""
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("zq_"):
+            return name.upper()
+        raise AttributeError(name)
+
+
+class Keyed(dict):  # type: ignore[type-arg]
+    """A dict subclass may have attributes of its own: it must take Jinja's slow way."""
+
+    label = "类属性"
+
+
+OBJECTS: dict[str, Any] = {
+    "site": {"name": "突泉县", "footer": {"sponsor": "突泉县人民政府办公室"}, "items": "键", "get": "键", "lang": None, "": "空"},
+    "ordered": OrderedDict(name="有序"),
+    "keyed": Keyed(label="键", other="另一个"),
+    "ns": SimpleNamespace(title="命名空间"),
+    "indexable": Indexable(),
+    "dynamic": Dynamic(),
+    "listed": ["甲", "乙"],
+    "text": "文字",
+    "number": 7,
+    "cls": Indexable,
+    "nothing": None,
+}
+NAMES = ["name", "footer", "items", "get", "keys", "lang", "label", "other", "title", "hidden", "zq_x", "missing", "__class__", "__len__", "upper", "real", "fromkeys", "copy"]
+
+
+def rendered(env: Environment, source: str) -> str:
+    try:
+        return env.from_string(source).render(**OBJECTS)
+    except UndefinedError as exc:
+        return f"UndefinedError: {exc}"
+    except TypeError as exc:
+        return f"TypeError: {exc}"
+
+
+@pytest.mark.parametrize("undefined", [Undefined, StrictUndefined, ChainableUndefined])
+@settings(max_examples=150, deadline=None)
+@given(obj=st.sampled_from(sorted(OBJECTS)), name=st.sampled_from(NAMES), deeper=st.sampled_from(["", ".sponsor", ".missing"]), form=st.integers(0, 3))
+def test_every_attribute_read_answers_as_jinja_does(undefined: type[Undefined], obj: str, name: str, deeper: str, form: int) -> None:
+    expression = f"{obj}.{name}{deeper}"
+    source = [
+        f"{{{{ {expression} }}}}",
+        f"{{{{ {expression} is defined }}}}",
+        f"{{% if {expression} %}}是{{% else %}}否{{% endif %}}",
+        f"{{{{ {expression} | default('默认') }}}}",
+    ][form]
+    expected = rendered(Environment(undefined=undefined), source)
+    assert rendered(DictKeysFirst(undefined=undefined), source) == expected
+
+
+def test_a_dict_key_named_like_a_dict_method_stays_the_method() -> None:
+    env, site = DictKeysFirst(), {"items": "键"}
+    assert env.getattr(site, "items") == site.items  # the bound method, as Jinja gives
+    assert env.getattr({"title": "键"}, "title") == "键"
+    assert isinstance(env.getattr({}, "title"), Undefined)
+
+
+def test_pelicans_environment_becomes_one_and_a_sandbox_is_left_alone() -> None:
+    generator = SimpleNamespace(env=Environment())
+    add_filters(generator)
+    assert type(generator.env) is DictKeysFirst
+    assert "zq_day" in generator.env.filters
+    sandbox = SandboxedEnvironment()
+    read_keys_first(sandbox)
+    assert type(sandbox) is SandboxedEnvironment
+    assert sandbox.getattr({"a": 1}, "a") == 1
