@@ -4,6 +4,7 @@ does (the oracle), only without trying what is known to fail; and Pelican's envi
 from __future__ import annotations
 
 from collections import OrderedDict
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,9 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import ChainableUndefined, Environment, StrictUndefined, Undefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
+from pelican.generators import Generator
+from pelican.settings import read_settings
 
 from zhanqun.render.pelican_plugin import add_filters
+from zhanqun.render.pelican_settings import jinja_environment
 from zhanqun.render.template_attributes import DictKeysFirst, read_keys_first
+
+THEME = Path(__file__).resolve().parent.parent / "themes" / "gov"
 
 
 class Indexable:
@@ -99,3 +105,15 @@ def test_pelicans_environment_becomes_one_and_a_sandbox_is_left_alone() -> None:
     read_keys_first(sandbox)
     assert type(sandbox) is SandboxedEnvironment
     assert sandbox.getattr({"a": 1}, "a") == 1
+
+
+def test_pelicans_generators_read_templates_once(tmp_path: Path) -> None:
+    """The Jinja settings reach the environment Pelican makes: no template is stat'ed again on
+    every page (``auto_reload`` off), and names are read keys first once the plugin's hook ran."""
+    settings = read_settings(path=None, override={"JINJA_ENVIRONMENT": jinja_environment(), "THEME": str(THEME), "PATH": str(tmp_path), "OUTPUT_PATH": str(tmp_path / "out")})
+    generator = Generator(context={}, settings=settings, path=str(tmp_path), theme=settings["THEME"], output_path=str(tmp_path / "out"))
+    add_filters(generator)
+    assert generator.env.auto_reload is False
+    assert type(generator.env) is DictKeysFirst
+    template = generator.get_template("article")
+    assert generator.env.get_template(template.name) is template
