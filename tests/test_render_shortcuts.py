@@ -1,6 +1,6 @@
 """The shortcuts that make a site's render cheaper give exactly what they replace: ``confine``
 without ``realpath`` where no folder on the way is a link, an item's ``url`` computed once,
-stage dates read without ``dateutil``, the theme's ISO days without Pelican's ``strftime``, one item-by-link map for all of a site's feeds. Each is
+stage dates read without ``dateutil``, the theme's ISO days without Pelican's ``strftime``, one item-by-link map for all of a site's feeds, ``PubDate`` and ``lastmod`` without ``strftime``. Each is
 compared with the slow way it replaces (the builds' byte-identity tests cover the whole site).
 """
 
@@ -154,6 +154,15 @@ def test_the_themes_iso_day_is_what_pelicans_strftime_writes(moment: datetime) -
     day = SafeDatetime.fromtimestamp(0).replace(year=moment.year, month=moment.month, day=moment.day, hour=moment.hour, minute=moment.minute)
     assert pelican_plugin.iso_day(day) == day.strftime("%Y-%m-%d") == str(pelican_plugin.page_date(day))
     assert pelican_plugin.iso_day(day.date()) == day.date().strftime("%Y-%m-%d")
+
+
+@QUICK
+@given(moment=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)), others=st.lists(st.datetimes(min_value=datetime(1, 1, 1)), max_size=3))
+def test_the_themes_minute_and_lastmod_are_what_pelicans_strftime_writes(moment: datetime, others: list[datetime]) -> None:
+    stamp = SafeDatetime(moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    assert pelican_plugin.iso_minute(stamp) == stamp.strftime("%Y-%m-%d %H:%M")
+    items = [SimpleNamespace(date=SafeDatetime(d.year, d.month, d.day), modified=None) for d in [moment, *others]]
+    assert pelican_plugin.lastmod(items) == max(i.date for i in items).strftime("%Y-%m-%d")
 
 
 @pytest.mark.parametrize("text", ["2026-02-30", "2026-13-01", "2026-04-01 25:00", "2026-04-01 08:61"])

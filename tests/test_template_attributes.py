@@ -1,5 +1,6 @@
 """``template_attributes.DictKeysFirst`` answers every ``a.b`` exactly as Jinja's own environment
-does (the oracle), only without trying what is known to fail; and Pelican's environments get it."""
+does (the oracle), only without trying what is known to fail; ``RemembersMissing`` looks for a
+missing template once; and Pelican's environments get both."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinja2 import ChainableUndefined, Environment, StrictUndefined, Undefined, UndefinedError
+from jinja2 import ChainableUndefined, ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, Undefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from pelican.generators import Generator
 from pelican.settings import read_settings
 
 from zhanqun.render.pelican_plugin import add_filters
 from zhanqun.render.pelican_settings import jinja_environment
-from zhanqun.render.template_attributes import DictKeysFirst, read_keys_first
+from zhanqun.render.template_attributes import DictKeysFirst, RemembersMissing, read_keys_first, remember_missing_templates
 
 THEME = Path(__file__).resolve().parent.parent / "themes" / "gov"
 
@@ -115,5 +116,38 @@ def test_pelicans_generators_read_templates_once(tmp_path: Path) -> None:
     add_filters(generator)
     assert generator.env.auto_reload is False
     assert type(generator.env) is DictKeysFirst
+    assert isinstance(generator.env.loader, RemembersMissing)
     template = generator.get_template("article")
     assert generator.env.get_template(template.name) is template
+
+
+class CountingLoader(DictLoader):
+    def __init__(self, mapping: dict[str, str]) -> None:
+        super().__init__(mapping)
+        self.asked: list[str] = []
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, None, Any]:
+        self.asked.append(template)
+        return super().get_source(environment, template)
+
+
+def test_a_missing_template_is_looked_for_once_and_a_found_one_renders_as_before(tmp_path: Path) -> None:
+    inner = CountingLoader({"items/default.html": "默认{{ x }}", "page.html": '{% include ["items/news.html", "items/default.html"] %}|{% include "items/" ~ kind ~ ".html" ignore missing %}'})
+    env = Environment(loader=ChoiceLoader([inner]), auto_reload=False)
+    plain = Environment(loader=ChoiceLoader([DictLoader(dict(inner.mapping))]), auto_reload=False)
+    remember_missing_templates(env)
+    remember_missing_templates(env)  # once is enough: not wrapped twice
+    assert type(env.loader) is RemembersMissing and type(env.loader.inner) is ChoiceLoader
+    for kind in ("news", "default", "news"):
+        assert env.get_template("page.html").render(x=1, kind=kind) == plain.get_template("page.html").render(x=1, kind=kind)
+    assert inner.asked.count("items/news.html") == 1
+    with pytest.raises(TemplateNotFound):
+        env.get_template("items/news.html")
+    assert inner.asked.count("items/news.html") == 1
+    (tmp_path / "a.html").write_text("甲", encoding="utf-8")
+    files = Environment(loader=FileSystemLoader(str(tmp_path)))
+    remember_missing_templates(files)
+    assert files.loader.get_source(files, "a.html")[0] == "甲"
+    with pytest.raises(TemplateNotFound):
+        files.loader.get_source(files, "b.html")
+    assert files.loader.list_templates() == ["a.html"]

@@ -29,7 +29,7 @@ from ..content.mongolian import squeeze
 from ..paths import confine, remove_file
 from .page_reuse import PageReuse, staged_digests
 from .pelican_pages import ExtraPagesGenerator
-from .template_attributes import read_keys_first
+from .template_attributes import read_keys_first, remember_missing_templates
 
 #: The item pages of the site this process renders (set by ``processes.render_site`` before
 #: Pelican runs; one site per process, so one value per process).
@@ -276,16 +276,26 @@ def iso_day(value: date) -> str:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
+def iso_minute(value: datetime) -> str:
+    """``2026-05-14 09:30``: ``value.strftime('%Y-%m-%d %H:%M')`` without Pelican's ``strftime``
+    (every item page's ``PubDate``), for a year of four digits; Pelican's for any other."""
+    if value.year < 1000:
+        return value.strftime("%Y-%m-%d %H:%M")
+    return f"{iso_day(value)} {value.hour:02d}:{value.minute:02d}"
+
+
 def add_filters(generator: Any) -> None:
     """Template filters of the shared theme, in every generator's Jinja environment (which
     also reads ``name.key`` of a dict without an exception first: ``template_attributes.py``)."""
     env = getattr(generator, "env", None)
     if env is not None:
         read_keys_first(env)
+        remember_missing_templates(env)
         env.filters.setdefault("zq_text", plain_text)
         env.filters.setdefault("zq_upright", upright_numbers)
         env.filters.setdefault("zq_date", page_date)
         env.filters.setdefault("zq_day", iso_day)
+        env.filters.setdefault("zq_minute", iso_minute)
         env.filters.setdefault("zq_first_image", first_image)
         env.filters.setdefault("zq_lastmod", lastmod)
         env.filters.setdefault("zq_absolute", absolute)
@@ -303,7 +313,10 @@ def lastmod(articles: Any) -> str:
     as the ISO date sitemaps want; empty when there are none. Never the wall clock."""
     items = articles if isinstance(articles, (list, tuple)) else [articles]
     dates = [getattr(a, "modified", None) or a.date for a in items]
-    return max(dates).strftime("%Y-%m-%d") if dates else ""
+    if not dates:
+        return ""
+    newest = max(dates)
+    return iso_day(newest) if newest.year >= 1000 else newest.strftime("%Y-%m-%d")
 
 
 def list_pages(items: list[Any], per_page: int | bool | None, orphans: int = 0) -> list[tuple[int, list[Any]]]:
