@@ -21,7 +21,7 @@ from conftest import Repo, article, fill_small_cluster, new_repo
 from zhanqun.errors import Problems
 from zhanqun.publish import pagefind
 from zhanqun.publish.leak_gate import LeakScanner, Trace, check_output_leaks
-from zhanqun.publish.search import BUNDLE, UNUSED, index_site
+from zhanqun.publish.search import BUNDLE, UNUSED, index_site, main_holds_the_marks
 from zhanqun.render.attachment_use import AttachmentUse
 
 SECRET = "绝密代号青山七号工程"
@@ -38,15 +38,18 @@ def binary() -> pagefind.Pagefind:
         pytest.skip(f"search tests need Pagefind's extended build 1.6+: {reason}")
 
 
-def page(title: str, body: str, column: str = "通知公告", date: str = "2026-03-01", docno: str = "") -> str:
-    """A page marked up as the theme marks up an item (data-pagefind-body, meta, the 栏目 filter)."""
-    docno_meta = f'<meta name="DocNo" content="{docno}" data-pagefind-meta="docno[content]">' if docno else ""
+def page(title: str, body: str, column: str = "通知公告", date: str = "2026-03-01", docno: str = "", main: bool = True) -> str:
+    """A page marked up as the theme marks up an item: data-pagefind-body, and the search metadata
+    (the 栏目 filter, date, 文号) as hidden ``<data>`` at the start of ``<main>`` (base.html's
+    ``search_meta``). ``main=False``: as a webmaster's base.html without ``<main>`` would have it."""
+    docno_meta = f'<data hidden value="{docno}" data-pagefind-meta="docno[value]"></data>' if docno else ""
+    search_meta = f'<data hidden value="{column}" data-pagefind-meta="column[value]" data-pagefind-filter="栏目[value]"></data><data hidden value="{date}" data-pagefind-meta="date[value]"></data>{docno_meta}'
+    content = f"{search_meta}<article data-pagefind-body><h1>{title}</h1><p>{body}</p></article>"
     return textwrap.dedent(
         f"""\
         <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
-        <meta name="ColumnName" content="{column}" data-pagefind-meta="column[content]" data-pagefind-filter="栏目[content]">
-        <meta name="PubDate" content="{date} 09:00" data-pagefind-meta="date:{date}">{docno_meta}</head>
-        <body><nav>首页 栏目导航</nav><main><article data-pagefind-body><h1>{title}</h1><p>{body}</p></article></main></body></html>
+        <meta name="ColumnName" content="{column}"><meta name="PubDate" content="{date} 09:00"></head>
+        <body><nav>首页 栏目导航</nav>{f"<main>{content}</main>" if main else f"<div>{content}</div>"}<footer>主办单位</footer></body></html>
         """
     )
 
@@ -162,6 +165,46 @@ def test_a_site_folder_becomes_a_bundle_of_its_marked_pages(tmp_path: Path, bina
     assert heating["meta"] == {"title": "关于发放供暖补贴的通知", "column": "通知公告", "date": "2026-03-01", "docno": "兴署发〔2026〕5号"}
     assert heating["filters"] == {"栏目": ["通知公告"]}
     assert "\u200b" in heating["content"] and "首页" not in heating["content"]  # segmented; navigation left out
+
+
+def test_pages_without_main_are_read_whole_and_none_is_left_out(tmp_path: Path, binary: pagefind.Pagefind) -> None:
+    """Pagefind reads ``<main>`` only (``search.ROOT``); a site whose pages lack it (a webmaster's
+    base.html) is indexed again with whole pages, so its pages are found all the same."""
+    pages = {
+        "tzgg/heating.html": page("关于发放供暖补贴的通知", "科尔沁右翼前旗城镇困难群众领取供暖补贴。", docno="兴署发〔2026〕5号", main=False),
+        "zwdt/spring.html": page("全盟春耕备耕工作推进会召开", "阿尔山市部署春耕生产。", column="政务动态", date="2026-04-02"),
+    }
+    whole, rooted = write_site(tmp_path / "whole", pages), write_site(tmp_path / "rooted", {rel: page("关于发放供暖补贴的通知", "科尔沁右翼前旗城镇困难群众领取供暖补贴。", docno="兴署发〔2026〕5号") if rel.startswith("tzgg") else text for rel, text in pages.items()})
+    problems = Problems()
+    assert index_site(binary, whole, "output/preview/portal", problems) == 2
+    assert index_site(binary, rooted, "output/preview/portal", problems) == 2
+    assert not problems.items
+    assert fragments(whole / BUNDLE) == fragments(rooted / BUNDLE)  # the same text and metadata, read either way
+    heating = {f["url"]: f for f in fragments(whole / BUNDLE)}["/tzgg/heating.html"]
+    assert heating["meta"]["docno"] == "兴署发〔2026〕5号" and heating["filters"] == {"栏目": ["通知公告"]}
+    assert not main_holds_the_marks(whole) and main_holds_the_marks(rooted)
+
+
+OLD_HEAD = '<meta name="ColumnName" content="通知公告" data-pagefind-meta="column[content]" data-pagefind-filter="栏目[content]">'
+
+
+@pytest.mark.parametrize(
+    "text, rooted",
+    [
+        (page("通知", "正文"), True),
+        ('<html><body><main><h1>无标记</h1></main></body></html>', True),
+        ('<html><body><p>没有 main 也没有标记</p></body></html>', True),
+        (page("通知", "正文").replace("<title>", OLD_HEAD + "<title>"), False),  # a template written for whole pages
+        (page("通知", "正文").replace("<footer>", "<aside data-pagefind-body>附件</aside><footer>"), False),
+        (page("通知", "正文", main=False), False),
+        (page("通知", "正文").replace("<h1>通知</h1>", "<h2>通知</h2>"), False),  # its title would come from outside main
+        (page("通知", "正文").replace("<main>", "<MAIN>").replace("data-pagefind-body", "DATA-PAGEFIND-BODY"), True),
+        (page("通知", "正文").replace("<nav>", '<nav data-pagefind-ignore>'), False),
+    ],
+)
+def test_pagefind_reads_main_alone_only_where_every_mark_is_inside_it(tmp_path: Path, text: str, rooted: bool) -> None:
+    site = write_site(tmp_path / "site", {"a/one.html": page("甲", "正文"), "b/two.html": text})
+    assert main_holds_the_marks(site) is rooted
 
 
 def test_a_folder_named_like_the_bundle_is_an_error_not_overwritten(tmp_path: Path, binary: pagefind.Pagefind) -> None:

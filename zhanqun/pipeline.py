@@ -22,7 +22,7 @@ from .config.shards import parse_shard, shard_of, site_weight
 from .config.sites import Cluster, check_theme_assets, key_line, load_cluster, site_file_ids
 from .config.themes import check_themes
 from .content.attachments import Attachments, read_attachments
-from .content.html_policy import may_need_sanitising
+from .content.html_policy import holds_markup
 from .content.index import ContentIndex, Item, index_content
 from .content.item_cache import ItemCache
 from .content.markdown_render import MarkdownRenderer, MarkdownTooDeep
@@ -480,7 +480,7 @@ def check_published_text(context: BuildContext) -> None:
     renderer, policy_of = context.renderer, lambda item: Policy.of(context.cluster[item.site].publishing.iframe_hosts)
 
     def rendered(item: Item) -> str | None:
-        if not may_need_sanitising(item.body) or context.resolver is None or context.resolver.is_letter(item):
+        if not holds_markup(item.body) or context.resolver is None or context.resolver.is_letter(item):
             return None
         try:
             return clean(renderer.html(item.body), policy_of(item))

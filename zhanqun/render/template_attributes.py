@@ -75,6 +75,11 @@ class RemembersMissing(BaseLoader):
     def list_templates(self) -> list[str]:
         return self.inner.list_templates()
 
+    def __getattr__(self, name: str) -> Any:  # the inner loader's own (``loaders``, ``searchpath``)
+        if name == "inner":  # not set yet (a copy being made): never ask itself
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
     def load(self, environment: Environment, name: str, globals: Any = None) -> Template:
         if name in self.missing:
             raise TemplateNotFound(name)
