@@ -544,3 +544,20 @@ def test_a_wide_colon_with_no_value_asks_for_the_value_not_an_empty_one(cluster:
     result = lint(cluster, "content/portal/zwdt/a.md", "Title: 春耕备耕\nDate: 2026-03-01\nAuthor：\n\n正文。\n")
     [message] = [m for m in problem_lines(result) if m.startswith("content/portal/zwdt/a.md:")]
     assert message == "content/portal/zwdt/a.md:3: wide-colon: full-width colon '：' after 'Author', and no value; write 'Author: ' and the value after it"
+
+
+def test_a_base_of_the_sites_own_without_a_block_the_shared_templates_fill_is_warned_of(cluster: Repo) -> None:
+    """A webmaster's ``base.html`` written whole (not extending ``!theme/base.html``) without
+    ``search_meta``: Jinja would drop the search metadata the shared ``article.html`` puts there
+    (栏目, date, 文号) from every page without a word. Named once per block, at the override."""
+    shared = (cluster.root / "themes" / "gov" / "templates" / "base.html").read_text(encoding="utf-8")
+    cluster.write("themes/ulanhot/templates/base.html", shared.replace("{% block search_meta %}{% endblock %}\n", ""))
+    result = cluster.run("check")
+    assert result.exit_code == 0, result.stderr
+    warned = problem_lines(result, "missing-block")
+    assert len(warned) == 1, warned
+    assert warned[0].startswith("themes/ulanhot/templates/base.html: warning: missing-block: ")
+    assert "{% block search_meta %}" in warned[0] and "article.html" in warned[0] and "category.html" in warned[0]
+    assert "!theme/base.html" in warned[0]
+    cluster.write("themes/ulanhot/templates/base.html", shared)  # the whole base, every block kept
+    assert problem_lines(cluster.run("check"), "missing-block") == []

@@ -41,7 +41,8 @@ def theme_folders(root: Path, cluster: Cluster) -> list[tuple[str, Path]]:
 
 def check_themes(root: Path, cluster: Cluster, problems: Problems) -> None:
     """Every file of every theme a site uses lives in the repository; every template parses; every
-    block an override defines exists in what it extends."""
+    block an override defines exists in what it extends; every block a shared template fills
+    exists in the site's override of what it extends."""
     for name, folder in theme_folders(root, cluster):
         _check_files(root, folder, problems)
     environment = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -59,6 +60,8 @@ def check_themes(root: Path, cluster: Cluster, problems: Problems) -> None:
             _check_site_values(tree, path, root, problems)
             if name != SHARED_THEME:
                 _check_blocks(trees, tree, path, templates, shared, root, problems)
+        if name != SHARED_THEME and templates.is_dir():
+            _check_shared_blocks(trees, templates, shared, root, problems)
 
 
 def _check_files(root: Path, folder: Path, problems: Problems) -> None:
@@ -249,3 +252,53 @@ def _check_blocks(trees: _Trees, tree: nodes.Template, path: Path, templates: Pa
                 name=block.name, extended=extended, hint=did_you_mean(block.name, sorted(known)), blocks=", ".join(sorted(known))
             ),
         )
+
+
+def _check_shared_blocks(trees: _Trees, templates: Path, shared: Path, root: Path, problems: Problems) -> None:
+    """A site that overrides a template the shared theme's others extend (its own ``base.html``)
+    keeps the blocks they fill, or Jinja drops what they put there without a word: a ``base.html``
+    written before the shared theme had ``search_meta`` would take every page's search metadata
+    (栏目, date, 文号) out of the site's search. A warning at the override, once per block."""
+    missing: dict[tuple[Path, str], list[str]] = {}
+    for path in sorted(shared.rglob(f"*{TEMPLATE_SUFFIX}")):
+        rel = path.relative_to(shared).as_posix()
+        if (templates / rel).is_file() or not path.is_file():
+            continue  # the site's own template is checked as an override
+        tree = trees.tree(path)
+        override = _first_override(trees, path, templates, shared) if tree is not None else None
+        if tree is None or override is None:
+            continue
+        with_override, _name = _parent_blocks(trees, tree, templates, shared, {path})
+        as_shared, _name = _parent_blocks(trees, tree, shared, shared, {path})
+        for block in _block_names(tree):
+            if block.name in as_shared and block.name not in with_override:
+                missing.setdefault((override, block.name), []).append(rel)
+    for (override, block), users in sorted(missing.items()):
+        problems.warn(
+            shown_path(override, root),
+            None,
+            "missing-block",
+            _("has no {{% block {name} %}}, which the shared theme's {templates} fill: what they put there is left out of this site's pages; add the block where the shared {parent} has it, or extend \"{prefix}{parent}\"").format(
+                name=block, templates=", ".join(users), parent=override.relative_to(templates).as_posix(), prefix=THEME_PREFIX
+            ),
+        )
+
+
+def _first_override(trees: _Trees, path: Path, templates: Path, shared: Path) -> Path | None:
+    """The first template of the site's own that the shared template ``path`` extends, on the way
+    Pelican's loader takes (the override folder first), if any."""
+    seen: set[Path] = {path}
+    current: Path | None = path
+    while current is not None:
+        tree = trees.tree(current)
+        extends = next(iter(tree.find_all(nodes.Extends)), None) if tree is not None else None
+        if extends is None or not isinstance(extends.template, nodes.Const) or not isinstance(extends.template.value, str):
+            return None
+        name = extends.template.value
+        candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else [templates / name, shared / name]
+        current = next((c for c in candidates if c.is_file() and c not in seen), None)
+        if current is not None and current.is_relative_to(templates):
+            return current
+        if current is not None:
+            seen.add(current)
+    return None
