@@ -266,8 +266,8 @@ def _check_shared_blocks(trees: _Trees, templates: Path, shared: Path, root: Pat
             continue  # the site's own template is checked as an override
         tree = trees.tree(path)
         override = _first_override(trees, path, templates, shared) if tree is not None else None
-        if tree is None or override is None:
-            continue
+        if tree is None or override is None or not _chain_parses(trees, override, templates, shared):
+            continue  # a template that does not parse is reported as such, not as missing blocks
         with_override, _name = _parent_blocks(trees, tree, templates, shared, {path})
         as_shared, _name = _parent_blocks(trees, tree, shared, shared, {path})
         for block in _block_names(tree):
@@ -302,3 +302,22 @@ def _first_override(trees: _Trees, path: Path, templates: Path, shared: Path) ->
         if current is not None:
             seen.add(current)
     return None
+
+
+def _chain_parses(trees: _Trees, path: Path, templates: Path, shared: Path) -> bool:
+    """Whether ``path`` and every template it extends parse (else their blocks are unknown)."""
+    seen: set[Path] = set()
+    current: Path | None = path
+    while current is not None and current not in seen:
+        seen.add(current)
+        tree = trees.tree(current)
+        if tree is None:
+            return False
+        extends = next(iter(tree.find_all(nodes.Extends)), None)
+        if extends is None or not isinstance(extends.template, nodes.Const) or not isinstance(extends.template.value, str):
+            return True
+        name = extends.template.value
+        local = current.is_relative_to(templates)
+        candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else ([templates / name] if local else []) + [shared / name]
+        current = next((c for c in candidates if c.is_file() and c not in seen), None)
+    return True
