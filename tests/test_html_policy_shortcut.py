@@ -76,6 +76,8 @@ texts = st.lists(pieces(), min_size=1, max_size=6).map(" ".join)
 @example("[官网](http://)")
 @example("## [Item](a.md) [Title](b.md)")
 @example("- " * 500 + "[a](site:x)")
+@example("## Ma[^1]in\n\n[^1]: 注")
+@example("*a " * 988 + "c" + " d*" * 988)
 def test_a_text_the_shortcut_lets_through_loses_nothing_to_the_sanitiser(text: str) -> None:
     if may_need_sanitising(text):
         return
@@ -104,6 +106,14 @@ def test_a_text_the_shortcut_lets_through_loses_nothing_to_the_sanitiser(text: s
         "[链接](site://portal:99999/)",
         "## [Item](a.md) [Title](b.md)",
         "- " * 500 + "[a](site:x)",
+        "## ma](in)",
+        "## [][main]",
+        "详见[附件1](site:portal/a.md\n\n## Main\n\n（一）按(1)办理。",
+        "## Item [^1] Title\n\n[^1]: 注",
+        "## Ma[^1]in\n\n[^1]: 注",
+        "Main\n----\n\n正文",
+        "> - ## \u212aey",
+        "*a " * 988 + "c" + " d*" * 988,
     ],
 )
 def test_what_the_sanitiser_could_change_is_rendered(text: str) -> None:

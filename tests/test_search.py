@@ -200,11 +200,23 @@ OLD_HEAD = '<meta name="ColumnName" content="通知公告" data-pagefind-meta="c
         (page("通知", "正文").replace("<h1>通知</h1>", "<h2>通知</h2>"), False),  # its title would come from outside main
         (page("通知", "正文").replace("<main>", "<MAIN>").replace("data-pagefind-body", "DATA-PAGEFIND-BODY"), True),
         (page("通知", "正文").replace("<nav>", '<nav data-pagefind-ignore>'), False),
+        (page("通知", "正文").replace("<nav>", "<h1>站点名</h1><nav>"), False),  # its title would change
+        (page("通知", "正文").replace("<title>", "<!-- <main> --><title>"), False),
+        (page("通知", "正文").replace("<nav>", "<main-menu></main-menu><nav>"), True),
+        (page("通知", "正文").replace("<footer>", '<footer><script>var m = "</main>";</script>'), False),
     ],
 )
 def test_pagefind_reads_main_alone_only_where_every_mark_is_inside_it(tmp_path: Path, text: str, rooted: bool) -> None:
     site = write_site(tmp_path / "site", {"a/one.html": page("甲", "正文"), "b/two.html": text})
     assert main_holds_the_marks(site) is rooted
+
+
+def test_a_site_without_any_marked_page_is_read_whole(tmp_path: Path, binary: pagefind.Pagefind) -> None:
+    """No ``data-pagefind-body`` anywhere: Pagefind indexes every page whole, those without
+    ``<main>`` too, as it always did."""
+    site = write_site(tmp_path / "site", {"a.html": '<html lang="zh-CN"><body><h1>甲</h1><p>正文一</p></body></html>', "b.html": '<html lang="zh-CN"><body><main><h1>乙</h1><p>正文二</p></main></body></html>'})
+    assert not main_holds_the_marks(site)
+    assert index_site(binary, site, "output/preview/portal", Problems()) == 2
 
 
 def test_a_folder_named_like_the_bundle_is_an_error_not_overwritten(tmp_path: Path, binary: pagefind.Pagefind) -> None:

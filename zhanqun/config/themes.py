@@ -103,6 +103,29 @@ class _Trees:
     def __init__(self, environment: Environment) -> None:
         self.environment = environment
         self._parsed: dict[Path, nodes.Template | OSError | UnicodeDecodeError | TemplateSyntaxError] = {}
+        self._blocks: dict[Path, frozenset[str]] = {}
+        self._extends: dict[int, str | None] = {}  # by id() of a tree kept in _parsed for the check's life
+        #: the blocks each shared template's shared parents have (the same for every site)
+        self.shared_parents: dict[Path, set[str]] = {}
+
+    def extends(self, tree: nodes.Template) -> str | None:
+        """The name a template extends, when it names one as a string (``None``: it extends nothing,
+        or something only known when it renders). Kept per tree: finding none walks it all."""
+        key = id(tree)
+        if key not in self._extends:
+            found = next(iter(tree.find_all(nodes.Extends)), None)
+            named = found is not None and isinstance(found.template, nodes.Const) and isinstance(found.template.value, str)
+            self._extends[key] = found.template.value if named else None  # type: ignore[union-attr]
+        return self._extends[key]
+
+    def blocks(self, path: Path) -> frozenset[str]:
+        """The names of every block the template defines, nested ones too (none if it does not parse)."""
+        found = self._blocks.get(path)
+        if found is None:
+            tree = self.tree(path)
+            found = frozenset(block.name for block in _block_names(tree)) if tree is not None else frozenset()
+            self._blocks[path] = found
+        return found
 
     def parsed(self, path: Path) -> nodes.Template | OSError | UnicodeDecodeError | TemplateSyntaxError:
         """The template's tree, or why it has none."""
@@ -214,10 +237,9 @@ def _block_names(tree: nodes.Template) -> list[nodes.Block]:
 
 def _parent_blocks(trees: _Trees, tree: nodes.Template, templates: Path, shared: Path, seen: set[Path]) -> tuple[set[str], str | None]:
     """Block names of every template ``tree`` extends, and the name it extends (None: extends nothing)."""
-    extends = next(iter(tree.find_all(nodes.Extends)), None)
-    if extends is None or not isinstance(extends.template, nodes.Const) or not isinstance(extends.template.value, str):
+    name = trees.extends(tree)
+    if name is None:
         return set(), None
-    name = extends.template.value
     if name.startswith(THEME_PREFIX):
         candidates = [shared / name[len(THEME_PREFIX) :]]
     else:
@@ -229,7 +251,7 @@ def _parent_blocks(trees: _Trees, tree: nodes.Template, templates: Path, shared:
     parent_tree = trees.tree(parent)
     if parent_tree is None:
         return set(), name  # reported where that template is checked
-    names = {block.name for block in _block_names(parent_tree)}
+    names = set(trees.blocks(parent))
     more, _extended = _parent_blocks(trees, parent_tree, templates, shared, seen)
     return names | more, name
 
@@ -269,10 +291,11 @@ def _check_shared_blocks(trees: _Trees, templates: Path, shared: Path, root: Pat
         if tree is None or override is None or not _chain_parses(trees, override, templates, shared):
             continue  # a template that does not parse is reported as such, not as missing blocks
         with_override, _name = _parent_blocks(trees, tree, templates, shared, {path})
-        as_shared, _name = _parent_blocks(trees, tree, shared, shared, {path})
-        for block in _block_names(tree):
-            if block.name in as_shared and block.name not in with_override:
-                missing.setdefault((override, block.name), []).append(rel)
+        if path not in trees.shared_parents:
+            trees.shared_parents[path] = _parent_blocks(trees, tree, shared, shared, {path})[0]
+        for block in sorted(trees.blocks(path)):
+            if block in trees.shared_parents[path] and block not in with_override:
+                missing.setdefault((override, block), []).append(rel)
     for (override, block), users in sorted(missing.items()):
         problems.warn(
             shown_path(override, root),
@@ -291,10 +314,9 @@ def _first_override(trees: _Trees, path: Path, templates: Path, shared: Path) ->
     current: Path | None = path
     while current is not None:
         tree = trees.tree(current)
-        extends = next(iter(tree.find_all(nodes.Extends)), None) if tree is not None else None
-        if extends is None or not isinstance(extends.template, nodes.Const) or not isinstance(extends.template.value, str):
+        name = trees.extends(tree) if tree is not None else None
+        if name is None:
             return None
-        name = extends.template.value
         candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else [templates / name, shared / name]
         current = next((c for c in candidates if c.is_file() and c not in seen), None)
         if current is not None and current.is_relative_to(templates):
@@ -313,10 +335,9 @@ def _chain_parses(trees: _Trees, path: Path, templates: Path, shared: Path) -> b
         tree = trees.tree(current)
         if tree is None:
             return False
-        extends = next(iter(tree.find_all(nodes.Extends)), None)
-        if extends is None or not isinstance(extends.template, nodes.Const) or not isinstance(extends.template.value, str):
+        name = trees.extends(tree)
+        if name is None:
             return True
-        name = extends.template.value
         local = current.is_relative_to(templates)
         candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else ([templates / name] if local else []) + [shared / name]
         current = next((c for c in candidates if c.is_file() and c not in seen), None)

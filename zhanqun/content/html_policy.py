@@ -27,7 +27,6 @@ from urllib.parse import urlsplit
 
 from ..errors import Problems
 from ..i18n import N_, _
-from .sanitize import THEME_IDS
 
 if TYPE_CHECKING:
     from .markdown_render import MarkdownRenderer
@@ -296,10 +295,6 @@ _DEEP_LINE_RE = re.compile(r"^[ \t>*+\-.)0-9]{200}", re.MULTILINE)
 _LINK_MARKS = ("](", "]:")
 _IGNORED_IN_ADDRESSES_RE = re.compile(r"[\x00-\x20\x7f\\]+")
 _SCHEME_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_NOT_ALNUM_RE = re.compile(r"[^a-z0-9]+")
-#: A link's address or reference label, left out when a heading's words are compared with the
-#: theme's ids (``## [Item](a.md) [Title](b.md)`` gets ``id="item-title"``).
-_LINK_TARGET_RE = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
 
 
 def may_need_sanitising(text: str) -> bool:
@@ -314,7 +309,7 @@ def may_need_sanitising(text: str) -> bool:
     ``tests/test_html_policy_shortcut.py`` renders random texts to hold this to the sanitiser.
     The leak gate's first look asks :func:`holds_markup` instead.
     """
-    if any(mark in text for mark in _SANITISER_MARKS) or _DEEP_LINE_RE.search(text):
+    if any(mark in text for mark in _SANITISER_MARKS) or _DEEP_LINE_RE.search(text) or _many_emphasis_marks(text):
         return True
     if _mentions_theme_id(text):
         return True
@@ -322,6 +317,11 @@ def may_need_sanitising(text: str) -> bool:
         return False
     squeezed = _IGNORED_IN_ADDRESSES_RE.sub("", text)
     return any(word.group().lower() != "site:" or squeezed[word.end() : word.end() + 1] in ("/", "") for word in _SCHEME_WORD_RE.finditer(squeezed))
+
+
+def _many_emphasis_marks(text: str) -> bool:
+    """Emphasis nested inside emphasis hundreds deep (``*a *a *a …``) is too deep to render too."""
+    return text.count("*") + text.count("_") > 400
 
 
 def holds_markup(text: str) -> bool:
@@ -334,13 +334,27 @@ def holds_markup(text: str) -> bool:
 def _mentions_theme_id(text: str) -> bool:
     """Whether a heading of ``text`` could be given an id the theme keeps for itself: Markdown's
     ``toc`` makes an id of a heading's words, lower-cased (``## Main`` → ``id="main"``), which the
-    sanitiser takes out. Compared on letters and digits only, so any separator matches, and
-    without link addresses, which a heading's id leaves out."""
-    squeezed = _NOT_ALNUM_RE.sub("", _LINK_TARGET_RE.sub("", text).lower())
-    return any(theme_id in squeezed for theme_id in _SQUEEZED_THEME_IDS)
+    sanitiser takes out. Every such id is Latin letters, so a text whose headings hold none
+    outside link addresses (a Chinese heading, 一、总体要求) cannot get one; a heading with any is
+    rendered, however its words are split (``## Ma[^1]in`` is ``main`` too)."""
+    if "#" not in text and "\n" not in text.strip():
+        return False
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        heading = _ATX_HEADING_RE.match(line) or (number + 1 < len(lines) and _SETEXT_RULE_RE.match(lines[number + 1]))
+        if heading and _LATIN_RE.search(_INLINE_ADDRESS_RE.sub("", line)):
+            return True
+    return False
 
 
-_SQUEEZED_THEME_IDS = tuple(sorted({_NOT_ALNUM_RE.sub("", theme_id) for theme_id in THEME_IDS}))
+#: A line that may be an ATX heading, in a quote or a list item too (``> ## …``, ``- ## …``).
+_ATX_HEADING_RE = re.compile(r"^[ \t>*+\-0-9.)]*#")
+#: The rule under a setext heading (``标题`` then ``===`` or ``---``).
+_SETEXT_RULE_RE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$")
+#: A link's address, which is not part of the heading's words (``## 一、[工作动态](site:…)``).
+_INLINE_ADDRESS_RE = re.compile(r"\]\([^)]*\)")
+#: Letters that are, or lower-case to, Latin ones (the Kelvin sign is ``k``, İ is ``i̇``).
+_LATIN_RE = re.compile(r"[A-Za-z\u212a\u0130]")
 
 
 def _line_of(needle: str, text: str) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,29 +88,38 @@ def _bundle(service: PagefindService, site_folder: Path, config: dict[str, str])
 
 
 def main_holds_the_marks(site_folder: Path) -> bool:
-    """Whether Pagefind may read ``<main>`` alone of every page of ``site_folder``: each page's
-    Pagefind marks are all inside its ``<main>``, and a page marked ``data-pagefind-body`` has
-    one, with an ``<h1>`` in it. Read from the bytes, lower-cased as HTML's names are."""
+    """Whether Pagefind may read ``<main>`` alone of every page of ``site_folder`` and index the
+    same: some page is marked ``data-pagefind-body`` (else Pagefind reads every page whole), and
+    each page that has a Pagefind mark has exactly one ``<main>``, keeps every mark inside it and,
+    when marked as a body, has its first ``<h1>`` (the result's title) there too. Read from the
+    bytes, lower-cased as HTML's names are; anything unusual means whole pages."""
+    any_body = False
     for folder, subfolders, names in os.walk(site_folder):
         subfolders.sort()
         for name in sorted(names):
             if name.endswith(".html"):
                 with open(os.path.join(folder, name), "rb") as handle:
-                    if not _marks_inside_main(handle.read().lower()):
-                        return False
-    return True
+                    page = handle.read().lower()
+                if not _marks_inside_main(page):
+                    return False
+                any_body = any_body or BODY_MARK in page
+    return any_body
+
+
+_MAIN_OPEN = re.compile(rb"<main[\s>]")
+_MAIN_CLOSE = re.compile(rb"</main[\s>]")
 
 
 def _marks_inside_main(page: bytes) -> bool:
     if MARK not in page:
         return True
-    start = page.find(b"<main")
-    end = page.rfind(b"</main")
-    if start < 0 or end < start:
+    opening, closing = _MAIN_OPEN.findall(page), _MAIN_CLOSE.findall(page)
+    if len(opening) != 1 or len(closing) != 1:
+        return False  # none, or a second one (in a comment, a script's text): whole pages
+    start, end = _MAIN_OPEN.search(page).start(), _MAIN_CLOSE.search(page).start()  # type: ignore[union-attr]
+    if end < start or MARK in page[:start] or MARK in page[end:]:
         return False
-    if MARK in page[:start] or MARK in page[end:]:
-        return False
-    return BODY_MARK not in page or b"<h1" in page[start:end]
+    return BODY_MARK not in page or (b"<h1" in page[start:end] and b"<h1" not in page[:start])
 
 
 def indexed_pages(entry: bytes) -> int:
