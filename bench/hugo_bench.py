@@ -286,24 +286,16 @@ def hugo_cold(sites: list[Path], out: Path, trash: Path) -> float:
     return total
 
 
-def pelican_cold(sites: list[Path], out: Path, jobs: int, trash: Path) -> float:
-    """Every site, each ``pelican`` run into an empty folder, ``jobs`` at a time; the wall time of all."""
-    set_aside(out, trash)
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for _seconds in pool.map(lambda site: timed([sys.executable, "-m", "pelican", "--quiet", "content", "--settings", "pelicanconf.py", "--output", str(out / site.name)], cwd=site)[0], sites):
-            pass
-    return time.perf_counter() - started
-
-
-def pelican_pagefind_cold(sites: list[Path], out: Path, jobs: int, trash: Path, pagefind: Path) -> float:
-    """As :func:`pelican_cold`, each site's run followed by Pagefind's command line on its output
-    (the same binary zhanqun runs, into the site's ``pagefind/``); the wall time of all."""
+def pelican_cold(sites: list[Path], out: Path, jobs: int, trash: Path, pagefind: Path | None = None) -> float:
+    """Every site, each ``pelican`` run into an empty folder, ``jobs`` at a time; the wall time of
+    all. With ``pagefind``: each site's run followed by Pagefind's command line on its output (the
+    binary zhanqun runs, into the site's ``pagefind/``)."""
     set_aside(out, trash)
 
     def one(site: Path) -> None:
         timed([sys.executable, "-m", "pelican", "--quiet", "content", "--settings", "pelicanconf.py", "--output", str(out / site.name)], cwd=site)
-        timed([str(pagefind), "--site", str(out / site.name), "--output-subdir", "pagefind", "--quiet"])
+        if pagefind is not None:
+            timed([str(pagefind), "--site", str(out / site.name), "--output-subdir", "pagefind", "--quiet"])
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -362,7 +354,7 @@ def main() -> None:
         results["hugo cold"].append(hugo_cold(sites, work / "hugo-out", trash))
         results["pelican cold"].append(pelican_cold(plain, work / "pelican-out", args.pelican_jobs, trash))
         if pagefind:
-            results["pelican + pagefind cold"].append(pelican_pagefind_cold(plain, work / "pelican-out", args.pelican_jobs, trash, pagefind))
+            results["pelican + pagefind cold"].append(pelican_cold(plain, work / "pelican-out", args.pelican_jobs, trash, pagefind))
         set_aside(corpus / "output", trash)
         set_aside(corpus / ".zhanqun-cache", trash)
         seconds, peak = timed(build, memory=True)

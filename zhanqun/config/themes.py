@@ -235,16 +235,19 @@ def _block_names(tree: nodes.Template) -> list[nodes.Block]:
     return list(tree.find_all(nodes.Block))
 
 
+def _loaded_for(name: str, templates: Path, shared: Path, seen: set[Path]) -> Path | None:
+    """The file Pelican's loader takes for ``extends name`` — the site's override folder first,
+    then the shared theme; ``!theme/`` the shared one only — leaving out those in ``seen``."""
+    candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else [templates / name, shared / name]
+    return next((c for c in candidates if c.is_file() and c not in seen), None)
+
+
 def _parent_blocks(trees: _Trees, tree: nodes.Template, templates: Path, shared: Path, seen: set[Path]) -> tuple[set[str], str | None]:
     """Block names of every template ``tree`` extends, and the name it extends (None: extends nothing)."""
     name = trees.extends(tree)
     if name is None:
         return set(), None
-    if name.startswith(THEME_PREFIX):
-        candidates = [shared / name[len(THEME_PREFIX) :]]
-    else:
-        candidates = [templates / name, shared / name]
-    parent = next((c for c in candidates if c.is_file() and c not in seen), None)
+    parent = _loaded_for(name, templates, shared, seen)
     if parent is None:
         return set(), name
     seen.add(parent)
@@ -317,8 +320,7 @@ def _first_override(trees: _Trees, path: Path, templates: Path, shared: Path) ->
         name = trees.extends(tree) if tree is not None else None
         if name is None:
             return None
-        candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else [templates / name, shared / name]
-        current = next((c for c in candidates if c.is_file() and c not in seen), None)
+        current = _loaded_for(name, templates, shared, seen)
         if current is not None and current.is_relative_to(templates):
             return current
         if current is not None:
@@ -338,7 +340,5 @@ def _chain_parses(trees: _Trees, path: Path, templates: Path, shared: Path) -> b
         name = trees.extends(tree)
         if name is None:
             return True
-        local = current.is_relative_to(templates)
-        candidates = [shared / name[len(THEME_PREFIX) :]] if name.startswith(THEME_PREFIX) else ([templates / name] if local else []) + [shared / name]
-        current = next((c for c in candidates if c.is_file() and c not in seen), None)
+        current = _loaded_for(name, templates, shared, seen)
     return True

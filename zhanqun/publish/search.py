@@ -70,7 +70,9 @@ def index_site(binary: Pagefind, site_folder: Path, shown: str, problems: Proble
         return 0
     try:
         with PagefindService(binary) as service:
-            files = _bundle(service, site_folder, {"root_selector": ROOT} if main_holds_the_marks(site_folder) else {})
+            index = service.new_index({"root_selector": ROOT} if main_holds_the_marks(site_folder) else {})
+            service.add_directory(index, site_folder)
+            files = service.files(index)
     except (PagefindError, OSError) as exc:
         problems.add(f"{shown}/{BUNDLE}", None, "search-failed", _("Pagefind {version} could not index the site: {error}").format(version=binary.version, error=exc))
         return 0
@@ -79,12 +81,6 @@ def index_site(binary: Pagefind, site_folder: Path, shown: str, problems: Proble
             rel = f"{BUNDLE}/{path}"
             write_bytes_or_link(site_folder, rel, data, previous.same_file(rel, data) if previous else None)
     return indexed_pages(files.get(ENTRY, b"{}"))
-
-
-def _bundle(service: PagefindService, site_folder: Path, config: dict[str, str]) -> dict[str, bytes]:
-    index = service.new_index(config)
-    service.add_directory(index, site_folder)
-    return service.files(index)
 
 
 def main_holds_the_marks(site_folder: Path) -> bool:
